@@ -1,0 +1,19 @@
+package io.vigil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vigil} command. Each subcommand is a small class in this package. */
+@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+        description = "keepalived-compatible HA director: VRRP, health checks, IPVS, journal",
+        subcommands = {
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+
+    public static int run(String... args) { return new CommandLine(new Main()).execute(args); }
+
+    public static void main(String[] args) { System.exit(run(args)); }
+}

@@ -1,0 +1,2 @@
+/** The PF4J extension points through which plugins contribute health checks. */
+package io.vigil.check.api;
