@@ -1,0 +1,338 @@
+package io.vigil.api;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The management HTTP server: read-only REST over the node's projection, an SSE event stream, journal export,
+ * Prometheus {@code /metrics}, the OpenAPI document, and token-guarded control actions.
+ *
+ * <p>Runs on its own Vert.x event loop; journal reads go to worker threads, so a slow client or a large export
+ * never touches the VRRP thread.
+ */
+public final class ManagementServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    static final String API = "/api/v1";
+    private static final int DEFAULT_EVENT_LIMIT = 1000;
+    private static final int MAX_EVENT_LIMIT = 100_000;
+
+    private final Vertx vertx;
+    private final NodeView node;
+    private final VigilMetrics metrics;
+    private final ManagementOptions options;
+    private final Router router;
+    private final Buffered openApi;
+    private HttpServer server;
+
+    private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
+        this.vertx = vertx;
+        this.node = node;
+        this.metrics = metrics;
+        this.options = options;
+        this.openApi = new Buffered(loadOpenApi());
+        this.router = routes();
+    }
+
+    /** Starts listening; the future completes once the port is bound. */
+    public static Future<ManagementServer> start(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
+        var s = new ManagementServer(vertx, node, metrics, options);
+        return vertx.createHttpServer().requestHandler(s.router).listen(options.port(), options.host())
+                .map(http -> {
+                    s.server = http;
+                    LOG.info("management API on http://{}:{}/ (control actions {})", options.host(), http.actualPort(),
+                            options.token().isPresent() ? "enabled with bearer token" : "disabled: no token");
+                    return s;
+                });
+    }
+
+    public static Future<ManagementServer> start(Vertx vertx, NodeView node, ManagementOptions options) {
+        return start(vertx, node, new VigilMetrics(node), options);
+    }
+
+    public int port() { return server.actualPort(); }
+
+    public String url() { return "http://" + options.host() + ":" + port() + "/"; }
+
+    public VigilMetrics metrics() { return metrics; }
+
+    Router router() { return router; }
+
+    public Future<Void> stop() { return server == null ? Future.succeededFuture() : server.close(); }
+
+    @Override public void close() { stop().await(); }
+
+    // ---------------------------------------------------------------- routes
+
+    private Router routes() {
+        Router r = Router.router(vertx);
+        r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
+        r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape, text ->
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text)));
+        r.get(API + "/node").handler(ctx -> json(ctx, new JsonObject().put("name", node.nodeName())
+                .put("time", Instant.now().toString()).put("lastSeq", node.lastSeq())
+                .put("ipvs", node.ipvsUnavailable().map(why -> "unavailable: " + why).orElse("kernel"))
+                .put("control", options.token().isPresent())));
+        r.get(API + "/instances").handler(ctx -> json(ctx, array(node.instances().stream().map(ApiJson::instance).toList())));
+        r.get(API + "/instances/:name").handler(ctx -> json(ctx, ApiJson.instance(instance(ctx.pathParam("name")))));
+        r.get(API + "/virtual-servers").handler(ctx -> json(ctx, array(node.virtualServers().stream().map(ApiJson::virtualServer).toList())));
+        r.get(API + "/virtual-servers/:vs").handler(ctx -> json(ctx, ApiJson.virtualServer(virtualServer(ctx.pathParam("vs")))));
+        r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx ->
+                json(ctx, array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList())));
+        r.get(API + "/checks").handler(ctx -> json(ctx, array(node.checks().stream().map(ApiJson::check).toList())));
+        r.get(API + "/state").handler(ctx -> {
+            Instant at = instantParam(ctx, "at", Instant.now());
+            blocking(ctx, () -> node.stateAt(at), state ->
+                    json(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state))));
+        });
+        r.get(API + "/events").handler(this::events);
+        r.get(API + "/events/stream").handler(this::stream);
+        r.get(API + "/journal/export").handler(this::export);
+
+        Handler<RoutingContext> guard = this::authorize;
+        r.post(API + "/virtual-servers/:vs/real-servers/:rs/drain").handler(guard).handler(ctx ->
+                control(ctx, () -> node.drain(ctx.pathParam("vs"), ctx.pathParam("rs"), true)));
+        r.post(API + "/virtual-servers/:vs/real-servers/:rs/undrain").handler(guard).handler(ctx ->
+                control(ctx, () -> node.drain(ctx.pathParam("vs"), ctx.pathParam("rs"), false)));
+        r.post(API + "/instances/:name/maintenance").handler(guard).handler(ctx ->
+                control(ctx, () -> node.maintenance(ctx.pathParam("name"), true)));
+        r.delete(API + "/instances/:name/maintenance").handler(guard).handler(ctx ->
+                control(ctx, () -> node.maintenance(ctx.pathParam("name"), false)));
+        r.post(API + "/reload").handler(guard).handler(ctx -> control(ctx, node::reload));
+
+        r.route().failureHandler(this::failure);
+        return r;
+    }
+
+    /** Routes as "METHOD /path/{param}" in OpenAPI spelling; the contract test compares them with the document. */
+    public Set<String> routeSignatures() {
+        Set<String> out = new LinkedHashSet<>();
+        for (var route : router.getRoutes()) {
+            if (route.getPath() == null) continue; // the catch-all failure route
+            String path = route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            for (HttpMethod m : route.methods()) out.add(m.name() + " " + path);
+        }
+        return out;
+    }
+
+    private Views.Instance instance(String name) {
+        return node.instances().stream().filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NodeView.NotFound("no vrrp_instance " + name));
+    }
+
+    private Views.VirtualServer virtualServer(String id) {
+        return node.virtualServers().stream().filter(v -> v.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NodeView.NotFound("no virtual_server " + id));
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void events(RoutingContext ctx) {
+        Instant from = instantParam(ctx, "from", Instant.EPOCH);
+        Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(1));
+        Set<String> types = types(ctx);
+        int limit = intParam(ctx, "limit", DEFAULT_EVENT_LIMIT);
+        if (limit < 1 || limit > MAX_EVENT_LIMIT) throw new BadRequest("limit must be 1.." + MAX_EVENT_LIMIT);
+        blocking(ctx, () -> node.events(from, to, types, limit), list ->
+                json(ctx, array(list.stream().map(ApiJson::event).toList())));
+    }
+
+    /**
+     * Server-sent events: every journal event after {@code after} (or the Last-Event-ID a reconnecting client
+     * sends), then live ones, in sequence order. A client that cannot keep up is disconnected rather than
+     * buffered without bound; it resumes from its Last-Event-ID.
+     */
+    private void stream(RoutingContext ctx) {
+        String lastId = ctx.request().getHeader("Last-Event-ID");
+        long after = lastId != null ? parseLong(lastId, "Last-Event-ID") : longParam(ctx, "after", node.lastSeq());
+        Set<String> types = types(ctx);
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        res.write(": vigil event stream from seq " + after + "\n\n");
+        Context context = vertx.getOrCreateContext();
+        AtomicBoolean closed = new AtomicBoolean();
+        AutoCloseable subscription = node.subscribe(after, e -> {
+            if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
+            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n";
+            context.runOnContext(v -> {
+                if (closed.get()) return;
+                if (res.writeQueueFull()) {
+                    closed.set(true);
+                    res.reset();
+                    return;
+                }
+                res.write(frame);
+            });
+        });
+        long ping = vertx.setPeriodic(15_000, id -> { if (!closed.get()) res.write(": keep-alive\n\n"); });
+        res.closeHandler(v -> {
+            closed.set(true);
+            vertx.cancelTimer(ping);
+            try {
+                subscription.close();
+            } catch (Exception ex) {
+                LOG.debug("closing event subscription", ex);
+            }
+        });
+    }
+
+    private void export(RoutingContext ctx) {
+        Instant from = instantParam(ctx, "from", Instant.EPOCH);
+        Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(1));
+        Set<String> types = types(ctx);
+        blocking(ctx, () -> {
+            var sb = new StringBuilder();
+            for (var e : node.events(from, to, types, Integer.MAX_VALUE)) sb.append(ApiJson.event(e).encode()).append('\n');
+            return sb.toString();
+        }, body -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
+                .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"")
+                .end(body));
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /** 401 without a bearer token, 403 with a wrong one (or when the node was started without a token). */
+    private void authorize(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+            error(ctx, 401, "control actions need 'Authorization: Bearer <token>'");
+            return;
+        }
+        Optional<String> token = options.token();
+        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        if (token.isEmpty()) {
+            error(ctx, 403, "control actions are disabled: the node was started without an API token");
+        } else if (!MessageDigest.isEqual(given, token.get().getBytes(StandardCharsets.UTF_8))) {
+            error(ctx, 403, "wrong API token");
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void control(RoutingContext ctx, Callable<Long> action) {
+        blocking(ctx, action, seq -> ctx.response().setStatusCode(202)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("accepted", true).put("seq", seq).encode()));
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.Consumer<T> then) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                try {
+                    then.accept(ar.result());
+                } catch (RuntimeException e) {
+                    ctx.fail(e);
+                }
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (ctx.response().ended()) return;
+        if (t instanceof NodeView.NotFound nf) error(ctx, 404, nf.getMessage());
+        else if (t instanceof BadRequest || t instanceof IllegalArgumentException) error(ctx, 400, t.getMessage());
+        else if (t instanceof IllegalStateException) error(ctx, 409, t.getMessage());
+        else if (t == null) error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
+        else {
+            LOG.warn("management API: {} {} failed", ctx.request().method(), ctx.request().path(), t);
+            error(ctx, 500, "internal error: " + t.getClass().getSimpleName());
+        }
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", message).put("status", status).encode());
+    }
+
+    private static void json(RoutingContext ctx, Object body) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
+    }
+
+    private static JsonArray array(List<JsonObject> items) { return new JsonArray(List.copyOf(items)); }
+
+    private static Set<String> types(RoutingContext ctx) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String t : ctx.queryParam("type")) for (String s : t.split(",")) if (!s.isBlank()) types.add(s.strip());
+        return types;
+    }
+
+    /** ISO-8601 instant ("2026-11-24T01:00:00Z") or epoch milliseconds. */
+    static Instant instantParam(RoutingContext ctx, String name, Instant dflt) {
+        String v = ctx.queryParams().get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return v.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new BadRequest(name + " must be an ISO-8601 instant (2026-01-31T12:00:00Z) or epoch milliseconds, got '" + v + "'");
+        }
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int dflt) {
+        String v = ctx.queryParams().get(name);
+        return v == null ? dflt : (int) parseLong(v, name);
+    }
+
+    private static long longParam(RoutingContext ctx, String name, long dflt) {
+        String v = ctx.queryParams().get(name);
+        return v == null ? dflt : parseLong(v, name);
+    }
+
+    private static long parseLong(String v, String name) {
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static String loadOpenApi() {
+        try (InputStream in = ManagementServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) throw new IllegalStateException("openapi.json missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Buffered(String text) {}
+
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) { super(message); }
+    }
+}

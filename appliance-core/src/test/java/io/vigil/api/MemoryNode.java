@@ -1,0 +1,111 @@
+package io.vigil.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A small but complete {@link NodeView} for API tests: an in-memory event log whose appends update a
+ * projection, with ordered replay-then-live subscriptions. Control actions append operator events.
+ */
+final class MemoryNode implements NodeView {
+    private final List<Views.Event> log = new ArrayList<>();
+    private final List<Consumer<Views.Event>> subscribers = new CopyOnWriteArrayList<>();
+    private final Map<String, Boolean> drained = new LinkedHashMap<>();
+    private boolean maintenance;
+    private String state = "BACKUP";
+    long reloads;
+    Views.VrrpStats stats = new Views.VrrpStats(40, 120, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    MemoryNode() {
+        drained.put("192.0.2.21-80", false);
+        drained.put("192.0.2.22-80", false);
+    }
+
+    synchronized Views.Event append(String type, String cause, Map<String, Object> data) {
+        return append(Instant.now(), type, cause, data);
+    }
+
+    /** Appends under the lock and delivers under it, so subscribers see exactly log order. */
+    synchronized Views.Event append(Instant time, String type, String cause, Map<String, Object> data) {
+        var e = new Views.Event(log.size() + 1, time, type, cause, data);
+        log.add(e);
+        if (type.equals("VrrpTransition")) state = (String) data.get("to");
+        for (var s : subscribers) s.accept(e);
+        return e;
+    }
+
+    @Override public String nodeName() { return "lab-d1"; }
+
+    @Override public synchronized List<Views.Instance> instances() {
+        return List.of(new Views.Instance("VI_1", "eth0", 51, state, 100, maintenance ? 1 : 100, maintenance,
+                List.of("192.0.2.50/24"), 5, Instant.EPOCH, stats));
+    }
+
+    @Override public synchronized List<Views.VirtualServer> virtualServers() {
+        List<Views.RealServer> reals = new ArrayList<>();
+        drained.forEach((id, d) -> reals.add(new Views.RealServer(id, id.substring(0, id.indexOf('-')), 80, 1, d ? 0 : 1,
+                true, d, null)));
+        return List.of(new Views.VirtualServer("TCP-192.0.2.50-80", "TCP", "192.0.2.50", 80, 0, "rr", reals, null));
+    }
+
+    @Override public List<Views.Check> checks() {
+        return List.of(new Views.Check("HTTP_GET-192.0.2.21-80", "HTTP_GET", "TCP-192.0.2.50-80", "192.0.2.21-80",
+                "UP", Instant.EPOCH, 0.002, "200", 0));
+    }
+
+    @Override public synchronized Map<String, Object> stateAt(Instant at) {
+        String s = "INIT";
+        long seq = 0;
+        for (var e : log) {
+            if (e.time().isAfter(at)) break;
+            seq = e.seq();
+            if (e.type().equals("VrrpTransition")) s = (String) e.data().get("to");
+        }
+        return Map.of("seq", seq, "instances", Map.of("VI_1", Map.of("state", s)));
+    }
+
+    @Override public synchronized List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) {
+        return log.stream().filter(e -> !e.time().isBefore(from) && e.time().isBefore(to))
+                .filter(e -> types.isEmpty() || types.contains(e.type())).limit(limit).toList();
+    }
+
+    @Override public synchronized AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) {
+        for (var e : log) if (e.seq() > afterSeq) sink.accept(e);
+        subscribers.add(sink);
+        return () -> subscribers.remove(sink);
+    }
+
+    int subscribers() { return subscribers.size(); }
+
+    @Override public synchronized long lastSeq() { return log.size(); }
+
+    @Override public synchronized Views.JournalInfo journalInfo() { return new Views.JournalInfo(log.size(), 4096L * log.size()); }
+
+    @Override public synchronized long drain(String vs, String rs, boolean d) {
+        if (!vs.equals("TCP-192.0.2.50-80")) throw new NotFound("no virtual_server " + vs);
+        if (!drained.containsKey(rs)) throw new NotFound("no real_server " + rs);
+        drained.put(rs, d);
+        return append(d ? "RealServerDrained" : "RealServerUndrained", "operator", Map.of("virtualServer", vs, "realServer", rs)).seq();
+    }
+
+    @Override public synchronized long maintenance(String instance, boolean on) {
+        if (!instance.equals("VI_1")) throw new NotFound("no vrrp_instance " + instance);
+        maintenance = on;
+        return append("Maintenance", "operator", Map.of("instance", instance, "on", on)).seq();
+    }
+
+    @Override public synchronized long reload() {
+        reloads++;
+        return append("ConfigReloaded", "operator", Map.of()).seq();
+    }
+
+    @Override public java.util.Optional<String> ipvsUnavailable() { return java.util.Optional.of("no ip_vs in this kernel"); }
+
+    synchronized boolean drained(String rs) { return drained.get(rs); }
+}
