@@ -1,0 +1,165 @@
+package io.vigil.linux;
+
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * rtnetlink requests over a NETLINK_ROUTE socket, in the network namespace of the thread that opened it:
+ * add/remove IPv4 addresses (VIPs) idempotently, list addresses and links, set a link up/down.
+ * Not for notifications: see {@link RtnetlinkMonitor}.
+ */
+public final class Rtnetlink implements AutoCloseable {
+    static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21,
+            RTM_GETADDR = 22;
+    static final int IFINFOMSG_LENGTH = 16, IFADDRMSG_LENGTH = 8;
+    static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_OPERSTATE = 16;
+    static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_FLAGS = 8;
+
+    /** What an idempotent change did: the note a caller journals. */
+    public enum Change {
+        ADDED, ALREADY_PRESENT, REMOVED, ALREADY_ABSENT;
+        /** True when the kernel state was changed by this call. */
+        public boolean changed() { return this == ADDED || this == REMOVED; }
+    }
+
+    private final NetlinkSocket socket;
+
+    private Rtnetlink(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    public static Rtnetlink open() throws LinuxException {
+        return new Rtnetlink(NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE));
+    }
+
+    /** Adds an IPv4 address (RTM_NEWADDR, NLM_F_CREATE|NLM_F_EXCL). EEXIST → {@link Change#ALREADY_PRESENT}. */
+    public Change addAddress(Ipv4InterfaceAddress a) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = addressMessage(RTM_NEWADDR, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, a);
+        try {
+            socket.request(m, "add address " + a);
+            return Change.ADDED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EEXIST) return Change.ALREADY_PRESENT;
+            throw e;
+        }
+    }
+
+    /** Removes an IPv4 address (RTM_DELADDR). EADDRNOTAVAIL (not there) → {@link Change#ALREADY_ABSENT}. */
+    public Change removeAddress(Ipv4InterfaceAddress a) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = addressMessage(RTM_DELADDR, 0, a);
+        try {
+            socket.request(m, "remove address " + a);
+            return Change.REMOVED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EADDRNOTAVAIL) return Change.ALREADY_ABSENT;
+            throw e;
+        }
+    }
+
+    private static NetlinkMessageBuilder addressMessage(int type, int flags, Ipv4InterfaceAddress a) {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(type, flags)
+                .u8(Libc.AF_INET).u8(a.prefixLength()).u8(0).u8(a.scope()).u32(a.ifindex())
+                .attr(IFA_LOCAL, a.address().getAddress())
+                .attr(IFA_ADDRESS, a.address().getAddress());
+        if (a.broadcast() != null) m.attr(IFA_BROADCAST, a.broadcast().getAddress());
+        if (a.label() != null) m.attrString(IFA_LABEL, a.label());
+        return m;
+    }
+
+    /** Every IPv4 address in the namespace. */
+    public List<Ipv4InterfaceAddress> addresses() throws LinuxException, ClosedChannelException {
+        List<Ipv4InterfaceAddress> out = new ArrayList<>();
+        NetlinkMessageBuilder req = new NetlinkMessageBuilder(RTM_GETADDR, 0).u8(Libc.AF_INET).u8(0).u8(0).u8(0).u32(0);
+        for (NetlinkMessage m : socket.dump(req, "list IPv4 addresses")) {
+            if (m.type() == RTM_NEWADDR) parseAddress(m).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The IPv4 addresses on one interface. */
+    public List<Ipv4InterfaceAddress> addresses(int ifindex) throws LinuxException, ClosedChannelException {
+        return addresses().stream().filter(a -> a.ifindex() == ifindex).toList();
+    }
+
+    public List<LinkInfo> links() throws LinuxException, ClosedChannelException {
+        List<LinkInfo> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.dump(linkRequest(0), "list links")) {
+            if (m.type() == RTM_NEWLINK) out.add(parseLink(m));
+        }
+        return out;
+    }
+
+    public Optional<LinkInfo> link(int ifindex) throws LinuxException, ClosedChannelException {
+        try {
+            for (NetlinkMessage m : socket.request(linkRequest(ifindex), "get link " + ifindex))
+                if (m.type() == RTM_NEWLINK) return Optional.of(parseLink(m));
+            return Optional.empty();
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENODEV) return Optional.empty();
+            throw e;
+        }
+    }
+
+    public Optional<LinkInfo> link(String name) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder req = linkRequest(0).attrString(IFLA_IFNAME, name);
+        try {
+            for (NetlinkMessage m : socket.request(req, "get link " + name))
+                if (m.type() == RTM_NEWLINK) return Optional.of(parseLink(m));
+            return Optional.empty();
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENODEV) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** The index of an interface by name; ENODEV with the name when there is none. */
+    public int ifindex(String name) throws LinuxException, ClosedChannelException {
+        return link(name).orElseThrow(() -> new LinuxException("interface " + name, Errno.ENODEV, "no such interface")).index();
+    }
+
+    /** Sets IFF_UP on or off (ip link set X up|down). */
+    public void setLinkUp(int ifindex, boolean up) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_NEWLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0)
+                .u32(ifindex).u32(up ? LinkInfo.IFF_UP : 0).u32(LinkInfo.IFF_UP);
+        socket.request(m, "set link " + ifindex + (up ? " up" : " down"));
+    }
+
+    private static NetlinkMessageBuilder linkRequest(int ifindex) {
+        return new NetlinkMessageBuilder(RTM_GETLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0).u32(ifindex).u32(0).u32(0);
+    }
+
+    /** Decodes an RTM_NEWLINK/RTM_DELLINK message. */
+    static LinkInfo parseLink(NetlinkMessage m) {
+        ByteBuffer p = m.payload();
+        int index = p.getInt(4), flags = p.getInt(8);
+        NetlinkAttributes a = m.attributes(IFINFOMSG_LENGTH);
+        String name = a.has(IFLA_IFNAME) ? a.string(IFLA_IFNAME) : "";
+        MacAddress mac = a.has(IFLA_ADDRESS) && a.get(IFLA_ADDRESS).remaining() == 6 ? MacAddress.of(a.bytes(IFLA_ADDRESS)) : null;
+        LinkInfo.OperState st = a.has(IFLA_OPERSTATE) ? LinkInfo.OperState.of(a.u8(IFLA_OPERSTATE)) : LinkInfo.OperState.UNKNOWN;
+        return new LinkInfo(index, name, flags, st, mac, a.u32(IFLA_MTU, 0), a.u32(IFLA_MASTER, 0));
+    }
+
+    /** Decodes an RTM_NEWADDR/RTM_DELADDR message; empty for non-IPv4. */
+    static Optional<Ipv4InterfaceAddress> parseAddress(NetlinkMessage m) {
+        ByteBuffer p = m.payload();
+        if (p.remaining() < IFADDRMSG_LENGTH || p.get(0) != Libc.AF_INET) return Optional.empty();
+        int prefix = Byte.toUnsignedInt(p.get(1)), flags = Byte.toUnsignedInt(p.get(2)), scope = Byte.toUnsignedInt(p.get(3));
+        int index = p.getInt(4);
+        NetlinkAttributes a = m.attributes(IFADDRMSG_LENGTH);
+        int attr = a.has(IFA_LOCAL) ? IFA_LOCAL : IFA_ADDRESS;
+        if (!a.has(attr)) return Optional.empty();
+        Inet4Address addr = a.inet4(attr);
+        Inet4Address brd = a.has(IFA_BROADCAST) ? a.inet4(IFA_BROADCAST) : null;
+        String label = a.has(IFA_LABEL) ? a.string(IFA_LABEL) : null;
+        if (a.has(IFA_FLAGS)) flags = a.u32(IFA_FLAGS);
+        return Optional.of(new Ipv4InterfaceAddress(index, addr, prefix, brd, label, scope, flags));
+    }
+
+    @Override public void close() {
+        socket.close();
+    }
+}
