@@ -1,0 +1,23 @@
+package io.vigil.check;
+
+import io.vigil.check.api.Check;
+import io.vigil.check.api.CheckConfigException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A configuration turned into checks: the engine model, one built {@link Check} per probe name, and the
+ * problems found ({@code file:line:col: message}). Probes whose block was invalid are left out.
+ */
+public record CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors) {
+    public CheckPlan {
+        checks = Map.copyOf(checks);
+        errors = List.copyOf(errors);
+    }
+
+    public void closeChecks() {
+        for (Check c : checks.values()) {
+            try { c.close(); } catch (Exception ignored) { /* closing is best effort */ }
+        }
+    }
+}

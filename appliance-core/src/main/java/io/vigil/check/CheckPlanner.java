@@ -1,0 +1,172 @@
+package io.vigil.check;
+
+import io.vigil.check.HealthModel.CheckerSpec;
+import io.vigil.check.HealthModel.RealServerSpec;
+import io.vigil.check.HealthModel.TrackerSpec;
+import io.vigil.check.HealthModel.VirtualServerSpec;
+import io.vigil.check.api.Check;
+import io.vigil.check.api.CheckConfigException;
+import io.vigil.check.api.CheckFactory;
+import io.vigil.check.api.ConfigNode;
+import io.vigil.check.api.ConfigValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the check-related parts of a keepalived.conf statement tree — {@code virtual_server} /
+ * {@code real_server} checker blocks and {@code vrrp_script} — into a {@link CheckPlan}, building each
+ * checker through the factory registered for its keyword. Timing keywords inherit checker ← real_server ←
+ * virtual_server, with keepalived's defaults (delay_loop 60, connect_timeout 5, retry 1,
+ * delay_before_retry 1).
+ */
+public final class CheckPlanner {
+    static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_DELAY_BEFORE_RETRY = Duration.ofSeconds(1);
+    static final int DEFAULT_RETRY = 1;
+    private static final Pattern CHECKER = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    private final CheckRegistry registry;
+    private final List<CheckConfigException> errors = new ArrayList<>();
+    private final Map<String, Check> checks = new LinkedHashMap<>();
+
+    private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
+
+    /** Plans checks for the top-level statements of a parsed keepalived.conf. */
+    public static CheckPlan plan(List<ConfigNode> topLevel, CheckRegistry registry) {
+        CheckPlanner p = new CheckPlanner(registry);
+        List<VirtualServerSpec> vss = new ArrayList<>();
+        List<TrackerSpec> trackers = new ArrayList<>();
+        for (ConfigNode n : topLevel) {
+            try {
+                switch (n.keyword()) {
+                    case "virtual_server" -> vss.add(p.virtualServer(n));
+                    case "vrrp_script" -> p.tracker(n).ifPresent(trackers::add);
+                    default -> { }
+                }
+            } catch (CheckConfigException e) {
+                p.errors.add(e);
+            }
+        }
+        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors);
+    }
+
+    private VirtualServerSpec virtualServer(ConfigNode vs) throws CheckConfigException {
+        String id = String.join(" ", vs.args());
+        if (id.isEmpty()) throw new CheckConfigException(vs.where(), "virtual_server: missing address and port");
+        id = id.replaceFirst("^(\\S+) (\\d+)$", "$1:$2");
+        int quorum = vs.child("quorum").isPresent() ? ConfigValues.integer(vs.child("quorum").get(), 1, Integer.MAX_VALUE) : 1;
+        int hyst = vs.child("hysteresis").isPresent() ? ConfigValues.integer(vs.child("hysteresis").get(), 0, Integer.MAX_VALUE) : 0;
+        List<RealServerSpec> rss = new ArrayList<>();
+        for (ConfigNode rs : vs.childrenNamed("real_server")) {
+            try {
+                rss.add(realServer(vs, id, rs));
+            } catch (CheckConfigException e) {
+                errors.add(e);
+            }
+        }
+        return new VirtualServerSpec(id, quorum, hyst, rss);
+    }
+
+    private RealServerSpec realServer(ConfigNode vs, String vsId, ConfigNode rs) throws CheckConfigException {
+        if (rs.args().size() < 2) throw new CheckConfigException(rs.where(), "real_server: expected address and port");
+        String addr = rs.args().get(0);
+        int port = ConfigValues.integer(new ConfigNode("real_server port", List.of(rs.args().get(1)), List.of(), rs.where()), 0, 65535);
+        String rsId = (addr.indexOf(':') >= 0 ? "[" + addr + "]" : addr) + ":" + port;
+        int weight = rs.child("weight").isPresent() ? ConfigValues.integer(rs.child("weight").get(), 0, 65535) : 1;
+        boolean inhibit = rs.child("inhibit_on_failure").isPresent() || vs.child("inhibit_on_failure").isPresent();
+        boolean alpha = rs.child("alpha").isPresent() || vs.child("alpha").isPresent();
+        List<CheckerSpec> specs = new ArrayList<>();
+        int index = 0;
+        for (ConfigNode c : rs.children()) {
+            if (!CHECKER.matcher(c.keyword()).matches()) continue;
+            String name = c.keyword() + "#" + index++ + " " + rsId + " (vs " + vsId + ")";
+            try {
+                CheckFactory f = registry.factory(c.keyword()).orElseThrow(() -> new CheckConfigException(c.where(),
+                        "no check plugin provides " + c.keyword() + " (is its plugin in the plugins directory?)"));
+                Check check = f.create(c);
+                Duration delayLoop = inherited(c, rs, vs, "delay_loop", DEFAULT_DELAY_LOOP);
+                Duration connectTimeout = inherited(c, rs, vs, "connect_timeout", DEFAULT_CONNECT_TIMEOUT);
+                Duration delayBeforeRetry = inherited(c, rs, vs, "delay_before_retry", DEFAULT_DELAY_BEFORE_RETRY);
+                Duration warmup = inherited(c, rs, vs, "warmup", Duration.ZERO);
+                int retry = retry(c, rs, vs);
+                String target = c.value("connect_ip").orElse(addr);
+                int targetPort = c.child("connect_port").isPresent()
+                        ? ConfigValues.integer(c.child("connect_port").get(), 1, 65535) : port;
+                specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
+                        delayBeforeRetry, warmup, c.value("bindto"), c.where()));
+                checks.put(name, check);
+            } catch (CheckConfigException e) {
+                errors.add(e);
+            }
+        }
+        return new RealServerSpec(rsId, addr, port, weight, inhibit, alpha, specs);
+    }
+
+    private static Duration inherited(ConfigNode checker, ConfigNode rs, ConfigNode vs, String key, Duration dflt)
+            throws CheckConfigException {
+        for (ConfigNode n : List.of(checker, rs, vs)) {
+            Optional<Duration> d = ConfigValues.optionalSeconds(n, key);
+            if (d.isPresent()) return d.get();
+        }
+        return dflt;
+    }
+
+    private static int retry(ConfigNode checker, ConfigNode rs, ConfigNode vs) throws CheckConfigException {
+        for (ConfigNode n : List.of(checker, rs, vs)) {
+            for (String k : List.of("retry", "nb_get_retry")) {
+                Optional<ConfigNode> r = n.child(k);
+                if (r.isPresent()) return ConfigValues.integer(r.get(), 0, 1_000_000);
+            }
+        }
+        return DEFAULT_RETRY;
+    }
+
+    /**
+     * {@code vrrp_script NAME { script "..." | CHECKER_BLOCK { ... } ; interval; timeout; weight [reverse];
+     * rise; fall; init_fail }}. A script is run by the factory claiming {@code vrrp_script} (the script
+     * plugin); a nested checker block (NGINX_CHECK, MYSQL_CHECK, ...) by its own factory.
+     */
+    private Optional<TrackerSpec> tracker(ConfigNode vs) throws CheckConfigException {
+        if (vs.args().isEmpty()) throw new CheckConfigException(vs.where(), "vrrp_script: missing name");
+        String name = vs.args().getFirst();
+        List<ConfigNode> blocks = vs.children().stream().filter(c -> CHECKER.matcher(c.keyword()).matches()).toList();
+        ConfigNode checkBlock;
+        if (vs.child("script").isPresent()) {
+            if (!blocks.isEmpty()) throw new CheckConfigException(blocks.getFirst().where(),
+                    "vrrp_script " + name + ": has both 'script' and a " + blocks.getFirst().keyword() + " block");
+            checkBlock = vs;
+        } else if (blocks.size() == 1) {
+            checkBlock = blocks.getFirst();
+        } else {
+            throw new CheckConfigException(vs.where(), "vrrp_script " + name
+                    + ": needs 'script' or exactly one checker block (e.g. NGINX_CHECK { ... })");
+        }
+        Duration interval = ConfigValues.optionalSeconds(vs, "interval").orElse(Duration.ofSeconds(1));
+        if (interval.isZero()) throw new CheckConfigException(vs.child("interval").get().where(), "interval: must be > 0");
+        Duration timeout = ConfigValues.optionalSeconds(vs, "timeout").orElse(interval);
+        int weight = 0;
+        boolean reverse = false;
+        Optional<ConfigNode> w = vs.child("weight");
+        if (w.isPresent()) {
+            weight = ConfigValues.integer(w.get(), -253, 253);
+            reverse = w.get().args().size() > 1 && w.get().args().get(1).equals("reverse");
+        }
+        int rise = vs.child("rise").isPresent() ? ConfigValues.integer(vs.child("rise").get(), 1, 1_000_000) : 1;
+        int fall = vs.child("fall").isPresent() ? ConfigValues.integer(vs.child("fall").get(), 1, 1_000_000) : 1;
+        CheckFactory f = registry.factory(checkBlock.keyword()).orElseThrow(() -> new CheckConfigException(checkBlock.where(),
+                "no check plugin provides " + checkBlock.keyword() + " (is its plugin in the plugins directory?)"));
+        Check check = f.create(checkBlock);
+        String target = checkBlock.value("connect_ip").orElse("127.0.0.1");
+        int port = checkBlock.child("connect_port").isPresent()
+                ? ConfigValues.integer(checkBlock.child("connect_port").get(), 1, 65535) : 0;
+        checks.put(name, check);
+        return Optional.of(new TrackerSpec(name, checkBlock.keyword(), target, port, interval, timeout, weight, reverse,
+                rise, fall, vs.child("init_fail").isPresent(), vs.where()));
+    }
+}

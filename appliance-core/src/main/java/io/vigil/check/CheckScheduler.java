@@ -1,0 +1,166 @@
+package io.vigil.check;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vigil.check.HealthEngine.Probe;
+import io.vigil.check.api.Check;
+import io.vigil.check.api.CheckContext;
+import io.vigil.check.api.CheckResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The I/O shell around {@link HealthEngine}: runs every probe on its own schedule on Vert.x and feeds the
+ * verdicts to the engine.
+ *
+ * <p>Isolation: each probe's {@code run()} is invoked on a fresh virtual thread, so a plugin that blocks
+ * or spins inside {@code run()} ties up only that virtual thread — never the engine's event loop, other
+ * checks, or VRRP (which has its own thread). The host arms its own deadline per probe (the check's
+ * timeout plus {@link #GRACE}); a probe without a verdict by then is recorded DOWN ({@link ProbeFault#TIMEOUT})
+ * and its late result is discarded. Exceptions and failed futures become DOWN
+ * ({@link ProbeFault#PLUGIN_ERROR}). Both are counted in {@link CheckStats} and journaled via
+ * {@link HealthEvent.ProbeCompleted}.
+ *
+ * <p>The engine runs on one Vert.x event-loop context; all its inputs are funnelled there.
+ */
+public final class CheckScheduler implements AutoCloseable {
+    /** Slack after a check's own timeout before the host gives up on it. */
+    public static final Duration GRACE = Duration.ofMillis(500);
+
+    private final Vertx vertx;
+    private final HealthEngine engine;
+    private final Map<String, Check> checks;
+    private final List<Probe> probes;
+    private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
+    private final CheckStats stats = new CheckStats();
+    private final ExecutorService invoker = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("vigil-probe-", 0).factory());
+    private final long[] timers;
+    private final int[] generation;
+    private Context context;
+    private volatile boolean stopped;
+
+    public CheckScheduler(Vertx vertx, CheckPlan plan, RandomGenerator random) {
+        this.vertx = Objects.requireNonNull(vertx);
+        this.engine = new HealthEngine(plan.model(), random, 0);
+        this.checks = plan.checks();
+        this.probes = engine.probes();
+        this.timers = new long[probes.size()];
+        this.generation = new int[probes.size()];
+    }
+
+    public void addListener(HealthListener l) { listeners.add(l); }
+
+    /** Convenience for the node: only vrrp_script state changes (they change VRRP effective priority). */
+    public void addTrackerListener(Consumer<HealthEvent.TrackerChanged> l) {
+        listeners.add(e -> { if (e instanceof HealthEvent.TrackerChanged t) l.accept(t); });
+    }
+
+    public CheckStats stats() { return stats; }
+
+    /** Emits the initial states and schedules every probe (first run now, or within warmup). */
+    public Future<Void> start() {
+        context = vertx.getOrCreateContext();
+        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+        context.runOnContext(x -> {
+            long now = System.nanoTime();
+            emit(engine.start(now));
+            for (Probe probe : probes) schedule(probe.id(), engine.firstDue(probe.id(), now));
+            p.complete();
+        });
+        return p.future();
+    }
+
+    private void schedule(int id, long dueNanos) {
+        if (stopped) return;
+        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
+        timers[id] = vertx.setTimer(delayMs, t -> runProbe(id));
+    }
+
+    private void runProbe(int id) {
+        if (stopped) return;
+        Probe p = probes.get(id);
+        Check check = checks.get(p.name());
+        int gen = ++generation[id];
+        long start = System.nanoTime();
+        Duration budget = check == null ? p.timeout() : check.timeout().orElse(p.timeout());
+        CheckContext ctx = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name());
+        timers[id] = vertx.setTimer(Math.max(1, budget.plus(GRACE).toMillis()), t ->
+                complete(id, gen, CheckResult.down(CheckResult.since(start),
+                        "no result within " + budget.plus(GRACE).toMillis() + " ms (host deadline)"), ProbeFault.TIMEOUT));
+        if (check == null) {
+            complete(id, gen, CheckResult.down(Duration.ZERO, "no check built"), ProbeFault.PLUGIN_ERROR);
+            return;
+        }
+        invoker.execute(() -> {
+            try {
+                Future<CheckResult> f = check.run(ctx);
+                if (f == null) throw new IllegalStateException("run() returned null");
+                f.onComplete(ar -> {
+                    if (ar.succeeded() && ar.result() != null) {
+                        context.runOnContext(x -> complete(id, gen, ar.result(), ProbeFault.NONE));
+                    } else {
+                        Throwable c = ar.succeeded() ? new IllegalStateException("null result") : ar.cause();
+                        context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
+                                "check failed: " + c), ProbeFault.PLUGIN_ERROR));
+                    }
+                });
+            } catch (Throwable t) {
+                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
+                        "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+            }
+        });
+    }
+
+    /** On the engine context: the first verdict for a probe generation wins, the rest are counted late. */
+    private void complete(int id, int gen, CheckResult r, ProbeFault fault) {
+        Probe p = probes.get(id);
+        CheckStats.Counters c = stats.of(p.keyword());
+        if (gen != generation[id] || stopped) {
+            c.lateResults.increment();
+            return;
+        }
+        generation[id]++;          // later verdicts for this run are stale
+        vertx.cancelTimer(timers[id]);
+        c.probes.increment();
+        if (!r.up()) c.down.increment();
+        if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
+        if (fault == ProbeFault.TIMEOUT) c.timeouts.increment();
+        HealthEngine.Step step = engine.onResult(id, r, fault, System.nanoTime());
+        emit(step.events());
+        schedule(id, step.nextDueNanos());
+    }
+
+    private void emit(List<HealthEvent> events) {
+        for (HealthEvent e : events) {
+            for (HealthListener l : listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    stats.listenerErrors.increment();
+                }
+            }
+        }
+    }
+
+    /** Stops scheduling (a probe in flight is abandoned) and closes the checks. */
+    @Override public void close() {
+        stopped = true;
+        if (context != null) {
+            context.runOnContext(x -> { for (long t : timers) vertx.cancelTimer(t); });
+        }
+        invoker.shutdownNow();
+        for (Check c : checks.values()) {
+            try { c.close(); } catch (Exception ignored) { /* best effort */ }
+        }
+    }
+}

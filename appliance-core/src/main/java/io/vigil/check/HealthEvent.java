@@ -1,0 +1,45 @@
+package io.vigil.check;
+
+import java.util.OptionalInt;
+
+/**
+ * Everything the check engine records. Each event carries its own sequence number and its cause, so the
+ * journal can answer "why was 10.0.0.13:80 removed?" with the probe that did it.
+ * Times are the caller's monotonic nanoseconds.
+ */
+public sealed interface HealthEvent {
+    long seq();
+    Cause cause();
+    long atNanos();
+
+    /** One probe's verdict (the engine's input, journaled first). */
+    record ProbeCompleted(long seq, Cause cause, long atNanos, String checker, String keyword, boolean up,
+                          long latencyNanos, String detail, OptionalInt weight, ProbeFault fault) implements HealthEvent {}
+
+    /** A checker's state flipped (after retry/rise/fall were applied). */
+    record CheckerChanged(long seq, Cause cause, long atNanos, String checker, String realServer, boolean up,
+                          String reason) implements HealthEvent {}
+
+    /**
+     * A real server became alive or failed. {@code weight} is what IPVS should carry while it is present;
+     * when failed with {@code inhibit_on_failure} it stays in IPVS with weight 0 ({@code inhibited}),
+     * otherwise it is removed.
+     */
+    record RealServerChanged(long seq, Cause cause, long atNanos, String virtualServer, String realServer,
+                             boolean alive, int weight, boolean inhibited) implements HealthEvent {}
+
+    /** misc_dynamic changed an alive real server's weight. */
+    record RealServerWeightChanged(long seq, Cause cause, long atNanos, String virtualServer, String realServer,
+                                   int weight) implements HealthEvent {}
+
+    /** A virtual server gained or lost quorum (sum of alive weights vs quorum ± hysteresis). */
+    record QuorumChanged(long seq, Cause cause, long atNanos, String virtualServer, boolean up, long aliveWeight,
+                         int quorum, int hysteresis) implements HealthEvent {}
+
+    /**
+     * A vrrp_script (tracker) changed state. {@code priorityDelta} is what it now adds to the VRRP priority of
+     * instances tracking it; {@code fault} is true when a weight-0 script failed (instance goes to FAULT).
+     */
+    record TrackerChanged(long seq, Cause cause, long atNanos, String tracker, boolean ok, int weight,
+                          int priorityDelta, boolean fault) implements HealthEvent {}
+}

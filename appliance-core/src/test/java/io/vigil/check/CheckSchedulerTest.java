@@ -1,0 +1,137 @@
+package io.vigil.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vigil.check.HealthEvent.ProbeCompleted;
+import io.vigil.check.HealthEvent.RealServerChanged;
+import io.vigil.check.api.Check;
+import io.vigil.check.api.CheckFactory;
+import io.vigil.check.api.CheckResult;
+import io.vigil.check.api.ConfigNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler against a real TCP server, and against misbehaving test plugins. */
+class CheckSchedulerTest {
+    Vertx vertx;
+    final ConcurrentLinkedQueue<HealthEvent> events = new ConcurrentLinkedQueue<>();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach void setUp() { vertx = Vertx.vertx(); }
+
+    @AfterEach void tearDown() throws Exception {
+        release.countDown();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** Throws from run(). */
+    static final class ThrowingFactory implements CheckFactory {
+        @Override public Set<String> keywords() { return Set.of("THROW_CHECK"); }
+        @Override public Check create(ConfigNode b) { return ctx -> { throw new IllegalStateException("boom"); }; }
+    }
+
+    /** Blocks its calling thread inside run() until the test ends (a plugin doing blocking I/O wrongly). */
+    final class BlockingFactory implements CheckFactory {
+        @Override public Set<String> keywords() { return Set.of("BLOCK_CHECK"); }
+        @Override public Check create(ConfigNode b) {
+            return ctx -> {
+                try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                return Future.succeededFuture(CheckResult.up(Duration.ZERO, "too late"));
+            };
+        }
+    }
+
+    /** Returns a future that never completes. */
+    static final class HangingFactory implements CheckFactory {
+        @Override public Set<String> keywords() { return Set.of("HANG_CHECK"); }
+        @Override public Check create(ConfigNode b) { return ctx -> Promise.<CheckResult>promise().future(); }
+    }
+
+    CheckScheduler start(String conf) throws Exception {
+        CheckRegistry reg = CheckRegistry.builtins();
+        reg.register(new ThrowingFactory(), "test");
+        reg.register(new BlockingFactory(), "test");
+        reg.register(new HangingFactory(), "test");
+        CheckPlan plan = CheckPlanner.plan(ConfText.parse(conf), reg);
+        assertThat(plan.errors()).isEmpty();
+        CheckScheduler s = new CheckScheduler(vertx, plan, new Random(1));
+        s.addListener(events::add);
+        s.start().await(5, TimeUnit.SECONDS);
+        return s;
+    }
+
+    static void await(java.util.function.BooleanSupplier cond, long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (!cond.getAsBoolean() && System.currentTimeMillis() < end) Thread.sleep(20);
+        assertThat(cond.getAsBoolean()).as("condition within " + ms + " ms").isTrue();
+    }
+
+    List<ProbeCompleted> probes(String keyword) {
+        return events.stream().filter(e -> e instanceof ProbeCompleted p && p.keyword().equals(keyword))
+                .map(e -> (ProbeCompleted) e).toList();
+    }
+
+    @Test void tcpCheckFollowsARealServerGoingAway() throws Exception {
+        NetServer server = vertx.createNetServer().connectHandler(so -> so.close());
+        int port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+        CheckScheduler s = start("""
+                virtual_server 192.0.2.10 80 {
+                    delay_loop 0.2
+                    real_server 127.0.0.1 %d {
+                        weight 2
+                        TCP_CHECK {
+                            connect_timeout 1
+                            retry 1
+                            delay_before_retry 0.1
+                        }
+                    }
+                }
+                """.formatted(port));
+        await(() -> probes("TCP_CHECK").size() >= 2, 5000);
+        assertThat(probes("TCP_CHECK")).allMatch(ProbeCompleted::up);
+        server.close().await(5, TimeUnit.SECONDS);
+        await(() -> events.stream().anyMatch(e -> e instanceof RealServerChanged r && !r.alive()), 5000);
+        List<ProbeCompleted> down = probes("TCP_CHECK").stream().filter(p -> !p.up()).toList();
+        assertThat(down).hasSizeGreaterThanOrEqualTo(2);           // first failure retried once
+        assertThat(down.getFirst().detail()).contains("connect failed");
+        s.close();
+    }
+
+    @Test void throwingHangingAndBlockingPluginsAreDownAndDoNotStallOthers() throws Exception {
+        NetServer server = vertx.createNetServer().connectHandler(so -> so.close());
+        int port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+        StringBuilder conf = new StringBuilder("virtual_server 192.0.2.10 80 {\n delay_loop 0.1\n");
+        for (String kw : List.of("THROW_CHECK", "HANG_CHECK", "BLOCK_CHECK")) {
+            conf.append(" real_server 127.0.0.%d 80 {\n %s {\n connect_timeout 0.2\n retry 0\n }\n }\n"
+                    .formatted(conf.length() % 200 + 2, kw));
+        }
+        conf.append(" real_server 127.0.0.1 ").append(port).append(" {\n TCP_CHECK {\n connect_timeout 1\n }\n }\n}\n");
+        CheckScheduler s = start(conf.toString());
+        // while the others misbehave, the TCP check keeps its 100 ms rhythm
+        Thread.sleep(1500);
+        assertThat(probes("TCP_CHECK").size()).isGreaterThanOrEqualTo(8);
+        assertThat(probes("TCP_CHECK")).allMatch(ProbeCompleted::up);
+        assertThat(probes("THROW_CHECK")).isNotEmpty().allMatch(p -> !p.up() && p.fault() == ProbeFault.PLUGIN_ERROR
+                && p.detail().contains("boom"));
+        assertThat(probes("HANG_CHECK")).isNotEmpty().allMatch(p -> !p.up() && p.fault() == ProbeFault.TIMEOUT);
+        assertThat(probes("BLOCK_CHECK")).isNotEmpty().allMatch(p -> !p.up() && p.fault() == ProbeFault.TIMEOUT);
+        assertThat(s.stats().of("THROW_CHECK").pluginErrors.sum()).isPositive();
+        assertThat(s.stats().of("HANG_CHECK").timeouts.sum()).isPositive();
+        assertThat(s.stats().of("BLOCK_CHECK").timeouts.sum()).isPositive();
+        // every misbehaving server ended up failed, with the probe as cause chain
+        assertThat(events).filteredOn(e -> e instanceof RealServerChanged r && !r.alive()).hasSize(3);
+        s.close();
+    }
+}
