@@ -1,0 +1,119 @@
+package io.vigil.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * The single writer of a journal directory: encodes entries, extends the hash chain, keeps the live
+ * {@link View} (the same fold replay uses), writes snapshots, appends to Chronicle Queue and applies retention.
+ * Used by the {@link Journal} writer thread and by {@code vigil journal import}. Not thread-safe.
+ */
+final class EntryWriter implements AutoCloseable {
+
+    private final JournalConfig cfg;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final HashChain chain = new HashChain();
+    private final Bytes<byte[]> buf = Bytes.allocateElasticOnHeap(512);
+    private final Retention retention;
+
+    private byte[] prevHash;
+    private long lastSeq, lastWall, lastMono;
+    private View view;
+    private int lastCycle = Integer.MIN_VALUE;
+    private int sinceSnapshot;
+    private boolean unsynced;
+
+    EntryWriter(JournalConfig cfg) {
+        this.cfg = cfg;
+        try {
+            java.nio.file.Files.createDirectories(cfg.dir());
+        } catch (java.io.IOException e) {
+            throw new JournalException("cannot create journal directory " + cfg.dir() + ": " + e.getMessage(), e);
+        }
+        this.queue = SingleChronicleQueueBuilder.binary(cfg.dir()).rollCycle(cfg.rollCycle())
+                .timeProvider(cfg.queueTime()).build();
+        this.retention = new Retention(cfg, queue);
+        // Recover chain head, seq and view from what is on disk (after kill -9 that is a consistent prefix).
+        Entry last;
+        try (JournalReader r = new JournalReader(queue, false)) {
+            last = r.last();
+            view = last == null ? View.EMPTY : r.stateAtIndex(last.index());
+        }
+        prevHash = last == null ? HashChain.GENESIS : last.hash();
+        lastSeq = last == null ? 0 : last.seq();
+        lastWall = last == null ? 0 : last.wallNs();
+        lastMono = last == null ? 0 : last.monoNs();
+        this.appender = queue.createAppender();
+    }
+
+    long lastSeq() { return lastSeq; }
+    View view() { return view; }
+    SingleChronicleQueue queue() { return queue; }
+
+    /** Appends an event (seq must be lastSeq + 1); writes a snapshot first at a cycle start or every N events. */
+    void append(Entry e) {
+        if (e.event().isAnnotation()) throw new IllegalArgumentException("annotations are written by the journal");
+        if (e.seq() != lastSeq + 1) throw new IllegalStateException("seq " + e.seq() + " does not follow " + lastSeq);
+        int cycle = queue.cycle();
+        if (cycle != lastCycle || sinceSnapshot >= cfg.snapshotEvery()) writeSnapshot();
+        writeRaw(e);
+        lastSeq = e.seq();
+        lastWall = e.wallNs();
+        lastMono = e.monoNs();
+        view = view.apply(e);
+        sinceSnapshot++;
+    }
+
+    /** Gives up on storing event {@code seq} (I/O error): the seq stays a visible gap. */
+    void skip(long seq) { if (seq > lastSeq) lastSeq = seq; }
+
+    /** Journals that producers lost {@code count} events (ring full). */
+    void noteDropped(long count) {
+        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Dropped(count)));
+    }
+
+    private void writeSnapshot() {
+        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(view)));
+        sinceSnapshot = 0;
+    }
+
+    private void writeRaw(Entry e) {
+        buf.clear();
+        EventCodec.encode(e, buf);
+        int len = (int) buf.writePosition();
+        byte[] h = chain.next(prevHash, buf.underlyingObject(), 0, len);
+        buf.write(h);
+        appender.writeBytes(buf);
+        prevHash = h;
+        lastCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
+        unsynced = true;
+        if (cfg.durability() == JournalConfig.Durability.SYNC_EACH) sync();
+    }
+
+    /** Forces written entries to disk (msync). */
+    void sync() {
+        if (!unsynced) return;
+        appender.sync();
+        unsynced = false;
+    }
+
+    /** Housekeeping when idle: batched msync, retention. */
+    void idle(boolean mayBatchSync) {
+        if (mayBatchSync && cfg.durability() != JournalConfig.Durability.OS) sync();
+        retention.maybeRun(lastCycle);
+    }
+
+    Retention retention() { return retention; }
+
+    @Override public void close() {
+        try {
+            if (cfg.durability() != JournalConfig.Durability.OS) sync();
+            appender.close();
+        } finally {
+            queue.close();
+        }
+    }
+}

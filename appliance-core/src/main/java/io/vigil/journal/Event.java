@@ -1,0 +1,122 @@
+package io.vigil.journal;
+
+/**
+ * The body of a journal event: what happened. Producers build one of these records plus a {@link Cause} and
+ * hand both to {@link Journal#append}; the journal stamps node id, sequence number, wall-clock and monotonic
+ * time and the hash chain (see {@link Entry}). Records are values: no I/O, no references to live objects.
+ *
+ * <p>Names follow keepalived's vocabulary (vrrp_instance, virtual_server, real_server, notify scripts).
+ * Strings are never null (null becomes ""). Adding a field: append it at the end of the record AND of the
+ * codec (see {@link EventCodec}), with a default for older entries — never reorder.
+ */
+public sealed interface Event {
+
+    /** Stable kebab-case name used by the CLI ({@code --type}), JSON export and docs. */
+    default String typeName() { return EventType.of(this).cliName(); }
+
+    // ---- node lifecycle -------------------------------------------------------------------------------
+
+    /** The node process started. */
+    record NodeStarted(String version, long pid) implements Event {
+        public NodeStarted { version = nz(version); }
+    }
+
+    /** The node is stopping (orderly: signal or operator). */
+    record NodeStopped(String reason) implements Event {
+        public NodeStopped { reason = nz(reason); }
+    }
+
+    /** A configuration was parsed and applied; {@code diffSummary} says e.g. "+VI_2 ~VS 192.0.2.10:80 -RS 10.0.0.13". */
+    record ConfigApplied(String path, String contentHash, String diffSummary) implements Event {
+        public ConfigApplied { path = nz(path); contentHash = nz(contentHash); diffSummary = nz(diffSummary); }
+    }
+
+    // ---- VRRP -----------------------------------------------------------------------------------------
+
+    /** A vrrp_instance changed state. {@code reason} is the engine's words ("master_down timer expired",
+     *  "higher priority 150 from 192.0.2.2", "track_script chk_nginx FAULT"); {@code priority} is the
+     *  instance's effective priority at the transition (added in format 2; 0 when read from format 1). */
+    record VrrpTransition(String instance, VrrpState from, VrrpState to, String reason, int priority) implements Event {
+        public VrrpTransition { instance = nz(instance); reason = nz(reason); }
+    }
+
+    /** The effective priority of a vrrp_instance changed because of {@code tracker}
+     *  (e.g. "track_script chk_nginx weight -20", "track_interface eth1 down"). */
+    record PriorityChanged(String instance, int oldPriority, int newPriority, String tracker) implements Event {
+        public PriorityChanged { instance = nz(instance); tracker = nz(tracker); }
+    }
+
+    /** An advert was rejected or is suspicious; {@code source} is the sender address. */
+    record AdvertAnomaly(String instance, AnomalyKind kind, String source, String detail) implements Event {
+        public AdvertAnomaly { instance = nz(instance); source = nz(source); detail = nz(detail); }
+    }
+
+    /** The MASTER as seen from here: written at transitions and sampled otherwise (not for every advert). */
+    record MasterSeen(String instance, String peer, int priority, boolean sampled) implements Event {
+        public MasterSeen { instance = nz(instance); peer = nz(peer); }
+    }
+
+    /** A virtual_ipaddress was added to or removed from {@code device}; {@code error} is empty on success. */
+    record VipChanged(String instance, String address, String device, boolean added, boolean ok, String error) implements Event {
+        public VipChanged { instance = nz(instance); address = nz(address); device = nz(device); error = nz(error); }
+    }
+
+    /** Gratuitous ARP / unsolicited NA sent for a VIP. */
+    record GarpSent(String instance, String address, String device, int count) implements Event {
+        public GarpSent { instance = nz(instance); address = nz(address); device = nz(device); }
+    }
+
+    // ---- checks, real servers, IPVS --------------------------------------------------------------------
+
+    /** One health-check result. {@code checker} is e.g. "HTTP_GET" or "track_script chk_nginx", {@code target}
+     *  "198.51.100.13:80"; {@code attempt} counts consecutive tries (retry) — added in format 2 (1 when read from format 1). */
+    record CheckResult(String checker, String target, boolean up, long latencyNs, String detail, int attempt) implements Event {
+        public CheckResult { checker = nz(checker); target = nz(target); detail = nz(detail); }
+    }
+
+    /** A real_server of a virtual_server went up or down (after retries / delay_before_retry), with its weight
+     *  and whether the virtual_server still has quorum. */
+    record RealServerChanged(String virtualServer, String realServer, boolean up, int weight, boolean quorumUp) implements Event {
+        public RealServerChanged { virtualServer = nz(virtualServer); realServer = nz(realServer); }
+    }
+
+    /** A change applied to the kernel IPVS table. {@code service} is e.g. "TCP 192.0.2.10:80 wrr",
+     *  {@code destination} "198.51.100.13:80" (empty for service operations); {@code error} empty on success. */
+    record IpvsChanged(IpvsOp op, String service, String destination, int weight, String forwarding, boolean ok, String error) implements Event {
+        public IpvsChanged { service = nz(service); destination = nz(destination); forwarding = nz(forwarding); error = nz(error); }
+    }
+
+    /** A notify / notify_master / notify_backup / notify_fault / notify_up / notify_down script ran. */
+    record NotifyRun(String script, String trigger, int exitCode, long durationNs, String output) implements Event {
+        public NotifyRun { script = nz(script); trigger = nz(trigger); output = nz(output); }
+    }
+
+    /** Something an operator did (CLI / API): {@code action} e.g. "reload", "priority VI_1 50". */
+    record OperatorAction(String who, String action, String detail) implements Event {
+        public OperatorAction { who = nz(who); action = nz(action); detail = nz(detail); }
+    }
+
+    // ---- written by the journal itself -------------------------------------------------------------------
+
+    /** Full projected state as of the preceding event (its seq); written periodically and at the start of every
+     *  roll cycle so {@code stateAt(T)} and retention never need the journal's beginning. */
+    record Snapshot(View view) implements Event {}
+
+    /** Producers could not enqueue {@code count} events because the append buffer was full. */
+    record Dropped(long count) implements Event {}
+
+    /** An entry whose type this version does not know (written by a newer Vigil): kept, shown, not projected. */
+    record Unknown(int tag, byte[] body) implements Event {}
+
+    enum VrrpState { INIT, BACKUP, MASTER, FAULT, STOP }
+
+    enum AnomalyKind { AUTH_FAILURE, TTL, CHECKSUM, VRID_MISMATCH, INTERVAL_MISMATCH, ADDRESS_LIST_MISMATCH,
+        VERSION, LENGTH, OTHER_MASTER, OTHER }
+
+    enum IpvsOp { SERVICE_ADD, SERVICE_EDIT, SERVICE_DELETE, DEST_ADD, DEST_EDIT, DEST_DELETE }
+
+    /** True for entries the journal writes about itself; they share the sequence number of the event before. */
+    default boolean isAnnotation() { return this instanceof Snapshot || this instanceof Dropped; }
+
+    private static String nz(String s) { return s == null ? "" : s; }
+}

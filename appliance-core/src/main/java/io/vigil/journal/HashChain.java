@@ -1,0 +1,38 @@
+package io.vigil.journal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The journal's hash chain: {@code hash(n) = SHA-256(hash(n-1) ‖ bytes(n))} truncated to 16 bytes, with 16 zero
+ * bytes before the first entry. Changing, removing or reordering any entry breaks the chain at that entry.
+ * (Truncating the newest entries is only visible against a copy or an exported head hash.)
+ */
+final class HashChain {
+    static final byte[] GENESIS = new byte[EventCodec.HASH_LEN];
+
+    private final MessageDigest sha;
+    private final byte[] digest = new byte[32];
+
+    HashChain() {
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
+    }
+
+    /** The hash of an entry whose bytes (hash excluded) are {@code buf[off, off+len)}, following {@code prev}. */
+    byte[] next(byte[] prev, byte[] buf, int off, int len) {
+        sha.update(prev, 0, EventCodec.HASH_LEN);
+        sha.update(buf, off, len);
+        try {
+            sha.digest(digest, 0, 32);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] out = new byte[EventCodec.HASH_LEN];
+        System.arraycopy(digest, 0, out, 0, EventCodec.HASH_LEN);
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package io.vigil.journal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The node's journal. Any thread may {@link #append} an {@link Event} with its {@link Cause}; the call stamps
+ * the sequence number and time, puts the event in a lock-free ring and returns at once — it never waits for I/O,
+ * so the VRRP thread can journal without delaying adverts. A dedicated writer thread drains the ring in seq order
+ * into Chronicle Queue (see {@link EntryWriter}).
+ *
+ * <pre>{@code
+ * long t = journal.append(Cause.timer("master_down"), new Event.VrrpTransition("VI_1", BACKUP, MASTER, "master_down timer expired", 100));
+ * journal.append(Cause.event(t), new Event.VipChanged("VI_1", "192.0.2.100/24", "eth0", true, true, ""));
+ * }</pre>
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final JournalConfig cfg;
+    private final EntryWriter writer;
+    private final EventRing ring;
+    private final Thread thread;
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closing;
+    private volatile long writtenSeq;
+    private volatile View view;
+    private volatile long writeErrors;
+
+    private Journal(JournalConfig cfg) {
+        this.cfg = cfg;
+        this.writer = new EntryWriter(cfg);
+        this.writtenSeq = writer.lastSeq();
+        this.view = writer.view();
+        this.ring = new EventRing(cfg.ringCapacity(), writer.lastSeq() + 1);
+        this.thread = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::drain);
+        thread.start();
+    }
+
+    /** Opens (or creates) the journal in {@code cfg.dir()} and starts its writer thread. One writer per directory. */
+    public static Journal open(JournalConfig cfg) { return new Journal(cfg); }
+
+    public String nodeId() { return cfg.nodeId(); }
+    public JournalConfig config() { return cfg; }
+
+    /**
+     * Journals {@code event}; returns its sequence number (to cite as {@link Cause#event}) or -1 if the append
+     * buffer was full or the journal is closed (counted in {@link #dropped}). Never blocks.
+     */
+    public long append(Cause cause, Event event) { return append(cause, event, cfg.clock().monoNs()); }
+
+    /** As {@link #append(Cause, Event)} with the producer's own monotonic time (engines pass their tick time). */
+    public long append(Cause cause, Event event, long monoNs) {
+        if (event.isAnnotation() || event instanceof Event.Unknown)
+            throw new IllegalArgumentException(event.typeName() + " entries are written by the journal itself");
+        if (closing) return -1;
+        return ring.offer(new EventRing.Pending(cfg.clock().wallNs(), monoNs, cause, event));
+    }
+
+    /** For producers that may wait (CLI, checkers on their own threads): retries while the buffer is full. */
+    public long appendOrWait(Cause cause, Event event, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        EventRing.Pending p = new EventRing.Pending(cfg.clock().wallNs(), cfg.clock().monoNs(), cause, event);
+        while (!closing) {
+            long s = ring.offerNoCount(p);
+            if (s >= 0) return s;
+            if (System.nanoTime() > deadline) break;
+            LockSupport.parkNanos(100_000);
+        }
+        return -1;
+    }
+
+    /** Waits until every event up to {@code seq} is in the queue (not necessarily on disk). */
+    public boolean awaitWritten(long seq, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (writtenSeq < seq) {
+            if (System.nanoTime() > deadline || !thread.isAlive()) return writtenSeq >= seq;
+            LockSupport.parkNanos(50_000);
+        }
+        return true;
+    }
+
+    /** Waits until everything appended so far is written. */
+    public boolean flush(Duration timeout) { return awaitWritten(ring.claimed() - 1, timeout); }
+
+    /** Seq of the newest event written to the queue. */
+    public long writtenSeq() { return writtenSeq; }
+
+    /** The live projection (as of {@link #writtenSeq}). */
+    public View view() { return view; }
+
+    /** Events producers could not append because the buffer was full. */
+    public long dropped() { return ring.dropped(); }
+
+    /** Entries the writer failed to store (I/O errors); each leaves a seq gap that verify reports. */
+    public long writeErrors() { return writeErrors; }
+
+    /** Called on the writer thread after each event is stored; must be quick (e.g. hand over to an event loop). */
+    public void subscribe(Consumer<Entry> listener) { listeners.add(listener); }
+
+    /** A reader over this journal (use from one thread). */
+    public JournalReader reader() { return new JournalReader(writer.queue(), false); }
+
+    private void drain() {
+        long reportedDrops = 0;
+        int idleSpins = 0;
+        long lastIdleWork = 0;
+        while (true) {
+            EventRing.Pending p = ring.poll();
+            if (p != null) {
+                idleSpins = 0;
+                Entry e = new Entry(cfg.nodeId(), p.seq, p.wallNs, p.monoNs, p.cause, p.event);
+                try {
+                    writer.append(e);
+                    view = writer.view();
+                } catch (RuntimeException ex) {
+                    writeErrors++;
+                    LOG.error("journal: cannot store event seq {} ({}): {}", p.seq, e.type().cliName(), ex.toString());
+                    writer.skip(p.seq);
+                }
+                writtenSeq = p.seq;
+                for (Consumer<Entry> l : listeners) {
+                    try { l.accept(e); } catch (RuntimeException ex) { LOG.warn("journal listener failed: {}", ex.toString()); }
+                }
+                if ((p.seq & 1023) == 0) reportedDrops = reportDrops(reportedDrops);
+                continue;
+            }
+            if (closing && ring.isEmpty()) break;
+            if (++idleSpins < 100) { Thread.onSpinWait(); continue; }
+            long now = System.nanoTime();
+            if (now - lastIdleWork > 20_000_000L) { // ≤ 50 msync/s when busy-then-idle
+                reportedDrops = reportDrops(reportedDrops);
+                try { writer.idle(true); } catch (RuntimeException ex) { LOG.warn("journal housekeeping: {}", ex.toString()); }
+                lastIdleWork = now;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        reportDrops(reportedDrops);
+        writer.close();
+    }
+
+    private long reportDrops(long reported) {
+        long d = ring.dropped();
+        if (d > reported) {
+            try { writer.noteDropped(d - reported); } catch (RuntimeException ex) { return reported; }
+            LOG.warn("journal: {} events dropped, append buffer full", d - reported);
+        }
+        return d;
+    }
+
+    /** Writes what is buffered, syncs per the durability setting and stops the writer thread. */
+    @Override public void close() {
+        closing = true;
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.vigil.journal;
+
+/** A journal cannot be opened or used (missing directory, I/O failure); the message is for operators. */
+public final class JournalException extends RuntimeException {
+    public JournalException(String message) { super(message); }
+    public JournalException(String message, Throwable cause) { super(message, cause); }
+}
