@@ -1,0 +1,68 @@
+package io.vigil.vrrp;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One received advertisement, decoded and copied out of the receive buffer (so the buffer can be reused at once),
+ * with what the IP header said. Validation against an instance's configuration happens in {@link VrrpInstance}.
+ *
+ * @param advertIntervalCentis v2 seconds scaled to centiseconds, v3 as sent
+ * @param authData             v2 only (8 bytes); empty for v3
+ * @param checksumValid        the VRRP checksum verified (v3 with the pseudo-header of source/destination)
+ */
+public record ReceivedAdvert(Ipv4Address source, Ipv4Address destination, int ttl,
+                             int version, int type, int vrid, int priority, int authType, int advertIntervalCentis,
+                             List<Ipv4Address> addresses, byte[] authData, int checksum, boolean checksumValid) {
+
+    public ReceivedAdvert {
+        addresses = List.copyOf(addresses);
+        authData = authData.clone();
+    }
+
+    @Override public byte[] authData() { return authData.clone(); }
+
+    /** Outcome of decoding a datagram: an advert, or a reason to drop it before it reaches any instance. */
+    public sealed interface Decoded {
+        record Ok(ReceivedAdvert advert) implements Decoded {}
+        /** {@code source} is null when even the IP header could not be read. */
+        record Malformed(DropReason reason, Ipv4Address source) implements Decoded {}
+    }
+
+    /**
+     * Decodes an IPv4 datagram as a raw IPPROTO_VRRP socket returns it (IP header first).
+     * {@code length} is the number of bytes received.
+     */
+    public static Decoded decodeDatagram(MemorySegment buf, long offset, long length) {
+        if (length < Ipv4HeaderFlyweight.MIN_LENGTH) return new Decoded.Malformed(DropReason.TRUNCATED, null);
+        Ipv4HeaderFlyweight ip = new Ipv4HeaderFlyweight().wrap(buf, offset);
+        if (ip.version() != 4 || ip.headerLength() < Ipv4HeaderFlyweight.MIN_LENGTH)
+            return new Decoded.Malformed(DropReason.NOT_VRRP, null);
+        Ipv4Address src = ip.source();
+        if (ip.protocol() != VrrpAdvertFlyweight.PROTOCOL) return new Decoded.Malformed(DropReason.NOT_VRRP, src);
+        if (length < ip.headerLength()) return new Decoded.Malformed(DropReason.TRUNCATED, src);
+        if (ip.totalLength() != length) return new Decoded.Malformed(DropReason.LENGTH_MISMATCH, src);
+        return decodeMessage(buf, offset + ip.headerLength(), length - ip.headerLength(), src, ip.destination(), ip.ttl());
+    }
+
+    /** Decodes a bare VRRP message whose IP fields are already known (e.g. from recvmsg ancillary data). */
+    public static Decoded decodeMessage(MemorySegment buf, long offset, long length,
+                                        Ipv4Address source, Ipv4Address destination, int ttl) {
+        if (length < VrrpAdvertFlyweight.HEADER_LENGTH) return new Decoded.Malformed(DropReason.TRUNCATED, source);
+        VrrpAdvertFlyweight f = new VrrpAdvertFlyweight().wrap(buf, offset);
+        int version = f.version();
+        if (version != 2 && version != 3) return new Decoded.Malformed(DropReason.VERSION_MISMATCH, source);
+        int expected = f.messageLength();
+        if (length < expected) return new Decoded.Malformed(DropReason.TRUNCATED, source);
+        if (length != expected) return new Decoded.Malformed(DropReason.LENGTH_MISMATCH, source);
+        return new Decoded.Ok(new ReceivedAdvert(source, destination, ttl, version, f.type(), f.vrid(), f.priority(),
+                version == 2 ? f.authType() : VrrpAdvertFlyweight.AUTH_NONE, f.advertIntervalCentis(),
+                f.addresses(), version == 2 ? f.authData() : new byte[0], f.checksum(),
+                f.checksumValid(source, destination)));
+    }
+
+    /** Convenience for tests and simulations: decodes a message held in an array. */
+    public static Decoded decodeMessage(byte[] message, Ipv4Address source, Ipv4Address destination, int ttl) {
+        return decodeMessage(MemorySegment.ofArray(message), 0, message.length, source, destination, ttl);
+    }
+}

@@ -1,0 +1,424 @@
+package io.vigil.vrrp;
+
+import io.vigil.vrrp.VrrpEffect.AddAddresses;
+import io.vigil.vrrp.VrrpEffect.AdvertDropped;
+import io.vigil.vrrp.VrrpEffect.PriorityChanged;
+import io.vigil.vrrp.VrrpEffect.RemoveAddresses;
+import io.vigil.vrrp.VrrpEffect.RunNotify;
+import io.vigil.vrrp.VrrpEffect.SendAdvert;
+import io.vigil.vrrp.VrrpEffect.SendGarp;
+import io.vigil.vrrp.VrrpEffect.StateChanged;
+import io.vigil.vrrp.VrrpEffect.TimerRequest;
+import io.vigil.vrrp.VrrpInput.AdvertReceived;
+import io.vigil.vrrp.VrrpInput.InterfaceChanged;
+import io.vigil.vrrp.VrrpInput.SetPriority;
+import io.vigil.vrrp.VrrpInput.Shutdown;
+import io.vigil.vrrp.VrrpInput.Start;
+import io.vigil.vrrp.VrrpInput.Tick;
+import io.vigil.vrrp.VrrpInput.TrackerChanged;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The VRRP state machine of one vrrp_instance (RFC 3768 / RFC 5798 as keepalived 2.2.7 runs them). Pure and
+ * single-threaded: {@link #step(VrrpInput)} takes an input carrying the caller's monotonic time and returns the
+ * effects to apply, ending with a {@link TimerRequest} when a timer is running. No I/O, threads or clocks inside.
+ * Deadlines are compared by subtraction, so any monotonic nanosecond clock works, including one near overflow.
+ */
+public final class VrrpInstance {
+    private static final long NANOS_PER_CENTI = 10_000_000L;
+
+    private final VrrpInstanceSpec spec;
+    private final String name;
+    private final List<Ipv4Address> advertAddresses;
+    private final List<VirtualAddress> allAddresses;
+    private final byte[] authData;
+
+    private VrrpState state = VrrpState.INIT;
+    private int basePriority;
+    private int effectivePriority;
+    private boolean ownFault;        // a weight-0 tracker or our interface is down
+    private boolean groupFault;      // held in FAULT by the sync group
+    private boolean syncGated;       // member of a sync group: Master_Down waits for the group's consent
+    private boolean wantMaster;      // gated member whose Master_Down expired
+    private int masterAdvertCentis;  // Master_Adver_Interval (v3 learns it from the master)
+    private Ipv4Address masterAddress;
+    private int masterPriority;
+    private final Timer downTimer = new Timer(), advertTimer = new Timer(), garpDelayTimer = new Timer(), garpRefreshTimer = new Timer();
+    private final Timer preemptTimer = new Timer(); // keepalived's preempt_time; only compared, never ticks
+    private final Map<String, Long> trackerValues = new HashMap<>();
+    private final Map<String, Boolean> interfaces = new HashMap<>();
+    private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+    private long advertsAccepted;
+
+    public VrrpInstance(VrrpInstanceSpec spec) {
+        if (spec.sourceAddress() == null)
+            throw new IllegalArgumentException("vrrp_instance " + spec.name() + ": source address unknown (resolve the interface's primary address first)");
+        this.spec = spec;
+        this.name = spec.name();
+        this.advertAddresses = spec.virtualAddresses().stream().map(VirtualAddress::address).toList();
+        List<VirtualAddress> all = new ArrayList<>(spec.virtualAddresses());
+        all.addAll(spec.excludedAddresses());
+        this.allAddresses = List.copyOf(all);
+        this.authData = java.util.Arrays.copyOf(spec.authPassword(), VrrpAdvertFlyweight.AUTH_DATA_LENGTH);
+        this.basePriority = spec.priority();
+        this.masterAdvertCentis = spec.advertIntervalCentis();
+        recompute();
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public String name() { return name; }
+    public VrrpInstanceSpec spec() { return spec; }
+    public VrrpState state() { return state; }
+    public int basePriority() { return basePriority; }
+    public int effectivePriority() { return effectivePriority; }
+    /** Source of the last accepted advert (ourselves while MASTER); null before any. */
+    public Ipv4Address masterAddress() { return masterAddress; }
+    public int masterPriority() { return masterPriority; }
+    public int masterAdvertIntervalCentis() { return masterAdvertCentis; }
+    public long dropCount(DropReason r) { return drops.getOrDefault(r, 0L); }
+    public Map<DropReason, Long> dropCounts() { return Collections.unmodifiableMap(new EnumMap<>(drops)); }
+    public long advertsAccepted() { return advertsAccepted; }
+
+    /** Skew_Time in nanoseconds for the current effective priority (v2: (256-p)/256 s; v3: (256-p)*Master_Adver_Interval/256). */
+    public long skewNanos() {
+        long p = 256 - effectivePriority;
+        long micros = spec.version() == 3 ? p * masterAdvertCentis * 625L / 16 : p * 1_000_000L / 256;
+        return micros * 1000;
+    }
+
+    /** Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, in nanoseconds. */
+    public long masterDownIntervalNanos() {
+        return 3 * masterAdvertCentis * NANOS_PER_CENTI + skewNanos();
+    }
+
+    public OptionalLong nextDeadline() {
+        boolean any = false;
+        long best = 0;
+        for (Timer t : List.of(downTimer, advertTimer, garpDelayTimer, garpRefreshTimer)) {
+            if (t.armed && (!any || t.at - best < 0)) { best = t.at; any = true; }
+        }
+        return any ? OptionalLong.of(best) : OptionalLong.empty();
+    }
+
+    // ---------------------------------------------------------------- the step function
+
+    public List<VrrpEffect> step(VrrpInput input) {
+        List<VrrpEffect> out = new ArrayList<>();
+        if (state == VrrpState.STOP) return out;
+        long now = input.now();
+        switch (input) {
+            case Start s -> { if (state == VrrpState.INIT) start(now, out); }
+            case AdvertReceived a -> onAdvert(now, a.advert(), out);
+            case Tick t -> onTick(now, out);
+            case TrackerChanged t -> {
+                trackerValues.put(key(t.kind(), t.name()), t.kind() == TrackerSpec.Kind.FILE ? t.value() : (t.up() ? 1L : 0L));
+                reevaluate(now, new Cause.Tracker(t.kind(), t.name(), t.kind() == TrackerSpec.Kind.FILE ? t.value() : (t.up() ? 1 : 0)), out);
+            }
+            case InterfaceChanged i -> {
+                interfaces.put(i.name(), i.up());
+                reevaluate(now, new Cause.Interface(i.name(), i.up()), out);
+            }
+            case SetPriority p -> {
+                if (p.priority() < 1 || p.priority() > 255) throw new IllegalArgumentException("priority " + p.priority() + " not in 1..255");
+                basePriority = p.priority();
+                reevaluate(now, new Cause.Operator(p.why()), out);
+            }
+            case Shutdown s -> stop(out);
+        }
+        finish(out);
+        return out;
+    }
+
+    private void finish(List<VrrpEffect> out) {
+        OptionalLong next = nextDeadline();
+        if (next.isPresent()) out.add(new TimerRequest(name, next.getAsLong()));
+    }
+
+    private void start(long now, List<VrrpEffect> out) {
+        Cause cause = new Cause.Startup();
+        if (ownFault || groupFault) toFault(cause, out);
+        else if (spec.addressOwner() && spec.initialState() == VrrpState.MASTER && !syncGated) toMaster(now, cause, out);
+        else toBackup(now, cause, out);
+    }
+
+    private void onAdvert(long now, ReceivedAdvert a, List<VrrpEffect> out) {
+        if (state != VrrpState.BACKUP && state != VrrpState.MASTER) return; // INIT/FAULT listen to nobody
+        DropReason bad = validate(a);
+        if (bad != null) {
+            drops.merge(bad, 1L, Long::sum);
+            out.add(new AdvertDropped(name, bad, a.source()));
+            return; // a dropped advert leaves every timer as it was
+        }
+        advertsAccepted++;
+        int prio = a.priority();
+        if (state == VrrpState.BACKUP) {
+            if (prio == 0) {
+                // The master is leaving: take over after Skew_Time only, highest priority first.
+                downTimer.set(now + skewNanos());
+            } else if (!spec.preempt() || prio >= effectivePriority || preemptDelayRunning(now)) {
+                if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
+                masterAddress = a.source();
+                masterPriority = prio;
+                downTimer.set(now + masterDownIntervalNanos());
+                if (!spec.preemptDelay().isZero()) {
+                    if (prio >= effectivePriority) preemptTimer.off();
+                    else if (!preemptTimer.armed) preemptTimer.set(now + spec.preemptDelay().toNanos());
+                }
+                wantMaster = false;
+            } else {
+                // Lower priority and we may preempt: ignore it and let Master_Down_Timer run out (RFC 5798 6.4.2).
+                masterAddress = a.source();
+            }
+            return;
+        }
+        // MASTER
+        if (prio == 0) {
+            sendAdverts(effectivePriority, out);
+            advertTimer.set(now + advertNanos());
+            return;
+        }
+        int cmp = a.source().compareTo(spec.sourceAddress());
+        if (prio < effectivePriority || (prio == effectivePriority && cmp < 0)) {
+            sendAdverts(effectivePriority, out); // keepalived: "forcing new election" so the other side hears us now
+            return;
+        }
+        masterAddress = a.source();
+        masterPriority = prio;
+        if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
+        toBackup(now, new Cause.Advert(a.source(), prio), out);
+    }
+
+    private boolean preemptDelayRunning(long now) {
+        if (spec.preemptDelay().isZero()) return false;
+        return !preemptTimer.armed || preemptTimer.at - now > 0;
+    }
+
+    private DropReason validate(ReceivedAdvert a) {
+        if (!spec.unicast() && a.ttl() != VrrpAdvertFlyweight.REQUIRED_TTL) return DropReason.BAD_TTL;
+        if (a.version() != spec.version()) return DropReason.VERSION_MISMATCH;
+        if (a.vrid() != spec.vrid()) return DropReason.VRID_MISMATCH;
+        if (spec.version() == 2) {
+            if (a.authType() > VrrpAdvertFlyweight.AUTH_AH) return DropReason.INVALID_AUTH_TYPE;
+            if (a.authType() != spec.authType()) return DropReason.AUTH_TYPE_MISMATCH;
+            if (spec.authType() == VrrpAdvertFlyweight.AUTH_PASS && !MessageDigest.isEqual(a.authData(), authData))
+                return DropReason.AUTH_FAILURE;
+            if (a.advertIntervalCentis() != spec.advertIntervalCentis()) return DropReason.ADVERT_INTERVAL_MISMATCH;
+        }
+        if (a.type() != VrrpAdvertFlyweight.TYPE_ADVERTISEMENT) return DropReason.INVALID_TYPE;
+        if (a.addresses().size() != advertAddresses.size()
+                || !new HashSet<>(a.addresses()).equals(new HashSet<>(advertAddresses))) return DropReason.ADDRESS_LIST_MISMATCH;
+        if (!a.checksumValid()) return DropReason.BAD_CHECKSUM;
+        if (a.destination().isMulticast() == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
+        if (a.source().equals(spec.sourceAddress())) return DropReason.OWN_ADDRESS;
+        return null;
+    }
+
+    private void onTick(long now, List<VrrpEffect> out) {
+        if (state == VrrpState.BACKUP && downTimer.due(now)) {
+            downTimer.off();
+            if (syncGated) wantMaster = true; // the sync group decides (all members must be ready)
+            else toMaster(now, new Cause.MasterDown(), out);
+            return;
+        }
+        if (state != VrrpState.MASTER) return;
+        if (advertTimer.due(now)) {
+            sendAdverts(effectivePriority, out);
+            advertTimer.set(now + advertNanos());
+        }
+        if (garpDelayTimer.due(now)) {
+            garpDelayTimer.off();
+            out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().masterRepeat(), GarpReason.MASTER_DELAY));
+        }
+        if (garpRefreshTimer.due(now)) {
+            garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
+            out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().refreshRepeat(), GarpReason.REFRESH));
+        }
+    }
+
+    private void reevaluate(long now, Cause cause, List<VrrpEffect> out) {
+        int old = effectivePriority;
+        recompute();
+        if (state == VrrpState.INIT) return;
+        if (effectivePriority != old) {
+            out.add(new PriorityChanged(name, old, effectivePriority, cause));
+            // Tell the others at once rather than at the next advert: a lowered master lets a backup preempt sooner.
+            if (state == VrrpState.MASTER && !ownFault) sendAdverts(effectivePriority, out);
+        }
+        if ((ownFault || groupFault) && (state == VrrpState.BACKUP || state == VrrpState.MASTER)) toFault(cause, out);
+        else if (!ownFault && !groupFault && state == VrrpState.FAULT) leaveFault(now, cause, out);
+    }
+
+    /** Effective priority and own fault from base priority, trackers and interfaces. */
+    private void recompute() {
+        boolean fault = !interfaces.getOrDefault(spec.interfaceName(), true);
+        long sum = basePriority;
+        for (TrackerSpec t : spec.trackers()) {
+            if (t.kind() == TrackerSpec.Kind.FILE) {
+                long v = trackerValues.getOrDefault(key(t.kind(), t.name()), 0L);
+                if (t.weight() == 0) { if (v != 0) fault = true; continue; }
+                long c = Math.clamp(v, -1000L, 1000L) * t.weight() * (t.reverse() ? -1 : 1);
+                if (c <= -254) fault = true;
+                else if (basePriority != 255) sum += c;
+                continue;
+            }
+            boolean up = t.kind() == TrackerSpec.Kind.INTERFACE
+                    ? interfaces.getOrDefault(t.name(), trackerValues.getOrDefault(key(t.kind(), t.name()), 1L) != 0)
+                    : trackerValues.getOrDefault(key(t.kind(), t.name()), 1L) != 0;
+            if (t.reverse()) up = !up;
+            if (t.weight() == 0) { if (!up) fault = true; }
+            else if (basePriority == 255) continue; // the address owner's priority is never adjusted (keepalived)
+            else if (t.weight() > 0 && up) sum += t.weight();
+            else if (t.weight() < 0 && !up) sum += t.weight();
+        }
+        ownFault = fault;
+        effectivePriority = basePriority == 255 ? 255 : (int) Math.clamp(sum, 1, 254);
+    }
+
+    private void stop(List<VrrpEffect> out) {
+        VrrpState from = state;
+        if (from == VrrpState.MASTER) {
+            sendAdverts(0, out);
+            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+        }
+        state = VrrpState.STOP;
+        out.add(new StateChanged(name, from, VrrpState.STOP, new Cause.Shutdown()));
+        notifies(VrrpState.STOP, out);
+        allTimersOff();
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    private void toMaster(long now, Cause cause, List<VrrpEffect> out) {
+        VrrpState from = state;
+        state = VrrpState.MASTER;
+        out.add(new StateChanged(name, from, VrrpState.MASTER, cause));
+        // keepalived sends the advert before adding addresses so the old master releases them before our GARPs.
+        sendAdverts(effectivePriority, out);
+        out.add(new AddAddresses(name, spec.interfaceName(), allAddresses));
+        out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().masterRepeat(), GarpReason.BECAME_MASTER));
+        notifies(VrrpState.MASTER, out);
+        downTimer.off();
+        preemptTimer.off();
+        wantMaster = false;
+        advertTimer.set(now + advertNanos());
+        if (!spec.garp().masterDelay().isZero()) garpDelayTimer.set(now + spec.garp().masterDelay().toNanos());
+        if (!spec.garp().masterRefresh().isZero()) garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
+        masterAddress = spec.sourceAddress();
+        masterPriority = effectivePriority;
+        masterAdvertCentis = spec.advertIntervalCentis();
+    }
+
+    private void toBackup(long now, Cause cause, List<VrrpEffect> out) {
+        VrrpState from = state;
+        state = VrrpState.BACKUP;
+        out.add(new StateChanged(name, from, VrrpState.BACKUP, cause));
+        if (from == VrrpState.MASTER) out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+        notifies(VrrpState.BACKUP, out);
+        allTimersOff();
+        wantMaster = false;
+        downTimer.set(now + masterDownIntervalNanos());
+    }
+
+    private void toFault(Cause cause, List<VrrpEffect> out) {
+        VrrpState from = state;
+        state = VrrpState.FAULT;
+        out.add(new StateChanged(name, from, VrrpState.FAULT, cause));
+        if (from == VrrpState.MASTER) {
+            sendAdverts(0, out); // let a backup take over after Skew_Time instead of Master_Down_Interval
+            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+        }
+        notifies(VrrpState.FAULT, out);
+        allTimersOff();
+        wantMaster = false;
+    }
+
+    private void leaveFault(long now, Cause cause, List<VrrpEffect> out) {
+        masterAdvertCentis = spec.advertIntervalCentis();
+        if (spec.addressOwner() && spec.initialState() == VrrpState.MASTER && !syncGated) toMaster(now, cause, out);
+        else toBackup(now, cause, out);
+    }
+
+    private void allTimersOff() {
+        downTimer.off();
+        advertTimer.off();
+        garpDelayTimer.off();
+        garpRefreshTimer.off();
+        preemptTimer.off();
+    }
+
+    // ---------------------------------------------------------------- sync group hooks (package-private)
+
+    void joinSyncGroup() { syncGated = true; }
+    boolean wantsMaster() { return wantMaster; }
+    boolean ownFault() { return ownFault; }
+
+    void groupForceMaster(long now, Cause cause, List<VrrpEffect> out) {
+        if (state == VrrpState.BACKUP) toMaster(now, cause, out);
+    }
+
+    void groupForceBackup(long now, Cause cause, List<VrrpEffect> out) {
+        if (state == VrrpState.MASTER) toBackup(now, cause, out);
+    }
+
+    void groupHoldFault(Cause cause, List<VrrpEffect> out) {
+        groupFault = true;
+        if (state == VrrpState.BACKUP || state == VrrpState.MASTER) toFault(cause, out);
+    }
+
+    void groupReleaseFault(long now, Cause cause, List<VrrpEffect> out) {
+        groupFault = false;
+        if (state == VrrpState.FAULT && !ownFault) leaveFault(now, cause, out);
+    }
+
+    void appendTimer(List<VrrpEffect> out) {
+        out.removeIf(e -> e instanceof TimerRequest t && t.instance().equals(name));
+        finish(out);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long advertNanos() { return spec.advertIntervalCentis() * NANOS_PER_CENTI; }
+
+    private List<Ipv4Address> garpAddresses() {
+        return allAddresses.stream().filter(v -> v.device() == null || v.device().equals(spec.interfaceName()))
+                .map(VirtualAddress::address).toList();
+    }
+
+    private void sendAdverts(int priority, List<VrrpEffect> out) {
+        List<Ipv4Address> destinations = spec.unicast() ? spec.unicastPeers() : List.of(Ipv4Address.VRRP_GROUP);
+        for (Ipv4Address dst : destinations) {
+            byte[] msg = VrrpAdvertFlyweight.encode(spec.version(), spec.vrid(), priority, spec.advertIntervalCentis(),
+                    advertAddresses, spec.authType(), authData, spec.sourceAddress(), dst);
+            out.add(new SendAdvert(name, spec.sourceAddress(), dst, priority, msg));
+        }
+    }
+
+    private void notifies(VrrpState s, List<VrrpEffect> out) {
+        String specific = spec.notifyScripts().forState(s);
+        if (specific != null) out.add(new RunNotify(name, s, specific, List.of()));
+        if (spec.notifyScripts().generic() != null)
+            out.add(new RunNotify(name, s, spec.notifyScripts().generic(),
+                    List.of("INSTANCE", name, s.name(), Integer.toString(effectivePriority))));
+    }
+
+    private static String key(TrackerSpec.Kind kind, String name) { return kind + ":" + name; }
+
+    /** A deadline that is either off or at an absolute caller-clock time. */
+    private static final class Timer {
+        boolean armed;
+        long at;
+        void set(long when) { armed = true; at = when; }
+        void off() { armed = false; }
+        boolean due(long now) { return armed && now - at >= 0; }
+    }
+}

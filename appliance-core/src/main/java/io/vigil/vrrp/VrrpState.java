@@ -1,0 +1,4 @@
+package io.vigil.vrrp;
+
+/** Instance states, named as keepalived logs and notifies them. */
+public enum VrrpState { INIT, BACKUP, MASTER, FAULT, STOP }
