@@ -1,0 +1,205 @@
+package io.vigil.linux;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A raw IPv4 socket for VRRP (protocol 112) on one interface, set up as keepalived does: bound to the device
+ * (SO_BINDTODEVICE), member of 224.0.0.18 on that interface (ip_mreqn with ifindex), IP_MULTICAST_IF/TTL 255,
+ * multicast loopback off, and IP_HDRINCL so every advert carries keepalived's exact header (TOS 0xc0, TTL 255,
+ * DF clear, incrementing id). Serves multicast and unicast (unicast_peer / unicast_src_ip) alike.
+ * Receives return the IP header + VRRP payload, the source, destination, TTL and arrival ifindex.
+ * Send from one thread and receive on another; {@link #wakeup()}/{@link #close()} end a blocked receive.
+ */
+public final class VrrpSocket extends NativeSocket {
+    public static final int IPPROTO_VRRP = 112;
+    public static final Inet4Address VRRP_GROUP = Ipv4InterfaceAddress.inet4("224.0.0.18");
+    private static final int MAX_PACKET = 4096;
+    private static final int CONTROL = 128;
+
+    private final String ifname;
+    private final int ifindex;
+    private final MemorySegment txPacket, txAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom;
+    private int ipId;
+
+    /** One received datagram: the IP header and VRRP payload as they arrived, and where they came from. */
+    public record Received(byte[] packet, Inet4Address source, Inet4Address destination, int ttl, int ifindex) {
+        public int headerLength() { return (packet[0] & 0x0f) * 4; }
+        public int tos() { return packet[1] & 0xff; }
+        /** The VRRP message after the IP header (a read-only view, network order). */
+        public ByteBuffer vrrp() {
+            return ByteBuffer.wrap(packet, headerLength(), packet.length - headerLength()).slice().asReadOnlyBuffer()
+                    .order(ByteOrder.BIG_ENDIAN);
+        }
+    }
+
+    private VrrpSocket(int fd, String ifname, int ifindex) throws LinuxException {
+        super(fd);
+        this.ifname = ifname;
+        this.ifindex = ifindex;
+        txPacket = arena.allocate(MAX_PACKET, 8);
+        txAddr = arena.allocate(16, 4);
+        rxPacket = arena.allocate(MAX_PACKET, 8);
+        rxControl = arena.allocate(CONTROL, 8);
+        rxIov = arena.allocate(16, 8);
+        rxMsg = arena.allocate(56, 8);
+        rxFrom = arena.allocate(16, 4);
+    }
+
+    /**
+     * Opens the VRRP socket on {@code ifname} in the calling thread's network namespace. Without root or
+     * CAP_NET_RAW this fails with "needs root or CAP_NET_RAW/CAP_NET_ADMIN".
+     */
+    public static VrrpSocket open(String ifname) throws LinuxException {
+        int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW, IPPROTO_VRRP, "socket(AF_INET, SOCK_RAW, 112) for VRRP on " + ifname);
+        VrrpSocket s = null;
+        try {
+            int idx = Libc.ifNameToIndex(ifname);
+            s = new VrrpSocket(fd, ifname, idx);
+            s.configure();
+            return s;
+        } catch (LinuxException | RuntimeException e) {
+            if (s != null) s.close(); else Libc.close(fd);
+            throw e;
+        }
+    }
+
+    private void configure() throws LinuxException {
+        String on = " on " + ifname;
+        MemorySegment dev = arena.allocateFrom(ifname);
+        Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev.asSlice(0, ifname.length() + 1), "setsockopt(SO_BINDTODEVICE)" + on);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1, "setsockopt(IP_HDRINCL)" + on);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "setsockopt(IP_PKTINFO)" + on);
+        // IP_TOS / IP_MTU_DISCOVER only matter without HDRINCL; set for tools that inspect the socket.
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TOS, Ipv4Header.TOS_INTERNETWORK_CONTROL, "setsockopt(IP_TOS)" + on);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_DONT, "setsockopt(IP_MTU_DISCOVER)" + on);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL, "setsockopt(IP_MULTICAST_TTL)" + on);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "setsockopt(IP_MULTICAST_LOOP)" + on);
+        Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, mreqn(VRRP_GROUP, ifindex), "setsockopt(IP_MULTICAST_IF)" + on);
+        joinGroup(VRRP_GROUP, ifindex);
+    }
+
+    /** struct ip_mreqn { in_addr multiaddr; in_addr address; int ifindex; } */
+    private MemorySegment mreqn(Inet4Address group, int index) {
+        MemorySegment m = arena.allocate(12, 4);
+        MemorySegment.copy(group.getAddress(), 0, m, JAVA_BYTE, 0, 4);
+        m.set(JAVA_INT, 8, index);
+        return m;
+    }
+
+    /** Joins a multicast group on an interface (224.0.0.18 on this socket's interface is joined at open). */
+    public void joinGroup(Inet4Address group, int index) throws LinuxException {
+        Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreqn(group, index),
+                "setsockopt(IP_ADD_MEMBERSHIP " + group.getHostAddress() + ", ifindex " + index + ")");
+    }
+
+    public void leaveGroup(Inet4Address group, int index) throws LinuxException {
+        Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_DROP_MEMBERSHIP, mreqn(group, index),
+                "setsockopt(IP_DROP_MEMBERSHIP " + group.getHostAddress() + ", ifindex " + index + ")");
+    }
+
+    public String interfaceName() { return ifname; }
+
+    public int ifindex() { return ifindex; }
+
+    /**
+     * Sends one VRRP message (position..limit of {@code vrrp}, checksum already set) from {@code source} to
+     * {@code destination} (224.0.0.18 or a unicast peer) with the next IP id. Returns the id used.
+     */
+    public int send(Inet4Address source, Inet4Address destination, ByteBuffer vrrp) throws LinuxException, ClosedChannelException {
+        sendLock.lock();
+        try {
+            ensureOpen();
+            int id = ipId = (ipId + 1) & 0xffff;
+            sendWithId(id, source, destination, vrrp);
+            return id;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Like {@link #send} with a caller-chosen IP id (e.g. a per-instance counter as keepalived keeps). */
+    public void send(int ipIdentification, Inet4Address source, Inet4Address destination, ByteBuffer vrrp)
+            throws LinuxException, ClosedChannelException {
+        sendLock.lock();
+        try {
+            ensureOpen();
+            sendWithId(ipIdentification, source, destination, vrrp);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void sendWithId(int id, Inet4Address source, Inet4Address destination, ByteBuffer vrrp) throws LinuxException {
+        int len = vrrp.remaining();
+        if (len + Ipv4Header.LENGTH > MAX_PACKET) throw new IllegalArgumentException("VRRP message of " + len + " bytes");
+        ByteBuffer out = txPacket.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+        Ipv4Header.write(out, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, Ipv4Header.VRRP_TTL,
+                IPPROTO_VRRP);
+        out.put(vrrp.duplicate());
+        txAddr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
+        txAddr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
+        MemorySegment.copy(destination.getAddress(), 0, txAddr, JAVA_BYTE, 4, 4);
+        Libc.sendto(fd, txPacket, Ipv4Header.LENGTH + len, 0, txAddr,
+                "sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")");
+    }
+
+    /**
+     * Waits up to {@code timeout} for one VRRP datagram. Empty on timeout or {@link #wakeup()}; a closed socket
+     * throws ClosedChannelException. Truncated datagrams (over 4 KiB, never valid VRRP) are skipped.
+     */
+    public Optional<Received> receive(Duration timeout) throws LinuxException, ClosedChannelException {
+        receiveLock.lock();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (awaitReadable(left) != Ready.READABLE) return Optional.empty();
+                Optional<Received> r = receiveOne();
+                if (r.isPresent() || deadline - System.nanoTime() <= 0) return r;
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    private Optional<Received> receiveOne() throws LinuxException {
+        rxIov.set(ADDRESS, 0, rxPacket);
+        rxIov.set(JAVA_LONG, 8, MAX_PACKET);
+        rxMsg.fill((byte) 0); // struct msghdr (LP64): name, namelen, iov, iovlen, control, controllen, flags
+        rxMsg.set(ADDRESS, 0, rxFrom);
+        rxMsg.set(JAVA_INT, 8, 16);
+        rxMsg.set(ADDRESS, 16, rxIov);
+        rxMsg.set(JAVA_LONG, 24, 1L);
+        rxMsg.set(ADDRESS, 32, rxControl);
+        rxMsg.set(JAVA_LONG, 40, CONTROL);
+        long n = Libc.recvmsg(fd, rxMsg, Libc.MSG_DONTWAIT, "recvmsg(VRRP on " + ifname + ")");
+        if (n < Ipv4Header.LENGTH || (rxMsg.get(JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) return Optional.empty();
+        int arrived = ifindex;
+        long controlLen = rxMsg.get(JAVA_LONG, 40);
+        for (long pos = 0; pos + 16 <= controlLen; ) { // struct cmsghdr { size_t len; int level; int type; data }
+            long clen = rxControl.get(JAVA_LONG, pos);
+            if (clen < 16) break;
+            if (rxControl.get(JAVA_INT, pos + 8) == Libc.IPPROTO_IP && rxControl.get(JAVA_INT, pos + 12) == Libc.IP_PKTINFO)
+                arrived = rxControl.get(JAVA_INT, pos + 16); // struct in_pktinfo { int ifindex; ... }
+            pos += (clen + 7) & ~7L;
+        }
+        byte[] pkt = rxPacket.asSlice(0, n).toArray(JAVA_BYTE);
+        return Optional.of(new Received(pkt, addr(pkt, 12), addr(pkt, 16), pkt[8] & 0xff, arrived));
+    }
+
+    private static Inet4Address addr(byte[] b, int off) {
+        return Ipv4InterfaceAddress.inet4((b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff));
+    }
+}
