@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "keepalived-compatible HA director: VRRP, health checks, IPVS, journal",
         subcommands = {
+                CheckConfigCommand.class,
+                DumpConfigCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
