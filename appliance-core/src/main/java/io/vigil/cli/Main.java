@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CheckConfigCommand.class,
                 DumpConfigCommand.class,
+                LabCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

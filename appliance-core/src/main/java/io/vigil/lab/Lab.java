@@ -1,0 +1,465 @@
+package io.vigil.lab;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code vigil lab}: two directors, real servers and a client in network namespaces on one bridge, two real
+ * {@code vigil run} nodes, and scripted incidents. All state lives under {@code stateRoot/PREFIX}; {@code down}
+ * removes what the state file lists and nothing else.
+ */
+public final class Lab {
+    public static final Path DEFAULT_STATE_ROOT = Path.of("/run/vigil-lab");
+    private static final String BRIDGE = "br0";
+    private static final String MGMT_BRIDGE = "mgmt0";
+
+    private final Path stateRoot;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    public Lab(Path stateRoot, PrintStream out) {
+        this.stateRoot = stateRoot;
+        this.out = out;
+    }
+
+    public Path dir(String prefix) { return stateRoot.resolve(prefix.endsWith("-") ? prefix.substring(0, prefix.length() - 1) : prefix); }
+
+    // ------------------------------------------------------------------ up
+
+    public void up(LabPlan plan, List<String> vigilCommand) {
+        requireRoot();
+        Path dir = dir(plan.prefix());
+        if (Files.exists(LabState.file(dir))) {
+            throw new LabException("a lab with prefix " + plan.prefix() + " is already up (state " + LabState.file(dir)
+                    + "); run `vigil lab down` first");
+        }
+        for (String ns : plan.namespaces()) {
+            if (Files.exists(Path.of("/run/netns", ns))) {
+                throw new LabException("network namespace " + ns + " exists but this lab did not record it; not touching it"
+                        + " (remove it yourself with `ip netns del " + ns + "` if it is a leftover)");
+            }
+        }
+        if (Sh.run("ip", "link", "show", plan.hostLink()).ok()) {
+            throw new LabException("link " + plan.hostLink() + " exists but this lab did not record it; not touching it");
+        }
+        LabState st = LabState.fresh(dir, plan);
+        st.save();
+        try {
+            build(plan, st, vigilCommand);
+        } catch (RuntimeException e) {
+            out.println("lab: setting up failed, removing what was made: " + e.getMessage());
+            down(plan.prefix());
+            throw e;
+        }
+    }
+
+    private void build(LabPlan plan, LabState st, List<String> vigilCommand) {
+        // the bridge lives in its own namespace: bridged traffic never meets the host's firewall
+        String sw = plan.switchNs();
+        namespace(st, sw);
+        ip(sw, "link", "add", BRIDGE, "type", "bridge", "stp_state", "0", "forward_delay", "0");
+        ip(sw, "link", "set", BRIDGE, "up");
+        ip(sw, "link", "add", MGMT_BRIDGE, "type", "bridge", "stp_state", "0", "forward_delay", "0");
+        ip(sw, "link", "set", MGMT_BRIDGE, "up");
+
+        for (var d : plan.directors()) {
+            host(st, plan, d.ns(), "p-" + d.name(), d.address());
+            Sh.must("ip", "link", "add", "m-" + d.name(), "netns", sw, "type", "veth", "peer", "name", "eth1", "netns", d.ns());
+            ip(sw, "link", "set", "m-" + d.name(), "master", MGMT_BRIDGE, "up");
+            ip(d.ns(), "addr", "add", d.mgmtAddress() + "/24", "dev", "eth1");
+            ip(d.ns(), "link", "set", "eth1", "up");
+        }
+        for (var r : plan.reals()) host(st, plan, r.ns(), "p-" + r.name(), r.address());
+        host(st, plan, plan.clientNs(), "p-client", plan.clientAddress());
+
+        // one veth into the host namespace, on the management network only, so the operator's shell reaches the APIs
+        Sh.must("ip", "link", "add", plan.hostLink(), "type", "veth", "peer", "name", "m-host", "netns", sw);
+        st.addLink(plan.hostLink());
+        ip(sw, "link", "set", "m-host", "master", MGMT_BRIDGE, "up");
+        Sh.must("ip", "addr", "add", LabPlan.HOST_ADDRESS + "/24", "dev", plan.hostLink());
+        Sh.must("ip", "link", "set", plan.hostLink(), "up");
+
+        Path dir = st.dir;
+        // real servers: busybox httpd; LVS-DR style (VIP on lo, no ARP for it)
+        for (var r : plan.reals()) {
+            Path www = dir.resolve("www-" + r.name());
+            write(www.resolve("index.html"), "hello from " + r.name() + " (" + r.address() + ")\n");
+            write(www.resolve("health"), "ok\n");
+            ip(r.ns(), "addr", "add", LabPlan.VIP + "/32", "dev", "lo");
+            Sh.must(Sh.inNs(r.ns(), "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"));
+            spawn(st, r.name(), r.ns(), List.of(busybox(), "httpd", "-f", "-p", r.address() + ":80", "-h", www.toString()));
+        }
+
+        Path token = dir.resolve("api-token");
+        write(token, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "\n");
+        try {
+            Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (var d : plan.directors()) startDirector(st, plan, d, vigilCommand);
+        st.json.put("vigilCommand", new JsonArray(new ArrayList<Object>(vigilCommand)));
+        st.save();
+
+        out.println("lab " + plan.prefix() + " is up (state in " + dir + ")");
+        for (var d : plan.directors()) {
+            boolean ready = awaitApi(st, d.name(), d.apiUrl(plan.apiPort()), Duration.ofSeconds(45));
+            out.printf("  director %-3s %-11s priority %3d  management API %s%s%n", d.name(), d.address(), d.priority(),
+                    d.apiUrl(plan.apiPort()), ready ? "" : "  (not answering yet; log: " + dir.resolve(d.name() + ".log") + ")");
+        }
+        out.println("  API token file: " + token + "  (curl -H \"Authorization: Bearer $(cat " + token + ")\" ...)");
+        for (var r : plan.reals()) out.printf("  real server %-4s %s:80 (busybox httpd)%n", r.name(), r.address());
+        out.println("  client: ip netns exec " + plan.clientNs() + " curl http://" + LabPlan.VIP + "/");
+        out.println("  VIP " + LabPlan.VIP + " (vrrp_instance " + LabPlan.INSTANCE + ", vrid " + LabPlan.VRID + ")");
+        ipvsNote(plan);
+        out.println("incidents: vigil lab incident kill-master | partition | fail-check | heal;  vigil lab status;  vigil lab down");
+    }
+
+    private void host(LabState st, LabPlan plan, String ns, String port, String address) {
+        namespace(st, ns);
+        Sh.must("ip", "link", "add", port, "netns", plan.switchNs(), "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip(plan.switchNs(), "link", "set", port, "master", BRIDGE, "up");
+        ip(ns, "addr", "add", address + "/24", "dev", "eth0");
+        ip(ns, "link", "set", "eth0", "up");
+    }
+
+    private void namespace(LabState st, String ns) {
+        Sh.must("ip", "netns", "add", ns);
+        st.addNamespace(ns);
+        ip(ns, "link", "set", "lo", "up");
+    }
+
+    private void startDirector(LabState st, LabPlan plan, LabPlan.Director d, List<String> vigilCommand) {
+        Path conf = st.dir.resolve(d.name()).resolve("keepalived.conf");
+        write(conf, plan.keepalivedConf(d));
+        List<String> cmd = new ArrayList<>(vigilCommand);
+        cmd.addAll(runArguments(plan, d, st.dir));
+        spawn(st, d.name(), d.ns(), cmd);
+    }
+
+    /** Arguments for `vigil run` on one director (configuration, journal, management API). */
+    static List<String> runArguments(LabPlan plan, LabPlan.Director d, Path dir) {
+        Path ddir = dir.resolve(d.name());
+        return List.of("run", "-f", ddir.resolve("keepalived.conf").toString(),
+                "--journal", ddir.resolve("journal").toString(),
+                "--api-listen", d.mgmtAddress() + ":" + plan.apiPort(),
+                "--api-token-file", dir.resolve("api-token").toString());
+    }
+
+    /** Starts a long-running process in a namespace, in its own session so it outlives `vigil lab up`. */
+    private void spawn(LabState st, String role, String ns, List<String> cmd) {
+        Path log = st.dir.resolve(role + ".log");
+        List<String> all = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", ns));
+        all.addAll(cmd);
+        try {
+            Files.createDirectories(st.dir);
+            // setsid and `ip netns exec` both exec in place (no fork), so this pid is the program's own
+            Process p = new ProcessBuilder(all).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            st.process(role, ns, p.pid(), log.toString());
+        } catch (IOException e) {
+            throw new LabException("cannot start " + role + ": " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ down
+
+    /** Removes every process, namespace and link the state lists, then the state directory. */
+    public void down(String prefix) {
+        requireRoot();
+        Path dir = dir(prefix);
+        if (!Files.exists(LabState.file(dir))) {
+            out.println("lab " + prefix + ": nothing to remove (no state in " + dir + ")");
+            return;
+        }
+        LabState st = LabState.load(dir);
+        java.util.Set<ProcessHandle> victims = new java.util.LinkedHashSet<>();
+        for (String role : st.processes().fieldNames()) {
+            ProcessHandle.of(st.processes().getJsonObject(role).getLong("pid")).ifPresent(victims::add);
+        }
+        for (Object ns : st.namespaces()) {
+            // anything still running inside a namespace we made is ours too (e.g. a node's check helpers)
+            for (String pid : Sh.run("ip", "netns", "pids", (String) ns).output().split("\\s+")) {
+                if (pid.matches("\\d+")) ProcessHandle.of(Long.parseLong(pid)).ifPresent(victims::add);
+            }
+        }
+        victims.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : victims) {
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+        for (ProcessHandle h : victims) h.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> h).join();
+        List<String> problems = new ArrayList<>();
+        for (Object link : st.links()) {
+            var r = Sh.run("ip", "link", "del", (String) link);
+            // deleting the switch namespace already took the pair with it
+            if (!r.ok() && Sh.run("ip", "link", "show", (String) link).ok()) problems.add(r.output().strip());
+        }
+        List<Object> namespaces = new ArrayList<>(st.namespaces().getList());
+        java.util.Collections.reverse(namespaces);
+        for (Object ns : namespaces) {
+            var r = Sh.run("ip", "netns", "del", (String) ns);
+            if (!r.ok() && Files.exists(Path.of("/run/netns", (String) ns))) problems.add(r.output().strip());
+        }
+        for (Object link : st.links()) {
+            if (Sh.run("ip", "link", "show", (String) link).ok()) Sh.run("ip", "link", "del", (String) link);
+        }
+        if (!problems.isEmpty()) throw new LabException("lab down left things behind: " + String.join("; ", problems));
+        deleteTree(dir);
+        try {
+            Files.deleteIfExists(stateRoot); // only when empty
+        } catch (IOException ignored) {
+            // another lab still has its state here
+        }
+        out.println("lab " + prefix + " removed: " + victims.size() + " processes, " + namespaces.size()
+                + " namespaces, " + st.links().size() + " host link(s)");
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** One director's view: process alive, VIP held, and what its management API says. */
+    public record DirectorStatus(String name, boolean running, boolean holdsVip, String vrrpState) {}
+
+    public List<DirectorStatus> directorStatus(String prefix) {
+        LabState st = LabState.load(dir(prefix));
+        LabPlan plan = st.plan();
+        List<DirectorStatus> list = new ArrayList<>();
+        for (var d : plan.directors()) {
+            boolean running = alive(st, d.name());
+            boolean vip = holdsVip(d.ns());
+            String state = running ? apiInstanceState(d.apiUrl(plan.apiPort())).orElse("?") : "-";
+            list.add(new DirectorStatus(d.name(), running, vip, state));
+        }
+        return list;
+    }
+
+    public void status(String prefix) {
+        LabState st = LabState.load(dir(prefix));
+        LabPlan plan = st.plan();
+        out.println("lab " + prefix + " (state " + LabState.file(st.dir) + ")");
+        for (DirectorStatus s : directorStatus(prefix)) {
+            var d = plan.directors().stream().filter(x -> x.name().equals(s.name())).findFirst().orElseThrow();
+            out.printf("  %-3s %-11s %-8s vrrp %-7s %s  %s%n", s.name(), d.address(), s.running() ? "running" : "STOPPED",
+                    s.vrrpState(), s.holdsVip() ? "holds VIP " + LabPlan.VIP : "no VIP", d.apiUrl(plan.apiPort()));
+        }
+        long masters = directorStatus(prefix).stream().filter(DirectorStatus::holdsVip).count();
+        if (masters > 1) out.println("  SPLIT BRAIN: both directors hold " + LabPlan.VIP);
+        for (var r : plan.reals()) {
+            boolean up = alive(st, r.name());
+            boolean healthy = Files.exists(st.dir.resolve("www-" + r.name()).resolve("health"));
+            out.printf("  %-4s %-11s httpd %s, /health %s%n", r.name(), r.address(), up ? "running" : "STOPPED",
+                    healthy ? "200" : "404 (fail-check)");
+        }
+        if (!st.incidents().isEmpty()) out.println("  incidents in effect: " + st.incidents().encode());
+        ipvsNote(plan);
+    }
+
+    // ------------------------------------------------------------------ incidents
+
+    public enum Incident { KILL_MASTER, PARTITION, FAIL_CHECK, HEAL }
+
+    public void incident(String prefix, Incident incident) {
+        requireRoot();
+        LabState st = LabState.load(dir(prefix));
+        LabPlan plan = st.plan();
+        switch (incident) {
+            case KILL_MASTER -> {
+                var master = plan.directors().stream().filter(d -> alive(st, d.name()) && holdsVip(d.ns())).findFirst()
+                        .orElseThrow(() -> new LabException("no running director holds " + LabPlan.VIP + " right now"));
+                long pid = st.processes().getJsonObject(master.name()).getLong("pid");
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    h.destroyForcibly(); // SIGKILL: no goodbye advert (priority 0), as when a box dies
+                    h.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> h).join();
+                });
+                // a dead box also stops answering for the VIP; leaving the address would fake a duplicate
+                Sh.run("ip", "-n", master.ns(), "addr", "del", LabPlan.VIP + "/24", "dev", "eth0");
+                record(st, "kill-master:" + master.name());
+                out.println("killed director " + master.name() + " (pid " + pid + ", SIGKILL); the peer should take "
+                        + LabPlan.VIP + " within ~3 advert intervals");
+            }
+            case PARTITION -> {
+                // stop the bridge flooding multicast to the directors: VRRP adverts (224.0.0.18) no longer meet,
+                // unicast (management API, health checks) still works -> both become MASTER: split brain
+                for (var d : plan.directors()) {
+                    Sh.must(Sh.inNs(plan.switchNs(), "bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "off"));
+                }
+                record(st, "partition");
+                out.println("partitioned: VRRP adverts between the directors are dropped; expect split brain (both MASTER)");
+            }
+            case FAIL_CHECK -> {
+                var r = plan.reals().getFirst();
+                Path health = st.dir.resolve("www-" + r.name()).resolve("health");
+                try {
+                    Files.deleteIfExists(health);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                record(st, "fail-check:" + r.name());
+                out.println("real server " + r.name() + " now answers 404 on /health: its HTTP_GET check fails");
+            }
+            case HEAL -> heal(st, plan);
+        }
+    }
+
+    private void heal(LabState st, LabPlan plan) {
+        for (var d : plan.directors()) {
+            Sh.run(Sh.inNs(plan.switchNs(), "bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "on"));
+        }
+        for (var r : plan.reals()) write(st.dir.resolve("www-" + r.name()).resolve("health"), "ok\n");
+        List<String> cmd = st.json.getJsonArray("vigilCommand", new JsonArray()).getList().stream().map(Object::toString).toList();
+        for (var d : plan.directors()) {
+            if (!alive(st, d.name())) {
+                startDirector(st, plan, d, cmd);
+                out.println("restarted director " + d.name());
+            }
+        }
+        st.incidents().clear();
+        st.save();
+        out.println("healed: multicast restored, /health restored, all directors running");
+    }
+
+    private static void record(LabState st, String what) {
+        st.incidents().add(what);
+        st.save();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void ipvsNote(LabPlan plan) {
+        if (ipvsAvailable()) {
+            out.println("  IPVS: kernel has ip_vs; the master programs virtual server " + LabPlan.VIP + ":80");
+            return;
+        }
+        out.println("  IPVS: this kernel has no ip_vs, so no virtual server is programmed; the master would program:");
+        out.println("    -A -t " + LabPlan.VIP + ":80 -s rr");
+        for (var r : plan.reals()) out.println("    -a -t " + LabPlan.VIP + ":80 -r " + r.address() + ":80 -g -w 1");
+    }
+
+    static boolean ipvsAvailable() {
+        return Files.exists(Path.of("/proc/net/ip_vs")) || Files.isDirectory(Path.of("/sys/module/ip_vs"));
+    }
+
+    static boolean alive(LabState st, String role) {
+        JsonObject p = st.processes().getJsonObject(role);
+        return p != null && ProcessHandle.of(p.getLong("pid")).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static boolean holdsVip(String ns) {
+        var r = Sh.run("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0");
+        return r.ok() && r.output().contains(" " + LabPlan.VIP + "/");
+    }
+
+    private Optional<String> apiInstanceState(String url) {
+        try {
+            var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/instances/" + LabPlan.INSTANCE))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) return Optional.empty();
+            return Optional.ofNullable(new JsonObject(res.body()).getString("state"));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private boolean awaitApi(LabState st, String role, String url, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && alive(st, role)) {
+            try {
+                var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/node")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (res.statusCode() == 200) return true;
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void ip(String ns, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        Sh.must(cmd.toArray(String[]::new));
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String busybox() {
+        for (String p : List.of("/bin/busybox", "/usr/bin/busybox")) if (Files.isExecutable(Path.of(p))) return p;
+        throw new LabException("busybox not found (apt-get install busybox-static)");
+    }
+
+    private static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name")) && !Sh.run("id", "-u").output().strip().equals("0")) {
+            throw new LabException("vigil lab needs root (network namespaces): run it with sudo");
+        }
+    }
+
+    /**
+     * The command that starts a Vigil node: bin/vigil when running from a build (vigil.home set by bin/vigil),
+     * otherwise this JVM's java, flags and class path.
+     */
+    public static List<String> defaultVigilCommand() {
+        String home = System.getProperty("vigil.home");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "vigil"))) return List.of(Path.of(home, "bin", "vigil").toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
+                    || a.startsWith("-Dchronicle.")) cmd.add(a);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vigil.cli.Main"));
+        return cmd;
+    }
+}
