@@ -1,0 +1,180 @@
+package io.vigil.api;
+
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.journal.JournalReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The journal half of a {@link NodeView}: events by time, ordered replay-then-live subscriptions, stateAt,
+ * size. A node's NodeView delegates these methods here; everything is read from the real {@link Journal}.
+ */
+public final class JournalAccess {
+    private final Journal journal;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+    public JournalAccess(Journal journal) {
+        this.journal = journal;
+        // one listener for the journal's lifetime (the journal has no unsubscribe); subscriptions come and go here
+        journal.subscribe(e -> {
+            for (Subscription s : subscriptions) s.offer(e);
+        });
+    }
+
+    public Journal journal() { return journal; }
+
+    public long lastSeq() { return journal.writtenSeq(); }
+
+    public Views.JournalInfo info() {
+        return new Views.JournalInfo(journal.writtenSeq(), directorySize(journal.config().dir()));
+    }
+
+    public List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) {
+        long fromNs = nanos(from), toNs = nanos(to);
+        List<Views.Event> out = new ArrayList<>();
+        try (JournalReader reader = journal.reader(); var cursor = reader.cursor().seekWall(fromNs)) {
+            for (Entry e = cursor.next(); e != null && out.size() < limit; e = cursor.next()) {
+                if (e.wallNs() >= toNs) break;
+                if (e.wallNs() < fromNs || e.event() instanceof Event.Snapshot) continue;
+                if (!types.isEmpty() && !types.contains(e.type().cliName())) continue;
+                out.add(toView(e));
+            }
+        }
+        return out;
+    }
+
+    public Map<String, Object> stateAt(Instant at) {
+        try (JournalReader reader = journal.reader()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tree = (Map<String, Object>) tree(reader.stateAt(nanos(at)));
+            return tree;
+        }
+    }
+
+    /**
+     * Every event with seq &gt; {@code afterSeq} in order, then live ones. Live entries arriving during the replay
+     * are held back and delivered after it, de-duplicated by seq, so the sink sees each seq once, ascending.
+     */
+    public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) {
+        Subscription s = new Subscription(afterSeq, sink);
+        subscriptions.add(s); // from here on, live entries are captured (held until the replay is done)
+        if (afterSeq < journal.writtenSeq()) {
+            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().toStart()) {
+                for (Entry e = cursor.next(); e != null && !s.closed; e = cursor.next()) s.replay(e);
+            }
+        }
+        s.goLive();
+        return () -> {
+            s.closed = true;
+            subscriptions.remove(s);
+        };
+    }
+
+    private static final class Subscription {
+        private final Consumer<Views.Event> sink;
+        private final ArrayDeque<Entry> held = new ArrayDeque<>();
+        private long delivered;
+        private boolean live;
+        volatile boolean closed;
+
+        Subscription(long afterSeq, Consumer<Views.Event> sink) {
+            this.delivered = afterSeq;
+            this.sink = sink;
+        }
+
+        synchronized void offer(Entry e) {
+            if (closed) return;
+            if (live) deliver(e);
+            else held.add(e);
+        }
+
+        synchronized void replay(Entry e) { deliver(e); }
+
+        synchronized void goLive() {
+            while (!held.isEmpty()) deliver(held.poll());
+            live = true;
+        }
+
+        private void deliver(Entry e) {
+            if (e.seq() <= delivered || e.event().isAnnotation()) return;
+            delivered = e.seq();
+            sink.accept(toView(e));
+        }
+    }
+
+    /** A journal entry as the API shows it: type by its CLI name, cause in words, the record's fields as data. */
+    public static Views.Event toView(Entry e) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = e.event() instanceof Record ? (Map<String, Object>) tree(e.event()) : Map.of();
+        return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), e.cause().describe(), data);
+    }
+
+    /** Records → maps of their components, enums → names, bytes → hex; recursively. */
+    static Object tree(Object o) {
+        if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean) return o;
+        if (o instanceof Enum<?> en) return en.name();
+        if (o instanceof byte[] b) return HexFormat.of().formatHex(b);
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), tree(v)));
+            return out;
+        }
+        if (o instanceof Collection<?> c) return c.stream().map(JournalAccess::tree).toList();
+        if (o instanceof Record r) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (RecordComponent rc : r.getClass().getRecordComponents()) {
+                try {
+                    out.put(rc.getName(), tree(rc.getAccessor().invoke(r)));
+                } catch (ReflectiveOperationException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+            return out;
+        }
+        return o.toString();
+    }
+
+    static Instant instant(long wallNs) { return Instant.ofEpochSecond(0, wallNs); }
+
+    static long nanos(Instant t) {
+        if (t.isBefore(Instant.EPOCH)) return 0;
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Apparent size of the queue files (Chronicle pre-allocates cycle files sparsely, so disk use is lower). */
+    private static long directorySize(Path dir) {
+        if (!Files.isDirectory(dir)) return 0;
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // rolled away while we looked
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+}
