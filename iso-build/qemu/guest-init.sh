@@ -8,11 +8,13 @@ for kv in $(cat /proc/cmdline); do
   case $kv in vigil.main=*) main=${kv#vigil.main=};; vigil.args=*) args=${kv#vigil.args=};; vigil.mem=*) mem=${kv#vigil.mem=};; esac
 done
 echo "=== VIGIL-GUEST UP $(uname -r) uptime $(cut -d' ' -f1 /proc/uptime)"
+# the kernel runs /sbin/modprobe for schedulers it lacks (request_module); busybox lives in /bin
+ln -sf /bin/busybox /sbin/modprobe
 modprobe crc32c_generic; modprobe ip_vs
 ip link set lo up
 cp=$(ls -d /app/cp/* | tr '\n' ':')
 echo "=== VIGIL-GUEST JAVA $main $args"
-java -Xmx$mem -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto --enable-native-access=ALL-UNNAMED \
+java -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8 -Xmx$mem -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto --enable-native-access=ALL-UNNAMED \
   -cp "$cp" "$main" $(echo "$args" | tr ',' ' ')
 echo "=== VIGIL-GUEST EXIT rc=$? uptime $(cut -d' ' -f1 /proc/uptime)"
 poweroff -f

@@ -1,0 +1,282 @@
+package io.vigil.linux.ipvs;
+
+import io.vigil.ipvs.DestKey;
+import io.vigil.ipvs.ForwardMethod;
+import io.vigil.ipvs.IpvsChange;
+import io.vigil.ipvs.IpvsDest;
+import io.vigil.ipvs.IpvsService;
+import io.vigil.ipvs.Protocol;
+import io.vigil.ipvs.ServiceKey;
+import io.vigil.linux.Errno;
+import io.vigil.linux.GenericNetlink;
+import io.vigil.linux.LinuxException;
+import io.vigil.linux.NetlinkAttributes;
+import io.vigil.linux.NetlinkMessage;
+import io.vigil.linux.NetlinkMessageBuilder;
+import io.vigil.linux.NetlinkSocket;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.vigil.linux.ipvs.IpvsGenl.*;
+
+/**
+ * The kernel's IPVS table over the "IPVS" generic netlink family (what ipvsadm does through libnl, without
+ * ipvsadm): list with counters, add/edit/delete services and destinations. One instance per network namespace
+ * (the namespace of the opening thread); not thread-safe beyond what {@link NetlinkSocket} serialises.
+ */
+public final class IpvsNetlink implements AutoCloseable {
+    private final NetlinkSocket socket;
+    private final int familyId;
+
+    private IpvsNetlink(NetlinkSocket socket, int familyId) {
+        this.socket = socket;
+        this.familyId = familyId;
+    }
+
+    /** Opens a generic netlink socket and resolves the IPVS family; {@link IpvsUnavailableException} if the kernel has none. */
+    public static IpvsNetlink open() throws LinuxException {
+        NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC);
+        try {
+            GenericNetlink.Family f = GenericNetlink.resolve(s, FAMILY);
+            return new IpvsNetlink(s, f.id());
+        } catch (LinuxException e) {
+            s.close();
+            if (e.errno() == Errno.ENOENT) throw new IpvsUnavailableException();
+            throw e;
+        } catch (ClosedChannelException e) {
+            s.close();
+            throw new LinuxException("IPVS", Errno.EBADF, "socket closed");
+        }
+    }
+
+    /** IPVS version (e.g. 0x010201 = 1.2.1) and connection hash table size. */
+    public record Info(int version, int connTableSize) {
+        public String versionText() { return (version >> 16 & 255) + "." + (version >> 8 & 255) + "." + (version & 255); }
+    }
+
+    public Info info() throws LinuxException {
+        List<NetlinkMessage> r = request(GenericNetlink.message(familyId, CMD_GET_INFO, VERSION, 0), CMD_GET_INFO, "IPVS get info");
+        NetlinkAttributes a = r.getFirst().attributes(GenericNetlink.HEADER_LENGTH);
+        return new Info(a.u32(INFO_ATTR_VERSION), a.u32(INFO_ATTR_CONN_TAB_SIZE));
+    }
+
+    // ------------------------------------------------------------------ listing
+
+    /** Every service with its destinations and counters. */
+    public IpvsSnapshot snapshot() throws LinuxException {
+        List<IpvsSnapshot.Service> out = new ArrayList<>();
+        for (ServiceRow row : listServices()) out.add(new IpvsSnapshot.Service(row.service, row.stats, listDests(row.service.key())));
+        return new IpvsSnapshot(out);
+    }
+
+    private record ServiceRow(IpvsService service, IpvsStats stats) {}
+
+    private List<ServiceRow> listServices() throws LinuxException {
+        List<NetlinkMessage> msgs = dump(GenericNetlink.message(familyId, CMD_GET_SERVICE, VERSION, 0), CMD_GET_SERVICE, "IPVS list services");
+        List<ServiceRow> out = new ArrayList<>(msgs.size());
+        for (NetlinkMessage m : msgs) {
+            NetlinkAttributes top = m.attributes(GenericNetlink.HEADER_LENGTH);
+            if (!top.has(CMD_ATTR_SERVICE)) continue;
+            NetlinkAttributes a = top.nested(CMD_ATTR_SERVICE);
+            out.add(new ServiceRow(parseService(a), stats(a, SVC_ATTR_STATS64, SVC_ATTR_STATS)));
+        }
+        return out;
+    }
+
+    /** Destinations of one service, with connection counts and counters. ESRCH-based IpvsException if it does not exist. */
+    public List<IpvsSnapshot.Dest> listDests(ServiceKey key) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_GET_DEST, VERSION, 0);
+        serviceId(m, key);
+        List<NetlinkMessage> msgs = dump(m, CMD_GET_DEST, "IPVS list destinations of " + key);
+        List<IpvsSnapshot.Dest> out = new ArrayList<>(msgs.size());
+        for (NetlinkMessage msg : msgs) {
+            NetlinkAttributes top = msg.attributes(GenericNetlink.HEADER_LENGTH);
+            if (!top.has(CMD_ATTR_DEST)) continue;
+            NetlinkAttributes a = top.nested(CMD_ATTR_DEST);
+            int af = a.has(DEST_ATTR_ADDR_FAMILY) ? a.u16(DEST_ATTR_ADDR_FAMILY) : key.family();
+            IpvsDest d = new IpvsDest(new DestKey(address(af, a.bytes(DEST_ATTR_ADDR)), a.u16Be(DEST_ATTR_PORT)),
+                    ForwardMethod.ofConnFlags(a.u32(DEST_ATTR_FWD_METHOD)), a.u32(DEST_ATTR_WEIGHT),
+                    a.u32(DEST_ATTR_U_THRESH, 0), a.u32(DEST_ATTR_L_THRESH, 0));
+            out.add(new IpvsSnapshot.Dest(d, a.u32(DEST_ATTR_ACTIVE_CONNS, 0), a.u32(DEST_ATTR_INACT_CONNS, 0),
+                    a.u32(DEST_ATTR_PERSIST_CONNS, 0), stats(a, DEST_ATTR_STATS64, DEST_ATTR_STATS)));
+        }
+        return out;
+    }
+
+    private static IpvsService parseService(NetlinkAttributes a) {
+        int af = a.u16(SVC_ATTR_AF);
+        ServiceKey key;
+        if (a.has(SVC_ATTR_FWMARK) && a.u32(SVC_ATTR_FWMARK) != 0) {
+            key = new ServiceKey.Fwmark(a.u32(SVC_ATTR_FWMARK), af);
+        } else {
+            key = new ServiceKey.Addr(Protocol.ofNumber(a.u16(SVC_ATTR_PROTOCOL)), address(af, a.bytes(SVC_ATTR_ADDR)),
+                    a.u16Be(SVC_ATTR_PORT));
+        }
+        ByteBuffer flags = a.get(SVC_ATTR_FLAGS);
+        int netmask = af == ServiceKey.AF_INET6 ? a.u32(SVC_ATTR_NETMASK) : a.u32Be(SVC_ATTR_NETMASK);
+        return new IpvsService(key, a.string(SVC_ATTR_SCHED_NAME), flags.getInt(0), a.u32(SVC_ATTR_TIMEOUT), netmask);
+    }
+
+    private static IpvsStats stats(NetlinkAttributes a, int stats64, int stats32) {
+        if (a.has(stats64)) {
+            NetlinkAttributes s = a.nested(stats64);
+            return new IpvsStats(s.u64(STATS_ATTR_CONNS), s.u64(STATS_ATTR_INPKTS), s.u64(STATS_ATTR_OUTPKTS),
+                    s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
+        }
+        if (a.has(stats32)) {
+            NetlinkAttributes s = a.nested(stats32);
+            return new IpvsStats(Integer.toUnsignedLong(s.u32(STATS_ATTR_CONNS)), Integer.toUnsignedLong(s.u32(STATS_ATTR_INPKTS)),
+                    Integer.toUnsignedLong(s.u32(STATS_ATTR_OUTPKTS)), s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
+        }
+        return IpvsStats.ZERO;
+    }
+
+    private static InetAddress address(int af, byte[] raw) {
+        try {
+            return InetAddress.getByAddress(Arrays.copyOf(raw, af == ServiceKey.AF_INET6 ? 16 : 4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    public void addService(IpvsService s) throws LinuxException {
+        change(CMD_NEW_SERVICE, s, null, null, "add service " + s.key() + " " + s.describe());
+    }
+
+    public void editService(IpvsService s) throws LinuxException {
+        change(CMD_SET_SERVICE, s, null, null, "edit service " + s.key() + " " + s.describe());
+    }
+
+    public void deleteService(ServiceKey key) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_DEL_SERVICE, VERSION, 0);
+        serviceId(m, key);
+        request(m, CMD_DEL_SERVICE, "delete service " + key);
+    }
+
+    public void addDest(ServiceKey svc, IpvsDest d) throws LinuxException {
+        change(CMD_NEW_DEST, null, svc, d, "add destination " + d.key() + " to " + svc);
+    }
+
+    public void editDest(ServiceKey svc, IpvsDest d) throws LinuxException {
+        change(CMD_SET_DEST, null, svc, d, "edit destination " + d.key() + " of " + svc);
+    }
+
+    public void deleteDest(ServiceKey svc, DestKey d) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_DEL_DEST, VERSION, 0);
+        serviceId(m, svc);
+        m.beginNested(CMD_ATTR_DEST);
+        destId(m, d);
+        m.endNested();
+        request(m, CMD_DEL_DEST, "delete destination " + d + " from " + svc);
+    }
+
+    /** Removes every service and destination (ipvsadm -C). Vigil itself never flushes: it reconciles. */
+    public void flush() throws LinuxException {
+        request(GenericNetlink.message(familyId, CMD_FLUSH, VERSION, 0), CMD_FLUSH, "IPVS flush");
+    }
+
+    /** Zeroes every counter (ipvsadm -Z). */
+    public void zero() throws LinuxException {
+        request(GenericNetlink.message(familyId, CMD_ZERO, VERSION, 0), CMD_ZERO, "IPVS zero counters");
+    }
+
+    /** Applies one diff step. */
+    public void apply(IpvsChange c) throws LinuxException {
+        switch (c) {
+            case IpvsChange.AddService a -> addService(a.spec());
+            case IpvsChange.EditService e -> editService(e.after());
+            case IpvsChange.DeleteService d -> deleteService(d.service());
+            case IpvsChange.AddDest a -> addDest(a.service(), a.dest());
+            case IpvsChange.EditDest e -> editDest(e.service(), e.after());
+            case IpvsChange.DeleteDest d -> deleteDest(d.service(), d.dest());
+        }
+    }
+
+    private void change(int cmd, IpvsService s, ServiceKey svc, IpvsDest d, String what) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, cmd, VERSION, 0);
+        if (s != null) {
+            m.beginNested(CMD_ATTR_SERVICE);
+            serviceIdAttrs(m, s.key());
+            m.attrString(SVC_ATTR_SCHED_NAME, s.scheduler());
+            m.attr(SVC_ATTR_FLAGS, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(s.flags()).putInt(-1).array());
+            m.attrU32(SVC_ATTR_TIMEOUT, s.timeout());
+            if (s.key().family() == ServiceKey.AF_INET6) m.attrU32(SVC_ATTR_NETMASK, s.netmask());
+            else m.attrU32Be(SVC_ATTR_NETMASK, s.netmask());
+            m.endNested();
+        } else {
+            serviceId(m, svc);
+            m.beginNested(CMD_ATTR_DEST);
+            destId(m, d.key());
+            m.attrU32(DEST_ATTR_FWD_METHOD, d.forward().connFlags());
+            m.attrU32(DEST_ATTR_WEIGHT, d.weight());
+            m.attrU32(DEST_ATTR_U_THRESH, d.upperThreshold());
+            m.attrU32(DEST_ATTR_L_THRESH, d.lowerThreshold());
+            m.endNested();
+        }
+        request(m, cmd, what);
+    }
+
+    private static void serviceId(NetlinkMessageBuilder m, ServiceKey key) {
+        m.beginNested(CMD_ATTR_SERVICE);
+        serviceIdAttrs(m, key);
+        m.endNested();
+    }
+
+    private static void serviceIdAttrs(NetlinkMessageBuilder m, ServiceKey key) {
+        m.attrU16(SVC_ATTR_AF, key.family());
+        switch (key) {
+            case ServiceKey.Fwmark f -> m.attrU32(SVC_ATTR_FWMARK, f.mark());
+            case ServiceKey.Addr a -> {
+                m.attrU16(SVC_ATTR_PROTOCOL, a.protocol().number());
+                m.attr(SVC_ATTR_ADDR, Arrays.copyOf(a.address().getAddress(), 16)); // union nf_inet_addr
+                m.attrU16Be(SVC_ATTR_PORT, a.port());
+            }
+        }
+    }
+
+    private static void destId(NetlinkMessageBuilder m, DestKey d) {
+        m.attr(DEST_ATTR_ADDR, Arrays.copyOf(d.address().getAddress(), 16));
+        m.attrU16Be(DEST_ATTR_PORT, d.port());
+        m.attrU16(DEST_ATTR_ADDR_FAMILY, d.address() instanceof Inet6Address ? ServiceKey.AF_INET6 : ServiceKey.AF_INET);
+    }
+
+    private List<NetlinkMessage> request(NetlinkMessageBuilder m, int cmd, String what) throws LinuxException {
+        try {
+            return socket.request(m, what);
+        } catch (LinuxException e) {
+            throw translate(e, cmd, what);
+        } catch (ClosedChannelException e) {
+            throw new LinuxException(what, Errno.EBADF, "IPVS socket closed");
+        }
+    }
+
+    private List<NetlinkMessage> dump(NetlinkMessageBuilder m, int cmd, String what) throws LinuxException {
+        try {
+            return socket.dump(m, what);
+        } catch (LinuxException e) {
+            throw translate(e, cmd, what);
+        } catch (ClosedChannelException e) {
+            throw new LinuxException(what, Errno.EBADF, "IPVS socket closed");
+        }
+    }
+
+    private static LinuxException translate(LinuxException e, int cmd, String what) {
+        if (e.isPermissionDenied() || e.errno() == Errno.ETIMEDOUT) return e;
+        String meaning = IpvsException.meaning(cmd, e.errno(), null);
+        return meaning == null ? e : new IpvsException(what, e.errno(), meaning);
+    }
+
+    @Override public void close() {
+        socket.close();
+    }
+}
