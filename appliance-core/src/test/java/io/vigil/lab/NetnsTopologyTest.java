@@ -1,0 +1,71 @@
+package io.vigil.lab;
+
+import io.vigil.linux.Libc;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The netns toolkit: topology works end to end, namespace threads really are inside, teardown is complete. */
+class NetnsTopologyTest {
+
+    private static boolean exists(String ns) {
+        return Files.exists(Path.of("/var/run/netns", ns));
+    }
+
+    @Test
+    void bridgedHostsPingAndEverythingIsRemovedAtClose() throws Exception {
+        Process sleeper;
+        Path sleeperLog = Files.createTempFile("vl-sleep", ".log");
+        String hostNetns = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+            NetnsTopology.Namespace sw = lab.namespace("sw");
+            lab.bridge(sw, "br0");
+            NetnsTopology.Namespace a = lab.host("a", "eth0", "192.0.2.11/24", sw, "br0");
+            NetnsTopology.Namespace b = lab.host("b", "eth0", "192.0.2.12/24", sw, "br0");
+            assertThat(lab.namespaces()).extracting(NetnsTopology.Namespace::name).containsExactly("vl-sw", "vl-a", "vl-b");
+
+            NetnsTopology.Result ping = a.exec("busybox", "ping", "-c", "1", "-W", "2", "192.0.2.12");
+            assertThat(ping.ok()).as(ping.output()).isTrue();
+            assertThat(sw.ip("link", "show", "master", "br0").output()).contains("vlp1-a").contains("vlp2-b");
+
+            // a JVM thread inside vl-b: its netns differs from ours, and it sees b's eth0
+            String inB = b.call(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());
+            assertThat(inB).isNotEqualTo(hostNetns);
+            assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString()).isEqualTo(hostNetns);
+            assertThat(b.call(() -> Libc.ifNameToIndex("eth0"))).isPositive();
+
+            sleeper = a.spawn(sleeperLog, "sleep", "60");
+            assertThat(sleeper.isAlive()).isTrue();
+        }
+        assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).as("spawned process stopped").isTrue();
+        Files.delete(sleeperLog);
+        assertThat(exists("vl-sw") || exists("vl-a") || exists("vl-b")).isFalse();
+    }
+
+    @Test
+    void failureHalfWayStillTearsDownWhatWasCreated() throws Exception {
+        NetnsTopology lab = NetnsTopology.create("vl");
+        try (lab) {
+            NetnsTopology.Namespace x = lab.namespace("x");
+            assertThat(exists("vl-x")).isTrue();
+            assertThatThrownBy(() -> lab.veth(x, "vl-name-far-too-long-for-linux", x, "vl-y"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("failed");
+        }
+        assertThat(exists("vl-x")).isFalse();
+    }
+
+    @Test
+    void staleNamespaceFromACrashedRunIsReplaced() throws Exception {
+        assertThat(NetnsTopology.run(java.util.List.of("ip", "netns", "add", "vl-stale")).ok()).isTrue();
+        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+            assertThat(lab.namespace("stale").ip("link").output()).contains("lo");
+        }
+        assertThat(exists("vl-stale")).isFalse();
+    }
+}
