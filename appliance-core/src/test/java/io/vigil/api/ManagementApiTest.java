@@ -252,4 +252,25 @@ class ManagementApiTest {
         assertThat(body).doesNotContain("node_ipvs_connections_total");
         assertThat(body).contains("vigil_ipvs_kernel_available 0.0");
     }
+
+    @Test
+    void grafanaDashboardOnlyUsesMetricsWeExport() throws Exception {
+        var withKernel = new MemoryNode();
+        withKernel.kernelStats = new Views.IpvsStats(10, 100, 90, 6400, 128000, 3, 1);
+        var metrics = new VigilMetrics(withKernel);
+        metrics.observeCheck("HTTP_GET", "vs", "rs", 0.01);
+        metrics.observeAdvertInterval("VI_1", 1.0);
+        metrics.observeJournalAppend(0.00001);
+        metrics.pluginFailed("http");
+        String scrape = metrics.scrape();
+        assertThat(scrape).contains("node_ipvs_connections_total 10.0"); // summed over virtual services, like ip_vs_stats
+        Set<String> exported = new HashSet<>();
+        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]")[0]));
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/grafana-vigil.json"));
+        var m = java.util.regex.Pattern.compile("\\b((?:keepalived|node_ipvs|vigil)_[a-z_]+)\\b").matcher(dashboard);
+        Set<String> used = new HashSet<>();
+        while (m.find()) used.add(m.group(1));
+        assertThat(used).hasSizeGreaterThan(15);
+        assertThat(exported).containsAll(used);
+    }
 }

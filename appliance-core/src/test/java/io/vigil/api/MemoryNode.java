@@ -50,8 +50,8 @@ final class MemoryNode implements NodeView {
     @Override public synchronized List<Views.VirtualServer> virtualServers() {
         List<Views.RealServer> reals = new ArrayList<>();
         drained.forEach((id, d) -> reals.add(new Views.RealServer(id, id.substring(0, id.indexOf('-')), 80, 1, d ? 0 : 1,
-                true, d, null)));
-        return List.of(new Views.VirtualServer("TCP-192.0.2.50-80", "TCP", "192.0.2.50", 80, 0, "rr", reals, null));
+                true, d, kernelStats)));
+        return List.of(new Views.VirtualServer("TCP-192.0.2.50-80", "TCP", "192.0.2.50", 80, 0, "rr", reals, kernelStats));
     }
 
     @Override public List<Views.Check> checks() {
@@ -105,7 +105,12 @@ final class MemoryNode implements NodeView {
         return append("ConfigReloaded", "operator", Map.of()).seq();
     }
 
-    @Override public java.util.Optional<String> ipvsUnavailable() { return java.util.Optional.of("no ip_vs in this kernel"); }
+    /** Kernel IPVS counters to report, or null for "this kernel has no ip_vs". */
+    volatile Views.IpvsStats kernelStats;
+
+    @Override public java.util.Optional<String> ipvsUnavailable() {
+        return kernelStats == null ? java.util.Optional.of("no ip_vs in this kernel") : java.util.Optional.empty();
+    }
 
     synchronized boolean drained(String rs) { return drained.get(rs); }
 }
