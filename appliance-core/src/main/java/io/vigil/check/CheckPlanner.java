@@ -98,6 +98,9 @@ public final class CheckPlanner {
                 String target = c.value("connect_ip").orElse(addr);
                 int targetPort = c.child("connect_port").isPresent()
                         ? ConfigValues.integer(c.child("connect_port").get(), 1, 65535) : port;
+                if (checks.containsKey(name)) {
+                    throw new CheckConfigException(rs.where(), "real_server " + rsId + " is defined twice in virtual_server " + vsId);
+                }
                 specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
                         delayBeforeRetry, warmup, c.value("bindto"), c.where()));
                 checks.put(name, check);
@@ -165,6 +168,7 @@ public final class CheckPlanner {
         String target = checkBlock.value("connect_ip").orElse("127.0.0.1");
         int port = checkBlock.child("connect_port").isPresent()
                 ? ConfigValues.integer(checkBlock.child("connect_port").get(), 1, 65535) : 0;
+        if (checks.containsKey(name)) throw new CheckConfigException(vs.where(), "vrrp_script " + name + " is defined twice");
         checks.put(name, check);
         return Optional.of(new TrackerSpec(name, checkBlock.keyword(), target, port, interval, timeout, weight, reverse,
                 rise, fall, vs.child("init_fail").isPresent(), vs.where()));
