@@ -44,7 +44,7 @@ public final class VrrpSyncGroup {
         VrrpInstance m = members.get(member);
         if (m == null) throw new IllegalArgumentException("no member " + member + " in sync group " + spec.name());
         List<VrrpEffect> out = new ArrayList<>(m.step(input));
-        reconcile(input.now(), m, out);
+        reconcile(input.now(), m, out, 0);
         return out;
     }
 
@@ -52,16 +52,17 @@ public final class VrrpSyncGroup {
     public List<VrrpEffect> tick(long now) {
         List<VrrpEffect> out = new ArrayList<>();
         for (VrrpInstance m : members.values()) {
-            List<VrrpEffect> e = m.step(new VrrpInput.Tick(now));
-            out.addAll(e);
-            reconcile(now, m, out);
+            int from = out.size();
+            out.addAll(m.step(new VrrpInput.Tick(now)));
+            reconcile(now, m, out, from);
         }
         return out;
     }
 
-    private void reconcile(long now, VrrpInstance trigger, List<VrrpEffect> out) {
+    /** Applies the group rules after {@code trigger} produced {@code out[from..]}. */
+    private void reconcile(long now, VrrpInstance trigger, List<VrrpEffect> out, int from) {
         StateChanged change = null;
-        for (VrrpEffect e : out)
+        for (VrrpEffect e : out.subList(from, out.size()))
             if (e instanceof StateChanged sc && sc.instance().equals(trigger.name())) change = sc;
         List<VrrpInstance> touched = new ArrayList<>();
         Cause why = new Cause.SyncGroup(spec.name(), trigger.name(), change == null ? new Cause.MasterDown() : change.cause());
