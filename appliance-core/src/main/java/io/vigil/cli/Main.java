@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CheckConfigCommand.class,
                 DumpConfigCommand.class,
                 LabCommand.class,
+                ReplayCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,54 @@
+// Drives the replay UI in Debian's chromium: node replay-e2e.mjs URL SCREENSHOT.png
+// Prints one "ok: ..." line per verified behaviour and exits non-zero on the first failure.
+import { chromium } from 'playwright-core';
+
+const [url, shot] = process.argv.slice(2);
+const fail = msg => { console.error('FAIL: ' + msg); process.exitCode = 1; throw new Error(msg); };
+const ok = msg => console.log('ok: ' + msg);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--no-first-run', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=split]');
+  const nodes = await page.textContent('[data-testid=nodes]');
+  if (!nodes.includes('lb-a') || !nodes.includes('lb-b')) fail('nodes header: ' + nodes);
+  ok('nodes ' + nodes);
+
+  const splits = await page.$$eval('[data-testid=split]', li => li.map(x => x.textContent));
+  if (splits.length !== 1 || !splits[0].includes('lb-a + lb-b') || !splits[0].includes('4.000 s')) fail('split list: ' + splits);
+  ok('split ' + splits[0]);
+  if ((await page.$$('[data-testid=split-band]')).length !== 1) fail('no red split-brain band on the timeline');
+  ok('split band drawn');
+
+  // jump into the split-brain window: both nodes' own projections say MASTER
+  await page.click('[data-testid=split]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=instance-state]')].filter(b => b.textContent === 'MASTER').length === 2);
+  const vips = await page.$$eval('[data-testid=vips]', d => d.map(x => x.textContent));
+  if (!vips.every(v => v.includes('192.0.2.100'))) fail('both should hold the VIP inside the window: ' + vips);
+  ok('in window both MASTER, VIPs ' + vips.join(' | '));
+
+  // follow the cause of a's MASTER→BACKUP transition back to the event that caused it
+  const causeLinks = await page.$$('a.cause');
+  if (!causeLinks.length) fail('no clickable causes');
+  await causeLinks[0].click();
+  if ((await page.$$('tr.hit')).length !== 1) fail('clicking a cause highlights no event');
+  ok('cause link highlights ' + await page.textContent('tr.hit td:nth-child(4)'));
+
+  // click on the timeline after the heal: a is BACKUP again, b MASTER
+  const box = await (await page.$('#timeline')).boundingBox();
+  await page.mouse.click(box.x + box.width - 20, box.y + 10);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=instance-state]')].map(b => b.textContent).join() === 'BACKUP,MASTER');
+  ok('after heal: lb-a BACKUP, lb-b MASTER');
+  if (errors.length) fail('page errors: ' + errors);
+  await page.screenshot({ path: shot, fullPage: true });
+  ok('screenshot ' + shot);
+} finally {
+  await browser.close();
+}
