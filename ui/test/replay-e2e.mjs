@@ -5,6 +5,15 @@ import { chromium } from 'playwright-core';
 const [url, shot] = process.argv.slice(2);
 const fail = msg => { console.error('FAIL: ' + msg); process.exitCode = 1; throw new Error(msg); };
 const ok = msg => console.log('ok: ' + msg);
+// waits until the state badges read `want` (comma-joined, in node order); fails showing what they read
+const states = page => page.$$eval('[data-testid=instance-state]', b => b.map(x => x.textContent).join());
+async function waitStates(page, want) {
+  try {
+    await page.waitForFunction(w => [...document.querySelectorAll('[data-testid=instance-state]')].map(b => b.textContent).join() === w, want, { timeout: 10000 });
+  } catch (e) {
+    fail(`state badges read "${await states(page)}" at ${await page.textContent('[data-testid=cursor]')}, wanted "${want}"`);
+  }
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -29,7 +38,7 @@ try {
 
   // jump into the split-brain window: both nodes' own projections say MASTER
   await page.click('[data-testid=split]');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=instance-state]')].filter(b => b.textContent === 'MASTER').length === 2);
+  await waitStates(page, 'MASTER,MASTER');
   const vips = await page.$$eval('[data-testid=vips]', d => d.map(x => x.textContent));
   if (!vips.every(v => v.includes('192.0.2.100'))) fail('both should hold the VIP inside the window: ' + vips);
   ok('in window both MASTER, VIPs ' + vips.join(' | '));
@@ -44,7 +53,7 @@ try {
   // click on the timeline after the heal: a is BACKUP again, b MASTER
   const box = await (await page.$('#timeline')).boundingBox();
   await page.mouse.click(box.x + box.width - 20, box.y + 10);
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=instance-state]')].map(b => b.textContent).join() === 'BACKUP,MASTER');
+  await waitStates(page, 'BACKUP,MASTER');
   ok('after heal: lb-a BACKUP, lb-b MASTER');
   if (errors.length) fail('page errors: ' + errors);
   await page.screenshot({ path: shot, fullPage: true });

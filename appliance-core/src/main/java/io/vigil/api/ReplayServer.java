@@ -39,7 +39,7 @@ public final class ReplayServer implements AutoCloseable {
         this.vertx = vertx;
         for (Path dir : journals) {
             JournalReader r = JournalReader.open(dir);
-            List<Entry> all = r.readAll();
+            List<Entry> all = r.readAll().stream().filter(e -> !e.event().isAnnotation()).toList();
             String node = all.isEmpty() ? dir.getFileName().toString() : all.getFirst().node();
             if (readers.containsKey(node)) node = node + "@" + dir;
             readers.put(node, r);

@@ -36,9 +36,12 @@ public final class Timeline {
 
     private Timeline() {}
 
-    /** Folds the entries of any number of journals (any order; merged by wall time, then node, then seq). */
+    /**
+     * Folds the entries of any number of journals (any order; merged by wall time, then node, then seq).
+     * The journal's own annotations (snapshots, drop notes) carry no change and are skipped.
+     */
     public static Result of(List<Entry> entries) {
-        List<Entry> merged = new ArrayList<>(entries);
+        List<Entry> merged = new ArrayList<>(entries.stream().filter(e -> !e.event().isAnnotation()).toList());
         merged.sort(Comparator.comparingLong(Entry::wallNs).thenComparing(Entry::node).thenComparingLong(Entry::seq));
         Map<String, Segment> open = new LinkedHashMap<>();            // node|instance → open segment
         Map<String, TreeMap<String, Boolean>> masters = new HashMap<>(); // instance → nodes that are MASTER
