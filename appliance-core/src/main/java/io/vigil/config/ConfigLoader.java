@@ -66,8 +66,9 @@ public final class ConfigLoader {
             // the main file could not be read at all: nothing to build a model from
             return new LoadResult(Optional.empty(), diags.toList());
         }
-        List<ConfigNode> tree = TreeBuilder.build(lexed.tokens(), diags);
-        KeepalivedConfig config = new ModelBuilder(diags, options).build(tree, lexed.files(), lexed.contentHash());
+        var locs = new ArgLocations();
+        List<ConfigNode> tree = TreeBuilder.build(lexed.tokens(), diags, locs);
+        KeepalivedConfig config = new ModelBuilder(diags, options, locs).build(tree, lexed.files(), lexed.contentHash());
         return new LoadResult(Optional.of(config), sorted(diags.toList()));
     }
 

@@ -63,6 +63,7 @@ final class Lexer {
     private final Random random = new Random(0);
     private final StringBuilder hashLine = new StringBuilder();
     private long generatedLines;
+    private String oddSpaceFile;
     private boolean generationCapReported;
 
     Lexer(LoadOptions options, Diagnostics diags) {
@@ -186,6 +187,8 @@ final class Lexer {
                 continue;
             }
             String line = stripComment(raw);
+            if (line.length() < raw.length()) lostLineBreaks(raw, line.length(), file, lineNo);
+            line = unicodeSpaces(line, file, lineNo);
             if (line.isBlank()) continue;
             Origin origin = new Origin(file, dir, lineNo, true);
             // A parameter definition may continue over lines ending in '\'
@@ -213,6 +216,68 @@ final class Lexer {
             }
             processLine(line, origin, 0, 0);
         }
+    }
+
+    /**
+     * Text copied from web pages is indented with U+00A0 (no-break space) or U+3000 (ideographic space).
+     * keepalived reads those bytes as part of a word ("Unknown keyword '    '"), which silently wrecks the
+     * config; Vigil reads them as blanks — the author's evident intent — and warns once per file.
+     */
+    private String unicodeSpaces(String line, String file, int lineNo) {
+        StringBuilder sb = null;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c > 127 && (Character.isSpaceChar(c) || Character.isWhitespace(c))) {
+                if (sb == null) sb = new StringBuilder(line);
+                sb.setCharAt(i, ' ');
+                if (oddSpaceFile == null || !oddSpaceFile.equals(file)) {
+                    oddSpaceFile = file;
+                    diags.warning(new SourceLocation(file, lineNo, i + 1), String.format(
+                            "U+%04X %s read as a blank; keepalived reads it as part of a word (text copied from a web page?)"
+                                    + " - retype it as a normal space (reported once per file)",
+                            (int) c, c == '\u00a0' ? "no-break space" : c == '\u3000' ? "ideographic (full-width) space"
+                                    : "Unicode space"));
+                }
+            }
+        }
+        return sb == null ? line : sb.toString();
+    }
+
+    private static final Pattern HIDDEN_KEYWORD = Pattern.compile("(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group"
+            + "|virtual_server|real_server|virtual_router_id|virtual_ipaddress|authentication|auth_type|auth_pass|advert_int"
+            + "|track_script|router_id|interface|priority|script|interval|nopreempt|state|lb_algo|lb_kind|delay_loop|HTTP_GET|TCP_CHECK)"
+            + "(?=[\\s{}]|$)");
+
+    /**
+     * Articles that lost their line breaks (seed 002: "state MASTER #定义主还是备interface ens33 ...") hide whole
+     * statements inside a comment. keepalived ignores them silently; Vigil points at the comment when it holds
+     * braces or a keepalived keyword glued to the comment text before it.
+     */
+    private void lostLineBreaks(String raw, int commentAt, String file, int lineNo) {
+        String comment = raw.substring(commentAt + 1);
+        var m = HIDDEN_KEYWORD.matcher(comment);
+        int keywords = 0;
+        String first = null;
+        boolean glued = false;
+        while (m.find()) {
+            keywords++;
+            if (first == null) first = m.group(1);
+            if (m.start() > 0 && !Character.isWhitespace(comment.charAt(m.start() - 1))
+                    && comment.charAt(m.start() - 1) != '#' && comment.charAt(m.start() - 1) != '!') {
+                glued = true;
+            }
+        }
+        boolean braces = comment.indexOf('{') >= 0 || comment.indexOf('}') >= 0;
+        if (!(glued || braces)) return;
+        String hidden = first != null ? "'" + first + "'" : "'" + (comment.indexOf('}') >= 0 ? "}" : "{") + "'";
+        diags.warning(new SourceLocation(file, lineNo, commentAt + 1), "this comment (" + raw.charAt(commentAt)
+                + " to end of line) hides " + hidden + (keywords + (braces ? 1 : 0) > 1 ? " and more" : "")
+                + " - were line breaks lost when the configuration was copied? keepalived ignores all of it");
     }
 
     private static boolean isParamDefinition(String line) {

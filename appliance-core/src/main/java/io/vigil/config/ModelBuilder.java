@@ -25,9 +25,12 @@ final class ModelBuilder {
     private final Values v;
     private final LoadOptions options;
 
-    ModelBuilder(Diagnostics diags, LoadOptions options) {
+    private final ArgLocations locs;
+
+    ModelBuilder(Diagnostics diags, LoadOptions options, ArgLocations locs) {
         this.diags = diags;
-        this.v = new Values(diags);
+        this.locs = locs;
+        this.v = new Values(diags, locs);
         this.options = options;
     }
 
@@ -79,6 +82,7 @@ final class ModelBuilder {
         for (ConfigNode n : syncNodes) {
             named(n).ifPresent(name -> syncGroups.add(syncGroup(name, n, instances, scripts.keySet(), trackFiles.keySet())));
         }
+        warnUnusedScripts(scripts.values(), instances, syncGroups);
         var virtualServers = new ArrayList<VirtualServer>();
         for (ConfigNode n : vsNodes) virtualServer(n, groups).ifPresent(virtualServers::add);
         return new KeepalivedConfig(global, List.copyOf(scripts.values()), List.copyOf(trackFiles.values()), syncGroups,
@@ -86,6 +90,19 @@ final class ModelBuilder {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private void warnUnusedScripts(java.util.Collection<VrrpScript> scripts, List<VrrpInstance> instances,
+                                   List<VrrpSyncGroup> groups) {
+        var used = new HashSet<String>();
+        instances.forEach(i -> i.trackScripts().forEach(t -> used.add(t.name())));
+        groups.forEach(g -> g.trackScripts().forEach(t -> used.add(t.name())));
+        for (VrrpScript s : scripts) {
+            if (!used.contains(s.name())) {
+                diags.warning(s.where(), "vrrp_script " + s.name() + " is not in any track_script block, so it never "
+                        + "affects a vrrp_instance (keepalived does not run it)");
+            }
+        }
+    }
 
     private Optional<String> named(ConfigNode n) {
         if (n.args().isEmpty()) {
@@ -291,8 +308,11 @@ final class ModelBuilder {
     private List<TrackRef> trackRefs(ConfigNode block, Set<String> defined, String kind, int minWeight, int maxWeight) {
         var out = new ArrayList<TrackRef>();
         if (!block.args().isEmpty()) {
-            diags.warning(block.where(), block.keyword() + " lists its names in a { } block; '"
+            diags.warning(v.at(block, 0), block.keyword() + " lists its names in a { } block; '"
                     + String.join(" ", block.args()) + "' ignored");
+        }
+        if (block.children().isEmpty()) {
+            diags.warning(block.where(), "empty " + block.keyword() + " block: nothing is tracked");
         }
         for (ConfigNode c : block.children()) {
             Optional<Integer> weight = Optional.empty();
@@ -305,12 +325,12 @@ final class ModelBuilder {
                     int used = 2 + (reverse ? 1 : 0);
                     if (a.size() > used) {
                         String extra = String.join(" ", a.subList(used, a.size()));
-                        diags.warning(c.where(), "extra text after " + kind + " " + c.keyword() + " ignored: '" + extra + "'"
+                        diags.warning(v.at(c, used), "extra text after " + kind + " " + c.keyword() + " ignored: '" + extra + "'"
                                 + Values.slashHint(extra));
                     }
                 } else {
                     String extra = String.join(" ", a);
-                    diags.warning(c.where(), kind + " " + c.keyword() + ": expected 'weight N', got '" + extra + "'; ignored"
+                    diags.warning(v.at(c, 0), kind + " " + c.keyword() + ": expected 'weight N', got '" + extra + "'; ignored"
                             + Values.slashHint(extra));
                 }
             }
@@ -427,7 +447,7 @@ final class ModelBuilder {
                         case "MASTER" -> state = VrrpState.MASTER;
                         case "BACKUP" -> state = VrrpState.BACKUP;
                         default -> {
-                            diags.warning(c.where(), "(" + name + ") unknown state '" + s.get()
+                            diags.warning(v.at(c, 0), "(" + name + ") unknown state '" + s.get()
                                     + "': keepalived accepts MASTER or BACKUP and treats anything else as BACKUP"
                                     + (s.get().equalsIgnoreCase("SLAVE") ? " (the backup director is written 'state BACKUP')" : ""));
                             state = VrrpState.BACKUP;
@@ -559,7 +579,7 @@ final class ModelBuilder {
                     switch (t.get()) {
                         case "PASS" -> type = AuthType.PASS;
                         case "AH" -> type = AuthType.AH;
-                        default -> diags.warning(c.where(), "(" + name + ") auth_type '" + t.get()
+                        default -> diags.warning(v.at(c, 0), "(" + name + ") auth_type '" + t.get()
                                 + "' is not valid: keepalived accepts PASS or AH; no authentication");
                     }
                 }
@@ -568,7 +588,7 @@ final class ModelBuilder {
                     if (p.isEmpty()) break;
                     pass = p.get();
                     if (pass.length() > 8) {
-                        diags.warning(c.where(), "(" + name + ") auth_pass is longer than 8 characters; truncated to 8 "
+                        diags.warning(v.at(c, 0), "(" + name + ") auth_pass is longer than 8 characters; truncated to 8 "
                                 + "(as keepalived does)");
                         pass = pass.substring(0, 8);
                     }
@@ -592,7 +612,7 @@ final class ModelBuilder {
     private List<VirtualIp> virtualIps(ConfigNode block, String name) {
         var out = new ArrayList<VirtualIp>();
         if (!block.args().isEmpty()) {
-            diags.warning(block.where(), block.keyword() + " lists its addresses in a { } block; '"
+            diags.warning(v.at(block, 0), block.keyword() + " lists its addresses in a { } block; '"
                     + String.join(" ", block.args()) + "' ignored");
         }
         for (ConfigNode c : block.children()) {
@@ -635,7 +655,7 @@ final class ModelBuilder {
                 } else if (VIP_FLAGS.contains(o)) {
                     others.add(o);
                 } else {
-                    diags.warning(c.where(), "(" + name + ") unknown option '" + o + "' for ip address " + spec
+                    diags.warning(v.at(c, i), "(" + name + ") unknown option '" + o + "' for ip address " + spec
                             + "; ignored (as keepalived does)" + Values.slashHint(o));
                     break; // keepalived stops reading the line here
                 }
@@ -745,7 +765,7 @@ final class ModelBuilder {
                 case "lb_algo", "lvs_sched" -> {
                     algo = v.string(c);
                     if (algo.isPresent() && !Keywords.SCHEDULERS.contains(algo.get())) {
-                        diags.warning(c.where(), c.keyword() + " '" + algo.get() + "' is not an IPVS scheduler: one of "
+                        diags.warning(v.at(c, 0), c.keyword() + " '" + algo.get() + "' is not an IPVS scheduler: one of "
                                 + String.join("|", new java.util.TreeSet<>(Keywords.SCHEDULERS)) + "; using wlc");
                         algo = Optional.empty();
                     }
@@ -757,7 +777,7 @@ final class ModelBuilder {
                     try {
                         protocol = Optional.of(Protocol.valueOf(p.get().toUpperCase(Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
-                        diags.warning(c.where(), "protocol '" + p.get() + "' is not valid: keepalived accepts TCP|UDP|SCTP; "
+                        diags.warning(v.at(c, 0), "protocol '" + p.get() + "' is not valid: keepalived accepts TCP|UDP|SCTP; "
                                 + "using TCP");
                     }
                 }
@@ -831,7 +851,7 @@ final class ModelBuilder {
         try {
             kind = LbKind.valueOf(k.get().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            diags.warning(c.where(), c.keyword() + " '" + k.get() + "' is not valid: keepalived accepts NAT|DR|TUN; "
+            diags.warning(v.at(c, 0), c.keyword() + " '" + k.get() + "' is not valid: keepalived accepts NAT|DR|TUN; "
                     + "using NAT");
             return Optional.empty();
         }
@@ -839,7 +859,7 @@ final class ModelBuilder {
         if (!rest.isEmpty()) {
             if (kind != LbKind.TUN || !TUNNEL_OPTIONS.contains(rest.getFirst())) {
                 String extra = String.join(" ", rest);
-                diags.warning(c.where(), "extra text after " + c.keyword() + " " + k.get() + " ignored: '" + extra + "'"
+                diags.warning(v.at(c, 1), "extra text after " + c.keyword() + " " + k.get() + " ignored: '" + extra + "'"
                         + (kind == LbKind.TUN ? " (tunnel options are: type ipip|gue port N|gre [nocsum|csum|remcsum])" : "")
                         + Values.slashHint(extra));
             }
@@ -900,7 +920,7 @@ final class ModelBuilder {
         }
         if (vs instanceof VirtualServerAddress.IpPort ipp && ipp.port() != 0 && port != ipp.port()
                 && (kind == LbKind.DR || kind == LbKind.TUN)) {
-            diags.warning(n.where(), "real_server " + ip + " port " + port + " differs from virtual server port "
+            diags.warning(v.at(n, 1), "real_server " + ip + " port " + port + " differs from virtual server port "
                     + ipp.port() + ": " + kind + " forwarding cannot change the port; using " + ipp.port()
                     + " (keepalived resets it the same way)");
             port = ipp.port();

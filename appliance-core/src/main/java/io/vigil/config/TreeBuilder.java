@@ -18,21 +18,26 @@ final class TreeBuilder {
         final String keyword;
         final SourceLocation where;
         final List<String> args = new ArrayList<>(4);
+        final List<SourceLocation> argWhere = new ArrayList<>(4);
         final List<Node> children = new ArrayList<>(0);
         SourceLocation blockOpenedAt;
 
         Node(String keyword, SourceLocation where) { this.keyword = keyword; this.where = where; }
 
-        ConfigNode freeze() {
+        ConfigNode freeze(ArgLocations locs) {
             var kids = new ArrayList<ConfigNode>(children.size());
-            for (Node c : children) kids.add(c.freeze());
-            return new ConfigNode(keyword, args, kids, where);
+            for (Node c : children) kids.add(c.freeze(locs));
+            ConfigNode n = new ConfigNode(keyword, args, kids, where);
+            locs.put(n, List.copyOf(argWhere));
+            return n;
         }
     }
 
     private TreeBuilder() {}
 
-    static List<ConfigNode> build(List<Token> tokens, Diagnostics diags) {
+    static List<ConfigNode> build(List<Token> tokens, Diagnostics diags) { return build(tokens, diags, new ArgLocations()); }
+
+    static List<ConfigNode> build(List<Token> tokens, Diagnostics diags, ArgLocations locs) {
         var top = new ArrayList<Node>();
         Deque<Node> open = new ArrayDeque<>();
         List<Node> level = top;
@@ -45,6 +50,7 @@ final class TreeBuilder {
                         level.add(current);
                     } else {
                         current.args.add(t.text());
+                        current.argWhere.add(t.where());
                     }
                 }
                 case OPEN -> {
@@ -81,7 +87,7 @@ final class TreeBuilder {
                     + ") is never closed: missing '}'");
         }
         var out = new ArrayList<ConfigNode>(top.size());
-        for (Node n : top) out.add(n.freeze());
+        for (Node n : top) out.add(n.freeze(locs));
         return out;
     }
 }

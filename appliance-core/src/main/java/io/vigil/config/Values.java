@@ -16,8 +16,15 @@ import java.util.Optional;
  */
 final class Values {
     private final Diagnostics diags;
+    private final ArgLocations locs;
 
-    Values(Diagnostics diags) { this.diags = diags; }
+    Values(Diagnostics diags, ArgLocations locs) {
+        this.diags = diags;
+        this.locs = locs;
+    }
+
+    /** Where argument {@code i} of {@code c} was written. */
+    io.vigil.check.api.SourceLocation at(ConfigNode c, int i) { return locs.of(c, i); }
 
     /** The single argument of {@code c}; warns about a missing or extra ones. */
     Optional<String> string(ConfigNode c) {
@@ -33,7 +40,7 @@ final class Values {
     void extraArgs(ConfigNode c, int allowed) {
         if (c.args().size() <= allowed) return;
         String extra = String.join(" ", c.args().subList(allowed, c.args().size()));
-        diags.warning(c.where(), "extra text after " + c.keyword() + " ignored: '" + extra + "'" + slashHint(extra));
+        diags.warning(at(c, allowed), "extra text after " + c.keyword() + " ignored: '" + extra + "'" + slashHint(extra));
     }
 
     static String slashHint(String text) {
@@ -45,16 +52,17 @@ final class Values {
     }
 
     Optional<Long> integer(ConfigNode c, String s, long min, long max, String fallback) {
+        var where = at(c, c.args().indexOf(s));
         long v;
         try {
             v = Long.parseLong(s);
         } catch (NumberFormatException e) {
-            diags.warning(c.where(), c.keyword() + " '" + s + "' is not a number: keepalived accepts " + min + ".." + max
+            diags.warning(where, c.keyword() + " '" + s + "' is not a number: keepalived accepts " + min + ".." + max
                     + "; " + fallback);
             return Optional.empty();
         }
         if (v < min || v > max) {
-            diags.warning(c.where(), c.keyword() + " " + v + " is out of range: keepalived accepts " + min + ".." + max
+            diags.warning(where, c.keyword() + " " + v + " is out of range: keepalived accepts " + min + ".." + max
                     + "; " + fallback);
             return Optional.empty();
         }
@@ -71,16 +79,17 @@ final class Values {
     }
 
     Optional<Duration> timer(ConfigNode c, String s, double minSeconds, double maxSeconds, String fallback) {
+        var where = at(c, c.args().indexOf(s));
         BigDecimal v;
         try {
             v = new BigDecimal(s);
         } catch (NumberFormatException e) {
-            diags.warning(c.where(), c.keyword() + " '" + s + "' is not a time in seconds: keepalived accepts "
+            diags.warning(where, c.keyword() + " '" + s + "' is not a time in seconds: keepalived accepts "
                     + num(minSeconds) + ".." + num(maxSeconds) + "; " + fallback);
             return Optional.empty();
         }
         if (v.compareTo(BigDecimal.valueOf(minSeconds)) < 0 || v.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
-            diags.warning(c.where(), c.keyword() + " " + s + " is out of range: keepalived accepts " + num(minSeconds)
+            diags.warning(where, c.keyword() + " " + s + " is out of range: keepalived accepts " + num(minSeconds)
                     + ".." + num(maxSeconds) + " seconds; " + fallback);
             return Optional.empty();
         }
@@ -100,7 +109,7 @@ final class Values {
             case "on", "true", "yes" -> Optional.of(true);
             case "off", "false", "no" -> Optional.of(false);
             default -> {
-                diags.warning(c.where(), c.keyword() + " '" + c.args().getFirst()
+                diags.warning(at(c, 0), c.keyword() + " '" + c.args().getFirst()
                         + "' is not a boolean: keepalived accepts on|off|true|false|yes|no; ignored");
                 yield Optional.empty();
             }
@@ -152,7 +161,7 @@ final class Values {
         } catch (NumberFormatException e) {
             // reported below
         }
-        diags.warning(c.where(), c.keyword() + ": port '" + s + "' is not valid: keepalived accepts 0..65535" + slashHint(s));
+        diags.warning(at(c, index), c.keyword() + ": port '" + s + "' is not valid: keepalived accepts 0..65535" + slashHint(s));
         return Optional.empty();
     }
 }
