@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DumpConfigCommand.class,
                 LabCommand.class,
                 ReplayCommand.class,
+                JournalCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

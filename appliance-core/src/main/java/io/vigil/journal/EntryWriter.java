@@ -67,6 +67,12 @@ final class EntryWriter implements AutoCloseable {
         sinceSnapshot++;
     }
 
+    /** For imports of a range that does not start at seq 1 into an empty journal. */
+    void startAt(long firstSeq) {
+        if (lastSeq != 0) throw new IllegalStateException("journal not empty");
+        lastSeq = firstSeq - 1;
+    }
+
     /** Gives up on storing event {@code seq} (I/O error): the seq stays a visible gap. */
     void skip(long seq) { if (seq > lastSeq) lastSeq = seq; }
 

@@ -62,6 +62,18 @@ public final class EventCodec {
         }
     }
 
+    /** The seq of the entry at the read position, without decoding it. */
+    public static long peekSeq(Bytes<?> in) {
+        long p = in.readPosition();
+        try {
+            in.readSkip(2);
+            in.readUtf8();
+            return in.readStopBit();
+        } finally {
+            in.readPosition(p);
+        }
+    }
+
     /** Decodes the entry between read position and read limit (hash included); {@code index} is its queue index. */
     public static Entry decode(Bytes<?> in, long index) {
         long end = in.readLimit();

@@ -27,6 +27,8 @@ public record JournalConfig(Path dir, String nodeId, RollCycle rollCycle, Durati
                             TimeProvider queueTime) {
 
     public static final Path DEFAULT_DIR = Path.of("/var/lib/vigil/journal");
+    /** Hourly files: retention granularity of an hour, small files to copy off a box after an incident. */
+    public static final RollCycle DEFAULT_ROLL_CYCLE = RollCycles.FAST_HOURLY;
 
     /** When journal data reaches the disk, beyond "in the page cache" (which survives kill -9). */
     public enum Durability {
@@ -44,7 +46,7 @@ public record JournalConfig(Path dir, String nodeId, RollCycle rollCycle, Durati
     }
 
     public static JournalConfig defaults(Path dir, String nodeId) {
-        return new JournalConfig(dir, nodeId, RollCycles.FAST_HOURLY, Duration.ofDays(14), 2L << 30,
+        return new JournalConfig(dir, nodeId, DEFAULT_ROLL_CYCLE, Duration.ofDays(14), 2L << 30,
                 1 << 16, 4096, Durability.SYNC_BATCH, JournalClock.SYSTEM, SystemTimeProvider.INSTANCE);
     }
 

@@ -32,7 +32,7 @@ public final class JournalReader implements AutoCloseable {
     /** Opens the journal in {@code dir} read-only. */
     public static JournalReader open(Path dir) {
         if (!Files.isDirectory(dir)) throw new JournalException("no journal at " + dir + " (directory missing)");
-        return new JournalReader(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build(), true);
+        return new JournalReader(SingleChronicleQueueBuilder.binary(dir).rollCycle(JournalConfig.DEFAULT_ROLL_CYCLE).readOnly(true).build(), true);
     }
 
     @Override public void close() { if (owned) queue.close(); }
@@ -104,7 +104,44 @@ public final class JournalReader implements AutoCloseable {
      * The queue index of the last entry with wall time ≤ {@code wallNs}, or -1 if every entry is later. Binary search
      * over cycles, then over the entries of one cycle: O(log n) reads.
      */
-    public long indexAtOrBefore(long wallNs) {
+    public long indexAtOrBefore(long wallNs) { return lastIndexWithKeyAtMost(EventCodec::peekWall, wallNs); }
+
+    /** The event with sequence number {@code seq} (not a snapshot/dropped note), or null if not in the journal. */
+    public Entry bySeq(long seq) {
+        long idx = lastIndexWithKeyAtMost(EventCodec::peekSeq, seq);
+        if (idx < 0) return null;
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.direction(TailerDirection.BACKWARD);
+            if (!t.moveToIndex(idx)) return null;
+            for (int i = 0; i < 64; i++) { // only annotations (which share the seq) can sit after the event
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) return null;
+                    Entry e = EventCodec.decode(dc.wire().bytes(), dc.index());
+                    if (e.seq() < seq) return null;
+                    if (e.seq() == seq && !e.event().isAnnotation()) return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A cursor positioned so that {@code n} entries remain before the current end. */
+    public Cursor lastEntries(int n) {
+        long from = -1;
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.direction(TailerDirection.BACKWARD).toEnd();
+            for (int i = 0; i < n; i++) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) break;
+                    from = dc.index();
+                }
+            }
+        }
+        Cursor c = cursor();
+        return from < 0 ? c.toEnd() : c.moveToIndex(from);
+    }
+
+    private long lastIndexWithKeyAtMost(java.util.function.ToLongFunction<Bytes<?>> key, long bound) {
         RollCycle rc = queue.rollCycle();
         try (ExcerptTailer t = queue.createTailer()) {
             List<Integer> cycles = cycles(t);
@@ -112,8 +149,8 @@ public final class JournalReader implements AutoCloseable {
             int lo = 0, hi = cycles.size() - 1, found = -1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                long w = wallAt(t, rc.toIndex(cycles.get(mid), 0));
-                if (w <= wallNs) { found = mid; lo = mid + 1; } else hi = mid - 1;
+                long w = keyAt(t, rc.toIndex(cycles.get(mid), 0), key);
+                if (w <= bound) { found = mid; lo = mid + 1; } else hi = mid - 1;
             }
             if (found < 0) return -1;
             int cycle = cycles.get(found);
@@ -121,8 +158,8 @@ public final class JournalReader implements AutoCloseable {
             long l = 0, h = n - 1, best = 0;
             while (l <= h) {
                 long mid = (l + h) >>> 1;
-                long w = wallAt(t, rc.toIndex(cycle, mid));
-                if (w <= wallNs) { best = mid; l = mid + 1; } else h = mid - 1;
+                long w = keyAt(t, rc.toIndex(cycle, mid), key);
+                if (w <= bound) { best = mid; l = mid + 1; } else h = mid - 1;
             }
             return rc.toIndex(cycle, best);
         }
@@ -145,11 +182,11 @@ public final class JournalReader implements AutoCloseable {
         return out;
     }
 
-    private static long wallAt(ExcerptTailer t, long index) {
+    private static long keyAt(ExcerptTailer t, long index, java.util.function.ToLongFunction<Bytes<?>> key) {
         if (!t.moveToIndex(index)) return Long.MAX_VALUE;
         try (DocumentContext dc = t.readingDocument()) {
             if (!dc.isPresent()) return Long.MAX_VALUE;
-            return EventCodec.peekWall(dc.wire().bytes());
+            return key.applyAsLong(dc.wire().bytes());
         }
     }
 
@@ -247,7 +284,7 @@ public final class JournalReader implements AutoCloseable {
                                     "hash mismatch (entry altered, or an entry before it removed)", note);
                     }
                     prev = e.hash();
-                    if (firstSeq < 0) firstSeq = e.seq();
+                    if (firstSeq < 0 && !e.event().isAnnotation()) firstSeq = e.seq();
                     lastSeq = e.seq();
                     lastIndex = index;
                     count++;

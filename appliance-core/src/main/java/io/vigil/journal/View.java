@@ -36,6 +36,7 @@ public record View(long seq, long wallNs, String configHash,
     /** A kernel IPVS service and its destinations (destination → entry). */
     public record IpvsService(String service, SortedMap<String, IpvsDest> destinations, long sinceSeq) {}
 
+    /** A destination as of its last add/edit (event {@code sinceSeq}). */
     public record IpvsDest(String destination, int weight, String forwarding, long sinceSeq) {}
 
     /** Last result of one checker on one target; key in {@link #checks} is "checker|target". */
@@ -98,10 +99,8 @@ public record View(long seq, long wallNs, String configHash,
             case SERVICE_DELETE -> remove(m, ic.service());
             case DEST_ADD, DEST_EDIT -> {
                 SortedMap<String, IpvsDest> d = svc == null ? empty() : svc.destinations();
-                IpvsDest old = d.get(ic.destination());
                 yield put(m, ic.service(), new IpvsService(ic.service(),
-                        put(d, ic.destination(), new IpvsDest(ic.destination(), ic.weight(), ic.forwarding(),
-                                old == null ? s : old.sinceSeq())),
+                        put(d, ic.destination(), new IpvsDest(ic.destination(), ic.weight(), ic.forwarding(), s)),
                         svc == null ? s : svc.sinceSeq()));
             }
             case DEST_DELETE -> svc == null ? m : put(m, ic.service(),

@@ -1,0 +1,286 @@
+package io.vigil.cli;
+
+import io.vertx.core.json.JsonObject;
+import io.vigil.journal.*;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code vigil journal ...}: read, verify, export and import the event journal. */
+@Command(name = "journal", mixinStandardHelpOptions = true,
+        description = "Read the event journal: why did a failover happen, what was the state at time T.",
+        subcommands = {JournalCommand.Tail.class, JournalCommand.Show.class, JournalCommand.Export.class,
+                JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class})
+public final class JournalCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+
+    /** --dir, shared by every subcommand. */
+    static final class DirOption {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/lib/vigil/journal",
+                description = "journal directory (default: ${DEFAULT-VALUE})")
+        Path dir;
+    }
+
+    /** --type filters, shared by tail/show/export. */
+    static final class TypeFilter {
+        @Option(names = {"-t", "--type"}, split = ",", paramLabel = "TYPE",
+                description = "only these event types, e.g. vrrp-transition,vip-changed (repeatable)")
+        List<String> types;
+
+        @Option(names = "--snapshots", description = "also list periodic snapshot entries")
+        boolean snapshots;
+
+        Set<EventType> set() {
+            if (types == null || types.isEmpty()) {
+                EnumSet<EventType> all = EnumSet.allOf(EventType.class);
+                if (!snapshots) all.remove(EventType.SNAPSHOT);
+                return all;
+            }
+            EnumSet<EventType> s = EnumSet.noneOf(EventType.class);
+            for (String t : types) s.add(EventType.parse(t.trim()));
+            return s;
+        }
+    }
+
+    /** Base: error handling without stack traces. */
+    abstract static class Sub implements Callable<Integer> {
+        @Mixin DirOption dirOption;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() { return spec.commandLine().getOut(); }
+        PrintWriter err() { return spec.commandLine().getErr(); }
+
+        @Override public final Integer call() {
+            try {
+                return run();
+            } catch (JournalException | JournalFormatException | IllegalArgumentException e) {
+                err().println("vigil journal: " + e.getMessage());
+                err().flush();
+                return 2;
+            } catch (Exception e) {
+                err().println("vigil journal: " + e);
+                err().flush();
+                return 2;
+            }
+        }
+
+        abstract int run() throws Exception;
+
+        /** Prints lines with causes resolved: first from what was printed/seen, then by seq lookup. */
+        static final class Printer {
+            private final JournalReader reader;
+            private final Map<Long, String> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override protected boolean removeEldestEntry(Map.Entry<Long, String> e) { return size() > 100_000; }
+            };
+
+            Printer(JournalReader reader) { this.reader = reader; }
+
+            void seen(Entry e) {
+                if (!e.event().isAnnotation()) recent.put(e.seq(), e.type().cliName() + " " + EntryFormat.summary(e.event()));
+            }
+
+            String line(Entry e) {
+                return EntryFormat.line(e, seq -> recent.computeIfAbsent(seq, s -> {
+                    Entry c = reader.bySeq(s);
+                    return c == null ? null : c.type().cliName() + " " + EntryFormat.summary(c.event());
+                }));
+            }
+        }
+    }
+
+    @Command(name = "tail", mixinStandardHelpOptions = true, description = "Print the newest entries; -f keeps following.")
+    static final class Tail extends Sub {
+        @Option(names = {"-n", "--lines"}, defaultValue = "20", description = "entries to print first (default ${DEFAULT-VALUE})") int lines;
+        @Option(names = {"-f", "--follow"}, description = "keep printing new entries as they are written") boolean follow;
+        @Mixin TypeFilter filter;
+
+        @Override int run() throws InterruptedException {
+            Set<EventType> types = filter.set();
+            try (JournalReader r = JournalReader.open(dirOption.dir); JournalReader.Cursor c = r.lastEntries(lines)) {
+                Printer p = new Printer(r);
+                while (true) {
+                    Entry e = c.next();
+                    if (e == null) {
+                        out().flush();
+                        if (!follow) return 0;
+                        Thread.sleep(50);
+                        continue;
+                    }
+                    p.seen(e);
+                    if (types.contains(e.type())) out().println(p.line(e));
+                }
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One line per event between --from and --to, with its cause.")
+    static final class Show extends Sub {
+        @Option(names = "--from", paramLabel = "T", description = "start time (ISO-8601, 'HH:mm:ss' today UTC, epoch ns, -10m)") String from;
+        @Option(names = "--to", paramLabel = "T", description = "end time, inclusive") String to;
+        @Mixin TypeFilter filter;
+
+        @Override int run() {
+            Set<EventType> types = filter.set();
+            long f = from == null ? Long.MIN_VALUE : TimeArg.parse(from);
+            long t = to == null ? Long.MAX_VALUE : TimeArg.parse(to);
+            try (JournalReader r = JournalReader.open(dirOption.dir); JournalReader.Cursor c = r.cursor()) {
+                if (from == null) c.toStart(); else c.seekWall(f);
+                Printer p = new Printer(r);
+                for (Entry e = c.next(); e != null && e.wallNs() <= t; e = c.next()) {
+                    p.seen(e);
+                    if (e.wallNs() >= f && types.contains(e.type())) out().println(p.line(e));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write entries as JSON lines.")
+    static final class Export extends Sub {
+        @Option(names = "--from", paramLabel = "T") String from;
+        @Option(names = "--to", paramLabel = "T") String to;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "file to write (default: stdout)") Path output;
+        @Mixin TypeFilter filter;
+
+        @Override int run() throws Exception {
+            Set<EventType> types = filter.set();
+            long f = from == null ? Long.MIN_VALUE : TimeArg.parse(from);
+            long t = to == null ? Long.MAX_VALUE : TimeArg.parse(to);
+            PrintWriter w = output == null ? out()
+                    : new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8));
+            long n = 0;
+            try (JournalReader r = JournalReader.open(dirOption.dir); JournalReader.Cursor c = r.cursor()) {
+                if (from == null) c.toStart(); else c.seekWall(f);
+                for (Entry e = c.next(); e != null && e.wallNs() <= t; e = c.next()) {
+                    if (e.wallNs() >= f && types.contains(e.type())) { w.println(JournalJson.toJson(e).encode()); n++; }
+                }
+            } finally {
+                w.flush();
+                if (output != null) w.close();
+            }
+            if (output != null) err().println("exported " + n + " entries to " + output);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Append exported JSON lines to the journal in --dir (empty, or continuing the same seq); "
+                    + "snapshots are rebuilt, the hash chain is computed anew.")
+    static final class Import extends Sub {
+        @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "JSON lines file (default: stdin)") Path input;
+
+        @Override int run() throws Exception {
+            var in = input == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(input, StandardCharsets.UTF_8);
+            long n;
+            try (in; JournalImport imp = JournalImport.open(dirOption.dir)) {
+                String line;
+                int lineNo = 0;
+                while ((line = in.readLine()) != null) {
+                    lineNo++;
+                    if (line.isBlank()) continue;
+                    try {
+                        imp.add(JournalJson.fromJson(new JsonObject(line)));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage());
+                    }
+                }
+                n = imp.imported();
+            }
+            err().println("imported " + n + " events into " + dirOption.dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check the hash chain and sequence numbers; exit 1 at the first bad entry.")
+    static final class Verify extends Sub {
+        @Override int run() {
+            try (JournalReader r = JournalReader.open(dirOption.dir)) {
+                JournalReader.VerifyResult v = r.verify();
+                if (!v.note().isEmpty()) out().println("note: " + v.note());
+                if (v.ok()) {
+                    out().println("OK: " + v.entries() + " entries, seq " + v.firstSeq() + ".." + v.lastSeq() + ", hash chain intact");
+                    return 0;
+                }
+                out().println("BAD at seq " + v.badSeq() + ", " + v.where() + ": " + v.problem());
+                out().println(v.entries() + " entries before it are intact (seq " + v.firstSeq() + ".." + v.lastSeq() + ")");
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = "The state the journal records at time T: VRRP instances, VIPs, real servers, IPVS table, checks.")
+    static final class State extends Sub {
+        @Option(names = "--at", paramLabel = "T", description = "time (default: now)") String at;
+        @Option(names = "--json", description = "print JSON") boolean json;
+
+        @Override int run() {
+            try (JournalReader r = JournalReader.open(dirOption.dir)) {
+                View v = at == null ? r.stateAtEnd() : r.stateAt(TimeArg.parse(at));
+                if (json) out().println(JournalJson.toJson(new Entry("", v.seq(), v.wallNs(), 0, Cause.NONE,
+                        new Event.Snapshot(v))).getJsonObject("event").getJsonObject("view").encodePrettily());
+                else out().print(EntryFormat.view(v));
+                return 0;
+            }
+        }
+    }
+
+    /** Time arguments: ISO-8601 instant or local date-time (UTC), 'HH:mm:ss[.f]' (today, UTC), epoch ns, now, -10m. */
+    static final class TimeArg {
+        private TimeArg() {}
+
+        static long parse(String s) {
+            String t = s.trim();
+            try {
+                if (t.equals("now")) return ns(Instant.now());
+                if (t.matches("-\\d+[smhd]")) {
+                    long n = Long.parseLong(t.substring(1, t.length() - 1));
+                    Duration d = switch (t.charAt(t.length() - 1)) {
+                        case 's' -> Duration.ofSeconds(n);
+                        case 'm' -> Duration.ofMinutes(n);
+                        case 'h' -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
+                    return ns(Instant.now().minus(d));
+                }
+                if (t.matches("\\d{12,}")) return Long.parseLong(t);
+                if (t.matches("\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?"))
+                    return ns(LocalDateTime.of(LocalDate.now(ZoneOffset.UTC), LocalTime.parse(t)).toInstant(ZoneOffset.UTC));
+                if (t.endsWith("Z") || t.matches(".*[+-]\\d{2}:\\d{2}$"))
+                    return ns(java.time.OffsetDateTime.parse(t.replace(' ', 'T')).toInstant());
+                return ns(LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new IllegalArgumentException("cannot read time '" + s
+                        + "': use 2026-11-24T03:12:04Z, '2026-11-24 03:12:04' (UTC), 03:12:04 (today UTC), epoch ns, now or -10m");
+            }
+        }
+
+        private static long ns(Instant i) { return i.getEpochSecond() * 1_000_000_000L + i.getNano(); }
+    }
+}

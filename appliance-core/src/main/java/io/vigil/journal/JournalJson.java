@@ -1,0 +1,145 @@
+package io.vigil.journal;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON form of entries for {@code vigil journal export/import} and the management API: one object per entry,
+ * event and cause fields named as in the records (so the JSON schema follows the Java model).
+ */
+public final class JournalJson {
+    private JournalJson() {}
+
+    public static JsonObject toJson(Entry e) {
+        JsonObject o = new JsonObject()
+                .put("node", e.node()).put("seq", e.seq())
+                .put("time", EntryFormat.time(e.wallNs())).put("wallNs", e.wallNs()).put("monoNs", e.monoNs())
+                .put("type", e.type().cliName())
+                .put("cause", causeJson(e.cause()))
+                .put("event", (JsonObject) value(e.event()));
+        if (e.hash().length > 0) o.put("hash", e.hashHex());
+        if (e.index() >= 0) o.put("index", e.index());
+        return o;
+    }
+
+    public static JsonObject causeJson(Cause c) {
+        JsonObject o = (JsonObject) value(c);
+        return o.put("kind", causeKind(c));
+    }
+
+    public static String causeKind(Cause c) {
+        return switch (c) {
+            case Cause.Event x -> "event";
+            case Cause.Packet x -> "packet";
+            case Cause.Timer x -> "timer";
+            case Cause.Signal x -> "signal";
+            case Cause.Operator x -> "operator";
+            case Cause.ConfigReload x -> "config-reload";
+            case Cause.None x -> "none";
+        };
+    }
+
+    /** Parses an exported entry (hash and index are not taken over: an importing journal computes its own). */
+    public static Entry fromJson(JsonObject o) {
+        EventType type = EventType.parse(o.getString("type"));
+        if (type == EventType.UNKNOWN) throw new IllegalArgumentException("cannot import an entry of unknown type");
+        Event ev = (Event) parse(type.type(), o.getJsonObject("event"));
+        JsonObject c = o.getJsonObject("cause", new JsonObject().put("kind", "none"));
+        Class<? extends Cause> ct = switch (c.getString("kind", "none")) {
+            case "event" -> Cause.Event.class;
+            case "packet" -> Cause.Packet.class;
+            case "timer" -> Cause.Timer.class;
+            case "signal" -> Cause.Signal.class;
+            case "operator" -> Cause.Operator.class;
+            case "config-reload" -> Cause.ConfigReload.class;
+            case "none" -> Cause.None.class;
+            default -> throw new IllegalArgumentException("unknown cause kind " + c.getString("kind"));
+        };
+        Long wall = o.getLong("wallNs");
+        if (wall == null) {
+            Instant t = Instant.parse(o.getString("time"));
+            wall = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
+        return new Entry(o.getString("node"), o.getLong("seq"), wall, o.getLong("monoNs", 0L), (Cause) parse(ct, c), ev);
+    }
+
+    // ---- generic record <-> JSON --------------------------------------------------------------------
+
+    private static Object value(Object v) {
+        return switch (v) {
+            case null -> null;
+            case String s -> s;
+            case Number n -> n;
+            case Boolean b -> b;
+            case Enum<?> en -> en.name();
+            case byte[] bytes -> Base64.getEncoder().encodeToString(bytes);
+            case Map<?, ?> m -> {
+                JsonObject o = new JsonObject();
+                m.forEach((k, x) -> o.put(String.valueOf(k), value(x)));
+                yield o;
+            }
+            case Record r -> {
+                JsonObject o = new JsonObject();
+                for (RecordComponent rc : r.getClass().getRecordComponents()) {
+                    try {
+                        o.put(rc.getName(), value(rc.getAccessor().invoke(r)));
+                    } catch (ReflectiveOperationException ex) {
+                        throw new IllegalStateException(ex);
+                    }
+                }
+                yield o;
+            }
+            default -> String.valueOf(v);
+        };
+    }
+
+    private static Object parse(Type t, Object json) {
+        Class<?> c = t instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) t;
+        if (c == String.class) return json == null ? "" : json.toString();
+        if (c == int.class) return json == null ? 0 : ((Number) json).intValue();
+        if (c == long.class) return json == null ? 0L : ((Number) json).longValue();
+        if (c == boolean.class) return json != null && (Boolean) json;
+        if (c == byte[].class) return json == null ? new byte[0] : Base64.getDecoder().decode(json.toString());
+        if (c.isEnum()) return enumValue(c, json.toString());
+        if (Map.class.isAssignableFrom(c)) {
+            Type vt = ((ParameterizedType) t).getActualTypeArguments()[1];
+            TreeMap<String, Object> m = new TreeMap<>();
+            JsonObject o = json instanceof JsonObject jo ? jo : new JsonObject();
+            for (String k : o.fieldNames()) m.put(k, parse(vt, o.getValue(k)));
+            return m;
+        }
+        if (c.isRecord()) {
+            JsonObject o = json instanceof JsonObject jo ? jo : new JsonObject();
+            RecordComponent[] rcs = c.getRecordComponents();
+            Object[] args = new Object[rcs.length];
+            Class<?>[] types = new Class<?>[rcs.length];
+            for (int i = 0; i < rcs.length; i++) {
+                types[i] = rcs[i].getType();
+                args[i] = parse(rcs[i].getGenericType(), o.getValue(rcs[i].getName()));
+            }
+            try {
+                Constructor<?> k = c.getDeclaredConstructor(types);
+                return k.newInstance(args);
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalArgumentException("cannot build " + c.getSimpleName() + ": " + ex);
+            }
+        }
+        if (json instanceof JsonArray) throw new IllegalArgumentException("unexpected array for " + c);
+        throw new IllegalArgumentException("unsupported field type " + c);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumValue(Class<?> c, String name) { return Enum.valueOf((Class) c, name); }
+
+    static String hex(byte[] b) { return HexFormat.of().formatHex(b); }
+}
