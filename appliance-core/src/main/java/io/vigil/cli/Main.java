@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 LabCommand.class,
                 ReplayCommand.class,
                 JournalCommand.class,
+                RealserverCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
