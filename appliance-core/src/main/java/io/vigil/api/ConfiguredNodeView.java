@@ -151,6 +151,10 @@ public final class ConfiguredNodeView implements NodeView {
         return journal.events(from, to, types, limit);
     }
 
+    @Override public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
+        journal.export(from, to, types, line);
+    }
+
     @Override public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) { return journal.subscribe(afterSeq, sink); }
 
     @Override public long lastSeq() { return journal.lastSeq(); }

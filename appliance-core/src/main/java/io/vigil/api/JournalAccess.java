@@ -60,6 +60,19 @@ public final class JournalAccess {
         return out;
     }
 
+    /** {@code vigil journal export} lines (io.vigil.journal.JournalJson), importable with {@code vigil journal import}. */
+    public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
+        long fromNs = nanos(from), toNs = nanos(to);
+        try (JournalReader reader = journal.reader(); var cursor = reader.cursor().seekWall(fromNs)) {
+            for (Entry e = cursor.next(); e != null; e = cursor.next()) {
+                if (e.wallNs() >= toNs) break;
+                if (e.wallNs() < fromNs || e.event() instanceof Event.Snapshot) continue;
+                if (!types.isEmpty() && !types.contains(e.type().cliName())) continue;
+                line.accept(io.vigil.journal.JournalJson.toJson(e).encode());
+            }
+        }
+    }
+
     public Map<String, Object> stateAt(Instant at) {
         try (JournalReader reader = journal.reader()) {
             @SuppressWarnings("unchecked")

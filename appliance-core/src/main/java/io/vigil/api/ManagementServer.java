@@ -210,7 +210,7 @@ public final class ManagementServer implements AutoCloseable {
         Set<String> types = types(ctx);
         blocking(ctx, () -> {
             var sb = new StringBuilder();
-            for (var e : node.events(from, to, types, Integer.MAX_VALUE)) sb.append(ApiJson.event(e).encode()).append('\n');
+            node.export(from, to, types, line -> sb.append(line).append('\n'));
             return sb.toString();
         }, body -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")

@@ -34,6 +34,14 @@ public interface NodeView {
     List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit);
 
     /**
+     * Journal entries with {@code from <= time < to} as JSON lines for download. The journal-backed view writes
+     * the {@code vigil journal export} format, so a download can be fed to {@code vigil journal import}.
+     */
+    default void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
+        for (var e : events(from, to, types, Integer.MAX_VALUE)) line.accept(ApiJson.event(e).encode());
+    }
+
+    /**
      * Delivers every event with a sequence number greater than {@code afterSeq}, in order, then each new one
      * as it is appended, until the returned handle is closed. Called on a thread of the node's choosing.
      */

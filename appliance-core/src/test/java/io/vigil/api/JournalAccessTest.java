@@ -81,6 +81,14 @@ class JournalAccessTest {
             var now = (Map<String, Object>) access.stateAt(Instant.now()).get("vips");
             assertThat(now).containsKey("192.0.2.50/24");
             assertThat(access.lastSeq()).isEqualTo(3);
+
+            // the download is `vigil journal export` format: it parses back into the same events
+            List<String> lines = new ArrayList<>();
+            access.export(Instant.EPOCH, Instant.now().plusSeconds(1), Set.of("vrrp-transition"), lines::add);
+            assertThat(lines).hasSize(2);
+            var parsed = io.vigil.journal.JournalJson.fromJson(new io.vertx.core.json.JsonObject(lines.get(1)));
+            assertThat(parsed.event()).isEqualTo(new Event.VrrpTransition("VI_1", VrrpState.BACKUP, VrrpState.MASTER, "master_down timer expired", 100));
+            assertThat(parsed.seq()).isEqualTo(s2);
             assertThat(access.info().sizeBytes()).isPositive();
         }
     }
