@@ -1,0 +1,146 @@
+package io.vigil.vrrp;
+
+import io.vigil.config.AuthType;
+import io.vigil.config.Diagnostic;
+import io.vigil.config.KeepalivedConfig;
+import io.vigil.config.Notify;
+import io.vigil.config.Script;
+import io.vigil.config.TrackRef;
+import io.vigil.config.VirtualIp;
+import io.vigil.config.VrrpScript;
+import io.vigil.config.VrrpTrackFile;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps the parsed keepalived.conf model (io.vigil.config) to engine specs. Problems come back as
+ * {@link Diagnostic}s with the file:line:col of the keyword; an instance with an error is left out.
+ * Source addresses are taken from unicast_src_ip / mcast_src_ip; when neither is set the spec's
+ * {@code sourceAddress} is null and the node fills in the interface's primary address.
+ */
+public final class VrrpSpecs {
+    private VrrpSpecs() {}
+
+    public record Mapped(List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<Diagnostic> diagnostics) {
+        public Mapped {
+            instances = List.copyOf(instances);
+            syncGroups = List.copyOf(syncGroups);
+            diagnostics = List.copyOf(diagnostics);
+        }
+
+        public boolean hasErrors() { return diagnostics.stream().anyMatch(Diagnostic::isError); }
+    }
+
+    private static final class Invalid extends RuntimeException {
+        final Diagnostic diagnostic;
+        Invalid(Diagnostic d) { super(d.message(), null, false, false); this.diagnostic = d; }
+    }
+
+    public static Mapped fromConfig(KeepalivedConfig cfg) {
+        List<Diagnostic> diags = new ArrayList<>();
+        List<VrrpInstanceSpec> specs = new ArrayList<>();
+        for (io.vigil.config.VrrpInstance vi : cfg.vrrpInstances()) {
+            try {
+                specs.add(toSpec(cfg, vi, diags));
+            } catch (Invalid e) {
+                diags.add(e.diagnostic);
+            }
+        }
+        List<SyncGroupSpec> groups = new ArrayList<>();
+        for (io.vigil.config.VrrpSyncGroup g : cfg.vrrpSyncGroups()) {
+            List<String> members = g.group().stream().filter(m -> specs.stream().anyMatch(s -> s.name().equals(m))).toList();
+            if (members.size() != g.group().size())
+                diags.add(Diagnostic.warning(g.where(), "vrrp_sync_group " + g.name() + ": members without a usable vrrp_instance are left out"));
+            if (!members.isEmpty()) groups.add(new SyncGroupSpec(g.name(), members, notify(g.notifyScripts())));
+        }
+        return new Mapped(specs, groups, diags);
+    }
+
+    static VrrpInstanceSpec toSpec(KeepalivedConfig cfg, io.vigil.config.VrrpInstance vi, List<Diagnostic> diags) {
+        String at = "vrrp_instance " + vi.name() + ": ";
+        String iface = vi.iface().orElseThrow(() -> new Invalid(Diagnostic.error(vi.where(), at + "no interface (Vigil needs one for VRRP)")));
+        int version = vi.vrrpVersion();
+        int centis = (int) (vi.advertInterval().toMillis() / 10);
+        if (version == 2 && centis % 100 != 0) {
+            int rounded = Math.max(100, Math.round(centis / 100f) * 100);
+            diags.add(Diagnostic.warning(vi.locationOf("advert_int"), at + "VRRPv2 advert_int is whole seconds; using " + rounded / 100 + " s"));
+            centis = rounded;
+        }
+        var b = VrrpInstanceSpec.builder(vi.name()).interfaceName(iface).vrid(vi.virtualRouterId()).version(version)
+                .priority(vi.priority()).advertIntervalCentis(centis).preempt(!vi.nopreempt()).preemptDelay(vi.preemptDelay())
+                .state(vi.state() == io.vigil.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+                .garp(new GarpSpec(vi.garpMasterDelay(), Math.max(1, vi.garpMasterRepeat()), vi.garpMasterRefresh(),
+                        Math.max(1, vi.garpMasterRefreshRepeat())))
+                .notify(notify(vi.notifyScripts()));
+        if (vi.authentication().isPresent()) {
+            var auth = vi.authentication().get();
+            if (version == 3) {
+                diags.add(Diagnostic.warning(auth.where(), at + "VRRPv3 has no authentication; ignored (as keepalived)"));
+            } else if (auth.type() == AuthType.AH) {
+                throw new Invalid(Diagnostic.error(auth.where(), at + "auth_type AH is not supported by Vigil; use PASS or none"));
+            } else {
+                b.authPass(new String(auth.password().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            }
+        }
+        for (VirtualIp v : vi.virtualIpAddresses()) address(v, at, diags).ifPresent(b::virtualAddress);
+        for (VirtualIp v : vi.virtualIpAddressesExcluded()) address(v, at, diags).ifPresent(b::excludedAddress);
+        Optional<String> src = vi.unicastSrcIp().or(vi::mcastSrcIp);
+        if (src.isPresent()) b.sourceAddress(ip(src.get(), vi.locationOf(vi.unicastSrcIp().isPresent() ? "unicast_src_ip" : "mcast_src_ip"), at));
+        for (var peer : vi.unicastPeers()) b.unicastPeer(ip(peer.address(), peer.where(), at));
+
+        // Trackers: the instance's own, then its sync group's (keepalived applies group tracking to every member).
+        List<TrackRef> scripts = new ArrayList<>(vi.trackScripts()), ifaces = new ArrayList<>(vi.trackInterfaces()), files = new ArrayList<>(vi.trackFiles());
+        vi.syncGroup().flatMap(g -> cfg.vrrpSyncGroups().stream().filter(sg -> sg.name().equals(g)).findFirst()).ifPresent(g -> {
+            scripts.addAll(g.trackScripts());
+            ifaces.addAll(g.trackInterfaces());
+            files.addAll(g.trackFiles());
+        });
+        for (TrackRef r : scripts) {
+            VrrpScript s = cfg.vrrpScript(r.name()).orElseThrow(() ->
+                    new Invalid(Diagnostic.error(r.where(), at + "track_script " + r.name() + " has no vrrp_script")));
+            b.tracker(new TrackerSpec(TrackerSpec.Kind.SCRIPT, r.name(), r.weight().orElse(s.weight()),
+                    r.weight().isPresent() ? r.reverse() : s.weightReverse()));
+        }
+        for (TrackRef r : ifaces)
+            b.tracker(new TrackerSpec(TrackerSpec.Kind.INTERFACE, r.name(), r.weight().orElse(0), r.reverse()));
+        for (TrackRef r : files) {
+            VrrpTrackFile f = cfg.vrrpTrackFile(r.name()).orElseThrow(() ->
+                    new Invalid(Diagnostic.error(r.where(), at + "track_file " + r.name() + " has no vrrp_track_file")));
+            b.tracker(new TrackerSpec(TrackerSpec.Kind.FILE, r.name(), r.weight().orElse(f.weight()),
+                    r.weight().isPresent() ? r.reverse() : f.weightReverse()));
+        }
+        if (vi.priority() == 255 && !scripts.isEmpty() && scripts.stream().anyMatch(r -> r.weight().orElse(1) != 0))
+            diags.add(Diagnostic.warning(vi.locationOf("priority"), at + "priority 255 (address owner): tracker weights are ignored"));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(Diagnostic.error(vi.where(), e.getMessage()));
+        }
+    }
+
+    private static Optional<VirtualAddress> address(VirtualIp v, String at, List<Diagnostic> diags) {
+        if (v.ipv6()) {
+            diags.add(Diagnostic.warning(v.where(), at + "IPv6 virtual address " + v.cidr() + " ignored (Vigil does VRRP over IPv4)"));
+            return Optional.empty();
+        }
+        return Optional.of(new VirtualAddress(ip(v.address(), v.where(), at), v.prefixLength(), v.device().orElse(null), v.label().orElse(null)));
+    }
+
+    private static Ipv4Address ip(String text, io.vigil.check.api.SourceLocation where, String at) {
+        try {
+            return Ipv4Address.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(Diagnostic.error(where, at + e.getMessage()));
+        }
+    }
+
+    private static NotifySpec notify(Notify n) {
+        return new NotifySpec(cmd(n.master()), cmd(n.backup()), cmd(n.fault()), cmd(n.stop()), cmd(n.any()));
+    }
+
+    private static String cmd(Optional<Script> s) { return s.map(Script::command).orElse(null); }
+
+}
