@@ -90,8 +90,10 @@ public final class VrrpInstance {
     public long advertsAccepted() { return advertsAccepted; }
 
     /** Skew_Time in nanoseconds for the current effective priority (v2: (256-p)/256 s; v3: (256-p)*Master_Adver_Interval/256). */
-    public long skewNanos() {
-        long p = 256 - effectivePriority;
+    public long skewNanos() { return skewFor(effectivePriority); }
+
+    private long skewFor(int priority) {
+        long p = 256 - priority;
         long micros = spec.version() == 3 ? p * masterAdvertCentis * 625L / 16 : p * 1_000_000L / 256;
         return micros * 1000;
     }
@@ -251,8 +253,12 @@ public final class VrrpInstance {
         if (state == VrrpState.INIT) return;
         if (effectivePriority != old) {
             out.add(new PriorityChanged(name, old, effectivePriority, cause));
-            // Tell the others at once rather than at the next advert: a lowered master lets a backup preempt sooner.
-            if (state == VrrpState.MASTER && !ownFault) sendAdverts(effectivePriority, out);
+            // As keepalived: a MASTER just advertises the new priority at its next advert; a BACKUP's running
+            // Master_Down_Timer moves by the change in Skew_Time (higher priority, shorter skew, earlier takeover).
+            if (state == VrrpState.BACKUP && downTimer.armed) {
+                long newSkew = skewNanos();
+                downTimer.set(downTimer.at + newSkew - skewFor(old));
+            }
         }
         if ((ownFault || groupFault) && (state == VrrpState.BACKUP || state == VrrpState.MASTER)) toFault(cause, out);
         else if (!ownFault && !groupFault && state == VrrpState.FAULT) leaveFault(now, cause, out);

@@ -261,9 +261,21 @@ class VrrpInstanceTest {
         List<VrrpEffect> out = i.step(TrackerChanged.script(T0 + 20 * S, "chk_ok", false));
         assertThat(only(out, PriorityChanged.class)).containsExactly(
                 new PriorityChanged("VI_1", 150, 90, new Cause.Tracker(TrackerSpec.Kind.SCRIPT, "chk_ok", 0)));
+        assertThat(only(out, SendAdvert.class)).as("keepalived waits for the next advert").isEmpty();
+        out = i.step(new Tick(timer(out)));
         assertThat(hex(only(out, SendAdvert.class).getFirst())).isEqualTo(vector("V2-MCAST-TRACKSCRIPT-PRIO90"));
         out = i.step(TrackerChanged.script(T0 + 21 * S, "chk_ok", true));
         assertThat(i.effectivePriority()).isEqualTo(150);
+    }
+
+    @Test
+    void backupPriorityChangeMovesTheRunningTimerBySkewDifference() {
+        VrrpInstance i = new VrrpInstance(d1(2).priority(100).tracker(TrackerSpec.script("s", 50)).build());
+        i.step(TrackerChanged.script(T0, "s", false));
+        long deadline = timer(i.step(new Start(T0)));
+        assertThat(deadline).isEqualTo(T0 + 3 * S + 609_375_000L); // skew for 100
+        List<VrrpEffect> out = i.step(TrackerChanged.script(T0 + S, "s", true));
+        assertThat(timer(out)).isEqualTo(T0 + 3 * S + 414_062_000L); // skew for 150
     }
 
     @Test
