@@ -27,7 +27,7 @@ class EventRingTest {
     @Test
     void concurrentProducersGetGapFreeSeqsConsumedInOrder() throws Exception {
         EventRing r = new EventRing(1024, 100);
-        int producers = 4, each = 50_000;
+        int producers = 4, each = 20_000;
         List<Thread> threads = new ArrayList<>();
         AtomicLong failed = new AtomicLong();
         for (int t = 0; t < producers; t++) {
