@@ -25,6 +25,8 @@ abstract class NativeSocket implements AutoCloseable {
     protected final ReentrantLock receiveLock = new ReentrantLock();
     private final MemorySegment pollFds;
     private volatile boolean closed;
+    private final Object wakeGuard = new Object();
+    private boolean wakeFdClosed;
 
     protected NativeSocket(int fd) throws LinuxException {
         this.fd = fd;
@@ -51,10 +53,13 @@ abstract class NativeSocket implements AutoCloseable {
 
     /** Makes a receive blocked in this socket return at once (empty). Safe from any thread. */
     public void wakeup() {
-        try {
-            Libc.eventfdSignal(wakeFd);
-        } catch (LinuxException ignored) {
-            // the counter cannot overflow at one signal per call; nothing else can fail here
+        synchronized (wakeGuard) { // never write to the eventfd number after close() released it
+            if (wakeFdClosed) return;
+            try {
+                Libc.eventfdSignal(wakeFd);
+            } catch (LinuxException ignored) {
+                // the counter cannot overflow at one signal per call; nothing else can fail here
+            }
         }
     }
 
@@ -93,7 +98,10 @@ abstract class NativeSocket implements AutoCloseable {
         sendLock.lock();
         try {
             Libc.close(fd);
-            Libc.close(wakeFd);
+            synchronized (wakeGuard) {
+                Libc.close(wakeFd);
+                wakeFdClosed = true;
+            }
             arena.close();
         } finally {
             sendLock.unlock();

@@ -85,6 +85,14 @@ public final class Rtnetlink implements AutoCloseable {
         return addresses().stream().filter(a -> a.ifindex() == ifindex).toList();
     }
 
+    /**
+     * The interface's primary IPv4 address (the first one without IFA_F_SECONDARY), which keepalived uses as the
+     * advert source when no unicast_src_ip is configured.
+     */
+    public Optional<Ipv4InterfaceAddress> primaryAddress(int ifindex) throws LinuxException, ClosedChannelException {
+        return addresses(ifindex).stream().filter(a -> (a.flags() & Ipv4InterfaceAddress.IFA_F_SECONDARY) == 0).findFirst();
+    }
+
     public List<LinkInfo> links() throws LinuxException, ClosedChannelException {
         List<LinkInfo> out = new ArrayList<>();
         for (NetlinkMessage m : socket.dump(linkRequest(0), "list links")) {

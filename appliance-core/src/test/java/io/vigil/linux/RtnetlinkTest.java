@@ -109,6 +109,18 @@ class RtnetlinkTest {
     }
 
     @Test
+    void primaryAddressIsTheFirstNonSecondary() throws Exception {
+        int idx = rt.ifindex("vl-r0");
+        assertThat(rt.primaryAddress(idx)).isEmpty();
+        ns.addAddress("vl-r0", "192.0.2.1/24");
+        assertThat(rt.addAddress(Ipv4InterfaceAddress.of(idx, "192.0.2.100/24"))).isEqualTo(Rtnetlink.Change.ADDED);
+        assertThat(rt.addresses(idx)).hasSize(2);
+        assertThat(rt.primaryAddress(idx).orElseThrow().address().getHostAddress()).isEqualTo("192.0.2.1");
+        assertThat(rt.addresses(idx).stream().filter(a -> a.address().getHostAddress().equals("192.0.2.100")).findFirst()
+                .orElseThrow().flags() & Ipv4InterfaceAddress.IFA_F_SECONDARY).isNotZero();
+    }
+
+    @Test
     void monitorWakeupReturnsAtOnce() throws Exception {
         long t0 = System.nanoTime();
         Thread waker = Thread.ofPlatform().start(() -> {
