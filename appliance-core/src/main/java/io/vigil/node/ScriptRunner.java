@@ -1,0 +1,149 @@
+package io.vigil.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs keepalived-style scripts (notify, vrrp_script) as child processes, never on the VRRP thread: callers hand
+ * it to an executor. Honours {@code script_user} (via runuser) and {@code enable_script_security} (refuse a
+ * script that a non-root user could modify when it would run as root, as keepalived does).
+ */
+public final class ScriptRunner {
+    /** How many output lines are kept for the journal; the rest is drained and dropped. */
+    public static final int KEPT_LINES = 5;
+    private static final int MAX_LINE = 300;
+
+    private final String user;          // null: run as ourselves
+    private final boolean scriptSecurity;
+
+    public ScriptRunner(String scriptUser, boolean enableScriptSecurity) {
+        this.user = scriptUser == null || scriptUser.isBlank() || scriptUser.equals(currentUser()) ? null : scriptUser;
+        this.scriptSecurity = enableScriptSecurity;
+    }
+
+    public Optional<String> runAsUser() { return Optional.ofNullable(user); }
+
+    public ScriptOutcome run(ScriptCommand cmd, Duration timeout) {
+        long t0 = System.nanoTime();
+        Optional<String> unsafe = scriptSecurity && user == null ? insecurity(cmd) : Optional.empty();
+        if (unsafe.isPresent()) {
+            return new ScriptOutcome(cmd, -1, Duration.ZERO, List.of(), false,
+                    "refused by enable_script_security: " + unsafe.get());
+        }
+        Process p;
+        try {
+            p = start(cmd.argv());
+        } catch (IOException e) {
+            // keepalived runs a script without #! through /bin/sh (execve ENOEXEC); ProcessBuilder reports it as error=8
+            if (String.valueOf(e.getMessage()).contains("error=8")) {
+                List<String> sh = new ArrayList<>(List.of("/bin/sh"));
+                sh.addAll(cmd.argv());
+                try { p = start(sh); } catch (IOException e2) { return failed(cmd, t0, e2); }
+            } else {
+                return failed(cmd, t0, e);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        Process proc = p;
+        Thread reader = Thread.ofVirtual().start(() -> readHead(proc, lines));
+        boolean exited;
+        try {
+            exited = p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            exited = false;
+        }
+        if (!exited) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try { p.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
+        }
+        try { reader.join(Duration.ofSeconds(1)); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
+        List<String> head;
+        synchronized (lines) { head = List.copyOf(lines); }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        return exited ? new ScriptOutcome(cmd, p.exitValue(), took, head, false, null)
+                      : new ScriptOutcome(cmd, -1, took, head, true, "timed out after " + timeout.toMillis() + " ms, killed");
+    }
+
+    private Process start(List<String> argv) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (user != null) full.addAll(List.of("runuser", "-u", user, "--"));
+        full.addAll(argv);
+        return new ProcessBuilder(full).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    private static void readHead(Process p, List<String> lines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) {
+                synchronized (lines) {
+                    if (lines.size() < KEPT_LINES) lines.add(l.length() > MAX_LINE ? l.substring(0, MAX_LINE) + "…" : l);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process was killed under us; what we read so far is kept
+        }
+    }
+
+    private static ScriptOutcome failed(ScriptCommand cmd, long t0, IOException e) {
+        String msg = String.valueOf(e.getMessage());
+        int i = msg.indexOf("error=");
+        return new ScriptOutcome(cmd, -1, Duration.ofNanos(System.nanoTime() - t0), List.of(), false,
+                "cannot run " + cmd.argv().getFirst() + (i >= 0 ? ": " + msg.substring(i) : ": " + msg));
+    }
+
+    /**
+     * keepalived's enable_script_security rule: a script run as root must not be writable by anyone but root,
+     * nor may any directory on its path be.
+     */
+    static Optional<String> insecurity(ScriptCommand cmd) {
+        Path exe = resolve(cmd.argv().getFirst());
+        if (exe == null) return Optional.empty(); // "cannot run" is reported when it is started
+        for (Path p = exe; p != null; p = p.getParent()) {
+            try {
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class);
+                boolean rootOwned = a.owner().getName().equals("root");
+                var perms = a.permissions();
+                boolean sticky = p != exe && isSticky(p);
+                if (!rootOwned) return Optional.of(p + " is owned by " + a.owner().getName());
+                if (perms.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) return Optional.of(p + " is world-writable");
+                if (perms.contains(PosixFilePermission.GROUP_WRITE) && !a.group().getName().equals("root") && !sticky)
+                    return Optional.of(p + " is writable by group " + a.group().getName());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSticky(Path dir) {
+        try { return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0; }
+        catch (IOException | UnsupportedOperationException | IllegalArgumentException e) { return false; }
+    }
+
+    static Path resolve(String exe) {
+        if (exe.contains("/")) {
+            Path p = Path.of(exe).toAbsolutePath();
+            return Files.exists(p) ? p : null;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path p = Path.of(dir, exe);
+            if (Files.isExecutable(p)) return p.toAbsolutePath();
+        }
+        return null;
+    }
+
+    private static String currentUser() { return System.getProperty("user.name"); }
+}
