@@ -1,0 +1,87 @@
+package io.vigil.node;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs {@code vrrp_script} blocks for track_script: each script every {@code interval}, with keepalived's
+ * rise/fall hysteresis, and reports only state changes (up/down). Scripts run on virtual threads; a run still
+ * going when the next is due is not started twice (keepalived does the same). Results reach the VRRP thread as
+ * inbox items via the listener, so a slow script never delays an advert.
+ */
+public final class VrrpScripts implements AutoCloseable {
+
+    public record Spec(String name, ScriptCommand command, Duration interval, Duration timeout, int rise, int fall,
+                       boolean initFail) {
+        public Spec {
+            if (rise < 1) rise = 1;
+            if (fall < 1) fall = 1;
+            if (timeout == null || timeout.isZero()) timeout = interval;
+        }
+    }
+
+    @FunctionalInterface
+    public interface Listener {
+        /** A script's tracked state changed; {@code outcome} is the run that tipped it. */
+        void changed(String script, boolean up, ScriptOutcome outcome);
+    }
+
+    /** Per script: current state and the run of consecutive results against it. */
+    private static final class Track {
+        final Spec spec;
+        boolean up;
+        int streak;
+        final AtomicBoolean running = new AtomicBoolean();
+        Track(Spec s) { spec = s; up = !s.initFail(); }
+    }
+
+    private final ScriptRunner runner;
+    private final Listener listener;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("vrrp-script-timer").daemon().factory());
+    private final List<Track> tracks;
+
+    public VrrpScripts(List<Spec> specs, ScriptRunner runner, Listener listener) {
+        this.runner = runner;
+        this.listener = listener;
+        this.tracks = specs.stream().map(Track::new).toList();
+    }
+
+    public void start() {
+        for (Track t : tracks) {
+            timer.scheduleAtFixedRate(() -> launch(t), 0, Math.max(1, t.spec.interval().toMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void launch(Track t) {
+        if (!t.running.compareAndSet(false, true)) return;
+        Thread.ofVirtual().name("vrrp-script-" + t.spec.name()).start(() -> {
+            try {
+                ScriptOutcome o = runner.run(t.spec.command(), t.spec.timeout());
+                boolean changed;
+                synchronized (t) { changed = apply(t, o.ok()); }
+                if (changed) listener.changed(t.spec.name(), t.up, o);
+            } finally {
+                t.running.set(false);
+            }
+        });
+    }
+
+    /** keepalived's hysteresis: {@code fall} failures in a row take an up script down, {@code rise} successes bring it up. */
+    static boolean apply(Track t, boolean ok) {
+        if (ok == t.up) { t.streak = 0; return false; }
+        t.streak++;
+        if (t.streak >= (ok ? t.spec.rise() : t.spec.fall())) {
+            t.up = ok;
+            t.streak = 0;
+            return true;
+        }
+        return false;
+    }
+
+    @Override public void close() { timer.shutdownNow(); }
+}

@@ -1,0 +1,86 @@
+package io.vigil.node;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * The one thread that steps the VRRP engines and sends adverts. Everything reaches it through a lock-free inbox
+ * (received packets from the receive thread, tracker and link changes, reload, stop) and it sleeps exactly until
+ * the engines' next deadline or the next inbox item, whichever comes first. Work that could block (netlink
+ * address changes, GARP trains, notify scripts, journal I/O) is handed on by the {@link Host}, never done here.
+ */
+public final class VrrpThread {
+
+    /** The engines' side; called on the vrrp thread only. */
+    public interface Host {
+        /** Steps every engine whose deadline is at or before {@code now}. */
+        void tick(long now);
+
+        /** Earliest engine deadline (System.nanoTime() scale), Long.MAX_VALUE if none. */
+        long nextDeadline();
+    }
+
+    private static final long MAX_SLEEP = 100_000_000L; // re-check at least every 100 ms: cheap insurance
+
+    private final Host host;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public VrrpThread(Host host) {
+        this.host = host;
+        this.thread = Thread.ofPlatform().name("vrrp").priority(Thread.MAX_PRIORITY).unstarted(this::loop);
+    }
+
+    public void start() { thread.start(); }
+
+    public Thread thread() { return thread; }
+
+    /** From any thread; never blocks. */
+    public void submit(Runnable task) {
+        inbox.offer(task);
+        LockSupport.unpark(thread);
+    }
+
+    /** Runs {@code task} on the vrrp thread and completes with its result (reload, stop, status queries). */
+    public <T> CompletableFuture<T> call(Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        submit(() -> {
+            try { f.complete(task.get()); } catch (Throwable t) { f.completeExceptionally(t); }
+        });
+        return f;
+    }
+
+    public boolean onVrrpThread() { return Thread.currentThread() == thread; }
+
+    /** Ends the loop after the inbox items already queued have run. */
+    public void stop() {
+        submit(() -> running = false);
+    }
+
+    public void join() throws InterruptedException { thread.join(); }
+
+    private void loop() {
+        RealtimeScheduling.tryRaise();
+        while (running) {
+            Runnable r;
+            while ((r = inbox.poll()) != null) {
+                try { r.run(); } catch (Throwable t) { report(t); }
+            }
+            long now = System.nanoTime();
+            if (now - host.nextDeadline() >= 0) {
+                try { host.tick(now); } catch (Throwable t) { report(t); }
+            }
+            long wait = host.nextDeadline() - System.nanoTime();
+            if (wait > 0 && inbox.isEmpty() && running) LockSupport.parkNanos(this, Math.min(wait, MAX_SLEEP));
+        }
+    }
+
+    private static void report(Throwable t) {
+        // a bug in one step must not stop VRRP for every instance; it is printed once with its stack for the developer
+        System.err.println("vigil: vrrp thread: " + t);
+        t.printStackTrace();
+    }
+}

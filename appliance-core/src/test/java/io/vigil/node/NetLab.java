@@ -1,0 +1,193 @@
+package io.vigil.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A throw-away L2 segment for multi-node tests: one switch namespace holding a bridge, and one namespace per node
+ * with an {@code eth0} veth'd to the bridge, addressed in 192.0.2.0/24. Starts Vigil and keepalived as child
+ * processes inside the node namespaces and removes everything on close (also after a failed test).
+ */
+public final class NetLab implements AutoCloseable {
+    public static final Path ROOT = findRoot();
+
+    private final String prefix;
+    private final String sw;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Proc> procs = new ArrayList<>();
+    public final Path dir;
+
+    /** A started daemon; {@code log} collects its stdout+stderr. */
+    public record Proc(String name, Process process, Path log) {
+        public long pid() { return process.pid(); }
+        public String logText() {
+            try { return Files.readString(log); } catch (IOException e) { return ""; }
+        }
+    }
+
+    public NetLab(String prefix) throws IOException {
+        this.prefix = prefix;
+        this.dir = Files.createTempDirectory(prefix + "-lab");
+        this.sw = prefix + "-sw";
+        cleanupStale();
+        addNs(sw);
+        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+        sh("ip", "-n", sw, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
+        sh("ip", "-n", sw, "link", "set", "br0", "up");
+    }
+
+    /** Removes namespaces a crashed earlier run of this test left behind (same prefix only). */
+    private void cleanupStale() throws IOException {
+        for (String ns : run("ip", "netns", "list").split("\n")) {
+            String name = ns.split(" ")[0];
+            if (name.startsWith(prefix + "-")) run("ip", "netns", "del", name);
+        }
+    }
+
+    private void addNs(String ns) throws IOException {
+        sh("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        sh("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+
+    /** Adds node namespace PREFIX-NAME with eth0 = ADDR/24 on the bridge; returns the namespace name. */
+    public String node(String name, String addr) throws IOException {
+        String ns = prefix + "-" + name;
+        addNs(ns);
+        String port = (prefix + name).length() > 13 ? name : prefix + name;
+        sh("ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        sh("ip", "-n", sw, "link", "set", port, "master", "br0");
+        sh("ip", "-n", sw, "link", "set", port, "up");
+        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", "eth0");
+        sh("ip", "-n", ns, "link", "set", "eth0", "up");
+        return ns;
+    }
+
+    public String switchNs() { return sw; }
+
+    public Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    public Proc start(String name, String ns, List<String> cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(cmd);
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(full).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Proc proc = new Proc(name, p, log);
+        procs.add(proc);
+        return proc;
+    }
+
+    /** {@code bin/vigil run -f CONF} in NS (ip netns exec execs, so the pid is the JVM's). */
+    public Proc vigil(String name, String ns, Path conf, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/vigil").toString(), "run", "-f", conf.toString(),
+                "--journal", dir.resolve(name + "-journal").toString()));
+        cmd.addAll(List.of(extra));
+        return start(name, ns, cmd);
+    }
+
+    /** keepalived 2.2.7, VRRP only, foreground, logging to our log; its VRRP child's pid lands in NAME.vrrp.pid. */
+    public Proc keepalived(String name, String ns, Path conf) throws IOException {
+        return start(name, ns, List.of("keepalived", "--vrrp", "-n", "-l", "-D", "-f", conf.toString(),
+                "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + ".vrrp.pid").toString()));
+    }
+
+    /** kill -9 of keepalived: the VRRP child first (it would otherwise send priority 0 on its parent's death). */
+    public void crashKeepalived(Proc ka) throws IOException {
+        Path vp = dir.resolve(ka.name() + ".vrrp.pid");
+        if (Files.exists(vp)) run("kill", "-9", Files.readString(vp).trim());
+        kill9(ka);
+    }
+
+    public void kill9(Proc p) {
+        p.process().destroyForcibly();
+        try { p.process().waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+
+    /** SIGTERM and wait for a graceful exit. */
+    public int term(Proc p, Duration max) throws IOException {
+        run("kill", "-TERM", Long.toString(p.pid()));
+        try {
+            if (!p.process().waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) throw new IllegalStateException(p.name() + " did not exit after SIGTERM");
+        } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        return p.process().exitValue();
+    }
+
+    /** IPv4 addresses on NS's eth0 (e.g. "192.0.2.100/24"). */
+    public List<String> addrs(String ns) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String l : run("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0").split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            for (int i = 0; i + 1 < f.length; i++) if (f[i].equals("inet")) out.add(f[i + 1]);
+        }
+        return out;
+    }
+
+    public boolean hasAddr(String ns, String cidr) throws IOException { return addrs(ns).contains(cidr); }
+
+    /** Captures ARP and VRRP on the bridge into NAME.pcap-text (tcpdump -l -n -e). */
+    public Proc capture(String name) throws IOException {
+        return start(name, sw, List.of("tcpdump", "-l", "-n", "-e", "-i", "br0", "arp or ip proto 112"));
+    }
+
+    public static void await(String what, Duration max, BooleanSupplier cond) {
+        long end = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < end) {
+            if (cond.getAsBoolean()) return;
+            try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+        }
+        if (!cond.getAsBoolean()) throw new AssertionError("timed out after " + max.toMillis() + " ms waiting for: " + what);
+    }
+
+    public static BooleanSupplier quiet(IoCheck c) {
+        return () -> { try { return c.get(); } catch (IOException e) { return false; } };
+    }
+
+    @FunctionalInterface public interface IoCheck { boolean get() throws IOException; }
+
+    public static void sh(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + out.trim());
+        } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IOException(e); }
+    }
+
+    public static String run(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try { p.waitFor(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        return out;
+    }
+
+    /** Dumps every daemon log (for a failing test's report). */
+    public String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (Proc p : procs) sb.append("----- ").append(p.name()).append('\n').append(p.logText()).append('\n');
+        return sb.toString();
+    }
+
+    @Override public void close() throws IOException {
+        for (Proc p : procs) {
+            if (p.name().startsWith("ka")) {
+                Path vp = dir.resolve(p.name() + ".vrrp.pid");
+                if (p.process().isAlive() && Files.exists(vp)) run("kill", "-9", Files.readString(vp).trim());
+            }
+            p.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.process().destroyForcibly();
+        }
+        for (Proc p : procs) { try { p.process().waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
+        for (String ns : namespaces.reversed()) run("ip", "netns", "del", ns);
+    }
+}
