@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import io.vigil.lab.NetnsTopology;
+
 /**
  * A throw-away L2 segment for multi-node tests: one switch namespace holding a bridge, and one namespace per node
  * with an {@code eth0} veth'd to the bridge, addressed in 192.0.2.0/24. Starts Vigil and keepalived as child
@@ -18,9 +20,8 @@ import java.util.function.BooleanSupplier;
 public final class NetLab implements AutoCloseable {
     public static final Path ROOT = findRoot();
 
-    private final String prefix;
-    private final String sw;
-    private final List<String> namespaces = new ArrayList<>();
+    private final NetnsTopology topo;
+    private final NetnsTopology.Namespace sw;
     private final List<Proc> procs = new ArrayList<>();
     public final Path dir;
 
@@ -33,44 +34,24 @@ public final class NetLab implements AutoCloseable {
     }
 
     public NetLab(String prefix) throws IOException {
-        this.prefix = prefix;
         this.dir = Files.createTempDirectory(prefix + "-lab");
-        this.sw = prefix + "-sw";
-        cleanupStale();
-        addNs(sw);
-        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
-        sh("ip", "-n", sw, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
-        sh("ip", "-n", sw, "link", "set", "br0", "up");
-    }
-
-    /** Removes namespaces a crashed earlier run of this test left behind (same prefix only). */
-    private void cleanupStale() throws IOException {
-        for (String ns : run("ip", "netns", "list").split("\n")) {
-            String name = ns.split(" ")[0];
-            if (name.startsWith(prefix + "-")) run("ip", "netns", "del", name);
+        this.topo = NetnsTopology.create(prefix);
+        try {
+            this.sw = topo.namespace("sw");
+            topo.bridge(sw, "br0");
+            sw.ip("link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
+        } catch (IOException | RuntimeException e) {
+            topo.close();
+            throw e;
         }
-    }
-
-    private void addNs(String ns) throws IOException {
-        sh("ip", "netns", "add", ns);
-        namespaces.add(ns);
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
     }
 
     /** Adds node namespace PREFIX-NAME with eth0 = ADDR/24 on the bridge; returns the namespace name. */
     public String node(String name, String addr) throws IOException {
-        String ns = prefix + "-" + name;
-        addNs(ns);
-        String port = (prefix + name).length() > 13 ? name : prefix + name;
-        sh("ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        sh("ip", "-n", sw, "link", "set", port, "master", "br0");
-        sh("ip", "-n", sw, "link", "set", port, "up");
-        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", "eth0");
-        sh("ip", "-n", ns, "link", "set", "eth0", "up");
-        return ns;
+        return topo.host(name, "eth0", addr + "/24", sw, "br0").name();
     }
 
-    public String switchNs() { return sw; }
+    public String switchNs() { return sw.name(); }
 
     public Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -138,7 +119,7 @@ public final class NetLab implements AutoCloseable {
 
     /** Captures ARP and VRRP on the bridge into NAME.pcap-text (tcpdump -l -n -e). */
     public Proc capture(String name) throws IOException {
-        return start(name, sw, List.of("tcpdump", "-l", "-n", "-e", "-i", "br0", "arp or ip proto 112"));
+        return start(name, sw.name(), List.of("tcpdump", "-l", "-n", "-e", "-i", "br0", "arp or ip proto 112"));
     }
 
     public static void await(String what, Duration max, BooleanSupplier cond) {
@@ -171,6 +152,13 @@ public final class NetLab implements AutoCloseable {
         return out;
     }
 
+    private static Path findRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("bin/vigil"))) return p;
+        }
+        throw new IllegalStateException("bin/vigil not found above " + Path.of("").toAbsolutePath());
+    }
+
     /** Dumps every daemon log (for a failing test's report). */
     public String logs() {
         StringBuilder sb = new StringBuilder();
@@ -188,6 +176,6 @@ public final class NetLab implements AutoCloseable {
             p.process().destroyForcibly();
         }
         for (Proc p : procs) { try { p.process().waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
-        for (String ns : namespaces.reversed()) run("ip", "netns", "del", ns);
+        topo.close();
     }
 }

@@ -1,0 +1,66 @@
+package io.vigil.node;
+
+import static io.vigil.node.NetLab.await;
+import static io.vigil.node.NetLab.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two Vigil nodes ({@code bin/vigil run} child processes) on one bridge: election, notify, reload, crash. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class VigilPairTest {
+    static final String VIP = "192.0.2.100/24";
+
+    @Test void electsOneMaster_notifies_reloads_andFailsOver() throws Exception {
+        try (NetLab lab = new NetLab("vn")) {
+            String a = lab.node("a", "192.0.2.11");
+            String b = lab.node("b", "192.0.2.12");
+            Path log = lab.dir.resolve("notify.log");
+            Path script = lab.write("notify.sh", "#!/bin/sh\necho \"$@\" >> " + log + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(lab.dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Conf ca = Conf.node("a", 150);
+            ca.notify = script.toString();
+            Path confA = lab.write("a.conf", ca.text());
+            NetLab.Proc va = lab.vigil("va", a, confA);
+            NetLab.Proc vb = lab.vigil("vb", b, lab.write("b.conf", Conf.node("b", 100).text()));
+            try {
+                await("a MASTER, b BACKUP", Duration.ofSeconds(10), quiet(() -> lab.hasAddr(a, VIP) && !lab.hasAddr(b, VIP)));
+                Thread.sleep(1500);
+                assertThat(lab.hasAddr(b, VIP)).isFalse();
+                await("notify script ran", Duration.ofSeconds(3),
+                        quiet(() -> Files.exists(log) && Files.readString(log).contains("INSTANCE VI_1 MASTER 150")));
+
+                // SIGHUP with a broken file: the running config stays, the error is reported with file:line
+                String good = Files.readString(confA);
+                Files.writeString(confA, good.replace("priority 150", "priority 150\n  virtual_ipaddress {"));
+                NetLab.sh("kill", "-HUP", Long.toString(va.pid()));
+                await("reload error reported", Duration.ofSeconds(5), () -> va.logText().contains("reload failed"));
+                Thread.sleep(1200);
+                assertThat(va.process().isAlive()).isTrue();
+                assertThat(lab.hasAddr(a, VIP)).isTrue();
+
+                // SIGHUP with priority 50: a advertises 50, b (100) preempts
+                Files.writeString(confA, good.replace("priority 150", "priority 50"));
+                NetLab.sh("kill", "-HUP", Long.toString(va.pid()));
+                await("b takes over after a's reload to priority 50", Duration.ofSeconds(8),
+                        quiet(() -> lab.hasAddr(b, VIP) && !lab.hasAddr(a, VIP)));
+                await("notify BACKUP", Duration.ofSeconds(3), quiet(() -> Files.readString(log).contains("INSTANCE VI_1 BACKUP 50")));
+
+                lab.kill9(vb);
+                await("a takes over after b crashed", Duration.ofSeconds(8), quiet(() -> lab.hasAddr(a, VIP)));
+                assertThat(lab.term(va, Duration.ofSeconds(10))).isZero();
+                assertThat(Files.readString(log)).contains("INSTANCE VI_1 STOP");
+                assertThat(lab.hasAddr(a, VIP)).isFalse();
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+}
