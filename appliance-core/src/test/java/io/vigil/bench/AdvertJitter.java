@@ -1,0 +1,32 @@
+package io.vigil.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Send-interval jitter from receive timestamps: |interval - nominal|, percentiles in ms. */
+final class AdvertJitter {
+    private AdvertJitter() { }
+
+    /** {@code times} in seconds (tcpdump -tt), {@code nominal} the advert interval in seconds. */
+    static String report(List<Double> times, double nominal) {
+        if (times.size() < 3) return "too few adverts: " + times.size();
+        double[] dev = new double[times.size() - 1];
+        for (int i = 1; i < times.size(); i++) dev[i - 1] = Math.abs((times.get(i) - times.get(i - 1)) - nominal) * 1000;
+        Arrays.sort(dev);
+        return String.format(Locale.ROOT, "%d intervals, jitter |interval-%.0f ms|: p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms",
+                dev.length, nominal * 1000, pct(dev, 50), pct(dev, 99), pct(dev, 99.9), dev[dev.length - 1]);
+    }
+
+    static double p999(List<Double> times, double nominal) {
+        double[] dev = new double[times.size() - 1];
+        for (int i = 1; i < times.size(); i++) dev[i - 1] = Math.abs((times.get(i) - times.get(i - 1)) - nominal) * 1000;
+        Arrays.sort(dev);
+        return pct(dev, 99.9);
+    }
+
+    static double pct(double[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

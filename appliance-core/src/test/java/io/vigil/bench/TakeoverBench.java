@@ -1,0 +1,136 @@
+package io.vigil.bench;
+
+import io.vigil.node.NetLab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takeover latency, Vigil vs keepalived 2.2.7, on the same netns bridge: keepalived (priority 150) is MASTER,
+ * the backup under test (priority 100) is Vigil or keepalived. The master is killed with SIGKILL; we measure from
+ * the last advert the backup received (tcpdump kernel timestamp in the backup's namespace) to the VIP appearing on
+ * the backup ({@code ip -ts monitor address} in that namespace). Measuring from the last advert rather than the
+ * kill removes the random phase of the kill within the advert interval; what remains is master_down_interval plus
+ * the implementation's reaction time. Then advert send jitter: see {@link JitterBench}.
+ *
+ * <p>Usage: {@code bin/bench io.vigil.bench.TakeoverBench [runs] [advert_int]} (root; default 5 runs, 1 s).
+ */
+public final class TakeoverBench {
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String advertInt = args.length > 1 ? args[1] : "1";
+        double[] vigil = new double[runs], ka = new double[runs];
+        try (NetLab lab = new NetLab("vnb")) {
+            String m = lab.node("m", "192.0.2.11");
+            String b = lab.node("b", "192.0.2.12");
+            Path mConf = lab.write("m.conf", conf("m", 150, advertInt));
+            Path bConf = lab.write("b.conf", conf("b", 100, advertInt));
+            for (int i = 0; i < runs; i++) {
+                ka[i] = once(lab, m, b, mConf, bConf, false, i);
+                vigil[i] = once(lab, m, b, mConf, bConf, true, i);
+                System.out.printf(Locale.ROOT, "run %d: keepalived %.1f ms, vigil %.1f ms%n", i + 1, ka[i], vigil[i]);
+            }
+        }
+        double kMed = median(ka), vMed = median(vigil);
+        System.out.printf(Locale.ROOT, "takeover (last advert -> VIP on backup), advert_int %s, %d runs%n", advertInt, runs);
+        System.out.printf(Locale.ROOT, "  keepalived: median %.1f ms  min %.1f  max %.1f%n", kMed, min(ka), max(ka));
+        System.out.printf(Locale.ROOT, "  vigil:      median %.1f ms  min %.1f  max %.1f%n", vMed, min(vigil), max(vigil));
+        System.out.printf(Locale.ROOT, "  ratio vigil/keepalived (medians): %.3f (target <= 1.0)%n", vMed / kMed);
+    }
+
+    static String conf(String id, int prio, String advertInt) {
+        return """
+            global_defs {
+              router_id %s
+              vrrp_garp_master_delay 1
+            }
+            vrrp_instance VI_1 {
+              state BACKUP
+              interface eth0
+              virtual_router_id 51
+              priority %d
+              advert_int %s
+              authentication {
+                auth_type PASS
+                auth_pass s3cr3t
+              }
+              virtual_ipaddress {
+                192.0.2.100/24
+              }
+            }
+            """.formatted(id, prio, advertInt);
+    }
+
+    /** One takeover; returns milliseconds from the last advert of the master to the VIP on the backup. */
+    static double once(NetLab lab, String m, String b, Path mConf, Path bConf, boolean vigilBackup, int run) throws Exception {
+        String tag = (vigilBackup ? "v" : "k") + run;
+        NetLab.Proc master = lab.keepalived("kam" + tag, m, mConf);
+        NetLab.Proc backup = vigilBackup ? lab.vigil("vig" + tag, b, bConf) : lab.keepalived("kab" + tag, b, bConf);
+        NetLab.await("master holds the VIP", Duration.ofSeconds(15), NetLab.quiet(() -> lab.hasAddr(m, "192.0.2.100/24")));
+        Thread.sleep(2500); // the backup is up and has heard adverts
+        if (lab.hasAddr(b, "192.0.2.100/24")) throw new IllegalStateException("backup holds the VIP before the kill\n" + lab.logs());
+        Process mon = new ProcessBuilder("ip", "-n", b, "-ts", "monitor", "address").redirectErrorStream(true).start();
+        Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "-tt", "-l", "-n", "-i", "eth0",
+                "ip proto 112 and src 192.0.2.11").redirectErrorStream(true).start();
+        List<String> dumpLines = new ArrayList<>();
+        Thread dr = Thread.ofPlatform().start(() -> collect(dump, dumpLines));
+        Thread.sleep(1200);
+        lab.crashKeepalived(master);
+        double vipAt = Double.NaN;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(mon.getInputStream(), StandardCharsets.UTF_8))) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String l, stamp = null;
+            while (System.nanoTime() < end && (l = r.readLine()) != null) {
+                if (l.startsWith("[") && l.contains("]")) stamp = l.substring(1, l.indexOf(']'));
+                if (l.contains("192.0.2.100/24") && !l.startsWith("Deleted") && !l.contains("Deleted")) {
+                    vipAt = epochSeconds(stamp);
+                    break;
+                }
+            }
+        }
+        mon.destroy();
+        dump.destroy();
+        dr.join(2000);
+        double lastAdvert = Double.NaN;
+        synchronized (dumpLines) {
+            for (String l : dumpLines) if (l.contains("VRRP")) lastAdvert = Double.parseDouble(l.substring(0, l.indexOf(' ')));
+        }
+        lab.term(backup, Duration.ofSeconds(10));
+        NetLab.run("ip", "-n", b, "addr", "del", "192.0.2.100/24", "dev", "eth0");
+        if (Double.isNaN(vipAt) || Double.isNaN(lastAdvert)) throw new IllegalStateException("no takeover seen (" + tag + ")\n" + lab.logs());
+        return (vipAt - lastAdvert) * 1000;
+    }
+
+    /** ip -ts prints local wall time as 2026-11-24T00:55:39.123456. */
+    static double epochSeconds(String stamp) {
+        LocalDateTime t = LocalDateTime.parse(stamp);
+        java.time.ZoneOffset off = java.time.ZoneId.systemDefault().getRules().getOffset(t);
+        return t.toEpochSecond(off == null ? ZoneOffset.UTC : off) + t.getNano() / 1e9;
+    }
+
+    static void collect(Process p, List<String> out) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) synchronized (out) { out.add(l); }
+        } catch (IOException ignored) {
+            // process ended
+        }
+    }
+
+    static double median(double[] a) { double[] s = a.clone(); Arrays.sort(s); return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; }
+    static double min(double[] a) { return Arrays.stream(a).min().orElse(Double.NaN); }
+    static double max(double[] a) { return Arrays.stream(a).max().orElse(Double.NaN); }
+
+}
