@@ -25,25 +25,22 @@ class NotifierTest {
         return p;
     }
 
-    @Test void keepalivedArgumentConventionAndOrder() throws Exception {
+    @Test void runsInOrderPerInstanceAndReportsOutcome() throws Exception {
         Path log = dir.resolve("log");
-        Path s = script("n.sh", "echo \"$@\" >> " + log + "; echo out-$1");
+        Path s = script("n.sh", "sleep 0.$1; echo \"$@\" >> " + log + "; echo out-$1");
         List<Run> runs = new CopyOnWriteArrayList<>();
         try (Notifier n = new Notifier(new ScriptRunner(null, false), Duration.ofSeconds(5), List.of(),
-                (t, name, st, prio, o, cause) -> runs.add(new Run(st, o, cause)))) {
-            var scripts = Notifier.Scripts.of(s + " master-arg", s + " 'backup arg'", null, null, s.toString());
-            n.stateChanged("INSTANCE", "VI_1", "MASTER", 150, scripts, 7);
-            n.stateChanged("INSTANCE", "VI_1", "BACKUP", 100, scripts, 8);
+                (trigger, o, cause) -> runs.add(new Run(trigger, o, cause)))) {
+            // the first script sleeps longer: order must still hold within one instance
+            n.run("VI_1", "VI_1 MASTER", ScriptCommand.parse(s + " 3 master"), 7);
+            n.run("VI_1", "VI_1 MASTER", ScriptCommand.parse(s.toString()).with("1", "INSTANCE", "VI_1", "MASTER", "150"), 7);
+            n.run("VI_1", "VI_1 BACKUP", ScriptCommand.parse(s + " 1 'backup arg'"), 8);
             n.awaitIdle(Duration.ofSeconds(10));
         }
-        List<String> lines = Files.readAllLines(log);
-        assertThat(lines).hasSize(4);
-        // the two MASTER runs (specific + generic) come before the two BACKUP runs
-        assertThat(lines.subList(0, 2)).containsExactlyInAnyOrder("master-arg", "INSTANCE VI_1 MASTER 150");
-        assertThat(lines.subList(2, 4)).containsExactlyInAnyOrder("backup arg", "INSTANCE VI_1 BACKUP 100");
-        assertThat(runs).hasSize(4).allSatisfy(r -> assertThat(r.outcome().ok()).isTrue());
-        assertThat(runs).filteredOn(r -> r.state().equals("MASTER")).allSatisfy(r -> assertThat(r.cause()).isEqualTo(7));
-        assertThat(runs).anySatisfy(r -> assertThat(r.outcome().firstLines()).containsExactly("out-INSTANCE"));
+        assertThat(Files.readAllLines(log)).containsExactly("3 master", "1 INSTANCE VI_1 MASTER 150", "1 backup arg");
+        assertThat(runs).hasSize(3).allSatisfy(r -> assertThat(r.outcome().ok()).isTrue());
+        assertThat(runs.getFirst().outcome().firstLines()).containsExactly("out-3");
+        assertThat(runs).filteredOn(r -> r.state().equals("VI_1 BACKUP")).singleElement().satisfies(r -> assertThat(r.cause()).isEqualTo(8));
     }
 
     @Test void timeoutKillsAndReports() throws Exception {
@@ -51,8 +48,8 @@ class NotifierTest {
         List<Run> runs = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
         try (Notifier n = new Notifier(new ScriptRunner(null, false), Duration.ofMillis(300), List.of(),
-                (t, name, st, prio, o, cause) -> runs.add(new Run(st, o, cause)))) {
-            n.stateChanged("INSTANCE", "VI_1", "FAULT", 0, Notifier.Scripts.of(null, null, s.toString(), null, null), 1);
+                (trigger, o, cause) -> runs.add(new Run(trigger, o, cause)))) {
+            n.run("VI_1", "VI_1 FAULT", ScriptCommand.parse(s.toString()), 1);
             n.awaitIdle(Duration.ofSeconds(5));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
@@ -96,10 +93,10 @@ class NotifierTest {
     @Test void fifoLinesInKeepalivedFormat() throws Exception {
         Path fifo = dir.resolve("notify.fifo");
         try (NotifyFifo f = new NotifyFifo(fifo);
-             Notifier n = new Notifier(new ScriptRunner(null, false), Duration.ofSeconds(1), List.of(f), (a, b, c, d, e, g) -> { })) {
+             Notifier n = new Notifier(new ScriptRunner(null, false), Duration.ofSeconds(1), List.of(f), (a, b, c) -> { })) {
             assertThat(Files.isRegularFile(fifo)).isFalse();
-            n.stateChanged("INSTANCE", "VI_1", "MASTER", 100, Notifier.Scripts.NONE, 1);
-            n.stateChanged("GROUP", "G1", "BACKUP", 0, Notifier.Scripts.NONE, 2);
+            n.fifo("INSTANCE", "VI_1", "MASTER", 100);
+            n.fifo("GROUP", "G1", "BACKUP", 0);
             try (BufferedReader r = new BufferedReader(new FileReader(fifo.toFile()))) {
                 assertThat(r.readLine()).isEqualTo("INSTANCE \"VI_1\" MASTER 100");
                 assertThat(r.readLine()).isEqualTo("GROUP \"G1\" BACKUP 0");

@@ -1,0 +1,152 @@
+package io.vigil.node;
+
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.linux.GarpSender;
+import io.vigil.linux.Ipv4InterfaceAddress;
+import io.vigil.linux.LinkInfo;
+import io.vigil.linux.MacAddress;
+import io.vigil.linux.Rtnetlink;
+import io.vigil.vrrp.Ipv4Address;
+import io.vigil.vrrp.VirtualAddress;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Applies the address effects of the VRRP engines (VIPs via rtnetlink, gratuitous ARPs via AF_PACKET) on its own
+ * thread, so the VRRP thread never waits for the kernel. It also remembers which VIPs it holds: when one is
+ * removed behind our back (ip addr del) while its instance is MASTER, it puts it back, as keepalived does.
+ * Every change is journaled with the cause the VRRP thread handed over (the transition's sequence number).
+ */
+public final class AddressKeeper implements AutoCloseable {
+    private final Journal journal;
+    private final Rtnetlink rtnl;
+    private final GarpSender garp;
+    private final Duration garpInterval;
+    private final ExecutorService io = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vrrp-io").daemon().factory());
+    /** VIPs we added and still hold: key "ifindex address/len" → instance. Touched only on the io thread. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    private record Held(String instance, Ipv4InterfaceAddress address, String device) { }
+
+    public AddressKeeper(Journal journal, Rtnetlink rtnl, GarpSender garp, Duration garpInterval) {
+        this.journal = journal;
+        this.rtnl = rtnl;
+        this.garp = garp;
+        this.garpInterval = garpInterval;
+    }
+
+    public void add(String instance, String defaultDevice, List<VirtualAddress> vips, Cause cause) {
+        io.execute(() -> {
+            for (VirtualAddress v : vips) change(instance, defaultDevice, v, true, cause);
+        });
+    }
+
+    public void remove(String instance, String defaultDevice, List<VirtualAddress> vips, Cause cause) {
+        io.execute(() -> {
+            for (VirtualAddress v : vips) change(instance, defaultDevice, v, false, cause);
+        });
+    }
+
+    private void change(String instance, String defaultDevice, VirtualAddress v, boolean add, Cause cause) {
+        String dev = v.device() != null ? v.device() : defaultDevice;
+        String text = v.address() + "/" + v.prefixLength();
+        try {
+            Ipv4InterfaceAddress a = toKernel(v, rtnl.ifindex(dev));
+            String key = key(a);
+            if (add) held.put(key, new Held(instance, a, dev)); else held.remove(key);
+            Rtnetlink.Change c = add ? rtnl.addAddress(a) : rtnl.removeAddress(a);
+            journal.append(cause, new Event.VipChanged(instance, text, dev, add, true,
+                    c.changed() ? "" : c.name().toLowerCase().replace('_', ' ')));
+            if (c.changed()) NodeLog.info("(" + instance + ") " + (add ? "added " : "removed ") + text + " on " + dev + labelText(v));
+        } catch (Exception e) {
+            journal.append(cause, new Event.VipChanged(instance, text, dev, add, false, String.valueOf(e.getMessage())));
+            NodeLog.error("(" + instance + ") cannot " + (add ? "add " : "remove ") + text + " on " + dev + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code repeat} gratuitous ARPs for each address, {@code garpInterval} apart (keepalived's vrrp_garp_interval). */
+    public void garp(String instance, String device, List<Ipv4Address> addresses, int repeat, Cause cause) {
+        io.execute(() -> {
+            try {
+                LinkInfo link = rtnl.link(device).orElseThrow(() -> new IllegalStateException("no interface " + device));
+                MacAddress mac = link.mac();
+                if (mac == null) return; // no ARP on this link type
+                for (int i = 0; i < repeat; i++) {
+                    for (Ipv4Address a : addresses) garp.send(link.index(), mac, inet(a));
+                    if (i + 1 < repeat && !garpInterval.isZero()) Thread.sleep(garpInterval);
+                }
+                for (Ipv4Address a : addresses) journal.append(cause, new Event.GarpSent(instance, a.toString(), device, repeat));
+            } catch (Exception e) {
+                NodeLog.error("(" + instance + ") gratuitous ARP on " + device + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The kernel says an address went away. If it is a VIP we hold, someone removed it behind our back: put it back
+     * and journal both facts, caused by that netlink message.
+     */
+    public void addressRemoved(Ipv4InterfaceAddress gone, String device) {
+        io.execute(() -> {
+            Held h = held.get(key(gone));
+            if (h == null) return;
+            String text = gone.address().getHostAddress() + "/" + gone.prefixLength();
+            long seq = journal.append(Cause.packet("netlink", device),
+                    new Event.VipChanged(h.instance(), text, device, false, true, "removed outside vigil"));
+            try {
+                rtnl.addAddress(h.address());
+                journal.append(Cause.event(seq), new Event.VipChanged(h.instance(), text, device, true, true, "re-added"));
+                NodeLog.warn("(" + h.instance() + ") " + text + " was removed from " + device + " outside vigil; re-added");
+            } catch (Exception e) {
+                journal.append(Cause.event(seq), new Event.VipChanged(h.instance(), text, device, true, false, String.valueOf(e.getMessage())));
+                NodeLog.error("(" + h.instance() + ") cannot re-add " + text + " on " + device + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Waits until everything queued so far is applied (shutdown: VIPs gone before we exit). */
+    public boolean drain(Duration max) {
+        try {
+            io.submit(() -> { }).get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static Ipv4InterfaceAddress toKernel(VirtualAddress v, int ifindex) {
+        Ipv4InterfaceAddress a = new Ipv4InterfaceAddress(ifindex, inet(v.address()), v.prefixLength(), null, null,
+                Ipv4InterfaceAddress.RT_SCOPE_UNIVERSE, 0);
+        return v.label() == null ? a : a.withLabel(v.label());
+    }
+
+    private static String key(Ipv4InterfaceAddress a) {
+        return a.ifindex() + " " + a.address().getHostAddress() + "/" + a.prefixLength();
+    }
+
+    private static String labelText(VirtualAddress v) { return v.label() == null ? "" : " label " + v.label(); }
+
+    static Inet4Address inet(Ipv4Address a) {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(a.toBytes());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e); // 4 bytes always make an address
+        }
+    }
+
+    @Override public void close() {
+        drain(Duration.ofSeconds(5));
+        io.shutdown();
+    }
+}

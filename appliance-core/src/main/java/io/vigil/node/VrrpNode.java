@@ -1,0 +1,561 @@
+package io.vigil.node;
+
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.linux.GarpSender;
+import io.vigil.linux.Ipv4InterfaceAddress;
+import io.vigil.linux.LinkInfo;
+import io.vigil.linux.Rtnetlink;
+import io.vigil.linux.RtnetlinkEvent;
+import io.vigil.linux.RtnetlinkMonitor;
+import io.vigil.linux.VrrpSocket;
+import io.vigil.vrrp.DropReason;
+import io.vigil.vrrp.Ipv4Address;
+import io.vigil.vrrp.ReceivedAdvert;
+import io.vigil.vrrp.SyncGroupSpec;
+import io.vigil.vrrp.TrackerSpec;
+import io.vigil.vrrp.VrrpEffect;
+import io.vigil.vrrp.VrrpInput;
+import io.vigil.vrrp.VrrpInstance;
+import io.vigil.vrrp.VrrpInstanceSpec;
+import io.vigil.vrrp.VrrpState;
+import io.vigil.vrrp.VrrpSyncGroup;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node shell for VRRP: owns the sockets, threads and executors around the pure engines and applies their
+ * effects. Threads: {@code vrrp} (steps engines, sends adverts — nothing else), one receive thread per interface
+ * (decodes and hands adverts over the lock-free inbox), {@code vrrp-netlink} (link and address notifications),
+ * {@code vrrp-io} (VIPs and GARPs), notify threads, vrrp_script threads, the journal's writer and the log writer.
+ * Start it on a thread in the network namespace it should run in: sockets belong to the namespace they are
+ * opened in.
+ */
+public final class VrrpNode implements AutoCloseable {
+    private static final Duration RECEIVE_POLL = Duration.ofMillis(500);
+    private static final long DROP_LOG_EVERY = TimeUnit.SECONDS.toNanos(10);
+
+    private final Journal journal;
+    private final Rtnetlink control;
+    private final RtnetlinkMonitor monitor;
+    private final AddressKeeper keeper;
+    private final VrrpThread vrrp;
+    private final Map<String, VrrpSocket> sockets = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Long> trackerSeq = new ConcurrentHashMap<>();
+    private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> linkUp = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+    private volatile NodeSetup setup;
+    private volatile Notifier notifier;
+    private volatile VrrpScripts scripts;
+
+    // ---- touched on the vrrp thread only
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, VrrpSyncGroup> groups = new LinkedHashMap<>();
+    private final Map<String, VrrpState> groupStates = new HashMap<>();
+    private final Map<String, Long> lastTransitionSeq = new HashMap<>();
+    private long nextDeadline = Long.MAX_VALUE;
+    private Cause configCause;
+    private Cause stopCause = Cause.signal("SIGTERM");
+    private long advertsSent, sendErrors;
+
+    /** One running instance and the timer its engine asked for. */
+    private static final class Slot {
+        final VrrpInstance engine;
+        final VrrpSyncGroup group;
+        boolean armed;
+        long deadline;
+        long lastDropLog;
+        final EnumMap<DropReason, Long> loggedDrops = new EnumMap<>(DropReason.class);
+
+        Slot(VrrpInstance engine, VrrpSyncGroup group) { this.engine = engine; this.group = group; }
+
+        String name() { return engine.name(); }
+        VrrpInstanceSpec spec() { return engine.spec(); }
+    }
+
+    private VrrpNode(Journal journal) throws Exception {
+        this.journal = journal;
+        this.control = Rtnetlink.open();
+        this.monitor = RtnetlinkMonitor.open();
+        this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
+        this.vrrp = new VrrpThread(new VrrpThread.Host() {
+            @Override public void tick(long now) { onTick(now); }
+            @Override public long nextDeadline() { return nextDeadline; }
+        });
+    }
+
+    /** Opens sockets in the calling thread's namespace, starts every thread and the instances. */
+    public static VrrpNode start(NodeSetup setup, Journal journal) throws Exception {
+        VrrpNode n = new VrrpNode(journal);
+        try {
+            n.boot(setup);
+            return n;
+        } catch (Exception | Error e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    private void boot(NodeSetup s) throws Exception {
+        for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
+        List<VrrpInstanceSpec> specs = resolveSources(s.instances());
+        openSockets(specs);
+        this.setup = s;
+        this.notifier = newNotifier(s);
+        vrrp.start();
+        Thread mon = Thread.ofPlatform().name("vrrp-netlink").daemon().start(this::monitorLoop);
+        threads.add(mon);
+        long seq = journal.append(Cause.configReload(s.contentHash()),
+                new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
+        vrrp.call(() -> {
+            configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
+            install(specs, s.syncGroups());
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        this.scripts = startScripts(s);
+    }
+
+    // ------------------------------------------------------------------ setup helpers (control thread)
+
+    /** unicast_src_ip or the interface's primary IPv4 address: it is on the wire and breaks priority ties. */
+    private List<VrrpInstanceSpec> resolveSources(List<VrrpInstanceSpec> in) throws Exception {
+        List<VrrpInstanceSpec> out = new ArrayList<>();
+        List<Ipv4InterfaceAddress> all = control.addresses();
+        for (VrrpInstanceSpec s : in) {
+            if (s.sourceAddress() != null) { out.add(s); continue; }
+            int idx = control.ifindex(s.interfaceName());
+            Optional<Ipv4InterfaceAddress> primary = all.stream()
+                    .filter(a -> a.ifindex() == idx && (a.flags() & Ipv4InterfaceAddress.IFA_F_SECONDARY) == 0).findFirst();
+            if (primary.isEmpty())
+                throw new IllegalStateException("vrrp_instance " + s.name() + ": interface " + s.interfaceName() + " has no IPv4 address");
+            out.add(s.withSourceAddress(Ipv4Address.fromBytes(primary.get().address().getAddress())));
+        }
+        return out;
+    }
+
+    private void openSockets(List<VrrpInstanceSpec> specs) throws Exception {
+        for (VrrpInstanceSpec s : specs) {
+            if (sockets.containsKey(s.interfaceName())) continue;
+            VrrpSocket sock = VrrpSocket.open(s.interfaceName());
+            sockets.put(s.interfaceName(), sock);
+            Thread t = Thread.ofPlatform().name("vrrp-rx-" + s.interfaceName()).daemon().start(() -> receiveLoop(sock));
+            threads.add(t);
+        }
+    }
+
+    private Notifier newNotifier(NodeSetup s) throws Exception {
+        List<NotifyFifo> fifos = new ArrayList<>();
+        for (Path p : s.notifyFifos()) fifos.add(new NotifyFifo(p));
+        return new Notifier(new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()), s.notifyTimeout(), fifos,
+                (trigger, o, causeSeq) -> {
+                    String out = String.join("\n", o.firstLines());
+                    if (o.error() != null) out = o.error() + (out.isEmpty() ? "" : "\n" + out);
+                    journal.append(causeSeq >= 0 ? Cause.event(causeSeq) : Cause.NONE,
+                            new Event.NotifyRun(o.command().toString(), trigger, o.exitCode(), o.duration().toNanos(), out));
+                    if (!o.ok()) NodeLog.warn("notify " + o.command() + " (" + trigger + "): "
+                            + (o.error() != null ? o.error() : "exit " + o.exitCode()));
+                });
+    }
+
+    private VrrpScripts startScripts(NodeSetup s) {
+        if (s.scripts().isEmpty()) return null;
+        VrrpScripts vs = new VrrpScripts(s.scripts(), new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()),
+                (name, up, o) -> {
+                    long seq = journal.append(Cause.timer("vrrp_script " + name), new Event.CheckResult("track_script " + name, "",
+                            up, o.duration().toNanos(), o.error() != null ? o.error() : "exit " + o.exitCode(), 1));
+                    trackerSeq.put(Causes.trackerKey(TrackerSpec.Kind.SCRIPT, name), seq);
+                    NodeLog.info("VRRP_Script(" + name + ") " + (up ? "succeeded" : "failed") + " (exit " + o.exitCode() + ")");
+                    vrrp.submit(() -> {
+                        long now = System.nanoTime();
+                        for (Slot sl : List.copyOf(slots.values()))
+                            if (tracks(sl, TrackerSpec.Kind.SCRIPT, name)) step(sl, VrrpInput.TrackerChanged.script(now, name, up));
+                    });
+                });
+        vs.start();
+        return vs;
+    }
+
+    private static boolean tracks(Slot s, TrackerSpec.Kind kind, String name) {
+        for (TrackerSpec t : s.spec().trackers()) if (t.kind() == kind && t.name().equals(name)) return true;
+        return false;
+    }
+
+    private static List<String> names(List<VrrpInstanceSpec> specs) { return specs.stream().map(VrrpInstanceSpec::name).toList(); }
+
+    // ------------------------------------------------------------------ the vrrp thread
+
+    /** Creates engines (grouped as configured), tells them the links' state, starts them. */
+    private void install(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs) {
+        Map<String, VrrpInstance> engines = new LinkedHashMap<>();
+        for (VrrpInstanceSpec s : specs) engines.put(s.name(), new VrrpInstance(s));
+        Map<String, VrrpSyncGroup> groupOf = new HashMap<>();
+        for (SyncGroupSpec g : groupSpecs) {
+            List<VrrpInstance> members = g.members().stream().map(engines::get).toList();
+            if (members.contains(null)) continue; // a member not (re)installed now: group stays as it was
+            VrrpSyncGroup grp = new VrrpSyncGroup(g, members);
+            groups.put(g.name(), grp);
+            for (String m : g.members()) groupOf.put(m, grp);
+        }
+        long now = System.nanoTime();
+        for (VrrpInstance e : engines.values()) {
+            Slot s = new Slot(e, groupOf.get(e.name()));
+            slots.put(e.name(), s);
+            for (String ifname : interfacesOf(e.spec())) {
+                Boolean up = linkUp.get(ifname);
+                if (up != null && !up) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
+            }
+        }
+        for (VrrpInstance e : engines.values()) step(slots.get(e.name()), new VrrpInput.Start(now));
+    }
+
+    private static Set<String> interfacesOf(VrrpInstanceSpec s) {
+        Set<String> out = new HashSet<>();
+        out.add(s.interfaceName());
+        for (TrackerSpec t : s.trackers()) if (t.kind() == TrackerSpec.Kind.INTERFACE) out.add(t.name());
+        return out;
+    }
+
+    private void step(Slot s, VrrpInput in) {
+        List<VrrpEffect> effects = s.group != null ? s.group.step(s.name(), in) : s.engine.step(in);
+        apply(effects, in.now());
+    }
+
+    private void onTick(long now) {
+        Set<VrrpSyncGroup> ticked = new HashSet<>();
+        for (Slot s : List.copyOf(slots.values())) {
+            if (!s.armed || now - s.deadline < 0) continue;
+            if (s.group != null) {
+                if (ticked.add(s.group)) apply(s.group.tick(now), now);
+            } else {
+                apply(s.engine.step(new VrrpInput.Tick(now)), now);
+            }
+        }
+        recomputeDeadline();
+    }
+
+    private void recomputeDeadline() {
+        long best = Long.MAX_VALUE;
+        boolean any = false;
+        for (Slot s : slots.values()) {
+            OptionalLong d = s.engine.nextDeadline();
+            s.armed = d.isPresent();
+            if (s.armed) {
+                s.deadline = d.getAsLong();
+                if (!any || s.deadline - best < 0) { best = s.deadline; any = true; }
+            }
+        }
+        nextDeadline = any ? best : System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+    }
+
+    /**
+     * Applies one step's effects. Adverts go out first, right here; transitions are journaled next so the
+     * address, GARP and notify work handed to other threads can cite them as cause.
+     */
+    private void apply(List<VrrpEffect> effects, long now) {
+        for (VrrpEffect e : effects) {
+            switch (e) {
+                case VrrpEffect.SendAdvert a -> send(a);
+                case VrrpEffect.StateChanged sc -> transition(sc, now);
+                case VrrpEffect.PriorityChanged pc -> priority(pc, now);
+                default -> { }
+            }
+        }
+        for (VrrpEffect e : effects) {
+            switch (e) {
+                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), causeOf(a.instance()));
+                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), causeOf(r.instance()));
+                case VrrpEffect.SendGarp g -> keeper.garp(g.instance(), g.interfaceName(), g.addresses(), g.repeat(),
+                        switch (g.reason()) {
+                            case BECAME_MASTER -> causeOf(g.instance());
+                            case MASTER_DELAY -> Cause.timer("garp_master_delay");
+                            case REFRESH -> Cause.timer("garp_master_refresh");
+                        });
+                case VrrpEffect.RunNotify n -> {
+                    ScriptCommand cmd = ScriptCommand.parse(n.command()).with(n.extraArgs().toArray(String[]::new));
+                    Long seq = lastTransitionSeq.get(n.instance());
+                    notifier.run(n.instance(), n.instance() + " " + n.state(), cmd, seq == null ? -1 : seq);
+                }
+                case VrrpEffect.AdvertDropped d -> dropped(d, now);
+                default -> { }
+            }
+        }
+        groupFifo();
+        recomputeDeadline();
+    }
+
+    private void send(VrrpEffect.SendAdvert a) {
+        Slot s = slots.get(a.instance());
+        VrrpSocket sock = s == null ? null : sockets.get(s.spec().interfaceName());
+        if (sock == null) return;
+        try {
+            sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), ByteBuffer.wrap(a.message()));
+            advertsSent++;
+        } catch (Exception ex) {
+            // e.g. ENETDOWN while the link is down; the link monitor moves the instance to FAULT
+            if (sendErrors++ % 100 == 0) NodeLog.warn("(" + a.instance() + ") advert not sent: " + ex.getMessage());
+        }
+    }
+
+    private void transition(VrrpEffect.StateChanged sc, long now) {
+        Slot s = slots.get(sc.instance());
+        String dev = s == null ? "" : s.spec().interfaceName();
+        int prio = s == null ? 0 : s.engine.effectivePriority();
+        long seq = journal.append(Causes.journal(sc.cause(), dev, trackerSeq, configCause, stopCause),
+                new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
+                        Event.VrrpState.valueOf(sc.to().name()), Causes.words(sc.cause()), prio), now);
+        lastTransitionSeq.put(sc.instance(), seq);
+        NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + Causes.words(sc.cause()) + ", priority " + prio + ")");
+        notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
+    }
+
+    private void priority(VrrpEffect.PriorityChanged pc, long now) {
+        Slot s = slots.get(pc.instance());
+        String dev = s == null ? "" : s.spec().interfaceName();
+        journal.append(Causes.journal(pc.cause(), dev, trackerSeq, configCause, stopCause),
+                new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), Causes.words(pc.cause())), now);
+        NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + Causes.words(pc.cause()) + ")");
+    }
+
+    private Cause causeOf(String instance) {
+        Long seq = lastTransitionSeq.get(instance);
+        return seq != null && seq >= 0 ? Cause.event(seq) : Cause.NONE;
+    }
+
+    /** Journals the first drop of each kind and then at most one summary line per instance every 10 s. */
+    private void dropped(VrrpEffect.AdvertDropped d, long now) {
+        Slot s = slots.get(d.instance());
+        if (s == null) return;
+        boolean firstOfKind = !s.loggedDrops.containsKey(d.reason());
+        if (!firstOfKind && now - s.lastDropLog < DROP_LOG_EVERY) return;
+        s.loggedDrops.put(d.reason(), s.engine.dropCount(d.reason()));
+        s.lastDropLog = now;
+        journal.append(Cause.packet(d.source().toString(), s.spec().interfaceName()),
+                new Event.AdvertAnomaly(d.instance(), anomaly(d.reason()), d.source().toString(),
+                        d.reason().name().toLowerCase() + " (" + s.engine.dropCount(d.reason()) + " so far)"), now);
+        NodeLog.warn("(" + d.instance() + ") " + dropSummary(s) + " (last: " + d.reason() + " from " + d.source() + ")");
+    }
+
+    private static String dropSummary(Slot s) {
+        StringBuilder b = new StringBuilder("adverts dropped:");
+        s.engine.dropCounts().forEach((r, n) -> b.append(' ').append(r.name()).append('=').append(n));
+        return b.toString();
+    }
+
+    private static Event.AnomalyKind anomaly(DropReason r) {
+        return switch (r) {
+            case AUTH_FAILURE, AUTH_TYPE_MISMATCH, INVALID_AUTH_TYPE -> Event.AnomalyKind.AUTH_FAILURE;
+            case BAD_TTL -> Event.AnomalyKind.TTL;
+            case BAD_CHECKSUM -> Event.AnomalyKind.CHECKSUM;
+            case VRID_MISMATCH -> Event.AnomalyKind.VRID_MISMATCH;
+            case ADVERT_INTERVAL_MISMATCH -> Event.AnomalyKind.INTERVAL_MISMATCH;
+            case ADDRESS_LIST_MISMATCH -> Event.AnomalyKind.ADDRESS_LIST_MISMATCH;
+            case VERSION_MISMATCH -> Event.AnomalyKind.VERSION;
+            case TRUNCATED, LENGTH_MISMATCH -> Event.AnomalyKind.LENGTH;
+            default -> Event.AnomalyKind.OTHER;
+        };
+    }
+
+    /** keepalived writes GROUP lines to the notify FIFO when a sync group's overall state changes. */
+    private void groupFifo() {
+        for (VrrpSyncGroup g : groups.values()) {
+            VrrpState now = g.state();
+            if (now != groupStates.put(g.name(), now) && now != VrrpState.INIT) notifier.fifo("GROUP", g.name(), now.name(), 0);
+        }
+    }
+
+    /** A datagram from a receive thread: hand it to every instance with that VRID on that interface. */
+    private void deliver(String ifname, ReceivedAdvert.Decoded d, long now) {
+        if (!(d instanceof ReceivedAdvert.Decoded.Ok(ReceivedAdvert a))) return; // malformed: no instance to count it against
+        for (Slot s : List.copyOf(slots.values())) {
+            if (s.spec().vrid() == a.vrid() && s.spec().interfaceName().equals(ifname)) step(s, new VrrpInput.AdvertReceived(now, a));
+        }
+    }
+
+    // ------------------------------------------------------------------ other threads
+
+    private void receiveLoop(VrrpSocket sock) {
+        String ifname = sock.interfaceName();
+        while (!closing) {
+            try {
+                Optional<VrrpSocket.Received> r = sock.receive(RECEIVE_POLL);
+                if (r.isEmpty()) continue;
+                long now = System.nanoTime();
+                byte[] p = r.get().packet();
+                ReceivedAdvert.Decoded d = ReceivedAdvert.decodeDatagram(MemorySegment.ofArray(p), 0, p.length);
+                vrrp.submit(() -> deliver(ifname, d, now));
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (Exception e) {
+                if (!closing) NodeLog.error("receive on " + ifname + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void monitorLoop() {
+        while (!closing) {
+            try {
+                for (RtnetlinkEvent ev : monitor.poll(Duration.ofSeconds(1))) {
+                    switch (ev) {
+                        case RtnetlinkEvent.LinkChanged(LinkInfo l) -> link(l.index(), l.name(), l.isUp());
+                        case RtnetlinkEvent.LinkRemoved(LinkInfo l) -> link(l.index(), l.name(), false);
+                        case RtnetlinkEvent.AddressRemoved(Ipv4InterfaceAddress a) ->
+                                keeper.addressRemoved(a, ifnames.getOrDefault(a.ifindex(), "if" + a.ifindex()));
+                        case RtnetlinkEvent.AddressAdded a -> { }
+                        case RtnetlinkEvent.Overrun o -> { for (LinkInfo l : control.links()) link(l.index(), l.name(), l.isUp()); }
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (Exception e) {
+                if (!closing) NodeLog.error("netlink monitor: " + e.getMessage());
+            }
+        }
+    }
+
+    private void link(int index, String name, boolean up) {
+        ifnames.put(index, name);
+        Boolean was = linkUp.put(name, up);
+        if (was != null && was == up) return;
+        NodeLog.info("Netlink reports " + name + (up ? " up" : " down"));
+        vrrp.submit(() -> {
+            long now = System.nanoTime();
+            for (Slot s : List.copyOf(slots.values()))
+                if (interfacesOf(s.spec()).contains(name)) step(s, new VrrpInput.InterfaceChanged(now, name, up));
+        });
+    }
+
+    // ------------------------------------------------------------------ reload and stop (control thread)
+
+    /**
+     * Applies a new configuration: unchanged instances keep their state and VIPs; a changed priority is applied in
+     * place; other changes restart that instance (priority 0 and VIPs released first); removed ones stop, new ones
+     * start. Throws (and changes nothing) when the new setup cannot be used.
+     */
+    public void reload(NodeSetup next, Cause why) throws Exception {
+        List<VrrpInstanceSpec> specs = resolveSources(next.instances());
+        openSockets(specs);
+        long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), ""));
+        Notifier oldNotifier = notifier;
+        Notifier newNotifier = newNotifier(next);
+        VrrpScripts oldScripts = scripts;
+        String summary = vrrp.call(() -> {
+            configCause = seq >= 0 ? Cause.event(seq) : why;
+            notifier = newNotifier;
+            return reconcile(specs, next.syncGroups());
+        }).get(10, TimeUnit.SECONDS);
+        setup = next;
+        if (oldScripts != null) oldScripts.close();
+        scripts = startScripts(next);
+        Thread.ofVirtual().start(oldNotifier::close);
+        NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
+    }
+
+    /** On the vrrp thread. Returns e.g. "~VI_1 +VI_2 -VI_3". */
+    private String reconcile(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs) {
+        long now = System.nanoTime();
+        Map<String, VrrpInstanceSpec> wanted = new LinkedHashMap<>();
+        for (VrrpInstanceSpec s : specs) wanted.put(s.name(), s);
+        Set<String> grouped = new HashSet<>();
+        for (SyncGroupSpec g : groupSpecs) grouped.addAll(g.members());
+        List<String> summary = new ArrayList<>();
+        List<VrrpInstanceSpec> restart = new ArrayList<>();
+        Set<String> oldGroupMembers = new HashSet<>();
+        for (VrrpSyncGroup g : groups.values()) for (VrrpInstance m : g.members()) oldGroupMembers.add(m.name());
+        for (Slot s : List.copyOf(slots.values())) {
+            VrrpInstanceSpec n = wanted.get(s.name());
+            boolean groupingChanged = grouped.contains(s.name()) != oldGroupMembers.contains(s.name());
+            if (n == null) {
+                stopSlot(s, now);
+                summary.add("-" + s.name());
+            } else if (SpecDiff.same(s.spec(), n) && !groupingChanged) {
+                // unchanged: keeps state, timers and VIPs
+            } else if (SpecDiff.sameExceptPriority(s.spec(), n) && !groupingChanged) {
+                step(s, new VrrpInput.SetPriority(now, n.priority(), "priority " + n.priority() + " by config reload"));
+                summary.add("~" + s.name() + " priority " + n.priority());
+            } else {
+                stopSlot(s, now);
+                restart.add(n);
+                summary.add("~" + s.name());
+            }
+        }
+        List<VrrpInstanceSpec> fresh = new ArrayList<>(restart);
+        for (VrrpInstanceSpec n : specs) if (!slots.containsKey(n.name()) && !restart.contains(n)) { fresh.add(n); summary.add("+" + n.name()); }
+        install(fresh, groupSpecs);
+        return String.join(" ", summary);
+    }
+
+    private void stopSlot(Slot s, long now) {
+        step(s, new VrrpInput.Shutdown(now));
+        slots.remove(s.name());
+        if (s.group != null) groups.values().remove(s.group);
+    }
+
+    /**
+     * Graceful stop (SIGTERM): every MASTER sends priority 0 and releases its VIPs, notify_stop runs, then
+     * threads and sockets close. Idempotent.
+     */
+    public void stop(Cause why) {
+        if (closing) return;
+        try {
+            vrrp.call(() -> {
+                stopCause = why;
+                long now = System.nanoTime();
+                for (Slot s : List.copyOf(slots.values())) {
+                    if (s.group != null) apply(s.group.step(s.name(), new VrrpInput.Shutdown(now)), now);
+                    else step(s, new VrrpInput.Shutdown(now));
+                }
+                for (Slot s : slots.values()) if (!s.engine.dropCounts().isEmpty()) NodeLog.info("(" + s.name() + ") " + dropSummary(s));
+                NodeLog.info("adverts sent " + advertsSent + ", send errors " + sendErrors);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            NodeLog.error("stopping VRRP: " + e.getMessage());
+        }
+        keeper.drain(Duration.ofSeconds(5));
+        if (scripts != null) scripts.close();
+        Notifier n = notifier;
+        if (n != null) n.awaitIdle(setup == null ? Duration.ofSeconds(5) : setup.notifyTimeout().plusSeconds(1));
+        close();
+    }
+
+    /** Instance states as seen on the vrrp thread (for status output and tests). */
+    public Map<String, VrrpState> states() throws Exception {
+        return vrrp.call(() -> {
+            Map<String, VrrpState> m = new LinkedHashMap<>();
+            for (Slot s : slots.values()) m.put(s.name(), s.engine.state());
+            return m;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    @Override public void close() {
+        closing = true;
+        vrrp.stop();
+        try { vrrp.join(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        for (VrrpSocket s : sockets.values()) s.close();
+        monitor.close();
+        for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
+        keeper.close();
+        control.close();
+        if (scripts != null) scripts.close();
+        if (notifier != null) notifier.close();
+    }
+}
