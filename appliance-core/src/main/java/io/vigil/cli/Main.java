@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ReplayCommand.class,
                 JournalCommand.class,
                 RealserverCommand.class,
+                RunCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

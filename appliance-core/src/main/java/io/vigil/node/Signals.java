@@ -9,9 +9,10 @@ import sun.misc.Signal;
 public final class Signals {
     private Signals() { }
 
-    public static void install(Runnable onReload, Runnable onStop) {
+    /** {@code onStop} gets "SIGTERM" or "SIGINT". */
+    public static void install(Runnable onReload, java.util.function.Consumer<String> onStop) {
         Signal.handle(new Signal("HUP"), s -> onReload.run());
-        Signal.handle(new Signal("TERM"), s -> onStop.run());
-        Signal.handle(new Signal("INT"), s -> onStop.run());
+        Signal.handle(new Signal("TERM"), s -> onStop.accept("SIGTERM"));
+        Signal.handle(new Signal("INT"), s -> onStop.accept("SIGINT"));
     }
 }

@@ -70,10 +70,29 @@ public final class NetLab implements AutoCloseable {
         return proc;
     }
 
-    /** {@code bin/vigil run -f CONF} in NS (ip netns exec execs, so the pid is the JVM's). */
+    /**
+     * The {@code vigil} CLI as bin/vigil starts it, but from target/classes and the test classpath the build wrote
+     * at test-compile, so tests need no packaged jar; same JDK as this JVM, same flags as bin/vigil.
+     */
+    public static List<String> vigilCommand() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path target = ROOT.resolve("appliance-core/target");
+        String cp = target.resolve("classes") + ":" + Files.readString(target.resolve("test-classpath.txt")).trim();
+        List<String> cmd = new ArrayList<>(List.of(java,
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"));
+        String extra = System.getenv("VIGIL_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", cp, "io.vigil.cli.Main"));
+        return cmd;
+    }
+
+    /** {@code vigil run -f CONF} in NS (ip netns exec execs, so the pid is the JVM's). */
     public Proc vigil(String name, String ns, Path conf, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/vigil").toString(), "run", "-f", conf.toString(),
-                "--journal", dir.resolve(name + "-journal").toString()));
+        List<String> cmd = new ArrayList<>(vigilCommand());
+        cmd.addAll(List.of("run", "-f", conf.toString(), "--journal", dir.resolve(name + "-journal").toString()));
         cmd.addAll(List.of(extra));
         return start(name, ns, cmd);
     }
@@ -82,6 +101,15 @@ public final class NetLab implements AutoCloseable {
     public Proc keepalived(String name, String ns, Path conf) throws IOException {
         return start(name, ns, List.of("keepalived", "--vrrp", "-n", "-l", "-D", "-f", conf.toString(),
                 "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + ".vrrp.pid").toString()));
+    }
+
+    /** Waits until a daemon says it is up (Vigil: "vigil started", keepalived: "Startup complete"); JVM start is slow on a busy box. */
+    public static void awaitStarted(Proc p) {
+        await(p.name() + " started\n" + p.logText(), Duration.ofSeconds(60), () -> {
+            if (!p.process().isAlive()) throw new AssertionError(p.name() + " exited: " + p.logText());
+            String l = p.logText();
+            return l.contains("vigil started") || l.contains("Startup complete");
+        });
     }
 
     /** kill -9 of keepalived: the VRRP child first (it would otherwise send priority 0 on its parent's death). */

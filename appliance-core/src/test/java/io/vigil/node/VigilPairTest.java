@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Two Vigil nodes ({@code bin/vigil run} child processes) on one bridge: election, notify, reload, crash. */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class VigilPairTest {
     static final String VIP = "192.0.2.100/24";
 
@@ -31,6 +31,8 @@ class VigilPairTest {
             NetLab.Proc va = lab.vigil("va", a, confA);
             NetLab.Proc vb = lab.vigil("vb", b, lab.write("b.conf", Conf.node("b", 100).text()));
             try {
+                NetLab.awaitStarted(va);
+                NetLab.awaitStarted(vb);
                 await("a MASTER, b BACKUP", Duration.ofSeconds(10), quiet(() -> lab.hasAddr(a, VIP) && !lab.hasAddr(b, VIP)));
                 Thread.sleep(1500);
                 assertThat(lab.hasAddr(b, VIP)).isFalse();

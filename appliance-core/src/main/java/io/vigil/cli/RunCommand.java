@@ -1,0 +1,134 @@
+package io.vigil.cli;
+
+import io.vigil.config.Diagnostic;
+import io.vigil.config.LoadResult;
+import io.vigil.config.Severity;
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.journal.JournalConfig;
+import io.vigil.node.NodeConfig;
+import io.vigil.node.NodeLog;
+import io.vigil.node.NodeSetup;
+import io.vigil.node.Signals;
+import io.vigil.node.VrrpNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code vigil run}: keepalived --vrrp for Vigil — runs the VRRP part of a keepalived.conf in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the vrrp_instances of a keepalived.conf in the foreground (as keepalived --vrrp -n).",
+                "SIGHUP reloads the file (a bad file keeps the running configuration); SIGTERM/SIGINT stop",
+                "gracefully: MASTERs send priority 0 and remove their VIPs, notify_stop runs, exit 0.",
+                "Exit status: 0 stopped by signal, 4 configuration unusable, 5 configuration errors, 1 start-up failed."})
+public final class RunCommand implements Callable<Integer> {
+    @Mixin ConfigSourceOptions source;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "node id in journal entries (default: router_id, else the host name)")
+    String nodeId;
+
+    @Option(names = "--journal", paramLabel = "DIR", description = "journal directory (default: ${DEFAULT-VALUE})")
+    Path journalDir = JournalConfig.DEFAULT_DIR;
+
+    @Override public Integer call() throws Exception {
+        configureLog();
+        LoadResult r = source.load();
+        report(r);
+        if (r.config().isEmpty()) return ConfigExit.FATAL;
+        if (r.hasErrors()) return ConfigExit.CONFIG_ERRORS;
+        NodeSetup setup;
+        try {
+            setup = NodeConfig.from(r.config().get(), Path.of(source.displayName()), NodeLog::warn);
+        } catch (NodeConfig.Invalid e) {
+            System.err.println(e.getMessage());
+            return ConfigExit.CONFIG_ERRORS;
+        }
+        String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
+        try (Journal journal = Journal.open(JournalConfig.defaults(journalDir, id))) {
+            journal.append(Cause.NONE, new Event.NodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
+            VrrpNode node;
+            try {
+                node = VrrpNode.start(setup, journal);
+            } catch (Exception e) {
+                System.err.println("vigil: cannot start: " + e.getMessage());
+                journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));
+                return 1;
+            }
+            NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
+                    + ", journal " + journalDir + ", node id " + id);
+            CountDownLatch stop = new CountDownLatch(1);
+            AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
+            ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
+            Signals.install(() -> control.execute(() -> reload(node, journal)), sig -> {
+                stopSignal.compareAndSet("SIGTERM", sig);
+                stop.countDown();
+            });
+            stop.await();
+            NodeLog.info("stopping on " + stopSignal.get());
+            control.shutdownNow();
+            node.stop(Cause.signal(stopSignal.get()));
+            journal.append(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()));
+            journal.flush(java.time.Duration.ofSeconds(3));
+        }
+        NodeLog.info("vigil stopped");
+        NodeLog.flush();
+        return 0;
+    }
+
+    /** SIGHUP: a file that does not load cleanly is reported and changes nothing. */
+    private void reload(VrrpNode node, Journal journal) {
+        NodeLog.info("reloading " + source.displayName() + " (SIGHUP)");
+        LoadResult r = source.load();
+        report(r);
+        String problem = null;
+        NodeSetup next = null;
+        if (r.config().isEmpty() || r.hasErrors()) {
+            problem = r.errors().isEmpty() ? "configuration unusable" : r.errors().getFirst().format();
+        } else {
+            try {
+                next = NodeConfig.from(r.config().get(), Path.of(source.displayName()), NodeLog::warn);
+            } catch (NodeConfig.Invalid e) {
+                problem = e.getMessage();
+            }
+        }
+        if (next != null) {
+            try {
+                node.reload(next, Cause.signal("SIGHUP"));
+                return;
+            } catch (Exception e) {
+                problem = String.valueOf(e.getMessage());
+            }
+        }
+        NodeLog.error("reload failed, keeping the running configuration: " + problem);
+        journal.append(Cause.signal("SIGHUP"), new Event.OperatorAction("SIGHUP", "reload-rejected", problem));
+    }
+
+    private static void report(LoadResult r) {
+        for (Diagnostic d : r.diagnostics()) {
+            if (d.severity() == Severity.ERROR) NodeLog.error(d.format());
+            else if (d.severity() == Severity.WARNING) NodeLog.warn(d.format());
+        }
+    }
+
+    private static String hostName() {
+        try { return InetAddress.getLocalHost().getHostName(); } catch (Exception e) { return "vigil"; }
+    }
+
+    /** keepalived -l -D style: one timestamped line per event on stderr. Must run before the first logger exists. */
+    private static void configureLog() {
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+    }
+}
