@@ -43,16 +43,22 @@ class KeepalivedInteropTest {
     private Path conf(String name, Conf c) throws Exception { return lab.write(name + ".conf", c.text()); }
 
     private void awaitMaster(String winner, String loser) {
-        await("VIP on " + winner + " only\n" + lab.logs(), TAKEOVER,
+        await("VIP on " + winner + " only", lab::logs, TAKEOVER,
                 quiet(() -> lab.hasAddr(winner, VIP) && !lab.hasAddr(loser, VIP)));
     }
 
     /** A GARP for the VIP (who-has VIP tell VIP) seen on the bridge, sent from NS's eth0 MAC. */
     private void awaitGarpFrom(String ns) throws Exception {
         String mac = macOf(ns);
-        await("gratuitous ARP for 192.0.2.100 from " + mac + "\n" + cap.logText(), Duration.ofSeconds(6),
+        await("gratuitous ARP for 192.0.2.100 from " + mac, cap::logText, Duration.ofSeconds(6),
                 () -> cap.logText().lines().anyMatch(l -> l.contains(mac + " > ff:ff:ff:ff:ff:ff")
-                        && l.contains("ARP") && l.contains("192.0.2.100 tell 192.0.2.100")));
+                        && l.contains("ARP") && l.contains("who-has 192.0.2.100") && l.contains("tell 192.0.2.100")));
+    }
+
+    /** kill -9, then drop the VIP it leaves configured: a crashed box's addresses go down with it. */
+    private void crash(NetLab.Proc p, String ns) throws Exception {
+        if (p.name().startsWith("ka")) lab.crashKeepalived(p); else lab.kill9(p);
+        NetLab.run("ip", "-n", ns, "addr", "del", VIP, "dev", "eth0");
     }
 
     private String macOf(String ns) throws Exception {
@@ -70,7 +76,7 @@ class KeepalivedInteropTest {
         awaitMaster(a, b);
         awaitGarpFrom(a);
 
-        lab.kill9(vigil);                                  // crash: keepalived takes over after master_down
+        crash(vigil, a);                                   // crash: keepalived takes over after master_down
         awaitMaster(b, a);
 
         vigil = lab.vigil("vigil2", a, vc);
@@ -81,9 +87,9 @@ class KeepalivedInteropTest {
         int adverts0 = countPrio0From("192.0.2.11");
         assertThat(lab.term(vigil, Duration.ofSeconds(10))).isEqualTo(0);
         assertThat(lab.hasAddr(a, VIP)).as("VIP removed on SIGTERM").isFalse();
-        await("priority-0 advert from Vigil", Duration.ofSeconds(3), () -> countPrio0From("192.0.2.11") > adverts0);
+        await("priority-0 advert from Vigil", lab::logs, Duration.ofSeconds(3), () -> countPrio0From("192.0.2.11") > adverts0);
         // with priority 0 keepalived takes over after skew time (~0.6 s), not master_down (3.6 s)
-        await("keepalived takes over", Duration.ofMillis(3300), quiet(() -> lab.hasAddr(b, VIP)));
+        await("keepalived takes over", lab::logs, Duration.ofMillis(3300), quiet(() -> lab.hasAddr(b, VIP)));
         assertThat(ka.process().isAlive()).isTrue();
     }
 
@@ -101,7 +107,7 @@ class KeepalivedInteropTest {
         Thread.sleep(1500);                                // Vigil has heard keepalived and stays BACKUP
         assertThat(lab.hasAddr(b, VIP)).isFalse();
 
-        lab.crashKeepalived(ka);
+        crash(ka, a);
         awaitMaster(b, a);
         awaitGarpFrom(b);
 
@@ -111,21 +117,21 @@ class KeepalivedInteropTest {
         awaitMaster(a, b);
 
         lab.term(ka, Duration.ofSeconds(10));              // keepalived's priority-0 advert: Vigil takes over fast
-        await("Vigil takes over after keepalived's priority 0", Duration.ofMillis(3300), quiet(() -> lab.hasAddr(b, VIP)));
+        await("Vigil takes over after keepalived's priority 0", lab::logs, Duration.ofMillis(3300), quiet(() -> lab.hasAddr(b, VIP)));
         assertThat(vigil.process().isAlive()).isTrue();
     }
 
     @Test void nopreemptVigilDoesNotTakeOverFromLowerKeepalived() throws Exception {
         NetLab.Proc ka = lab.keepalived("ka", a, conf("ka", Conf.node("ka", 100)));
         NetLab.awaitStarted(ka);
-        await("keepalived master alone", TAKEOVER, quiet(() -> lab.hasAddr(a, VIP)));
+        await("keepalived master alone", lab::logs, TAKEOVER, quiet(() -> lab.hasAddr(a, VIP)));
         Conf vc = Conf.node("vigil", 150);
         vc.nopreempt = true;
         NetLab.awaitStarted(lab.vigil("vigil", b, conf("vigil", vc)));
         Thread.sleep(5000);                                // well past master_down: a preempting 150 would have won
         assertThat(lab.hasAddr(a, VIP)).isTrue();
         assertThat(lab.hasAddr(b, VIP)).isFalse();
-        lab.crashKeepalived(ka);
+        crash(ka, a);
         awaitMaster(b, a);
     }
 
@@ -140,10 +146,10 @@ class KeepalivedInteropTest {
         NetLab.awaitStarted(vigil);
         NetLab.awaitStarted(lab.keepalived("ka", b, conf("ka", kc)));
         awaitMaster(a, b);
-        await("unicast VRRPv3 adverts from Vigil to keepalived", Duration.ofSeconds(3),
+        await("unicast VRRPv3 adverts from Vigil to keepalived", lab::logs, Duration.ofSeconds(3),
                 () -> cap.logText().lines().anyMatch(l -> l.contains("192.0.2.11 > 192.0.2.12: VRRPv3")));
         assertThat(cap.logText()).doesNotContain("192.0.2.11 > 224.0.0.18");
-        lab.kill9(vigil);
+        crash(vigil, a);
         awaitMaster(b, a);
     }
 
@@ -152,11 +158,11 @@ class KeepalivedInteropTest {
         Conf vc = Conf.node("vigil", 100);
         vc.authPass = "other";
         NetLab.awaitStarted(lab.keepalived("ka", a, conf("ka", kc)));
-        await("keepalived master", TAKEOVER, quiet(() -> lab.hasAddr(a, VIP)));
+        await("keepalived master", lab::logs, TAKEOVER, quiet(() -> lab.hasAddr(a, VIP)));
         NetLab.Proc vigil = lab.vigil("vigil", b, conf("vigil", vc));
         NetLab.awaitStarted(vigil);
         // keepalived's adverts carry another password: Vigil must not count them as a live master
-        await("Vigil becomes MASTER too\n" + lab.logs(), TAKEOVER, quiet(() -> lab.hasAddr(b, VIP)));
+        await("Vigil becomes MASTER too", lab::logs, TAKEOVER, quiet(() -> lab.hasAddr(b, VIP)));
         lab.term(vigil, Duration.ofSeconds(10));
         assertThat(vigil.logText()).containsPattern("\\(VI_1\\) adverts dropped:.*AUTH_FAILURE=[1-9]");
     }
@@ -170,7 +176,7 @@ class KeepalivedInteropTest {
         NetLab.awaitStarted(lab.keepalived("ka", b, conf("ka", Conf.node("ka", 100))));
         awaitMaster(a, b);
         Files.writeString(flag, "");                       // script fails: 150-60 = 90 < 100, keepalived preempts
-        await("demoted Vigil advertises 90", Duration.ofSeconds(5),
+        await("demoted Vigil advertises 90", lab::logs, Duration.ofSeconds(5),
                 () -> cap.logText().lines().anyMatch(l -> l.contains("192.0.2.11 > 224.0.0.18") && l.contains("prio 90,")));
         awaitMaster(b, a);
         Files.delete(flag);                                // back to 150: Vigil preempts again

@@ -105,7 +105,7 @@ public final class NetLab implements AutoCloseable {
 
     /** Waits until a daemon says it is up (Vigil: "vigil started", keepalived: "Startup complete"); JVM start is slow on a busy box. */
     public static void awaitStarted(Proc p) {
-        await(p.name() + " started\n" + p.logText(), Duration.ofSeconds(60), () -> {
+        await(p.name() + " started", p::logText, Duration.ofSeconds(60), () -> {
             if (!p.process().isAlive()) throw new AssertionError(p.name() + " exited: " + p.logText());
             String l = p.logText();
             return l.contains("vigil started") || l.contains("Startup complete");
@@ -151,12 +151,17 @@ public final class NetLab implements AutoCloseable {
     }
 
     public static void await(String what, Duration max, BooleanSupplier cond) {
+        await(what, () -> "", max, cond);
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}; {@code detail} (e.g. the daemons' logs) is read at the failure. */
+    public static void await(String what, java.util.function.Supplier<String> detail, Duration max, BooleanSupplier cond) {
         long end = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < end) {
             if (cond.getAsBoolean()) return;
             try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
         }
-        if (!cond.getAsBoolean()) throw new AssertionError("timed out after " + max.toMillis() + " ms waiting for: " + what);
+        if (!cond.getAsBoolean()) throw new AssertionError("timed out after " + max.toMillis() + " ms waiting for: " + what + "\n" + detail.get());
     }
 
     public static BooleanSupplier quiet(IoCheck c) {
@@ -190,7 +195,13 @@ public final class NetLab implements AutoCloseable {
     /** Dumps every daemon log (for a failing test's report). */
     public String logs() {
         StringBuilder sb = new StringBuilder();
-        for (Proc p : procs) sb.append("----- ").append(p.name()).append('\n').append(p.logText()).append('\n');
+        for (Proc p : procs) {
+            sb.append("----- ").append(p.name()).append('\n').append(p.logText()).append('\n');
+            if (System.getenv("VIGIL_TEST_JSTACK") != null && p.process().isAlive() && !p.name().startsWith("ka") && !p.name().startsWith("cap")) {
+                String java = ProcessHandle.current().info().command().orElse("java");
+                try { sb.append(run(Path.of(java).resolveSibling("jstack").toString(), Long.toString(p.pid()))); } catch (IOException ignored) { }
+            }
+        }
         return sb.toString();
     }
 
