@@ -65,8 +65,9 @@ public final class ScriptRunner {
             exited = false;
         }
         if (!exited) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            List<ProcessHandle> children = p.descendants().toList(); // before the parent dies and they are re-parented
             p.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             try { p.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
         }
         try { reader.join(Duration.ofSeconds(1)); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
