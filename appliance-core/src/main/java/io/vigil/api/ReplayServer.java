@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vigil.journal.Entry;
+import io.vigil.journal.JournalJson;
 import io.vigil.journal.JournalReader;
 import io.vigil.journal.Timeline;
 import io.vigil.journal.View;
@@ -118,7 +119,7 @@ public final class ReplayServer implements AutoCloseable {
             a.add(new JsonObject().put("node", e.node()).put("seq", e.seq()).put("time", iso(e.wallNs())).put("ms", ms(e.wallNs()))
                     .put("type", e.type().name()).put("cause", e.cause().describe())
                     .put("causeSeq", e.cause() instanceof io.vigil.journal.Cause.Event c ? c.seq() : null)
-                    .put("data", RecordJson.of(e.event())));
+                    .put("data", JournalJson.value(e.event())));
         }
         json(ctx, a);
     }
@@ -128,7 +129,7 @@ public final class ReplayServer implements AutoCloseable {
         JsonObject out = new JsonObject();
         readers.forEach((node, r) -> {
             View v = at == Long.MAX_VALUE ? r.stateAtEnd() : r.stateAt(at);
-            out.put(node, RecordJson.of(v));
+            out.put(node, JournalJson.value(v));
         });
         json(ctx, out);
     }

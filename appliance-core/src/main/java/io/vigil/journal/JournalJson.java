@@ -75,7 +75,8 @@ public final class JournalJson {
 
     // ---- generic record <-> JSON --------------------------------------------------------------------
 
-    private static Object value(Object v) {
+    /** Any journal value (event, cause, {@link View}, ...) as a Vert.x JSON value, fields named as in the records. */
+    public static Object value(Object v) {
         return switch (v) {
             case null -> null;
             case String s -> s;
