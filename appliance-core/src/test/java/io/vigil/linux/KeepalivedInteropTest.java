@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real keepalived 2.2.7 in namespace vl-a (192.0.2.11, MASTER, priority 150) and a VrrpSocket in vl-b: we receive
  * and decode its adverts, then our priority-200 adverts make it give up MASTER (VIP removed, adverts stop).
+ * Once VRRPv2 multicast with PASS authentication, once VRRPv3 unicast (unicast_src_ip / unicast_peer).
  */
 class KeepalivedInteropTest {
-    static final String CONFIG = """
+    static final String CONFIG_V2_MULTICAST = """
             global_defs {
                 router_id vl_k
                 script_user root
@@ -49,11 +50,55 @@ class KeepalivedInteropTest {
             }
             """;
 
+    // [V3-UCAST-MASTER]: VRRPv3, unicast to 192.0.2.12 only
+    static final String CONFIG_V3_UNICAST = """
+            global_defs {
+                router_id vl_k
+                script_user root
+                enable_script_security
+                vrrp_version 3
+            }
+            vrrp_instance VI_1 {
+                state MASTER
+                interface eth0
+                virtual_router_id 51
+                priority 150
+                advert_int 1
+                unicast_src_ip 192.0.2.11
+                unicast_peer {
+                    192.0.2.12
+                }
+                virtual_ipaddress {
+                    192.0.2.100/24
+                }
+            }
+            """;
+
     @Test
-    void receivesKeepalivedAdvertsAndPreemptsIt() throws Exception {
+    void multicastV2ReceivesKeepalivedAdvertsAndPreemptsIt() throws Exception {
+        byte[] ours = VrrpAdvertFlyweight.encode(2, 51, 200, 100, List.of(Ipv4Address.parse("192.0.2.100")),
+                VrrpAdvertFlyweight.AUTH_PASS, Arrays.copyOf("s3cr3t".getBytes(StandardCharsets.US_ASCII), 8),
+                Ipv4Address.parse("192.0.2.12"), Ipv4Address.VRRP_GROUP);
+        exchange(CONFIG_V2_MULTICAST, VrrpSocket.VRRP_GROUP, "2133960101017b4bc00002647333637233740000", ours, VrrpSocket.VRRP_GROUP);
+    }
+
+    @Test
+    void unicastV3ReceivesKeepalivedAdvertsAndPreemptsIt() throws Exception {
+        byte[] ours = VrrpAdvertFlyweight.encode(3, 51, 200, 100, List.of(Ipv4Address.parse("192.0.2.100")),
+                VrrpAdvertFlyweight.AUTH_NONE, null, Ipv4Address.parse("192.0.2.12"), Ipv4Address.parse("192.0.2.11"));
+        exchange(CONFIG_V3_UNICAST, VrrpSocketTest.B, "313396010064f16dc0000264", ours, VrrpSocketTest.A);
+    }
+
+    /**
+     * Starts keepalived with {@code config} in vl-a, expects its advert (to {@code expectedDestination}, VRRP bytes
+     * {@code expectedVrrp}) in vl-b, then sends {@code ours} (priority 200) to {@code ourDestination} until
+     * keepalived gives up MASTER.
+     */
+    private static void exchange(String config, java.net.Inet4Address expectedDestination, String expectedVrrp, byte[] ours,
+                                 java.net.Inet4Address ourDestination) throws Exception {
         Path dir = Files.createTempDirectory("vl-keepalived");
         Path conf = dir.resolve("keepalived.conf"), log = dir.resolve("keepalived.log");
-        Files.writeString(conf, CONFIG);
+        Files.writeString(conf, config);
         try (TwoHostLab lab = new TwoHostLab()) {
             lab.a.spawn(log, "keepalived", "--vrrp", "-n", "-l", "-D", "-f", conf.toString(),
                     "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString());
@@ -64,29 +109,25 @@ class KeepalivedInteropTest {
                 assertThat(r.ttl()).isEqualTo(255);
                 assertThat(r.tos()).isEqualTo(0xc0);
                 assertThat(r.packet()[6] & 0x40).as("DF clear").isZero();
-                assertThat(r.destination()).isEqualTo(VrrpSocket.VRRP_GROUP);
+                assertThat(r.destination()).isEqualTo(expectedDestination);
                 ReceivedAdvert ad = decode(r);
-                assertThat(ad.version()).isEqualTo(2);
+                assertThat(ad.version()).isEqualTo(Character.digit(expectedVrrp.charAt(0), 16));
                 assertThat(ad.vrid()).isEqualTo(51);
                 assertThat(ad.priority()).isEqualTo(150);
                 assertThat(ad.checksumValid()).isTrue();
                 assertThat(ad.addresses()).containsExactly(Ipv4Address.parse("192.0.2.100"));
-                assertThat(new String(ad.authData(), StandardCharsets.US_ASCII)).startsWith("s3cr3t");
-                assertThat(HexFormat.of().formatHex(r.packet(), r.headerLength(), r.packet().length))
-                        .isEqualTo("2133960101017b4bc00002647333637233740000");
+                if (ad.version() == 2) assertThat(new String(ad.authData(), StandardCharsets.US_ASCII)).startsWith("s3cr3t");
+                assertThat(HexFormat.of().formatHex(r.packet(), r.headerLength(), r.packet().length)).isEqualTo(expectedVrrp);
                 GarpSenderTest.waitFor(() -> lab.a.ip("-4", "addr", "show", "dev", "eth0").output().contains("192.0.2.100/24"),
                         "keepalived to add its VIP");
 
                 // 2. our higher-priority adverts from 192.0.2.12: keepalived must drop to BACKUP
-                byte[] ours = VrrpAdvertFlyweight.encode(2, 51, 200, 100, List.of(Ipv4Address.parse("192.0.2.100")),
-                        VrrpAdvertFlyweight.AUTH_PASS, Arrays.copyOf("s3cr3t".getBytes(StandardCharsets.US_ASCII), 8),
-                        Ipv4Address.parse("192.0.2.12"), Ipv4Address.VRRP_GROUP);
                 AtomicBoolean sending = new AtomicBoolean(true);
                 AtomicReference<Exception> sendError = new AtomicReference<>();
                 Thread sender = Thread.ofPlatform().name("vl-sender").start(() -> {
                     try {
                         while (sending.get()) {
-                            s.send(VrrpSocketTest.B, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(ours));
+                            s.send(VrrpSocketTest.B, ourDestination, ByteBuffer.wrap(ours));
                             Thread.sleep(250);
                         }
                     } catch (Exception e) {
