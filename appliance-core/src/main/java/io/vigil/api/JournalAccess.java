@@ -11,7 +11,6 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -82,51 +81,55 @@ public final class JournalAccess {
     }
 
     /**
-     * Every event with seq &gt; {@code afterSeq} in order, then live ones. Live entries arriving during the replay
-     * are held back and delivered after it, de-duplicated by seq, so the sink sees each seq once, ascending.
+     * Every event with seq &gt; {@code afterSeq} in order, then live ones, delivered on a virtual thread of this
+     * subscription: the journal's writer thread only enqueues (it must never wait on a client), and the replay
+     * reads the journal off the caller's thread. Live entries that arrive during the replay wait in the queue
+     * and are de-duplicated by seq, so the sink sees each seq once, ascending.
      */
     public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) {
         Subscription s = new Subscription(afterSeq, sink);
-        subscriptions.add(s); // from here on, live entries are captured (held until the replay is done)
-        if (afterSeq < journal.writtenSeq()) {
-            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().toStart()) {
-                for (Entry e = cursor.next(); e != null && !s.closed; e = cursor.next()) s.replay(e);
-            }
-        }
-        s.goLive();
+        subscriptions.add(s); // from here on, live entries are captured
+        s.thread = Thread.ofVirtual().name("vigil-api-subscription").start(() -> s.run(journal));
         return () -> {
             s.closed = true;
             subscriptions.remove(s);
+            s.thread.interrupt();
         };
     }
 
     private static final class Subscription {
         private final Consumer<Views.Event> sink;
-        private final ArrayDeque<Entry> held = new ArrayDeque<>();
+        private final java.util.concurrent.LinkedBlockingQueue<Entry> live = new java.util.concurrent.LinkedBlockingQueue<>();
         private long delivered;
-        private boolean live;
         volatile boolean closed;
+        Thread thread;
 
         Subscription(long afterSeq, Consumer<Views.Event> sink) {
             this.delivered = afterSeq;
             this.sink = sink;
         }
 
-        synchronized void offer(Entry e) {
-            if (closed) return;
-            if (live) deliver(e);
-            else held.add(e);
+        void offer(Entry e) {
+            if (!closed) live.add(e);
         }
 
-        synchronized void replay(Entry e) { deliver(e); }
-
-        synchronized void goLive() {
-            while (!held.isEmpty()) deliver(held.poll());
-            live = true;
+        void run(Journal journal) {
+            try {
+                if (delivered < journal.writtenSeq()) {
+                    try (JournalReader reader = journal.reader(); var cursor = reader.cursor().toStart()) {
+                        for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) deliver(e);
+                    }
+                }
+                while (!closed) deliver(live.take());
+            } catch (InterruptedException e) {
+                // closed
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
+            }
         }
 
         private void deliver(Entry e) {
-            if (e.seq() <= delivered || e.event().isAnnotation()) return;
+            if (closed || e.seq() <= delivered || e.event().isAnnotation()) return;
             delivered = e.seq();
             sink.accept(toView(e));
         }

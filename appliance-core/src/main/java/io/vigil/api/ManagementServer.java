@@ -41,6 +41,7 @@ public final class ManagementServer implements AutoCloseable {
     static final String API = "/api/v1";
     private static final int DEFAULT_EVENT_LIMIT = 1000;
     private static final int MAX_EVENT_LIMIT = 100_000;
+    private static final int MAX_PENDING_FRAMES = 100_000;
 
     private final Vertx vertx;
     private final NodeView node;
@@ -179,18 +180,32 @@ public final class ManagementServer implements AutoCloseable {
         res.write(": vigil event stream from seq " + after + "\n\n");
         Context context = vertx.getOrCreateContext();
         AtomicBoolean closed = new AtomicBoolean();
+        // frames are queued by the subscription's thread and written in batches on this connection's event loop
+        var pending = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var queued = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean scheduled = new AtomicBoolean();
+        Runnable drain = () -> {
+            scheduled.set(false);
+            var sb = new StringBuilder();
+            for (String f; (f = pending.poll()) != null; ) {
+                queued.decrementAndGet();
+                sb.append(f);
+            }
+            if (closed.get() || sb.isEmpty()) return;
+            if (res.writeQueueFull()) {
+                slowClient(res, closed);
+                return;
+            }
+            res.write(sb.toString());
+        };
         AutoCloseable subscription = node.subscribe(after, e -> {
             if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
-            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n";
-            context.runOnContext(v -> {
-                if (closed.get()) return;
-                if (res.writeQueueFull()) {
-                    closed.set(true);
-                    res.reset();
-                    return;
-                }
-                res.write(frame);
-            });
+            if (queued.incrementAndGet() > MAX_PENDING_FRAMES) {
+                context.runOnContext(v -> slowClient(res, closed));
+                return;
+            }
+            pending.add("id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n");
+            if (scheduled.compareAndSet(false, true)) context.runOnContext(v -> drain.run());
         });
         long ping = vertx.setPeriodic(15_000, id -> { if (!closed.get()) res.write(": keep-alive\n\n"); });
         res.closeHandler(v -> {
@@ -202,6 +217,14 @@ public final class ManagementServer implements AutoCloseable {
                 LOG.debug("closing event subscription", ex);
             }
         });
+    }
+
+    /** A client that does not read is cut off rather than buffered without bound; it resumes with Last-Event-ID. */
+    private static void slowClient(HttpServerResponse res, AtomicBoolean closed) {
+        if (closed.compareAndSet(false, true)) {
+            LOG.info("event stream client too slow: disconnecting (it can resume with Last-Event-ID)");
+            res.reset();
+        }
     }
 
     private void export(RoutingContext ctx) {
