@@ -158,9 +158,7 @@ public final class IpvsNetlink implements AutoCloseable {
     }
 
     public void deleteService(ServiceKey key) throws LinuxException {
-        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_DEL_SERVICE, VERSION, 0);
-        serviceId(m, key);
-        request(m, CMD_DEL_SERVICE, "delete service " + key);
+        request(deleteMessage(key, null), CMD_DEL_SERVICE, "delete service " + key);
     }
 
     public void addDest(ServiceKey svc, IpvsDest d) throws LinuxException {
@@ -172,12 +170,7 @@ public final class IpvsNetlink implements AutoCloseable {
     }
 
     public void deleteDest(ServiceKey svc, DestKey d) throws LinuxException {
-        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_DEL_DEST, VERSION, 0);
-        serviceId(m, svc);
-        m.beginNested(CMD_ATTR_DEST);
-        destId(m, d);
-        m.endNested();
-        request(m, CMD_DEL_DEST, "delete destination " + d + " from " + svc);
+        request(deleteMessage(svc, d), CMD_DEL_DEST, "delete destination " + d + " from " + svc);
     }
 
     /** Removes every service and destination (ipvsadm -C). Vigil itself never flushes: it reconciles. */
@@ -203,6 +196,10 @@ public final class IpvsNetlink implements AutoCloseable {
     }
 
     private void change(int cmd, IpvsService s, ServiceKey svc, IpvsDest d, String what) throws LinuxException {
+        request(changeMessage(cmd, s, svc, d), cmd, what);
+    }
+
+    private NetlinkMessageBuilder changeMessage(int cmd, IpvsService s, ServiceKey svc, IpvsDest d) {
         NetlinkMessageBuilder m = GenericNetlink.message(familyId, cmd, VERSION, 0);
         if (s != null) {
             m.beginNested(CMD_ATTR_SERVICE);
@@ -223,7 +220,84 @@ public final class IpvsNetlink implements AutoCloseable {
             m.attrU32(DEST_ATTR_L_THRESH, d.lowerThreshold());
             m.endNested();
         }
-        request(m, cmd, what);
+        return m;
+    }
+
+    private NetlinkMessageBuilder deleteMessage(ServiceKey svc, DestKey d) {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, d == null ? CMD_DEL_SERVICE : CMD_DEL_DEST, VERSION, 0);
+        serviceId(m, svc);
+        if (d != null) {
+            m.beginNested(CMD_ATTR_DEST);
+            destId(m, d);
+            m.endNested();
+        }
+        return m;
+    }
+
+    /** A change that the kernel refused, in {@link #applyAll}. */
+    public record Refused(IpvsChange change, LinuxException error) {}
+
+    /** Changes sent per round before the barrier (bounded so even all-refused answers fit the receive buffer). */
+    private static final int WINDOW = 256;
+
+    /**
+     * Applies many changes fast: each is sent without asking for an ACK (the kernel runs it inside the send and
+     * answers only on error), then a GET_INFO barrier is sent and answers are read up to its reply, so every
+     * refusal arrives before it and is matched by sequence number. Returns the refused changes; the rest were
+     * applied, in order.
+     */
+    public List<Refused> applyAll(List<IpvsChange> changes) throws LinuxException {
+        List<Refused> refused = new ArrayList<>();
+        try {
+            for (int from = 0; from < changes.size(); from += WINDOW) {
+                List<IpvsChange> window = changes.subList(from, Math.min(changes.size(), from + WINDOW));
+                java.util.Map<Integer, IpvsChange> bySeq = new java.util.HashMap<>();
+                for (IpvsChange c : window) bySeq.put(socket.send(message(c)), c);
+                int barrier = socket.send(GenericNetlink.message(familyId, CMD_GET_INFO, VERSION, 0));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                boolean done = false;
+                while (!done) {
+                    if (System.nanoTime() > deadline) throw new LinuxException("IPVS batch apply", Errno.ETIMEDOUT, "no answer to the barrier");
+                    for (NetlinkMessage m : socket.receive(java.time.Duration.ofSeconds(1))) {
+                        if (m.sequence() == barrier) {
+                            done = true;
+                            continue;
+                        }
+                        IpvsChange c = bySeq.get(m.sequence());
+                        if (c != null && m.type() == NetlinkMessage.NLMSG_ERROR && m.error() != 0) {
+                            int cmd = command(c);
+                            String what = c.describe();
+                            refused.add(new Refused(c, translate(new LinuxException(what, -m.error(), m.extAckMessage()), cmd, what)));
+                        }
+                    }
+                }
+            }
+        } catch (ClosedChannelException e) {
+            throw new LinuxException("IPVS batch apply", Errno.EBADF, "IPVS socket closed");
+        }
+        return refused;
+    }
+
+    private NetlinkMessageBuilder message(IpvsChange c) {
+        return switch (c) {
+            case IpvsChange.AddService a -> changeMessage(CMD_NEW_SERVICE, a.spec(), null, null);
+            case IpvsChange.EditService e -> changeMessage(CMD_SET_SERVICE, e.after(), null, null);
+            case IpvsChange.DeleteService d -> deleteMessage(d.service(), null);
+            case IpvsChange.AddDest a -> changeMessage(CMD_NEW_DEST, null, a.service(), a.dest());
+            case IpvsChange.EditDest e -> changeMessage(CMD_SET_DEST, null, e.service(), e.after());
+            case IpvsChange.DeleteDest d -> deleteMessage(d.service(), d.dest());
+        };
+    }
+
+    private static int command(IpvsChange c) {
+        return switch (c) {
+            case IpvsChange.AddService a -> CMD_NEW_SERVICE;
+            case IpvsChange.EditService e -> CMD_SET_SERVICE;
+            case IpvsChange.DeleteService d -> CMD_DEL_SERVICE;
+            case IpvsChange.AddDest a -> CMD_NEW_DEST;
+            case IpvsChange.EditDest e -> CMD_SET_DEST;
+            case IpvsChange.DeleteDest d -> CMD_DEL_DEST;
+        };
     }
 
     private static void serviceId(NetlinkMessageBuilder m, ServiceKey key) {

@@ -4,12 +4,14 @@ import io.vigil.ipvs.DesiredState;
 import io.vigil.ipvs.IpvsChange;
 import io.vigil.ipvs.IpvsDiff;
 import io.vigil.ipvs.IpvsTable;
+import io.vigil.ipvs.ServiceKey;
 import io.vigil.linux.LinuxException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -40,6 +42,8 @@ public final class IpvsReconciler implements AutoCloseable {
 
     private IpvsNetlink ipvs;
     private boolean unavailableReported;
+    /** What the kernel holds after our last fully successful apply; null = unknown, read it again. */
+    private LinkedHashMap<ServiceKey, IpvsTable.Entry> known;
 
     /** @return true once the kernel's IPVS could be opened */
     public boolean available() {
@@ -69,23 +73,68 @@ public final class IpvsReconciler implements AutoCloseable {
     /** The open kernel handle, or null where there is no IPVS. */
     public IpvsNetlink netlink() { return connect(); }
 
+    /** Reads the kernel's table and applies the diff (start-up, reload, after any failure). */
     public Result reconcile(DesiredState desired) throws LinuxException {
         IpvsNetlink k = connect();
         if (k == null) return Result.noIpvs();
-        IpvsTable actual = k.snapshot().table();
-        List<IpvsChange> changes = IpvsDiff.diff(desired, actual);
-        List<IpvsChange> applied = new ArrayList<>(changes.size());
-        List<Failure> failures = new ArrayList<>();
-        for (IpvsChange c : changes) {
-            try {
-                k.apply(c);
-                applied.add(c);
-            } catch (LinuxException e) {
-                failures.add(new Failure(c, e));
-                log.warn("IPVS: {} failed: {} (cause: {})", c.describe(), e.getMessage(), c.cause());
-            }
+        return apply(k, desired, k.snapshot().table());
+    }
+
+    /**
+     * For real-server state changes between reloads: diffs against what the last apply left in the kernel
+     * instead of listing it again (a listing of 30 000 destinations costs far more than one weight flip).
+     * Falls back to {@link #reconcile} when that is unknown (first call, or a change failed).
+     */
+    public Result update(DesiredState desired) throws LinuxException {
+        IpvsNetlink k = connect();
+        if (k == null) return Result.noIpvs();
+        return apply(k, desired, known == null ? k.snapshot().table() : new IpvsTable(known));
+    }
+
+    /**
+     * For a state change inside some virtual servers: {@code partial} is the plan of just those (their services
+     * only); it is diffed against what the last apply left for those services, so the cost is that of the
+     * virtual servers involved, not of the whole table. Falls back to a full read of the kernel when that is unknown.
+     */
+    public Result updateServices(DesiredState partial) throws LinuxException {
+        IpvsNetlink k = connect();
+        if (k == null) return Result.noIpvs();
+        if (known == null) {
+            IpvsTable all = k.snapshot().table();
+            known = new LinkedHashMap<>(all.services());
         }
-        return new Result(false, actual, applied, failures);
+        LinkedHashMap<ServiceKey, IpvsTable.Entry> scope = new LinkedHashMap<>();
+        for (ServiceKey key : partial.table().services().keySet()) {
+            IpvsTable.Entry e = known.get(key);
+            if (e != null) scope.put(key, e);
+        }
+        IpvsTable before = new IpvsTable(scope);
+        List<IpvsChange> changes = IpvsDiff.diff(partial, before);
+        Result r = run(k, changes, before);
+        if (r.failures().isEmpty()) known.putAll(partial.table().services());
+        else known = null;
+        return r;
+    }
+
+    private Result apply(IpvsNetlink k, DesiredState desired, IpvsTable actual) throws LinuxException {
+        known = null;
+        Result r = run(k, IpvsDiff.diff(desired, actual), actual);
+        if (r.failures().isEmpty()) known = new LinkedHashMap<>(desired.table().services());
+        return r;
+    }
+
+    private Result run(IpvsNetlink k, List<IpvsChange> changes, IpvsTable before) throws LinuxException {
+        List<IpvsNetlink.Refused> refused = k.applyAll(changes);
+        List<Failure> failures = new ArrayList<>();
+        java.util.Set<IpvsChange> bad = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (IpvsNetlink.Refused x : refused) {
+            failures.add(new Failure(x.change(), x.error()));
+            bad.add(x.change());
+            log.warn("IPVS: {} failed: {} (cause: {})", x.change().describe(), x.error().getMessage(), x.change().cause());
+        }
+        List<IpvsChange> applied = new ArrayList<>(changes.size());
+        for (IpvsChange c : changes) if (!bad.contains(c)) applied.add(c);
+        return new Result(false, before, applied, failures);
     }
 
     @Override public void close() {

@@ -170,6 +170,19 @@ public final class IpvsGuestScenarios {
             e = expectError(() -> k.addService(new IpvsService(tcp("192.0.2.98", 80), "nosuch", 0, 0, 0xFFFFFFFF)));
             equal(Errno.ENOENT, e.errno(), "unknown scheduler");
             check(e.getMessage().contains("scheduler"), e.getMessage());
+            // a batch with one refused change among good ones: only that one is reported, the rest applied
+            List<IpvsChange> batch = List.of(
+                    new IpvsChange.AddDest(web, IpvsDest.of(new DestKey(ip("198.51.100.14"), 80), ForwardMethod.DR, 1), "t"),
+                    new IpvsChange.AddDest(tcp("192.0.2.99", 80), IpvsDest.of(new DestKey(ip("198.51.100.14"), 80), ForwardMethod.DR, 1), "t"),
+                    new IpvsChange.EditDest(web, IpvsDest.of(new DestKey(ip("198.51.100.14"), 80), ForwardMethod.DR, 1),
+                            IpvsDest.of(new DestKey(ip("198.51.100.14"), 80), ForwardMethod.DR, 4), "t"));
+            List<IpvsNetlink.Refused> refused = k.applyAll(batch);
+            equal(1, refused.size(), "one refused");
+            equal(batch.get(1), refused.getFirst().change(), "the refused one");
+            equal(Errno.ESRCH, refused.getFirst().error().errno(), "its errno");
+            System.out.println("  batch refusal: " + refused.getFirst().error().getMessage());
+            equal(4, k.snapshot().dest(web, new DestKey(ip("198.51.100.14"), 80)).dest().weight(), "later change in the batch applied");
+            k.deleteDest(web, new DestKey(ip("198.51.100.14"), 80));
             k.deleteDest(web, new DestKey(ip("198.51.100.13"), 80));
             k.deleteService(ServiceKey.Fwmark.v4(5));
             check(k.snapshot().service(ServiceKey.Fwmark.v4(5)) == null, "fwmark service deleted");
@@ -238,6 +251,17 @@ public final class IpvsGuestScenarios {
             quorum = d.quorumUp();
             check(res.applied().getFirst() instanceof IpvsChange.EditDest e && e.after().weight() == 0
                     && e.cause().contains("inhibit_on_failure"), "inhibit edit: " + res.applied());
+
+            System.out.println("  step 4b: .22 recovers; only this virtual server is re-planned and diffed (updateServices)");
+            states.put(new RealServerId("192.0.2.20 80", b.key()), RealServerState.up("TCP_CHECK 198.51.100.22:80 connected"));
+            DesiredState partial = IpvsPlanner.plan(List.of(config.getFirst()), states, quorum);
+            res = r.updateServices(partial);
+            print(res);
+            check(res.ok() && res.applied().size() == 1, "one change for the flip: " + res.applied());
+            d = IpvsPlanner.plan(config, states, quorum);
+            equal(d.table(), r.netlink().snapshot().table(), "kernel equals the full desired table after a partial update");
+            states.put(new RealServerId("192.0.2.20 80", b.key()), RealServerState.down("TCP_CHECK 198.51.100.22:80 connect timeout"));
+            step(r, IpvsPlanner.plan(config, states, quorum), 1);
 
             System.out.println("  step 5: reload: web to wlc + quorum 3, .23 dropped, group loses 192.0.2.31");
             VirtualServerSpec web2 = new VirtualServerSpec("192.0.2.20 80", "keepalived.conf:10", List.of(tcp("192.0.2.20", 80)), "wlc", 0,
