@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -217,8 +216,9 @@ public final class VrrpInstance {
             if (a.advertIntervalCentis() != spec.advertIntervalCentis()) return DropReason.ADVERT_INTERVAL_MISMATCH;
         }
         if (a.type() != VrrpAdvertFlyweight.TYPE_ADVERTISEMENT) return DropReason.INVALID_TYPE;
-        if (a.addresses().size() != advertAddresses.size()
-                || !new HashSet<>(a.addresses()).equals(new HashSet<>(advertAddresses))) return DropReason.ADDRESS_LIST_MISMATCH;
+        // as keepalived: same count, and every configured address present (no allocation on the VRRP thread)
+        if (a.addresses().size() != advertAddresses.size() || !a.addresses().containsAll(advertAddresses))
+            return DropReason.ADDRESS_LIST_MISMATCH;
         if (!a.checksumValid()) return DropReason.BAD_CHECKSUM;
         if (a.destination().isMulticast() == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
         if (a.source().equals(spec.sourceAddress())) return DropReason.OWN_ADDRESS;

@@ -116,6 +116,12 @@ final class VrrpSim {
         if (r.engine != null) apply(r, r.engine.step(VrrpInput.TrackerChanged.script(clock(), "chk", up)));
     }
 
+    /** A named track_script result (does not persist across restarts, unlike {@link #setScript}'s "chk"). */
+    void setTracker(Router r, String script, boolean up) {
+        log("tracker " + script + (up ? " up" : " down") + " " + r);
+        if (r.engine != null) apply(r, r.engine.step(VrrpInput.TrackerChanged.script(clock(), script, up)));
+    }
+
     void setLink(Router r, boolean up) {
         r.linkUp = up;
         log("link " + (up ? "up" : "down") + " " + r);
