@@ -66,8 +66,10 @@ public final class HealthEngine {
                 v.realServers.add(r);
                 for (CheckerSpec c : rs.checkers()) {
                     int id = probes.size();
+                    // keepalived: a MISC_CHECK without misc_timeout may run for a whole delay_loop
+                    java.time.Duration budget = c.keyword().equals("MISC_CHECK") ? c.delayLoop() : c.connectTimeout();
                     probes.add(new Probe(id, c.name(), c.keyword(), c.address(), c.port(), c.connectTimeout(),
-                            c.connectTimeout(), c.bindTo(), false));
+                            budget, c.bindTo(), false));
                     CheckerState cs = new CheckerState(id, c, r);
                     checkers.add(cs);
                     r.checkers.add(cs);
