@@ -46,6 +46,8 @@ public final class CheckScheduler implements AutoCloseable {
             Thread.ofVirtual().name("vigil-probe-", 0).factory());
     private final long[] timers;
     private final int[] generation;
+    /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
     private Context context;
     private volatile boolean stopped;
 
@@ -56,6 +58,7 @@ public final class CheckScheduler implements AutoCloseable {
         this.probes = engine.probes();
         this.timers = new long[probes.size()];
         this.generation = new int[probes.size()];
+        this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
     }
 
     public void addListener(HealthListener l) { listeners.add(l); }
@@ -101,9 +104,20 @@ public final class CheckScheduler implements AutoCloseable {
             complete(id, gen, CheckResult.down(Duration.ZERO, "no check built"), ProbeFault.PLUGIN_ERROR);
             return;
         }
+        if (inRun.get(id) != 0) {
+            // don't pile up threads behind a plugin that blocks inside run(); the deadline records it DOWN
+            stats.of(p.keyword()).stuckCalls.increment();
+            return;
+        }
+        inRun.set(id, 1);
         invoker.execute(() -> {
             try {
-                Future<CheckResult> f = check.run(ctx);
+                Future<CheckResult> f;
+                try {
+                    f = check.run(ctx);
+                } finally {
+                    inRun.set(id, 0);
+                }
                 if (f == null) throw new IllegalStateException("run() returned null");
                 f.onComplete(ar -> {
                     if (ar.succeeded() && ar.result() != null) {

@@ -14,10 +14,12 @@ public final class CheckStats {
         public final LongAdder pluginErrors = new LongAdder();
         public final LongAdder timeouts = new LongAdder();
         public final LongAdder lateResults = new LongAdder();
+        /** Probes not started because the previous run() call of the same check had still not returned. */
+        public final LongAdder stuckCalls = new LongAdder();
 
         @Override public String toString() {
             return "probes=" + probes + " down=" + down + " pluginErrors=" + pluginErrors + " timeouts=" + timeouts
-                    + " late=" + lateResults;
+                    + " late=" + lateResults + " stuck=" + stuckCalls;
         }
     }
 

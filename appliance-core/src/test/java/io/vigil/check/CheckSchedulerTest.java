@@ -119,9 +119,11 @@ class CheckSchedulerTest {
         }
         conf.append(" real_server 127.0.0.1 ").append(port).append(" {\n TCP_CHECK {\n connect_timeout 1\n }\n }\n}\n");
         CheckScheduler s = start(conf.toString());
-        // while the others misbehave, the TCP check keeps its 100 ms rhythm
-        Thread.sleep(1500);
-        assertThat(probes("TCP_CHECK").size()).isGreaterThanOrEqualTo(8);
+        // while BLOCK_CHECK's first call is still stuck (released only in tearDown) and the others misbehave,
+        // the TCP check keeps probing and the blocked probes keep being timed out by the host
+        await(() -> probes("TCP_CHECK").size() >= 5 && probes("BLOCK_CHECK").size() >= 2
+                && probes("HANG_CHECK").size() >= 2 && probes("THROW_CHECK").size() >= 2, 15000);
+        assertThat(release.getCount()).isEqualTo(1);
         assertThat(probes("TCP_CHECK")).allMatch(ProbeCompleted::up);
         assertThat(probes("THROW_CHECK")).isNotEmpty().allMatch(p -> !p.up() && p.fault() == ProbeFault.PLUGIN_ERROR
                 && p.detail().contains("boom"));
@@ -130,6 +132,7 @@ class CheckSchedulerTest {
         assertThat(s.stats().of("THROW_CHECK").pluginErrors.sum()).isPositive();
         assertThat(s.stats().of("HANG_CHECK").timeouts.sum()).isPositive();
         assertThat(s.stats().of("BLOCK_CHECK").timeouts.sum()).isPositive();
+        assertThat(s.stats().of("BLOCK_CHECK").stuckCalls.sum()).as("blocked run() not called again").isPositive();
         // every misbehaving server ended up failed, with the probe as cause chain
         assertThat(events).filteredOn(e -> e instanceof RealServerChanged r && !r.alive()).hasSize(3);
         s.close();
