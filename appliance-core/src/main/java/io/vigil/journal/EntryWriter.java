@@ -16,12 +16,13 @@ final class EntryWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final HashChain chain = new HashChain();
-    private final Bytes<byte[]> buf = Bytes.allocateElasticOnHeap(512);
+    // Direct (off-heap) buffer: copying it into the mapped queue file is a memcpy; hashing reads it as a ByteBuffer.
+    private final Bytes<java.nio.ByteBuffer> buf = Bytes.elasticByteBuffer(512);
     private final Retention retention;
 
     private byte[] prevHash;
     private long lastSeq, lastWall, lastMono;
-    private View view;
+    private final Projection projection;
     private int lastCycle = Integer.MIN_VALUE;
     private int sinceSnapshot;
     private boolean unsynced;
@@ -40,7 +41,7 @@ final class EntryWriter implements AutoCloseable {
         Entry last;
         try (JournalReader r = new JournalReader(queue, false)) {
             last = r.last();
-            view = last == null ? View.EMPTY : r.stateAtIndex(last.index());
+            projection = Projection.of(last == null ? View.EMPTY : r.stateAtIndex(last.index()));
         }
         prevHash = last == null ? HashChain.GENESIS : last.hash();
         lastSeq = last == null ? 0 : last.seq();
@@ -50,7 +51,8 @@ final class EntryWriter implements AutoCloseable {
     }
 
     long lastSeq() { return lastSeq; }
-    View view() { return view; }
+    /** An immutable copy of the live state (costs a copy of the state: call per burst, not per event). */
+    View view() { return projection.view(); }
     SingleChronicleQueue queue() { return queue; }
 
     /** Appends an event (seq must be lastSeq + 1); writes a snapshot first at a cycle start or every N events. */
@@ -63,7 +65,7 @@ final class EntryWriter implements AutoCloseable {
         lastSeq = e.seq();
         lastWall = e.wallNs();
         lastMono = e.monoNs();
-        view = view.apply(e);
+        projection.apply(e);
         sinceSnapshot++;
     }
 
@@ -82,7 +84,7 @@ final class EntryWriter implements AutoCloseable {
     }
 
     private void writeSnapshot() {
-        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(view)));
+        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(projection.view())));
         sinceSnapshot = 0;
     }
 
@@ -90,7 +92,9 @@ final class EntryWriter implements AutoCloseable {
         buf.clear();
         EventCodec.encode(e, buf);
         int len = (int) buf.writePosition();
-        byte[] h = chain.next(prevHash, buf.underlyingObject(), 0, len);
+        java.nio.ByteBuffer bb = buf.underlyingObject();
+        bb.limit(len).position(0);
+        byte[] h = chain.next(prevHash, bb);
         buf.write(h);
         appender.writeBytes(buf);
         prevHash = h;
@@ -119,6 +123,7 @@ final class EntryWriter implements AutoCloseable {
             if (cfg.durability() != JournalConfig.Durability.OS) sync();
             appender.close();
         } finally {
+            buf.releaseLast();
             queue.close();
         }
     }

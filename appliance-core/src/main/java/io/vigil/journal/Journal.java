@@ -31,6 +31,8 @@ public final class Journal implements AutoCloseable {
     private volatile boolean closing;
     private volatile long writtenSeq;
     private volatile View view;
+    private volatile long viewSeq;
+    private boolean viewStale; // writer thread only
     private volatile long writeErrors;
 
     private Journal(JournalConfig cfg) {
@@ -38,6 +40,7 @@ public final class Journal implements AutoCloseable {
         this.writer = new EntryWriter(cfg);
         this.writtenSeq = writer.lastSeq();
         this.view = writer.view();
+        this.viewSeq = writtenSeq;
         this.ring = new EventRing(cfg.ringCapacity(), writer.lastSeq() + 1);
         this.thread = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::drain);
         thread.start();
@@ -86,13 +89,22 @@ public final class Journal implements AutoCloseable {
         return true;
     }
 
-    /** Waits until everything appended so far is written. */
-    public boolean flush(Duration timeout) { return awaitWritten(ring.claimed() - 1, timeout); }
+    /** Waits until everything appended so far is written and {@link #view()} includes it. */
+    public boolean flush(Duration timeout) {
+        long seq = ring.claimed() - 1;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitWritten(seq, timeout)) return false;
+        while (viewSeq < seq) {
+            if (System.nanoTime() > deadline || !thread.isAlive()) return viewSeq >= seq;
+            LockSupport.parkNanos(50_000);
+        }
+        return true;
+    }
 
     /** Seq of the newest event written to the queue. */
     public long writtenSeq() { return writtenSeq; }
 
-    /** The live projection (as of {@link #writtenSeq}). */
+    /** The live projection: exact when the writer is idle, at most 1024 events behind while it is busy. */
     public View view() { return view; }
 
     /** Events producers could not append because the buffer was full. */
@@ -118,7 +130,7 @@ public final class Journal implements AutoCloseable {
                 Entry e = new Entry(cfg.nodeId(), p.seq, p.wallNs, p.monoNs, p.cause, p.event);
                 try {
                     writer.append(e);
-                    view = writer.view();
+                    viewStale = true;
                 } catch (RuntimeException ex) {
                     writeErrors++;
                     LOG.error("journal: cannot store event seq {} ({}): {}", p.seq, e.type().cliName(), ex.toString());
@@ -128,9 +140,13 @@ public final class Journal implements AutoCloseable {
                 for (Consumer<Entry> l : listeners) {
                     try { l.accept(e); } catch (RuntimeException ex) { LOG.warn("journal listener failed: {}", ex.toString()); }
                 }
-                if ((p.seq & 1023) == 0) reportedDrops = reportDrops(reportedDrops);
+                if ((p.seq & 1023) == 0) {
+                    reportedDrops = reportDrops(reportedDrops);
+                    publishView();
+                }
                 continue;
             }
+            if (viewStale) publishView();
             if (closing && ring.isEmpty()) break;
             if (++idleSpins < 100) { Thread.onSpinWait(); continue; }
             long now = System.nanoTime();
@@ -143,6 +159,13 @@ public final class Journal implements AutoCloseable {
         }
         reportDrops(reportedDrops);
         writer.close();
+    }
+
+    /** The live view is copied out at the end of each burst and every 1024 events, not per event. */
+    private void publishView() {
+        view = writer.view();
+        viewSeq = writtenSeq;
+        viewStale = false;
     }
 
     private long reportDrops(long reported) {

@@ -218,17 +218,17 @@ public final class JournalReader implements AutoCloseable {
                 }
             }
         }
-        View v = View.EMPTY;
+        Projection p = new Projection();
         try (ExcerptTailer t = queue.createTailer()) {
             if (from < 0) t.toStart(); else t.moveToIndex(from);
             while (true) {
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent() || dc.index() > index) break;
-                    v = v.apply(EventCodec.decode(dc.wire().bytes(), dc.index()));
+                    p.apply(EventCodec.decode(dc.wire().bytes(), dc.index()));
                 }
             }
         }
-        return v;
+        return p.view();
     }
 
     // ---- verification -------------------------------------------------------------------------------------
