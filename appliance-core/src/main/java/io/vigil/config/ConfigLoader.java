@@ -24,8 +24,9 @@ public final class ConfigLoader {
 
     public static LoadResult load(Path file, LoadOptions options) {
         var diags = new Diagnostics(options.maxDiagnostics());
-        Lexer.Result lexed = new Lexer(options, diags).lexFile(file);
-        return finish(lexed, diags, options);
+        var tree = new TreeBuilder(diags, new ArgLocations());
+        Lexer.Result lexed = new Lexer(options, diags, tree).lexFile(file);
+        return finish(lexed, tree, diags, options);
     }
 
     public static LoadResult load(Path file) { return load(file, LoadOptions.defaults()); }
@@ -33,8 +34,9 @@ public final class ConfigLoader {
     /** Loads configuration text that is not a file (includes are resolved against {@code baseDir}). */
     public static LoadResult loadText(String name, String text, Path baseDir, LoadOptions options) {
         var diags = new Diagnostics(options.maxDiagnostics());
-        Lexer.Result lexed = new Lexer(options, diags).lexText(name, text, baseDir);
-        return finish(lexed, diags, options);
+        var tree = new TreeBuilder(diags, new ArgLocations());
+        Lexer.Result lexed = new Lexer(options, diags, tree).lexText(name, text, baseDir);
+        return finish(lexed, tree, diags, options);
     }
 
     /** The embedded default configuration shipped in the jar. */
@@ -55,20 +57,20 @@ public final class ConfigLoader {
     public static List<ConfigNode> parseTree(String name, String text, Path baseDir, LoadOptions options,
                                              List<Diagnostic> diagnosticsOut) {
         var diags = new Diagnostics(options.maxDiagnostics());
-        Lexer.Result lexed = new Lexer(options, diags).lexText(name, text, baseDir);
-        List<ConfigNode> tree = TreeBuilder.build(lexed.tokens(), diags);
+        var builder = new TreeBuilder(diags, new ArgLocations());
+        new Lexer(options, diags, builder).lexText(name, text, baseDir);
+        List<ConfigNode> tree = builder.finish();
         diagnosticsOut.addAll(diags.toList());
         return tree;
     }
 
-    private static LoadResult finish(Lexer.Result lexed, Diagnostics diags, LoadOptions options) {
+    private static LoadResult finish(Lexer.Result lexed, TreeBuilder builder, Diagnostics diags, LoadOptions options) {
         if (lexed.files().isEmpty()) {
             // the main file could not be read at all: nothing to build a model from
             return new LoadResult(Optional.empty(), diags.toList());
         }
-        var locs = new ArgLocations();
-        List<ConfigNode> tree = TreeBuilder.build(lexed.tokens(), diags, locs);
-        KeepalivedConfig config = new ModelBuilder(diags, options, locs).build(tree, lexed.files(), lexed.contentHash());
+        List<ConfigNode> tree = builder.finish();
+        KeepalivedConfig config = new ModelBuilder(diags, options, builder.locations()).build(tree, lexed.files(), lexed.contentHash());
         return new LoadResult(Optional.of(config), sorted(diags.toList()));
     }
 

@@ -4,8 +4,6 @@ import io.vigil.check.api.SourceLocation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -40,7 +38,6 @@ final class Lexer {
     static final int MAX_INCLUDE_DEPTH = 32;
     static final int MAX_EXPANSION_DEPTH = 32;
     static final int MAX_LINE_CHARS = 64 * 1024;
-    static final long MAX_GENERATED_LINES = 2_000_000;
 
     private static final Set<String> INCLUDE_WORDS = Set.of("include", "includer", "includem", "includew", "includeb", "includea");
     private static final Pattern PARAM_DEF = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)=(.*)", Pattern.DOTALL);
@@ -51,23 +48,39 @@ final class Lexer {
     }
 
     /** The lexer's output. */
-    record Result(List<Token> tokens, List<String> files, String contentHash) {}
+    record Result(List<String> files, String contentHash) {}
+
+    /** Receives the token stream; the tree builder consumes it as it is produced (no token list in memory). */
+    interface Sink {
+        void word(String text, String file, int line, int col);
+
+        void open(SourceLocation where);
+
+        void close(SourceLocation where);
+
+        void endOfLine();
+    }
 
     private final LoadOptions options;
     private final Diagnostics diags;
-    private final List<Token> out = new ArrayList<>(1024);
+    private final Sink sink;
+    /** Words repeat a lot (keywords, "3", "/health"); sharing them keeps a big model small. */
+    private final WordCache words = new WordCache();
+    private final StringBuilder word = new StringBuilder(64);
+    private byte[] hashBuf = new byte[256];
+    private int hashLen;
     private final Map<String, String> params = new HashMap<>();
     private final Deque<Path> includeStack = new ArrayDeque<>();
     private final List<String> files = new ArrayList<>();
     private final MessageDigest digest;
     private final Random random = new Random(0);
-    private final StringBuilder hashLine = new StringBuilder();
     private long generatedLines;
     private String oddSpaceFile;
     private boolean generationCapReported;
 
-    Lexer(LoadOptions options, Diagnostics diags) {
+    Lexer(LoadOptions options, Diagnostics diags, Sink sink) {
         this.options = options;
+        this.sink = sink;
         this.diags = diags;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
@@ -90,7 +103,7 @@ final class Lexer {
     }
 
     private Result result() {
-        return new Result(List.copyOf(out), List.copyOf(files), HexFormat.of().formatHex(digest.digest()));
+        return new Result(List.copyOf(files), HexFormat.of().formatHex(digest.digest()));
     }
 
     // ---------------------------------------------------------------- files
@@ -160,14 +173,8 @@ final class Lexer {
             }
             if ((c & 0xc0) != 0x80) col++; // count characters, not UTF-8 continuation bytes
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalStateException("REPLACE decoder cannot fail", e);
-        }
+        // malformed UTF-8 (a GBK comment, say) becomes U+FFFD: only keywords and values matter, and those are ASCII
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- lines
@@ -210,7 +217,8 @@ final class Lexer {
             int lead = leadingSpace(line);
             int wordEnd = lead;
             while (wordEnd < line.length() && !Character.isWhitespace(line.charAt(wordEnd))) wordEnd++;
-            if (INCLUDE_WORDS.contains(line.substring(lead, wordEnd))) {
+            if (wordEnd - lead >= 7 && wordEnd - lead <= 8 && line.startsWith("include", lead)
+                    && INCLUDE_WORDS.contains(line.substring(lead, wordEnd))) {
                 include(line.substring(wordEnd).strip(), origin, lead + 1);
                 continue;
             }
@@ -318,6 +326,14 @@ final class Lexer {
             return;
         }
         int lead = leadingSpace(text);
+        if (lead < text.length()) {
+            char f = text.charAt(lead);
+            if (f != '@' && f != '$' && f != '~' && text.indexOf('$', lead) < 0) {
+                // the common line: nothing to expand, tokenize in place (tokenize skips the blanks itself)
+                if (countLine(o, col0 + lead)) tokenize(text, o, col0);
+                return;
+            }
+        }
         col0 += lead;
         String s = text.substring(lead).stripTrailing();
         // conditional configuration: "@id line" is kept only when id is the config-id, "@^id line" only when not
@@ -363,14 +379,17 @@ final class Lexer {
                 return;
             }
         }
-        if (++generatedLines > MAX_GENERATED_LINES) {
-            if (!generationCapReported) {
-                generationCapReported = true;
-                diags.error(o.at(col0 + 1), "configuration expands to more than " + MAX_GENERATED_LINES + " lines; stopped");
-            }
-            return;
+        if (countLine(o, col0)) tokenize(s, o, col0);
+    }
+
+    /** Counts a line about to be tokenized; false (after one error) once a config expands beyond reason. */
+    private boolean countLine(Origin o, int col0) {
+        if (++generatedLines <= options.maxLines()) return true;
+        if (!generationCapReported) {
+            generationCapReported = true;
+            diags.error(o.at(col0 + 1), "configuration expands to more than " + options.maxLines() + " lines; stopped");
         }
-        tokenize(s, o, col0);
+        return false;
     }
 
     /** "$NAME= \" followed by continuation lines: the first (empty) piece is dropped, the rest kept as lines. */
@@ -493,6 +512,7 @@ final class Lexer {
         var saved = new HashMap<String, String>();
         for (String v : vars) saved.put(v, params.get(v));
         for (String g : groups.subList(1, groups.size())) {
+            if (generationCapReported) break;
             List<String> vals = unbrace(g);
             if (vals.size() != vars.size()) {
                 diags.error(o.at(col0 + 1), "~LST value " + g.strip() + " has " + vals.size() + " values for " + vars.size() + " variables");
@@ -569,7 +589,8 @@ final class Lexer {
             return;
         }
         if (matches.isEmpty()) {
-            diags.error(at, "include " + pattern + " matches no files");
+            // keepalived accepts this silently: "include conf.d/*.conf" with an empty conf.d is normal
+            diags.info(at, "include " + pattern + " matches no files");
             return;
         }
         for (Path p : matches) {
@@ -625,7 +646,8 @@ final class Lexer {
 
     /** Splits a processed line into words (quotes removed, escapes applied) and braces, then an EOL token. */
     private void tokenize(String s, Origin o, int col0) {
-        var word = new StringBuilder();
+        var word = this.word;
+        word.setLength(0);
         int wordStart = -1;
         boolean quotedWord = false;
         int n = s.length();
@@ -654,14 +676,19 @@ final class Lexer {
                 i = close;
             } else if (c == '{' || c == '}') {
                 if (wordStart >= 0) { emitWord(word, quotedWord, o, col0 + wordStart + 1); wordStart = -1; quotedWord = false; }
-                emit(new Token(c == '{' ? Token.Kind.OPEN : Token.Kind.CLOSE, String.valueOf(c), o.at(col0 + i + 1)));
+                hashSeparator();
+                hashChar(c);
+                if (c == '{') sink.open(o.at(col0 + i + 1)); else sink.close(o.at(col0 + i + 1));
             } else {
                 if (wordStart < 0) wordStart = i;
                 word.append(c);
             }
         }
         if (wordStart >= 0) emitWord(word, quotedWord, o, col0 + wordStart + 1);
-        emit(new Token(Token.Kind.EOL, "", o.at(col0 + n + 1)));
+        hashChar('\n');
+        digest.update(hashBuf, 0, hashLen);
+        hashLen = 0;
+        sink.endOfLine();
     }
 
     /** Applies the escape starting at {@code s[j]} (after the backslash); returns the index of its last char. */
@@ -697,26 +724,30 @@ final class Lexer {
     }
 
     private void emitWord(StringBuilder word, boolean quoted, Origin o, int col) {
-        emit(new Token(Token.Kind.WORD, word.toString(), o.at(col)));
+        String text = word.length() <= 32 ? words.intern(word) : word.toString();
         word.setLength(0);
+        hashSeparator();
+        for (int i = 0; i < text.length(); i++) hashChar(text.charAt(i));
+        sink.word(text, o.file(), o.line(), o.exact() ? col : Math.max(col, 1));
     }
 
-    private void emit(Token t) {
-        out.add(t);
-        switch (t.kind()) {
-            case WORD -> {
-                if (!hashLine.isEmpty()) hashLine.append('\u001f');
-                hashLine.append(t.text());
-            }
-            case OPEN, CLOSE -> {
-                if (!hashLine.isEmpty()) hashLine.append('\u001f');
-                hashLine.append(t.kind() == Token.Kind.OPEN ? '{' : '}');
-            }
-            case EOL -> {
-                hashLine.append('\n');
-                digest.update(hashLine.toString().getBytes(StandardCharsets.UTF_8));
-                hashLine.setLength(0);
-            }
+    /** The content hash covers the words and braces of each logical line, unit-separated, UTF-8 encoded. */
+    private void hashSeparator() {
+        if (hashLen > 0) hashChar('\u001f');
+    }
+
+    private void hashChar(char c) {
+        if (hashLen + 4 > hashBuf.length) hashBuf = java.util.Arrays.copyOf(hashBuf, hashBuf.length * 2);
+        if (c < 0x80) {
+            hashBuf[hashLen++] = (byte) c;
+        } else if (c < 0x800) {
+            hashBuf[hashLen++] = (byte) (0xc0 | c >> 6);
+            hashBuf[hashLen++] = (byte) (0x80 | c & 0x3f);
+        } else {
+            // surrogates are hashed as their 3-byte forms: stable, which is all a content hash needs
+            hashBuf[hashLen++] = (byte) (0xe0 | c >> 12);
+            hashBuf[hashLen++] = (byte) (0x80 | c >> 6 & 0x3f);
+            hashBuf[hashLen++] = (byte) (0x80 | c & 0x3f);
         }
     }
 

@@ -10,23 +10,38 @@ import java.util.Set;
  * @param extraCheckerKeywords checker block keywords claimed by plugins (e.g. MYSQL_CHECK), kept like built-in ones
  * @param maxFileBytes files larger than this are refused (a keepalived.conf is kilobytes; generated ones megabytes)
  * @param maxDiagnostics report at most this many diagnostics, then a count of the rest
+ * @param maxLines stop (with an error) when ~SEQ and parameter expansion produce more lines than this
  */
-public record LoadOptions(String configId, Set<String> extraCheckerKeywords, long maxFileBytes, int maxDiagnostics) {
+public record LoadOptions(String configId, Set<String> extraCheckerKeywords, long maxFileBytes, int maxDiagnostics,
+                          long maxLines) {
     public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_LINES = 5_000_000;
 
     public LoadOptions {
         extraCheckerKeywords = Set.copyOf(extraCheckerKeywords);
     }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(defaultConfigId(), Set.of(), DEFAULT_MAX_FILE_BYTES, Diagnostics.DEFAULT_LIMIT);
+        return new LoadOptions(defaultConfigId(), Set.of(), DEFAULT_MAX_FILE_BYTES, Diagnostics.DEFAULT_LIMIT,
+                DEFAULT_MAX_LINES);
     }
 
-    public LoadOptions withConfigId(String id) { return new LoadOptions(id, extraCheckerKeywords, maxFileBytes, maxDiagnostics); }
+    public LoadOptions withConfigId(String id) {
+        return new LoadOptions(id, extraCheckerKeywords, maxFileBytes, maxDiagnostics, maxLines);
+    }
 
-    public LoadOptions withCheckerKeywords(Set<String> kws) { return new LoadOptions(configId, kws, maxFileBytes, maxDiagnostics); }
+    /** Checker block keywords that PF4J check plugins claim (e.g. MYSQL_CHECK): kept as checkers, not warned about. */
+    public LoadOptions withCheckerKeywords(Set<String> kws) {
+        return new LoadOptions(configId, kws, maxFileBytes, maxDiagnostics, maxLines);
+    }
 
-    public LoadOptions withMaxFileBytes(long max) { return new LoadOptions(configId, extraCheckerKeywords, max, maxDiagnostics); }
+    public LoadOptions withMaxFileBytes(long max) {
+        return new LoadOptions(configId, extraCheckerKeywords, max, maxDiagnostics, maxLines);
+    }
+
+    public LoadOptions withMaxLines(long max) {
+        return new LoadOptions(configId, extraCheckerKeywords, maxFileBytes, maxDiagnostics, max);
+    }
 
     /** keepalived: "The config-id defaults to the first part of the node name as returned by uname". */
     public static String defaultConfigId() {

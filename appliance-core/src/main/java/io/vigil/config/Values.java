@@ -82,19 +82,41 @@ final class Values {
         var where = at(c, c.args().indexOf(s));
         BigDecimal v;
         try {
+            if (!isDecimal(s)) throw new NumberFormatException(s); // no exponents: "1e999999999" must not hang us
             v = new BigDecimal(s);
         } catch (NumberFormatException e) {
             diags.warning(where, c.keyword() + " '" + s + "' is not a time in seconds: keepalived accepts "
                     + num(minSeconds) + ".." + num(maxSeconds) + "; " + fallback);
             return Optional.empty();
         }
-        if (v.compareTo(BigDecimal.valueOf(minSeconds)) < 0 || v.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
+        long micros;
+        try {
+            micros = v.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException e) {
+            micros = v.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        if (micros < Math.round(minSeconds * 1e6) || micros > Math.round(maxSeconds * 1e6)) {
             diags.warning(where, c.keyword() + " " + s + " is out of range: keepalived accepts " + num(minSeconds)
                     + ".." + num(maxSeconds) + " seconds; " + fallback);
             return Optional.empty();
         }
-        long micros = v.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
         return Optional.of(Duration.ofNanos(micros * 1000));
+    }
+
+    /** keepalived TIMER syntax: digits with an optional fraction, at most 18 characters. */
+    static boolean isDecimal(String s) {
+        int n = s.length(), i = 0;
+        if (n == 0 || n > 18) return false;
+        if (s.charAt(0) == '-') i++;
+        int digits = 0;
+        boolean dot = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') digits++;
+            else if (c == '.' && !dot) dot = true;
+            else return false;
+        }
+        return digits > 0;
     }
 
     private static String num(double d) {

@@ -1,0 +1,195 @@
+package io.vigil.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile or broken input: every case ends in a clear diagnostic with a location, never an exception or a hang.
+ * (The timeouts only guard against hangs; they are not speed assertions.)
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest {
+    @TempDir Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static LoadResult load(Path p) { return ConfigLoader.load(p, LoadOptions.defaults().withConfigId("t")); }
+
+    @Test void tenMegabyteSingleLineIsRefusedWithItsLine() throws IOException {
+        Path p = dir.resolve("long.conf");
+        var sb = new StringBuilder("global_defs {\n router_id A\n}\n");
+        sb.append("x".repeat(10 * 1024 * 1024)).append('\n').append("vrrp_script s {\n script /bin/true\n}\n");
+        Files.writeString(p, sb);
+        LoadResult r = load(p);
+        assertThat(r.errors()).singleElement().satisfies(d -> {
+            assertThat(d.where().line()).isEqualTo(4);
+            assertThat(d.message()).contains("10485760 characters long").contains("limit is 65536");
+        });
+        assertThat(r.config()).isPresent(); // the other lines are still read
+        assertThat(r.config().get().globalDefs().routerId()).contains("A");
+    }
+
+    @Test void tenMegabytesOfJunkGivesACappedReport() throws IOException {
+        Path p = dir.resolve("junk.conf");
+        var sb = new StringBuilder();
+        var rnd = new Random(42);
+        while (sb.length() < 10 * 1024 * 1024) {
+            sb.append("word").append(rnd.nextInt(1000)).append(" value ").append(rnd.nextInt()).append('\n');
+        }
+        Files.writeString(p, sb);
+        LoadResult r = load(p);
+        assertThat(r.config()).isPresent();
+        assertThat(r.diagnostics()).hasSize(Diagnostics.DEFAULT_LIMIT + 1);
+        assertThat(r.diagnostics().getFirst().format()).startsWith(p + ":1:1: warning: unknown keyword 'word");
+        assertThat(r.diagnostics().getLast().message()).endsWith("more diagnostics not shown");
+    }
+
+    @Test void fileOverTheSizeLimitIsRefused() throws IOException {
+        Path p = write("big.conf", "global_defs {\n}\n".repeat(1000));
+        LoadResult r = ConfigLoader.load(p, LoadOptions.defaults().withMaxFileBytes(1000));
+        assertThat(r.config()).isEmpty();
+        assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
+                p + ":1:1: error: file is 16000 bytes; configuration files over 1000 bytes are refused");
+    }
+
+    @Test void binaryGarbageIsNotAConfig() throws IOException {
+        byte[] junk = new byte[64 * 1024];
+        new Random(7).nextBytes(junk);
+        junk[0] = 'a';
+        junk[1] = '\n';
+        junk[2] = 'b';
+        junk[3] = 0;
+        Path p = dir.resolve("garbage.conf");
+        Files.write(p, junk);
+        LoadResult r = load(p);
+        assertThat(r.config()).isEmpty();
+        assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
+                p + ":2:2: error: binary data (byte 0x00): this is not a text configuration file");
+    }
+
+    @Test void invalidUtf8InCommentsIsTolerated() throws IOException {
+        Path p = dir.resolve("gbk.conf");
+        byte[] gbkComment = "# \u4e3b\u5907\n".getBytes(java.nio.charset.Charset.forName("GBK"));
+        byte[] rest = "global_defs {\n router_id GBK\n}\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[gbkComment.length + rest.length];
+        System.arraycopy(gbkComment, 0, all, 0, gbkComment.length);
+        System.arraycopy(rest, 0, all, gbkComment.length, rest.length);
+        Files.write(p, all);
+        LoadResult r = load(p);
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().orElseThrow().globalDefs().routerId()).contains("GBK");
+    }
+
+    @Test void unbalancedBracesInAFile() throws IOException {
+        Path p = write("unbalanced.conf", "vrrp_instance VI_1 {\n  virtual_router_id 1\n  virtual_ipaddress {\n    192.0.2.1\n}\n");
+        LoadResult r = load(p);
+        assertThat(r.errors()).extracting(Diagnostic::format).containsExactly(
+                p + ":1:20: error: '{' of 'vrrp_instance' (line 1) is never closed: missing '}'");
+        Path q = write("extra.conf", "global_defs {\n}\n}\nglobal_defs {\n}\n");
+        assertThat(load(q).errors()).extracting(Diagnostic::format).containsExactly(
+                q + ":3:1: error: extra '}' with no block open");
+    }
+
+    @Test void includeLoopIsAnErrorAtTheIncludeLine() throws IOException {
+        Path a = write("a.conf", "global_defs {\n router_id A\n}\ninclude b.conf\n");
+        write("b.conf", "! b\n  include a.conf\n");
+        LoadResult r = load(a);
+        assertThat(r.errors()).singleElement().satisfies(d -> {
+            assertThat(d.where().file()).isEqualTo(dir.resolve("b.conf").toString());
+            assertThat(d.where().line()).isEqualTo(2);
+            assertThat(d.where().column()).isEqualTo(3);
+            assertThat(d.message()).startsWith("include loop: ").contains("a.conf -> ").contains("b.conf -> ");
+        });
+        assertThat(r.config().orElseThrow().globalDefs().routerId()).contains("A");
+    }
+
+    @Test void selfIncludeIsALoop() throws IOException {
+        Path a = write("self.conf", "include self.conf\n");
+        assertThat(load(a).errors()).singleElement().extracting(Diagnostic::message).asString().startsWith("include loop");
+    }
+
+    @Test void missingIncludeFileIsAnError() throws IOException {
+        Path a = write("main.conf", "global_defs {\n}\n   include missing.conf\n");
+        assertThat(load(a).errors()).extracting(Diagnostic::format).containsExactly(
+                a + ":3:4: error: included file " + dir.resolve("missing.conf") + " does not exist");
+    }
+
+    @Test void includeOfADirectoryIsAnError() throws IOException {
+        Files.createDirectories(dir.resolve("conf.d"));
+        Path a = write("main.conf", "include conf.d\n");
+        assertThat(load(a).errors()).singleElement().satisfies(d -> {
+            assertThat(d.where().line()).isEqualTo(1);
+            assertThat(d.message()).contains("is a directory").contains("conf.d/*.conf");
+        });
+    }
+
+    @Test void globMatchingNothingIsOnlyANote() throws IOException {
+        Files.createDirectories(dir.resolve("conf.d"));
+        Path a = write("main.conf", "include conf.d/*.conf\n");
+        LoadResult r = load(a);
+        assertThat(r.diagnostics()).singleElement().satisfies(d -> assertThat(d.severity()).isEqualTo(Severity.INFO));
+        assertThat(r.config()).isPresent();
+    }
+
+    @Test void includeGlobsAreRelativeToTheIncludingFileAndSorted() throws IOException {
+        write("sub/conf.d/20-b.conf", "vrrp_script b {\n script /bin/b\n}\n");
+        write("sub/conf.d/10-a.conf", "vrrp_script a {\n script /bin/a\n}\n");
+        write("sub/conf.d/skip.txt", "garbage {\n");
+        write("sub/mid.conf", "include conf.d/*.conf\n");
+        Path main = write("main.conf", "include sub/mid.conf\n");
+        LoadResult r = load(main);
+        assertThat(r.errors()).isEmpty();
+        KeepalivedConfig c = r.config().orElseThrow();
+        assertThat(c.vrrpScripts()).extracting(VrrpScript::name).containsExactly("a", "b");
+        assertThat(c.vrrpScripts().getFirst().where().file()).endsWith("sub/conf.d/10-a.conf");
+        assertThat(c.files()).hasSize(4);
+    }
+
+    @Test void includeInsideABlockIsTextual() throws IOException {
+        write("peers.inc", "192.0.2.2\n192.0.2.3\n");
+        Path main = write("main.conf", "vrrp_instance V {\n virtual_router_id 9\n unicast_peer {\n  include peers.inc\n }\n"
+                + " virtual_ipaddress {\n  192.0.2.100\n }\n}\n");
+        LoadResult r = load(main);
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().unicastPeers())
+                .extracting(UnicastPeer::address).containsExactly("192.0.2.2", "192.0.2.3");
+    }
+
+    @Test void missingMainFileGivesNoModel() {
+        Path p = dir.resolve("nope.conf");
+        LoadResult r = load(p);
+        assertThat(r.config()).isEmpty();
+        assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
+                p + ":0:0: error: configuration file " + p + " does not exist");
+    }
+
+    @Test void mainFileThatIsADirectory() {
+        LoadResult r = load(dir);
+        assertThat(r.config()).isEmpty();
+        assertThat(r.errors()).singleElement().extracting(Diagnostic::message).asString().contains("is a directory");
+    }
+
+    @Test void runawaySequenceIsCapped() throws IOException {
+        Path p = write("seq.conf", "~SEQ(a, 1, 100000) ~SEQ(b, 1, 100000) x $a $b\n");
+        LoadResult r = ConfigLoader.load(p, LoadOptions.defaults().withMaxLines(20_000));
+        assertThat(r.errors()).singleElement().satisfies(d -> {
+            assertThat(d.message()).isEqualTo("configuration expands to more than 20000 lines; stopped");
+            assertThat(d.where().line()).isEqualTo(1);
+        });
+    }
+}
