@@ -5,6 +5,7 @@ source "$(dirname "$0")/common.sh"
 pkg=$(kernel_pkg)
 [ -n "$pkg" ] || { log "cannot resolve linux-image-amd64's kernel package (run apt-get update)"; exit 1; }
 dir=$CACHE/kernel/$pkg
+exec 8>"$CACHE/.kernel.lock"; flock 8   # concurrent test runs share the cache
 if [ ! -f "$dir/.done" ]; then
   rm -rf "$dir"; mkdir -p "$dir/dl"
   log "downloading $pkg"

@@ -11,6 +11,7 @@ MODS="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_v
       ip_vs_mh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos dummy veth ${VIGIL_EXTRA_MODS:-}"
 key=$( (echo "$KV $JRE $MODS"; cat "$0") | sha1sum | cut -c1-12)
 OUT=$CACHE/base-$key.cpio.gz
+exec 9>"$CACHE/.base.lock"; flock 9
 if [ -f "$OUT" ]; then echo "$OUT"; exit 0; fi
 
 W=$(mktemp -d)
@@ -48,7 +49,7 @@ cp -a "$JRE" "$W/opt/jre"
 copy_libs "$JRE"/bin/java "$JRE"/lib/*.so "$JRE"/lib/server/libjvm.so
 echo "root:x:0:0:root:/root:/bin/sh" > "$W/etc/passwd"
 
-(cd "$W" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT.tmp"
-mv "$OUT.tmp" "$OUT"
+(cd "$W" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT.$$.tmp"
+mv "$OUT.$$.tmp" "$OUT"
 log "built $OUT ($(du -h "$OUT" | cut -f1))"
 echo "$OUT"

@@ -7,6 +7,7 @@ mods="java.base,java.logging,java.management,jdk.unsupported${1:+,$1}"
 ver=$("$JDK/bin/java" -version 2>&1 | head -1 | tr -dc '0-9.')
 key=$(echo "$mods $ver" | sha1sum | cut -c1-12)
 out=$CACHE/jre-$key
+exec 8>"$CACHE/.jre.lock"; flock 8
 if [ ! -x "$out/bin/java" ]; then
   rm -rf "$out"
   log "jlink $mods"

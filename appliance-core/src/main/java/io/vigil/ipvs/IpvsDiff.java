@@ -29,7 +29,8 @@ public final class IpvsDiff {
             }
             Map<DestKey, IpvsDest> haveDests = have == null ? Map.of() : have.dests();
             for (IpvsDest d : w.dests().values()) {
-                String why = reason(desired, k, d.key());
+                String why = desired.destReasons().get(new DesiredState.DestRef(k, d.key()));
+                if (why == null) why = configured(d.key());
                 IpvsDest h = haveDests.get(d.key());
                 if (h == null) {
                     addDest.add(new IpvsChange.AddDest(k, d, why + " → destination added with weight " + d.weight()));
@@ -60,6 +61,9 @@ public final class IpvsDiff {
         out.addAll(delSvc);
         return out;
     }
+
+    /** The reason of a destination that is in the table for no other reason than being configured. */
+    static String configured(DestKey d) { return "real_server " + d + " configured"; }
 
     private static String reason(DesiredState d, ServiceKey k, DestKey dest) {
         return d.destReasons().getOrDefault(new DesiredState.DestRef(k, dest), "not in configuration");

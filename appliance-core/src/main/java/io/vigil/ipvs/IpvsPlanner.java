@@ -21,6 +21,9 @@ public final class IpvsPlanner {
     /** keepalived's IPVS_WEIGHT_MAX */
     public static final int MAX_WEIGHT = 65535;
 
+    /** Up with no check result (no checkers, or none has run): the common case, so no per-server text is built. */
+    private static final RealServerState CONFIGURED = RealServerState.up("configured");
+
     private IpvsPlanner() {}
 
     public static DesiredState plan(List<VirtualServerSpec> virtualServers, Map<RealServerId, RealServerState> states,
@@ -55,7 +58,7 @@ public final class IpvsPlanner {
                     IpvsDest dest = dest(vs, rs, effectiveWeight(rs, st[i]));
                     if (st[i].alive() && !useSorry) {
                         table.dest(key, dest);
-                        destReasons.put(ref, st[i].cause());
+                        if (st[i] != CONFIGURED) destReasons.put(ref, st[i].cause()); // else the diff words it
                     } else {
                         String why = st[i].alive() ? quorumText : st[i].cause();
                         if (rs.inhibitOnFailure()) {
@@ -86,9 +89,7 @@ public final class IpvsPlanner {
     private static RealServerState stateOf(VirtualServerSpec vs, RealServerSpec rs, Map<RealServerId, RealServerState> states) {
         RealServerState s = states.get(new RealServerId(vs.name(), rs.key()));
         if (s != null) return s;
-        return rs.startsDown()
-                ? RealServerState.down("real_server " + rs.key() + " has no check result yet (alpha)")
-                : RealServerState.up("real_server " + rs.key() + " configured");
+        return rs.startsDown() ? RealServerState.down("real_server " + rs.key() + " has no check result yet (alpha)") : CONFIGURED;
     }
 
     static int effectiveWeight(RealServerSpec rs, RealServerState s) {

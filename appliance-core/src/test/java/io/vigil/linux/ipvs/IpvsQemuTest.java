@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,9 +37,27 @@ class IpvsQemuTest {
         assertThat(log).contains("ipvsadm -Ln agrees with the netlink listing");
     }
 
+    /**
+     * The IPVS bench (300 × 100 by default), only on request: {@code ./mvnw -o test -pl appliance-core -am
+     * -Dtest=IpvsQemuTest#bench -Dvigil.qemu.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
+     * (or iso-build/qemu/ipvs-bench.sh). Prints the BENCH lines; asserts only that it ran to the end.
+     */
+    @Test
+    void bench() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("vigil.qemu.bench"), "bench only with -Dvigil.qemu.bench=true");
+        GuestRun run = GuestRun.run("io.vigil.bench.IpvsBench", System.getProperty("vigil.qemu.bench.args", "300,100,1000"), 1200,
+                Map.of("VIGIL_GUEST_HEAP", "600m", "VIGIL_GUEST_JOPTS", "-XX:+TieredCompilation"));
+        run.serial().lines().filter(l -> l.startsWith("BENCH")).forEach(System.out::println);
+        assertThat(run.serial()).contains("BENCH done");
+    }
+
     /** One boot of the harness: the serial console captured to a file under target/. */
     record GuestRun(Path log, String serial) {
         static GuestRun run(String mainClass, String args, int timeoutSeconds) throws IOException, InterruptedException {
+            return run(mainClass, args, timeoutSeconds, Map.of());
+        }
+
+        static GuestRun run(String mainClass, String args, int timeoutSeconds, Map<String, String> env) throws IOException, InterruptedException {
             Path module = Path.of("").toAbsolutePath();
             Path root = module.getParent();
             Path target = module.resolve("target");
@@ -53,6 +72,7 @@ class IpvsQemuTest {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(target.resolve("qemu-harness.out").toFile());
             pb.environment().put("VIGIL_QEMU_TIMEOUT", String.valueOf(timeoutSeconds));
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds + 120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
