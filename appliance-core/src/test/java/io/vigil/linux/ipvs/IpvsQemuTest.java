@@ -26,7 +26,7 @@ class IpvsQemuTest {
 
     @Test
     void netlinkBackendAgainstARealKernel() throws Exception {
-        GuestRun run = GuestRun.run("io.vigil.linux.ipvs.IpvsGuestScenarios", "", 240);
+        GuestRun run = GuestRun.run("io.vigil.linux.ipvs.IpvsGuestScenarios", "", 420); // ~45 s normally; generous for a loaded CI box
         String log = run.serial();
         List<String> failures = new ArrayList<>();
         for (String line : log.split("\n")) if (line.startsWith("FAIL ")) failures.add(line);
