@@ -266,7 +266,7 @@ public final class VrrpInstance {
 
     /** Effective priority and own fault from base priority, trackers and interfaces. */
     private void recompute() {
-        boolean fault = !interfaces.getOrDefault(spec.interfaceName(), true);
+        boolean fault = spec.trackPrimaryInterface() && !interfaces.getOrDefault(spec.interfaceName(), true);
         long sum = basePriority;
         for (TrackerSpec t : spec.trackers()) {
             if (t.kind() == TrackerSpec.Kind.FILE) {

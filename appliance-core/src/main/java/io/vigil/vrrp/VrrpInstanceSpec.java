@@ -18,13 +18,15 @@ import java.util.List;
  * @param sourceAddress        unicast_src_ip, or the interface's primary address; the node must resolve it before
  *                             building the instance ({@link #withSourceAddress}) — it is on the wire and breaks ties
  * @param unicastPeers         empty = multicast to 224.0.0.18
+ * @param trackPrimaryInterface false = {@code dont_track_primary}: the instance's own interface going down is no FAULT
  */
 public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int version, int priority,
                                VrrpState initialState, int advertIntervalCentis, boolean preempt, Duration preemptDelay,
                                int authType, byte[] authPassword,
                                List<VirtualAddress> virtualAddresses, List<VirtualAddress> excludedAddresses,
                                Ipv4Address sourceAddress, List<Ipv4Address> unicastPeers,
-                               List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp) {
+                               List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp,
+                               boolean trackPrimaryInterface) {
 
     public VrrpInstanceSpec {
         String at = "vrrp_instance " + name + ": ";
@@ -58,13 +60,13 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
     public VrrpInstanceSpec withSourceAddress(Ipv4Address source) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, source,
-                unicastPeers, trackers, notifyScripts, garp);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface);
     }
 
     public VrrpInstanceSpec withPriority(int newPriority) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, newPriority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface);
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -84,6 +86,7 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         private final List<TrackerSpec> trackers = new ArrayList<>();
         private NotifySpec notify = NotifySpec.NONE;
         private GarpSpec garp = GarpSpec.DEFAULT;
+        private boolean trackPrimary = true;
 
         private Builder(String name) { this.name = name; }
 
@@ -109,10 +112,12 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         public Builder tracker(TrackerSpec t) { trackers.add(t); return this; }
         public Builder notify(NotifySpec v) { notify = v; return this; }
         public Builder garp(GarpSpec v) { garp = v; return this; }
+        /** {@code dont_track_primary} = false. */
+        public Builder trackPrimaryInterface(boolean v) { trackPrimary = v; return this; }
 
         public VrrpInstanceSpec build() {
             return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, state, advertCentis, preempt,
-                    preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp);
+                    preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary);
         }
     }
 }

@@ -71,6 +71,7 @@ public final class VrrpSpecs {
         }
         var b = VrrpInstanceSpec.builder(vi.name()).interfaceName(iface).vrid(vi.virtualRouterId()).version(version)
                 .priority(vi.priority()).advertIntervalCentis(centis).preempt(!vi.nopreempt()).preemptDelay(vi.preemptDelay())
+                .trackPrimaryInterface(!vi.dontTrackPrimary())
                 .state(vi.state() == io.vigil.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
                 .garp(new GarpSpec(vi.garpMasterDelay(), Math.max(1, vi.garpMasterRepeat()), vi.garpMasterRefresh(),
                         Math.max(1, vi.garpMasterRefreshRepeat())))

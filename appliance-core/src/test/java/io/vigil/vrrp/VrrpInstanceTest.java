@@ -328,6 +328,15 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void dontTrackPrimaryIgnoresOwnInterfaceButNotTrackedOnes() {
+        VrrpInstance i = new VrrpInstance(d1(2).trackPrimaryInterface(false).tracker(TrackerSpec.iface("eth0", -40)).build());
+        i.step(new Start(T0));
+        i.step(new InterfaceChanged(T0 + S, "eth0", false));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.effectivePriority()).as("an explicit track_interface on it still counts").isEqualTo(110);
+    }
+
+    @Test
     void trackedInterfaceWeights() {
         VrrpInstance i = new VrrpInstance(d1(2).tracker(TrackerSpec.iface("eth1", -30)).tracker(TrackerSpec.iface("eth2", 0)).build());
         i.step(new Start(T0));

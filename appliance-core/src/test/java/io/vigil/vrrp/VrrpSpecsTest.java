@@ -82,6 +82,7 @@ class VrrpSpecsTest {
                 nopreempt
                 preempt_delay 30
                 interface eth1
+                dont_track_primary
                 virtual_router_id 52
                 priority 100
                 advert_int 0.5
@@ -130,6 +131,8 @@ class VrrpSpecsTest {
 
         VrrpInstanceSpec in = m.instances().get(1);
         assertThat(in.version()).isEqualTo(3);
+        assertThat(in.trackPrimaryInterface()).isFalse();
+        assertThat(ext.trackPrimaryInterface()).isTrue();
         assertThat(in.advertIntervalCentis()).isEqualTo(50);
         assertThat(in.preempt()).isFalse();
         assertThat(in.preemptDelay()).isEqualTo(Duration.ofSeconds(30));
