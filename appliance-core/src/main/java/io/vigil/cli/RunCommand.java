@@ -1,12 +1,15 @@
 package io.vigil.cli;
 
+import io.vertx.core.Vertx;
 import io.vigil.config.Diagnostic;
+import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadResult;
 import io.vigil.config.Severity;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.journal.JournalConfig;
+import io.vigil.node.CheckerNode;
 import io.vigil.node.NodeConfig;
 import io.vigil.node.NodeLog;
 import io.vigil.node.NodeSetup;
@@ -18,6 +21,7 @@ import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vigil run}: keepalived --vrrp for Vigil — runs the VRRP part of a keepalived.conf in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the vrrp_instances of a keepalived.conf in the foreground (as keepalived --vrrp -n).",
+        description = {"Run a keepalived.conf in the foreground (as keepalived -n): its vrrp_instances, and its virtual_servers'",
+                "health checks programming IPVS (-P: VRRP only).",
                 "SIGHUP reloads the file (a bad file keeps the running configuration); SIGTERM/SIGINT stop",
                 "gracefully: MASTERs send priority 0 and remove their VIPs, notify_stop runs, exit 0.",
                 "Exit status: 0 stopped by signal, 4 configuration unusable, 5 configuration errors, 1 start-up failed."})
@@ -39,6 +44,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--journal", paramLabel = "DIR", description = "journal directory (default: ${DEFAULT-VALUE})")
     Path journalDir = JournalConfig.DEFAULT_DIR;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "directory of PF4J check plugin zips (default: ${DEFAULT-VALUE})")
+    Path pluginsDir = Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
+
+    @Option(names = {"-P", "--vrrp"}, description = "run only the VRRP part, no checks or IPVS (as keepalived -P)")
+    boolean vrrpOnly;
+
+    /** The checker half (health checks → IPVS); replaced on reload. */
+    private final AtomicReference<CheckerNode> checker = new AtomicReference<>();
+    private Vertx vertx;
 
     @Override public Integer call() throws Exception {
         configureLog();
@@ -64,6 +80,11 @@ public final class RunCommand implements Callable<Integer> {
                 journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));
                 return 1;
             }
+            try {
+                startChecker(r, journal);
+            } catch (RuntimeException e) {
+                NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
+            }
             NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
                     + ", journal " + journalDir + ", node id " + id);
             CountDownLatch stop = new CountDownLatch(1);
@@ -76,6 +97,8 @@ public final class RunCommand implements Callable<Integer> {
             stop.await();
             NodeLog.info("stopping on " + stopSignal.get());
             control.shutdownNow();
+            stopChecker();
+            if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
             journal.append(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()));
             journal.flush(java.time.Duration.ofSeconds(3));
@@ -104,6 +127,9 @@ public final class RunCommand implements Callable<Integer> {
         if (next != null) {
             try {
                 node.reload(next, Cause.signal("SIGHUP"));
+                // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
+                stopChecker();
+                startChecker(r, journal);
                 return;
             } catch (Exception e) {
                 problem = String.valueOf(e.getMessage());
@@ -111,6 +137,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         NodeLog.error("reload failed, keeping the running configuration: " + problem);
         journal.append(Cause.signal("SIGHUP"), new Event.OperatorAction("SIGHUP", "reload-rejected", problem));
+    }
+
+    private void startChecker(LoadResult r, Journal journal) {
+        KeepalivedConfig config = r.config().orElseThrow();
+        if (vrrpOnly || config.virtualServers().isEmpty()) return;
+        if (vertx == null) vertx = Vertx.vertx();
+        checker.set(CheckerNode.start(vertx, config, r.statements(), Optional.of(pluginsDir), journal));
+    }
+
+    private void stopChecker() {
+        CheckerNode c = checker.getAndSet(null);
+        if (c != null) c.close();
     }
 
     private static void report(LoadResult r) {

@@ -71,7 +71,7 @@ public final class ConfigLoader {
         }
         List<ConfigNode> tree = builder.finish();
         KeepalivedConfig config = new ModelBuilder(diags, options, builder.locations()).build(tree, lexed.files(), lexed.contentHash());
-        return new LoadResult(Optional.of(config), sorted(diags.toList()));
+        return new LoadResult(Optional.of(config), sorted(diags.toList()), tree);
     }
 
     /** Diagnostics in reading order is what an operator expects; the lexer, tree and model report in passes. */

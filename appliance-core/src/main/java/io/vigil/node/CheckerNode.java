@@ -1,0 +1,218 @@
+package io.vigil.node;
+
+import io.vertx.core.Vertx;
+import io.vigil.check.CheckPlan;
+import io.vigil.check.CheckPlanner;
+import io.vigil.check.CheckRegistry;
+import io.vigil.check.CheckScheduler;
+import io.vigil.check.HealthEvent;
+import io.vigil.check.HealthModel;
+import io.vigil.check.api.CheckConfigException;
+import io.vigil.check.api.ConfigNode;
+import io.vigil.config.KeepalivedConfig;
+import io.vigil.ipvs.DesiredState;
+import io.vigil.ipvs.IpvsChange;
+import io.vigil.ipvs.IpvsConfigMapper;
+import io.vigil.ipvs.IpvsPlanner;
+import io.vigil.ipvs.RealServerId;
+import io.vigil.ipvs.RealServerState;
+import io.vigil.ipvs.VirtualServerSpec;
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.linux.LinuxException;
+import io.vigil.linux.ipvs.IpvsReconciler;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The checker half of a director (keepalived's {@code --check} process): runs the real servers' health checks
+ * (built-in and PF4J plugins) on Vert.x, turns their verdicts into real-server states and programs IPVS from
+ * them. Every step is journaled with the step that caused it, so "why was 198.51.100.13 removed?" walks
+ * IPVS change ← real server down ← checker down ("failed 3×") ← probe result.
+ *
+ * <p>vrrp_script trackers stay with {@link VrrpNode}, which owns VRRP priority; nothing here touches the VRRP
+ * thread. Kernel IPVS calls run on their own thread, never on an event loop.
+ */
+public final class CheckerNode implements AutoCloseable {
+
+    private final Journal journal;
+    private final String configHash;
+    private final CheckRegistry registry;
+    private final CheckScheduler scheduler;
+    private final List<VirtualServerSpec> virtualServers;
+    private final IpvsReconciler reconciler = new IpvsReconciler();
+    private final ExecutorService ipvsThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-ipvs").daemon().factory());
+    /** checker name → "address:port" it probes. */
+    private final Map<String, String> targets = new HashMap<>();
+    /** health-engine sequence → journal sequence (or the journal cause it stood for). */
+    private final Map<Long, Cause> causeOf = new ConcurrentHashMap<>();
+    /** last checker transition text per real server, used as the IPVS change's cause text. */
+    private final Map<String, String> lastReason = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> quorum = new ConcurrentHashMap<>();
+    // owned by ipvsThread
+    private final Map<RealServerId, RealServerState> states = new HashMap<>();
+    private final Map<String, Boolean> lastQuorum = new HashMap<>();
+    private volatile String ipvsUnavailable;
+
+    private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
+                        List<VirtualServerSpec> virtualServers, Vertx vertx) {
+        this.journal = journal;
+        this.configHash = config.contentHash();
+        this.registry = registry;
+        this.virtualServers = virtualServers;
+        plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers()
+                .forEach(c -> targets.put(c.name(), c.address() + ":" + c.port()))));
+        this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
+        scheduler.addListener(this::onHealth);
+    }
+
+    /**
+     * Plans checks and IPVS from the configuration, programs the kernel's table (reconciling, never flushing)
+     * and starts the checks. Checker blocks no plugin provides are reported and skipped, as keepalived skips
+     * checkers it cannot build.
+     *
+     * @param pluginsDir directory of PF4J plugin zips; absent → built-in TCP_CHECK only
+     */
+    public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
+                                    Optional<Path> pluginsDir, Journal journal) {
+        CheckRegistry registry = pluginsDir.filter(Files::isDirectory).map(CheckRegistry::load).orElseGet(CheckRegistry::builtins);
+        registry.warnings().forEach(NodeLog::warn);
+        CheckPlan full = CheckPlanner.plan(statements, registry);
+        for (CheckConfigException e : full.errors()) NodeLog.warn(e.getMessage());
+        // trackers (vrrp_script) are VrrpNode's; keep only the real servers' checkers
+        var names = full.model().virtualServers().stream().flatMap(v -> v.realServers().stream())
+                .flatMap(r -> r.checkers().stream()).map(HealthModel.CheckerSpec::name).toList();
+        Map<String, io.vigil.check.api.Check> checks = new HashMap<>(full.checks());
+        checks.keySet().retainAll(names);
+        full.checks().forEach((name, check) -> { if (!names.contains(name)) closeQuietly(check); });
+        CheckPlan plan = new CheckPlan(new HealthModel(full.model().virtualServers(), List.of()), checks, List.of());
+
+        IpvsConfigMapper.Mapping mapping = IpvsConfigMapper.map(config);
+        mapping.errors().forEach(NodeLog::warn);
+        CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx);
+        node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
+        node.scheduler.start().await();
+        NodeLog.info("checker: " + names.size() + " check(s) on " + mapping.virtualServers().size()
+                + " virtual server(s); providers " + registry.providers());
+        return node;
+    }
+
+    /** Empty while the kernel's IPVS could be programmed; otherwise why not (said once in the log too). */
+    public Optional<String> ipvsUnavailable() { return Optional.ofNullable(ipvsUnavailable); }
+
+    public io.vigil.check.CheckStats stats() { return scheduler.stats(); }
+
+    // ---- health events → journal → IPVS -------------------------------------------------------------
+
+    /** On the scheduler's context: journal first, then hand state changes to the IPVS thread. */
+    private void onHealth(HealthEvent ev) {
+        Cause cause = cause(ev.cause());
+        switch (ev) {
+            case HealthEvent.ProbeCompleted p -> causeOf.put(p.seq(), Cause.event(journal.append(cause,
+                    new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""), p.up(), p.latencyNanos(),
+                            p.detail(), 1), p.atNanos())));
+            case HealthEvent.CheckerChanged c -> {
+                lastReason.put(c.realServer(), c.checker().replaceFirst(" .*", "") + " " + c.realServer() + " " + c.reason());
+                causeOf.put(c.seq(), Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
+                        targets.getOrDefault(c.checker(), c.realServer()), c.up(), 0, "checker " + (c.up() ? "up" : "down")
+                        + ": " + c.reason(), 0), c.atNanos())));
+            }
+            case HealthEvent.QuorumChanged q -> {
+                quorum.put(q.virtualServer(), q.up());
+                causeOf.put(q.seq(), cause);
+            }
+            case HealthEvent.RealServerChanged r -> {
+                long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
+                        r.weight(), quorum.getOrDefault(r.virtualServer(), true)), r.atNanos());
+                causeOf.put(r.seq(), Cause.event(seq));
+                String why = lastReason.getOrDefault(r.realServer(), "real_server " + r.realServer() + (r.alive() ? " up" : " down"));
+                RealServerState s = r.alive() ? new RealServerState(true, r.weight(), why) : RealServerState.down(why);
+                ipvsThread.execute(() -> { stateChanged(r.virtualServer(), r.realServer(), s); program(Cause.event(seq), false); });
+            }
+            case HealthEvent.RealServerWeightChanged w -> {
+                long seq = journal.append(cause, new Event.RealServerChanged(w.virtualServer(), w.realServer(), true,
+                        w.weight(), quorum.getOrDefault(w.virtualServer(), true)), w.atNanos());
+                causeOf.put(w.seq(), Cause.event(seq));
+                String why = "misc_dynamic " + w.realServer() + " weight " + w.weight();
+                ipvsThread.execute(() -> { stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why)); program(Cause.event(seq), false); });
+            }
+            case HealthEvent.TrackerChanged t -> causeOf.put(t.seq(), cause); // none planned here
+        }
+    }
+
+    private Cause cause(io.vigil.check.Cause c) {
+        return switch (c) {
+            case io.vigil.check.Cause.Event e -> causeOf.getOrDefault(e.seq(), Cause.NONE);
+            case io.vigil.check.Cause.Startup s -> Cause.configReload(configHash);
+            case io.vigil.check.Cause.Probe p -> Cause.timer("delay_loop " + p.checker());
+        };
+    }
+
+    private void stateChanged(String virtualServer, String realServer, RealServerState s) {
+        try {
+            states.put(IpvsConfigMapper.realServerId(virtualServer, realServer), s);
+        } catch (RuntimeException e) {
+            NodeLog.warn("checker: cannot map real server " + realServer + " of " + virtualServer + " to IPVS: " + e.getMessage());
+        }
+    }
+
+    /** On the IPVS thread: plan and apply; each applied or refused change is journaled with {@code cause}. */
+    private void program(Cause cause, boolean fullRead) {
+        DesiredState desired = IpvsPlanner.plan(virtualServers, states, lastQuorum);
+        lastQuorum.putAll(desired.quorumUp()); // hysteresis needs the previous verdict
+        IpvsReconciler.Result r;
+        try {
+            r = fullRead ? reconciler.reconcile(desired) : reconciler.update(desired);
+        } catch (LinuxException e) {
+            NodeLog.error("IPVS: " + e.getMessage());
+            return;
+        }
+        if (r.unavailable()) {
+            if (ipvsUnavailable == null) ipvsUnavailable = "the kernel has no IPVS (ip_vs module not loaded or not built)";
+            return;
+        }
+        ipvsUnavailable = null;
+        r.applied().forEach(c -> journal.append(cause, ipvsEvent(c, true, "")));
+        r.failures().forEach(f -> {
+            NodeLog.warn("IPVS: " + f.change().describe() + " refused: " + f.error().getMessage());
+            journal.append(cause, ipvsEvent(f.change(), false, f.error().getMessage()));
+        });
+    }
+
+    static Event.IpvsChanged ipvsEvent(IpvsChange c, boolean ok, String error) {
+        String svc = c.service().toString();
+        return switch (c) {
+            case IpvsChange.AddService a -> new Event.IpvsChanged(Event.IpvsOp.SERVICE_ADD, svc, "", 0, a.spec().describe(), ok, error);
+            case IpvsChange.EditService e -> new Event.IpvsChanged(Event.IpvsOp.SERVICE_EDIT, svc, "", 0, e.after().describe(), ok, error);
+            case IpvsChange.DeleteService d -> new Event.IpvsChanged(Event.IpvsOp.SERVICE_DELETE, svc, "", 0, "", ok, error);
+            case IpvsChange.AddDest a -> new Event.IpvsChanged(Event.IpvsOp.DEST_ADD, svc, a.dest().key().toString(),
+                    a.dest().weight(), a.dest().forward().name(), ok, error);
+            case IpvsChange.EditDest e -> new Event.IpvsChanged(Event.IpvsOp.DEST_EDIT, svc, e.after().key().toString(),
+                    e.after().weight(), e.after().forward().name(), ok, error);
+            case IpvsChange.DeleteDest d -> new Event.IpvsChanged(Event.IpvsOp.DEST_DELETE, svc, d.dest().toString(), 0, "", ok, error);
+        };
+    }
+
+    private static void closeQuietly(io.vigil.check.api.Check c) {
+        try { c.close(); } catch (Exception ignored) { /* a tracker's check we never ran */ }
+    }
+
+    @Override public void close() {
+        scheduler.close();
+        ipvsThread.shutdown();
+        try { ipvsThread.awaitTermination(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        reconciler.close();
+        registry.close();
+    }
+}

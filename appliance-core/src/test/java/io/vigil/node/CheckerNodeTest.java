@@ -1,0 +1,109 @@
+package io.vigil.node;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vigil.config.ConfigLoader;
+import io.vigil.config.LoadOptions;
+import io.vigil.config.LoadResult;
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.journal.JournalConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The checker half on this host (no IPVS in its kernel): real TCP servers on loopback, one alive and one not;
+ * the dead one must be journaled down with a cause chain back to the probe, and IPVS reported unavailable
+ * while checks go on.
+ */
+class CheckerNodeTest {
+    @TempDir Path dir;
+    private Vertx vertx;
+
+    @AfterEach void stop() { if (vertx != null) vertx.close().await(); }
+
+    @Test
+    void deadRealServerIsJournaledDownWithItsCauseChain() throws Exception {
+        vertx = Vertx.vertx();
+        NetServer alive = vertx.createNetServer().connectHandler(s -> s.close()).listen(0, "127.0.0.1").await();
+        int deadPort;
+        try (ServerSocket probe = new ServerSocket(0)) { deadPort = probe.getLocalPort(); } // closed again: refused
+        String conf = """
+                virtual_server 192.0.2.100 80 {
+                    delay_loop 1
+                    lb_algo wrr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 127.0.0.1 %d {
+                        weight 3
+                        TCP_CHECK { connect_timeout 1 }
+                    }
+                    real_server 127.0.0.1 %d {
+                        weight 2
+                        TCP_CHECK {
+                            connect_timeout 1
+                            retry 2
+                            delay_before_retry 1
+                        }
+                    }
+                }
+                """.formatted(alive.actualPort(), deadPort);
+        LoadResult r = ConfigLoader.loadText("test.conf", conf, dir, LoadOptions.defaults());
+        assertThat(r.errors()).isEmpty();
+        String dead = "127.0.0.1:" + deadPort;
+
+        try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "lb1"));
+             CheckerNode node = CheckerNode.start(vertx, r.config().orElseThrow(), r.statements(), Optional.empty(), journal)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Entry down = null;
+            while (down == null && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                journal.flush(Duration.ofSeconds(2));
+                try (var reader = journal.reader()) {
+                    down = reader.readAll().stream().filter(e -> e.event() instanceof Event.RealServerChanged rc
+                            && rc.realServer().equals(dead) && !rc.up()).findFirst().orElse(null);
+                }
+            }
+            assertThat(down).as("real server " + dead + " journaled down").isNotNull();
+            assertThat(node.ipvsUnavailable()).as("this host's kernel has no IPVS").isPresent();
+
+            List<Entry> all;
+            try (var reader = journal.reader()) { all = reader.readAll(); }
+            Map<Long, Entry> bySeq = all.stream().filter(e -> !e.event().isAnnotation())
+                    .collect(Collectors.toMap(Entry::seq, Function.identity()));
+            // RealServerChanged ← checker down (after the retries) ← the probe that failed last
+            Entry checkerDown = bySeq.get(((Cause.Event) down.cause()).seq());
+            assertThat(checkerDown.event()).isInstanceOfSatisfying(Event.CheckResult.class, c -> {
+                assertThat(c.up()).isFalse();
+                assertThat(c.detail()).startsWith("checker down");
+                assertThat(c.target()).isEqualTo(dead);
+            });
+            Entry probe = bySeq.get(((Cause.Event) checkerDown.cause()).seq());
+            assertThat(probe.event()).isInstanceOfSatisfying(Event.CheckResult.class, c -> {
+                assertThat(c.up()).isFalse();
+                assertThat(c.checker()).startsWith("TCP_CHECK");
+            });
+            assertThat(probe.cause()).isInstanceOf(Cause.Timer.class);
+            // 3 failed probes (1 + retry 2) before the checker went down; the live server never went down
+            long failedProbes = all.stream().filter(e -> e.seq() <= probe.seq() && e.event() instanceof Event.CheckResult c
+                    && !c.up() && c.target().equals(dead) && !c.detail().startsWith("checker")).count();
+            assertThat(failedProbes).isEqualTo(3);
+            assertThat(all).noneMatch(e -> e.event() instanceof Event.RealServerChanged rc
+                    && rc.realServer().equals("127.0.0.1:" + alive.actualPort()) && !rc.up());
+        }
+    }
+}
