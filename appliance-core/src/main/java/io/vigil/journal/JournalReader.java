@@ -206,18 +206,7 @@ public final class JournalReader implements AutoCloseable {
 
     /** State after the entry at {@code index}: walks back to a snapshot (or the start) and folds forward. */
     View stateAtIndex(long index) {
-        long from = -1;
-        try (ExcerptTailer t = queue.createTailer()) {
-            t.direction(TailerDirection.BACKWARD);
-            if (t.moveToIndex(index)) {
-                while (true) {
-                    try (DocumentContext dc = t.readingDocument()) {
-                        if (!dc.isPresent()) break;
-                        if (EventCodec.peekTag(dc.wire().bytes()) == EventType.SNAPSHOT.tag()) { from = dc.index(); break; }
-                    }
-                }
-            }
-        }
+        long from = snapshotAtOrBefore(index);
         Projection p = new Projection();
         try (ExcerptTailer t = queue.createTailer()) {
             if (from < 0) t.toStart(); else t.moveToIndex(from);
@@ -229,6 +218,34 @@ public final class JournalReader implements AutoCloseable {
             }
         }
         return p.view();
+    }
+
+    /**
+     * The index of the last snapshot at or before {@code index} in the same cycle, or -1. Scans forward through
+     * growing windows before {@code index} (Chronicle tailers are fast forwards; backwards each step is an index
+     * lookup), reading only the type byte.
+     */
+    private long snapshotAtOrBefore(long index) {
+        RollCycle rc = queue.rollCycle();
+        int cycle = rc.toCycle(index);
+        long pos = rc.toSequenceNumber(index);
+        long windowEnd = pos;
+        try (ExcerptTailer t = queue.createTailer()) {
+            for (long window = 8192; ; window *= 4) {
+                long start = Math.max(0, pos - window);
+                if (!t.moveToIndex(rc.toIndex(cycle, start))) return -1;
+                long found = -1;
+                while (true) {
+                    try (DocumentContext dc = t.readingDocument()) {
+                        if (!dc.isPresent() || dc.index() > rc.toIndex(cycle, windowEnd)) break;
+                        if (EventCodec.peekTag(dc.wire().bytes()) == EventType.SNAPSHOT.tag()) found = dc.index();
+                    }
+                }
+                if (found >= 0) return found;
+                if (start == 0) return -1;
+                windowEnd = start;
+            }
+        }
     }
 
     // ---- verification -------------------------------------------------------------------------------------
