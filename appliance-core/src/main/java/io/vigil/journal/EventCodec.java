@@ -47,7 +47,10 @@ public final class EventCodec {
     }
 
     /** The type tag of the entry at the read position, without decoding it (for fast scans). */
-    public static int peekTag(Bytes<?> in) { return in.peekUnsignedByte(in.readPosition() + 1); }
+    public static int peekTag(Bytes<?> in) {
+        // readUnsignedByte(offset), not peekUnsignedByte: peek answers -1 past the current chunk of a mapped file
+        return in.readUnsignedByte(in.readPosition() + 1);
+    }
 
     /** The wall time of the entry at the read position, without decoding it (for time search). */
     public static long peekWall(Bytes<?> in) {

@@ -74,6 +74,8 @@ class TamperTest {
         }
         StringWriter out = new StringWriter();
         int rc = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("journal", "verify", "--dir", dir.toString());
+        Files.createDirectories(Path.of("target", "forensics"));
+        Files.writeString(Path.of("target", "forensics", "verify-bad.txt"), "$ vigil journal verify\n" + out);
         assertThat(rc).isEqualTo(1);
         assertThat(out.toString()).contains("BAD at seq " + target).contains("hash mismatch").contains(".cq4");
     }
