@@ -71,6 +71,13 @@ class NetlinkSocketTest {
                 assertThatThrownBy(() -> s.request(add, "RTM_NEWADDR 192.0.2.1/24 ifindex 9999"))
                         .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENODEV))
                         .hasMessageStartingWith("RTM_NEWADDR 192.0.2.1/24 ifindex 9999: No such device (ENODEV)");
+                // RTM_NEWLINK of an unknown kind: EOPNOTSUPP plus the kernel's extended-ACK text
+                NetlinkMessageBuilder link = new NetlinkMessageBuilder(16, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL)
+                        .u8(0).u8(0).u16(0).u32(0).u32(0).u32(0).attrString(3, "vl-q0")
+                        .beginNested(18).attrString(1, "vlnope").endNested(); // IFLA_LINKINFO { IFLA_INFO_KIND }
+                assertThatThrownBy(() -> s.request(link, "create link vl-q0"))
+                        .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EOPNOTSUPP))
+                        .hasMessage("create link vl-q0: Operation not supported (EOPNOTSUPP): Unknown device type");
             }
         }
         assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/netns/vl-nl"))).isFalse();

@@ -121,6 +121,19 @@ class RtnetlinkTest {
     }
 
     @Test
+    void dumpSpanningManyDatagramsIsCollectedWhole() throws Exception {
+        int idx = rt.ifindex("vl-r1");
+        for (int i = 1; i <= 250; i++) {
+            assertThat(rt.addAddress(Ipv4InterfaceAddress.of(idx, "198.51.100." + i + "/32"))).isEqualTo(Rtnetlink.Change.ADDED);
+            assertThat(rt.addAddress(Ipv4InterfaceAddress.of(idx, "203.0.113." + i + "/32"))).isEqualTo(Rtnetlink.Change.ADDED);
+        }
+        // 500 RTM_NEWADDR messages (~80 bytes each) cannot fit one datagram: NLM_F_MULTI parts up to NLMSG_DONE
+        assertThat(rt.addresses(idx)).hasSize(500);
+        long inIp = ns.ip("-4", "-o", "addr", "show", "dev", "vl-r1").output().lines().count();
+        assertThat(inIp).isEqualTo(500);
+    }
+
+    @Test
     void monitorWakeupReturnsAtOnce() throws Exception {
         long t0 = System.nanoTime();
         Thread waker = Thread.ofPlatform().start(() -> {
