@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * interfaces with them). Needs root (ip netns). Uses iproute2's {@code ip}.
  *
  * <pre>
- * try (var lab = NetnsTopology.create("vl")) {
+ * try (var lab = NetnsTopology.createUnique("vl")) {
  *     var sw = lab.namespace("sw");   lab.bridge(sw, "br0");
  *     var a = lab.host("a", "eth0", "192.0.2.11/24", sw, "br0");
  *     a.exec("ping", "-c1", "192.0.2.12");
@@ -33,17 +33,52 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsTopology implements AutoCloseable {
     private final String prefix;
+    private final String nsPrefix;
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
     private final Deque<Process> processes = new ArrayDeque<>();
     private int vethCounter;
 
-    private NetnsTopology(String prefix) {
+    private NetnsTopology(String prefix, String nsPrefix) {
         this.prefix = prefix;
+        this.nsPrefix = nsPrefix;
     }
 
     /** A lab whose namespaces are called PREFIX-NAME (keep it short: veth names derive from it, 15 chars max). */
     public static NetnsTopology create(String prefix) {
-        return new NetnsTopology(prefix);
+        return new NetnsTopology(prefix, prefix);
+    }
+
+    /**
+     * A lab whose namespaces are called PREFIX_PID-NAME (PID = this JVM's pid in base 36), so test runs from
+     * several work trees on one machine never share a namespace. PREFIX_PID-* namespaces left by dead JVMs
+     * (crashed or killed runs) are removed first.
+     */
+    public static NetnsTopology createUnique(String prefix) {
+        reapDeadRuns(prefix);
+        return new NetnsTopology(prefix, prefix + "_" + Long.toString(ProcessHandle.current().pid(), 36));
+    }
+
+    /** Deletes PREFIX_PID-* namespaces whose process is gone. */
+    private static void reapDeadRuns(String prefix) {
+        String[] names = new java.io.File("/var/run/netns").list();
+        if (names == null) return;
+        for (String n : names) {
+            int dash = n.indexOf('-');
+            int start = prefix.length() + 1;
+            if (!n.startsWith(prefix + "_") || dash <= start) continue;
+            long pid;
+            try {
+                pid = Long.parseLong(n.substring(start, dash), 36);
+            } catch (NumberFormatException notOurs) {
+                continue;
+            }
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+            try {
+                run(List.of("ip", "netns", "del", n));
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     /** The output and exit status of a finished command. */
@@ -53,7 +88,7 @@ public final class NetnsTopology implements AutoCloseable {
 
     /** Creates (replacing a stale one left by a crashed run) namespace PREFIX-NAME with lo up. */
     public Namespace namespace(String shortName) throws IOException {
-        String full = prefix + "-" + shortName;
+        String full = nsPrefix + "-" + shortName;
         if (namespaces.containsKey(full)) return namespaces.get(full);
         if (Files.exists(Path.of("/var/run/netns", full))) run(List.of("ip", "netns", "del", full));
         check(run(List.of("ip", "netns", "add", full)), "ip netns add " + full);

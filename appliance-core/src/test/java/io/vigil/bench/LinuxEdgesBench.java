@@ -24,7 +24,7 @@ public final class LinuxEdgesBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         byte[] advert = HexFormat.of().parseHex("2133960101017b4bc00002647333637233740000");
         Inet4Address a = Ipv4InterfaceAddress.inet4("192.0.2.11"), b = Ipv4InterfaceAddress.inet4("192.0.2.12");
-        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+        try (NetnsTopology lab = NetnsTopology.createUnique("vl")) {
             NetnsTopology.Namespace sw = lab.namespace("sw");
             lab.bridge(sw, "br0");
             NetnsTopology.Namespace na = lab.host("a", "eth0", "192.0.2.11/24", sw, "br0");

@@ -14,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The netns toolkit: topology works end to end, namespace threads really are inside, teardown is complete. */
 class NetnsTopologyTest {
 
+    /** createUnique's namespace prefix in this JVM. */
+    private static final String T = "vl_" + Long.toString(ProcessHandle.current().pid(), 36);
+
     private static boolean exists(String ns) {
         return Files.exists(Path.of("/var/run/netns", ns));
     }
@@ -23,12 +26,12 @@ class NetnsTopologyTest {
         Process sleeper;
         Path sleeperLog = Files.createTempFile("vl-sleep", ".log");
         String hostNetns = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
-        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+        try (NetnsTopology lab = NetnsTopology.createUnique("vl")) {
             NetnsTopology.Namespace sw = lab.namespace("sw");
             lab.bridge(sw, "br0");
             NetnsTopology.Namespace a = lab.host("a", "eth0", "192.0.2.11/24", sw, "br0");
             NetnsTopology.Namespace b = lab.host("b", "eth0", "192.0.2.12/24", sw, "br0");
-            assertThat(lab.namespaces()).extracting(NetnsTopology.Namespace::name).containsExactly("vl-sw", "vl-a", "vl-b");
+            assertThat(lab.namespaces()).extracting(NetnsTopology.Namespace::name).containsExactly(T + "-sw", T + "-a", T + "-b");
 
             NetnsTopology.Result ping = a.exec("busybox", "ping", "-c", "1", "-W", "2", "192.0.2.12");
             assertThat(ping.ok()).as(ping.output()).isTrue();
@@ -45,27 +48,36 @@ class NetnsTopologyTest {
         }
         assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).as("spawned process stopped").isTrue();
         Files.delete(sleeperLog);
-        assertThat(exists("vl-sw") || exists("vl-a") || exists("vl-b")).isFalse();
+        assertThat(exists(T + "-sw") || exists(T + "-a") || exists(T + "-b")).isFalse();
     }
 
     @Test
     void failureHalfWayStillTearsDownWhatWasCreated() throws Exception {
-        NetnsTopology lab = NetnsTopology.create("vl");
+        NetnsTopology lab = NetnsTopology.createUnique("vl");
         try (lab) {
             NetnsTopology.Namespace x = lab.namespace("x");
-            assertThat(exists("vl-x")).isTrue();
+            assertThat(exists(T + "-x")).isTrue();
             assertThatThrownBy(() -> lab.veth(x, "vl-name-far-too-long-for-linux", x, "vl-y"))
                     .isInstanceOf(IOException.class).hasMessageContaining("failed");
         }
-        assertThat(exists("vl-x")).isFalse();
+        assertThat(exists(T + "-x")).isFalse();
     }
 
     @Test
-    void staleNamespaceFromACrashedRunIsReplaced() throws Exception {
-        assertThat(NetnsTopology.run(java.util.List.of("ip", "netns", "add", "vl-stale")).ok()).isTrue();
-        try (NetnsTopology lab = NetnsTopology.create("vl")) {
-            assertThat(lab.namespace("stale").ip("link").output()).contains("lo");
+    void namespacesOfDeadRunsAreReapedAndExactNamesReplaced() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String stale = "vl_" + Long.toString(gone.pid(), 36) + "-stale";
+        assertThat(NetnsTopology.run(java.util.List.of("ip", "netns", "add", stale)).ok()).isTrue();
+        try (NetnsTopology lab = NetnsTopology.createUnique("vl")) {
+            assertThat(exists(stale)).as("namespace of a dead JVM reaped").isFalse();
+            assertThat(lab.namespace("live").name()).isEqualTo(T + "-live");
         }
-        assertThat(exists("vl-stale")).isFalse();
+        // create(prefix) keeps exact names (for `vigil lab`) and replaces a leftover of the same name
+        assertThat(NetnsTopology.run(java.util.List.of("ip", "netns", "add", "vl-exact")).ok()).isTrue();
+        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+            assertThat(lab.namespace("exact").ip("link").output()).contains("lo");
+        }
+        assertThat(exists("vl-exact")).isFalse();
     }
 }

@@ -55,8 +55,10 @@ class NetlinkSocketTest {
 
     @Test
     void rtnetlinkDumpAndErrorInsideANamespace() throws Exception {
-        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+        String name;
+        try (NetnsTopology lab = NetnsTopology.createUnique("vl")) {
             NetnsTopology.Namespace ns = lab.namespace("nl");
+            name = ns.name();
             ns.ip("link", "add", "vl-x0", "type", "veth", "peer", "name", "vl-x1");
             NetlinkSocket s = ns.call(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE));
             try (s) {
@@ -80,6 +82,6 @@ class NetlinkSocketTest {
                         .hasMessage("create link vl-q0: Operation not supported (EOPNOTSUPP): Unknown device type");
             }
         }
-        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/netns/vl-nl"))).isFalse();
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/netns", name))).isFalse();
     }
 }

@@ -41,7 +41,7 @@ class PrivilegeTest {
 
     @Test
     void everyEdgeSaysItNeedsRootOrCapabilities() throws Exception {
-        try (NetnsTopology lab = NetnsTopology.create("vl")) {
+        try (NetnsTopology lab = NetnsTopology.createUnique("vl")) {
             NetnsTopology.Namespace ns = lab.namespace("cap");
             ns.ip("link", "add", "vl-c0", "type", "veth", "peer", "name", "vl-c1");
             NetnsExecutor t = ns.thread();

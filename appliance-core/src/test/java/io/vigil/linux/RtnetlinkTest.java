@@ -21,7 +21,7 @@ class RtnetlinkTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        lab = NetnsTopology.create("vl");
+        lab = NetnsTopology.createUnique("vl");
         ns = lab.namespace("rt");
         ns.ip("link", "add", "vl-r0", "type", "veth", "peer", "name", "vl-r1");
         ns.setLink("vl-r0", true);

@@ -4,9 +4,9 @@ import io.vigil.lab.NetnsTopology;
 
 import java.io.IOException;
 
-/** Test fixture: namespace vl-sw with bridge br0, hosts vl-a (192.0.2.11) and vl-b (192.0.2.12) on eth0. */
+/** Test fixture: namespace vl_PID-sw with bridge br0, hosts vl_PID-a (192.0.2.11) and vl_PID-b (192.0.2.12) on eth0. */
 final class TwoHostLab implements AutoCloseable {
-    final NetnsTopology lab = NetnsTopology.create("vl");
+    final NetnsTopology lab = NetnsTopology.createUnique("vl");
     final NetnsTopology.Namespace sw, a, b;
 
     TwoHostLab() throws IOException {
