@@ -35,7 +35,7 @@ public final class NetLab implements AutoCloseable {
 
     public NetLab(String prefix) throws IOException {
         this.dir = Files.createTempDirectory(prefix + "-lab");
-        this.topo = NetnsTopology.create(prefix);
+        this.topo = NetnsTopology.createUnique(prefix); // pid-tagged names: concurrent runs never collide
         try {
             this.sw = topo.namespace("sw");
             topo.bridge(sw, "br0");
