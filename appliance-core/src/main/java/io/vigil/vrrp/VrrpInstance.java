@@ -239,11 +239,11 @@ public final class VrrpInstance {
         }
         if (garpDelayTimer.due(now)) {
             garpDelayTimer.off();
-            out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().masterRepeat(), GarpReason.MASTER_DELAY));
+            garps(spec.garp().masterRepeat(), GarpReason.MASTER_DELAY, out);
         }
         if (garpRefreshTimer.due(now)) {
             garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
-            out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().refreshRepeat(), GarpReason.REFRESH));
+            garps(spec.garp().refreshRepeat(), GarpReason.REFRESH, out);
         }
     }
 
@@ -311,7 +311,7 @@ public final class VrrpInstance {
         // keepalived sends the advert before adding addresses so the old master releases them before our GARPs.
         sendAdverts(effectivePriority, out);
         out.add(new AddAddresses(name, spec.interfaceName(), allAddresses));
-        out.add(new SendGarp(name, spec.interfaceName(), garpAddresses(), spec.garp().masterRepeat(), GarpReason.BECAME_MASTER));
+        garps(spec.garp().masterRepeat(), GarpReason.BECAME_MASTER, out);
         notifies(VrrpState.MASTER, out);
         downTimer.off();
         preemptTimer.off();
@@ -395,9 +395,12 @@ public final class VrrpInstance {
 
     private long advertNanos() { return spec.advertIntervalCentis() * NANOS_PER_CENTI; }
 
-    private List<Ipv4Address> garpAddresses() {
-        return allAddresses.stream().filter(v -> v.device() == null || v.device().equals(spec.interfaceName()))
-                .map(VirtualAddress::address).toList();
+    /** One SendGarp per device the addresses live on (an address with {@code dev} is announced there), in spec order. */
+    private void garps(int repeat, GarpReason reason, List<VrrpEffect> out) {
+        Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
+        for (VirtualAddress v : allAddresses)
+            byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+        byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, repeat, reason)));
     }
 
     private void sendAdverts(int priority, List<VrrpEffect> out) {

@@ -471,6 +471,17 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void garpsGoToTheDeviceEachAddressLivesOn() {
+        var spec = d1(2).excludedAddress(new VirtualAddress(Ipv4Address.parse("198.51.100.5"), 24, "eth1", null))
+                .virtualAddress(new VirtualAddress(Ipv4Address.parse("192.0.2.101"), 32, "eth0", null)).build();
+        VrrpInstance i = new VrrpInstance(spec);
+        List<VrrpEffect> out = i.step(new Tick(timer(i.step(new Start(T0)))));
+        assertThat(only(out, SendGarp.class)).containsExactly(
+                new SendGarp("VI_1", "eth0", List.of(VIP, Ipv4Address.parse("192.0.2.101")), 5, GarpReason.BECAME_MASTER),
+                new SendGarp("VI_1", "eth1", List.of(Ipv4Address.parse("198.51.100.5")), 5, GarpReason.BECAME_MASTER));
+    }
+
+    @Test
     void notifyScriptsForEachState() {
         var spec = d1(2).notify(new NotifySpec("/m", "/b", "/f", "/s", "/n")).build();
         VrrpInstance i = new VrrpInstance(spec);
