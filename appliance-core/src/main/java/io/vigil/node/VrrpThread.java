@@ -63,7 +63,7 @@ public final class VrrpThread {
     public void join() throws InterruptedException { thread.join(); }
 
     private void loop() {
-        RealtimeScheduling.tryRaise();
+        if (!RealtimeScheduling.tryRaise()) NodeLog.warn("vrrp thread stays at normal scheduling priority (SCHED_RR refused)");
         while (running) {
             Runnable r;
             while ((r = inbox.poll()) != null) {

@@ -46,9 +46,18 @@ public final class NetLab implements AutoCloseable {
         }
     }
 
+    private final java.util.Map<String, NetnsTopology.Namespace> nodes = new java.util.HashMap<>();
+
     /** Adds node namespace PREFIX-NAME with eth0 = ADDR/24 on the bridge; returns the namespace name. */
     public String node(String name, String addr) throws IOException {
-        return topo.host(name, "eth0", addr + "/24", sw, "br0").name();
+        NetnsTopology.Namespace n = topo.host(name, "eth0", addr + "/24", sw, "br0");
+        nodes.put(n.name(), n);
+        return n.name();
+    }
+
+    /** Runs {@code task} on a JVM thread inside node namespace {@code ns}; threads it starts stay in that namespace. */
+    public <T> T inNamespace(String ns, java.util.concurrent.Callable<T> task) throws Exception {
+        return nodes.get(ns).call(task);
     }
 
     public String switchNs() { return sw.name(); }
