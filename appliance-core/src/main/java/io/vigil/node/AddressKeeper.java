@@ -5,6 +5,7 @@ import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.linux.GarpSender;
 import io.vigil.linux.Ipv4InterfaceAddress;
+import io.vigil.linux.Libc;
 import io.vigil.linux.LinkInfo;
 import io.vigil.linux.MacAddress;
 import io.vigil.linux.Rtnetlink;
@@ -44,6 +45,8 @@ public final class AddressKeeper implements AutoCloseable {
         this.rtnl = rtnl;
         this.garp = garp;
         this.garpInterval = garpInterval;
+        // adding the VIP is on the takeover's critical path: just below the vrrp thread, above everything else
+        io.execute(() -> RealtimeScheduling.tryRaise(Math.max(1, RealtimeScheduling.PRIORITY - 1)));
     }
 
     public void add(String instance, String defaultDevice, List<VirtualAddress> vips, Cause cause) {
@@ -62,7 +65,7 @@ public final class AddressKeeper implements AutoCloseable {
         String dev = v.device() != null ? v.device() : defaultDevice;
         String text = v.address() + "/" + v.prefixLength();
         try {
-            Ipv4InterfaceAddress a = toKernel(v, rtnl.ifindex(dev));
+            Ipv4InterfaceAddress a = toKernel(v, Libc.ifNameToIndex(dev));
             String key = key(a);
             if (add) held.put(key, new Held(instance, a, dev)); else held.remove(key);
             Rtnetlink.Change c = add ? rtnl.addAddress(a) : rtnl.removeAddress(a);

@@ -19,14 +19,17 @@ final class RealtimeScheduling {
 
     private RealtimeScheduling() { }
 
-    static boolean tryRaise() {
-        if (PRIORITY <= 0) return false;
+    static boolean tryRaise() { return tryRaise(PRIORITY); }
+
+    /** As {@link #tryRaise()} at {@code priority} (the receive and address threads sit just below the vrrp thread). */
+    static boolean tryRaise(int priority) {
+        if (PRIORITY <= 0 || priority <= 0) return false;
         try (Arena a = Arena.ofConfined()) {
             Linker l = Linker.nativeLinker();
             MethodHandle set = l.downcallHandle(l.defaultLookup().find("sched_setscheduler").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
             MemorySegment param = a.allocate(JAVA_INT);
-            param.set(JAVA_INT, 0, PRIORITY);
+            param.set(JAVA_INT, 0, priority);
             return (int) set.invokeExact(0, SCHED_RR, param) == 0; // pid 0 = this thread (a Linux task)
         } catch (Throwable t) {
             return false;

@@ -394,6 +394,8 @@ public final class VrrpNode implements AutoCloseable {
 
     private void receiveLoop(VrrpSocket sock) {
         String ifname = sock.interfaceName();
+        // the arrival time starts the master-down timer: a late wake-up here is a late takeover
+        RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
         while (!closing) {
             try {
                 Optional<VrrpSocket.Received> r = sock.receive(RECEIVE_POLL);

@@ -78,8 +78,10 @@ public final class TakeoverBench {
         String tag = (vigilBackup ? "v" : "k") + run;
         NetLab.Proc master = lab.keepalived("kam" + tag, m, mConf);
         NetLab.Proc backup = vigilBackup ? lab.vigil("vig" + tag, b, bConf) : lab.keepalived("kab" + tag, b, bConf);
+        NetLab.awaitStarted(master);
+        NetLab.awaitStarted(backup);
         NetLab.await("master holds the VIP", Duration.ofSeconds(15), NetLab.quiet(() -> lab.hasAddr(m, "192.0.2.100/24")));
-        Thread.sleep(2500); // the backup is up and has heard adverts
+        Thread.sleep(2500); // the backup has heard adverts for a while
         if (lab.hasAddr(b, "192.0.2.100/24")) throw new IllegalStateException("backup holds the VIP before the kill\n" + lab.logs());
         Process mon = new ProcessBuilder("ip", "-n", b, "-ts", "monitor", "address").redirectErrorStream(true).start();
         Process dump = new ProcessBuilder("ip", "netns", "exec", b, "tcpdump", "-tt", "-l", "-n", "-i", "eth0",

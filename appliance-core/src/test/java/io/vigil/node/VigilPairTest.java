@@ -67,4 +67,24 @@ class VigilPairTest {
             }
         }
     }
+
+    @Test void interfaceDownMeansFaultAndVipRemovedBehindOurBackComesBack() throws Exception {
+        try (NetLab lab = new NetLab("vn")) {
+            String a = lab.node("a", "192.0.2.11");
+            NetLab.Proc va = lab.vigil("va", a, lab.write("a.conf", Conf.node("a", 150).text()));
+            NetLab.awaitStarted(va);
+            await("MASTER alone", lab::logs, Duration.ofSeconds(10), quiet(() -> lab.hasAddr(a, VIP)));
+
+            NetLab.sh("ip", "-n", a, "addr", "del", VIP, "dev", "eth0");        // an operator removes the VIP
+            await("VIP re-added", lab::logs, Duration.ofSeconds(5), quiet(() -> lab.hasAddr(a, VIP)));
+            await("re-add logged", lab::logs, Duration.ofSeconds(3), () -> va.logText().contains("outside vigil; re-added"));
+
+            NetLab.sh("ip", "-n", a, "link", "set", "eth0", "down");           // our interface fails: FAULT, VIP released
+            await("FAULT", lab::logs, Duration.ofSeconds(5), () -> va.logText().contains("(VI_1) Entering FAULT STATE (interface eth0 down"));
+            await("VIP removed in FAULT", lab::logs, Duration.ofSeconds(5), quiet(() -> !lab.hasAddr(a, VIP)));
+
+            NetLab.sh("ip", "-n", a, "link", "set", "eth0", "up");
+            await("MASTER again after the link came back", lab::logs, Duration.ofSeconds(10), quiet(() -> lab.hasAddr(a, VIP)));
+        }
+    }
 }
