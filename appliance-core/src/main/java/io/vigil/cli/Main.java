@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "keepalived-compatible HA director: VRRP, health checks, IPVS, journal",
         subcommands = {
                 CheckConfigCommand.class,
+                GenhashCommand.class,
                 DumpConfigCommand.class,
                 LabCommand.class,
                 ReplayCommand.class,

@@ -53,7 +53,9 @@ public final class HttpCheckFactory implements CheckFactory {
 
     /** One shared, non-keep-alive client per Vert.x instance and scheme: keepalived opens a connection per probe. */
     HttpClient client(Vertx vertx, boolean ssl) {
-        return (ssl ? tls : plain).computeIfAbsent(vertx, v -> v.createHttpClient(options(ssl)));
+        return (ssl ? tls : plain).computeIfAbsent(vertx, v -> v.createHttpClient(options(ssl),
+                // many checks may share one endpoint (the same real server in several virtual servers)
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1)));
     }
 
     static HttpClientOptions options(boolean ssl) {
