@@ -231,7 +231,7 @@ public final class JournalReader implements AutoCloseable {
         long pos = rc.toSequenceNumber(index);
         long windowEnd = pos;
         try (ExcerptTailer t = queue.createTailer()) {
-            for (long window = 8192; ; window *= 4) {
+            for (long window = 4608; ; window *= 4) { // snapshots come every 4096 events by default
                 long start = Math.max(0, pos - window);
                 if (!t.moveToIndex(rc.toIndex(cycle, start))) return -1;
                 long found = -1;

@@ -54,17 +54,25 @@ public final class JournalStateAtBench {
                 long c1 = System.nanoTime();
                 System.out.printf("first stateAt (cold reader, mid-journal): %.2f ms -> seq %d, %d real servers, %d IPVS services%n",
                         (c1 - c0) / 1e6, first.seq(), first.realServers().size(), first.ipvs().size());
-                double[] ms = new double[queries];
+                double[] ms = new double[queries], cpu = new double[queries];
+                var mx = java.lang.management.ManagementFactory.getThreadMXBean();
                 for (int q = 0; q < queries; q++) {
                     long t = base + (long) (rnd.nextDouble() * (end - base));
+                    long c = mx.getCurrentThreadCpuTime();
                     long a = System.nanoTime();
                     View v = r.stateAt(t);
                     ms[q] = (System.nanoTime() - a) / 1e6;
+                    cpu[q] = (mx.getCurrentThreadCpuTime() - c) / 1e6;
                     if (v.wallNs() > t) throw new IllegalStateException("stateAt returned a later state");
                 }
                 Arrays.sort(ms);
+                Arrays.sort(cpu);
                 System.out.printf("stateAt over %d random T: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                         queries, ms[queries / 2], ms[queries * 9 / 10], ms[Math.min(queries - 1, queries * 99 / 100)], ms[queries - 1]);
+                System.out.printf("  thread CPU per stateAt: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (load avg %.1f on %d cpus)%n",
+                        cpu[queries / 2], cpu[queries * 9 / 10], cpu[Math.min(queries - 1, queries * 99 / 100)], cpu[queries - 1],
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
                 long v0 = System.nanoTime();
                 JournalReader.VerifyResult vr = r.verify();
                 System.out.printf("verify: %s %,d entries in %.1f s%n", vr.ok() ? "OK" : "BAD " + vr.problem(), vr.entries(),
