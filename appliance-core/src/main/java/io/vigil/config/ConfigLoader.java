@@ -70,7 +70,8 @@ public final class ConfigLoader {
             return new LoadResult(Optional.empty(), diags.toList());
         }
         List<ConfigNode> tree = builder.finish();
-        KeepalivedConfig config = new ModelBuilder(diags, options, builder.locations()).build(tree, lexed.files(), lexed.contentHash());
+        KeepalivedConfig config = new ModelBuilder(diags, options, builder.locations()).build(tree, lexed.files(),
+                ContentHash.of(tree));
         return new LoadResult(Optional.of(config), sorted(diags.toList()), tree);
     }
 

@@ -9,13 +9,10 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -48,7 +45,7 @@ final class Lexer {
     }
 
     /** The lexer's output. */
-    record Result(List<String> files, String contentHash) {}
+    record Result(List<String> files) {}
 
     /** Receives the token stream; the tree builder consumes it as it is produced (no token list in memory). */
     interface Sink {
@@ -67,12 +64,9 @@ final class Lexer {
     /** Words repeat a lot (keywords, "3", "/health"); sharing them keeps a big model small. */
     private final WordCache words = new WordCache();
     private final StringBuilder word = new StringBuilder(64);
-    private byte[] hashBuf = new byte[256];
-    private int hashLen;
     private final Map<String, String> params = new HashMap<>();
     private final Deque<Path> includeStack = new ArrayDeque<>();
     private final List<String> files = new ArrayList<>();
-    private final MessageDigest digest;
     private final Random random = new Random(0);
     private long generatedLines;
     private String oddSpaceFile;
@@ -82,11 +76,6 @@ final class Lexer {
         this.options = options;
         this.sink = sink;
         this.diags = diags;
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
-        }
     }
 
     /** Lexes a file from disk (and everything it includes). */
@@ -103,7 +92,7 @@ final class Lexer {
     }
 
     private Result result() {
-        return new Result(List.copyOf(files), HexFormat.of().formatHex(digest.digest()));
+        return new Result(List.copyOf(files));
     }
 
     // ---------------------------------------------------------------- files
@@ -676,8 +665,6 @@ final class Lexer {
                 i = close;
             } else if (c == '{' || c == '}') {
                 if (wordStart >= 0) { emitWord(word, quotedWord, o, col0 + wordStart + 1); wordStart = -1; quotedWord = false; }
-                hashSeparator();
-                hashChar(c);
                 if (c == '{') sink.open(o.at(col0 + i + 1)); else sink.close(o.at(col0 + i + 1));
             } else {
                 if (wordStart < 0) wordStart = i;
@@ -685,9 +672,6 @@ final class Lexer {
             }
         }
         if (wordStart >= 0) emitWord(word, quotedWord, o, col0 + wordStart + 1);
-        hashChar('\n');
-        digest.update(hashBuf, 0, hashLen);
-        hashLen = 0;
         sink.endOfLine();
     }
 
@@ -726,29 +710,7 @@ final class Lexer {
     private void emitWord(StringBuilder word, boolean quoted, Origin o, int col) {
         String text = word.length() <= 32 ? words.intern(word) : word.toString();
         word.setLength(0);
-        hashSeparator();
-        for (int i = 0; i < text.length(); i++) hashChar(text.charAt(i));
         sink.word(text, o.file(), o.line(), o.exact() ? col : Math.max(col, 1));
-    }
-
-    /** The content hash covers the words and braces of each logical line, unit-separated, UTF-8 encoded. */
-    private void hashSeparator() {
-        if (hashLen > 0) hashChar('\u001f');
-    }
-
-    private void hashChar(char c) {
-        if (hashLen + 4 > hashBuf.length) hashBuf = java.util.Arrays.copyOf(hashBuf, hashBuf.length * 2);
-        if (c < 0x80) {
-            hashBuf[hashLen++] = (byte) c;
-        } else if (c < 0x800) {
-            hashBuf[hashLen++] = (byte) (0xc0 | c >> 6);
-            hashBuf[hashLen++] = (byte) (0x80 | c & 0x3f);
-        } else {
-            // surrogates are hashed as their 3-byte forms: stable, which is all a content hash needs
-            hashBuf[hashLen++] = (byte) (0xe0 | c >> 12);
-            hashBuf[hashLen++] = (byte) (0x80 | c >> 6 & 0x3f);
-            hashBuf[hashLen++] = (byte) (0x80 | c & 0x3f);
-        }
     }
 
     private static int leadingSpace(String s) {

@@ -356,13 +356,15 @@ final class ModelBuilder {
         for (ConfigNode c : n.children()) {
             switch (c.keyword()) {
                 case "group" -> {
-                    for (String m : words(c)) {
+                    for (ConfigNode line : c.children()) for (int k = -1; k < line.args().size(); k++) {
+                        String m = k < 0 ? line.keyword() : line.args().get(k);
+                        SourceLocation at = k < 0 ? line.where() : v.at(line, k);
                         int idx = indexOf(instances, m);
                         if (idx < 0) {
-                            diags.warning(c.where(), "vrrp_sync_group " + name + ": vrrp_instance " + m
+                            diags.warning(at, "vrrp_sync_group " + name + ": vrrp_instance " + m
                                     + " does not exist; ignored");
                         } else if (instances.get(idx).syncGroup().isPresent()) {
-                            diags.error(c.where(), "vrrp_instance " + m + " is already in vrrp_sync_group "
+                            diags.error(at, "vrrp_instance " + m + " is already in vrrp_sync_group "
                                     + instances.get(idx).syncGroup().get() + "; an instance can be in one group only");
                         } else {
                             members.add(m);

@@ -1,0 +1,414 @@
+package io.vigil.config;
+
+import io.vigil.check.api.SourceLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each block into the typed model: defaults, inheritance, and keepalived's value checks with exact locations. */
+class ModelBuilderTest {
+    @TempDir Path dir;
+
+    private LoadResult load(String text) { return load(text, LoadOptions.defaults().withConfigId("t")); }
+
+    private LoadResult load(String text, LoadOptions o) { return ConfigLoader.loadText("k.conf", text, dir, o); }
+
+    private static List<String> formatted(LoadResult r) { return r.diagnostics().stream().map(Diagnostic::format).toList(); }
+
+    private static String instance(String body) {
+        return "vrrp_instance VI_1 {\n" + body + "\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n";
+    }
+
+    @Test void globalDefs() {
+        LoadResult r = load("""
+                global_defs {
+                  router_id LVS_A
+                  notification_email {
+                    a@example.com
+                    b@example.com
+                  }
+                  notification_email_from vigil@example.com
+                  smtp_server 192.0.2.25 2525
+                  smtp_connect_timeout 10
+                  vrrp_version 3
+                  vrrp_garp_master_delay 2
+                  vrrp_garp_master_repeat 3
+                  vrrp_garp_master_refresh 30
+                  vrrp_garp_master_refresh_repeat 2
+                  script_user nobody nogroup
+                  enable_script_security
+                  vrrp_strict
+                  vrrp_mcast_group4 224.0.0.19
+                }
+                """);
+        assertThat(r.diagnostics()).isEmpty();
+        GlobalDefs g = r.config().orElseThrow().globalDefs();
+        assertThat(g.routerId()).contains("LVS_A");
+        assertThat(g.notificationEmail()).containsExactly("a@example.com", "b@example.com");
+        assertThat(g.smtpServer()).contains("192.0.2.25");
+        assertThat(g.smtpPort()).contains(2525);
+        assertThat(g.smtpConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(g.vrrpVersion()).isEqualTo(3);
+        assertThat(g.vrrpGarpMasterRefresh()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(g.scriptUser()).contains("nobody");
+        assertThat(g.scriptGroup()).contains("nogroup");
+        assertThat(g.enableScriptSecurity()).isTrue();
+        assertThat(g.vrrpStrict()).isTrue();
+        assertThat(g.vrrpMcastGroup4()).contains("224.0.0.19");
+        assertThat(g.locationOf("vrrp_strict")).isEqualTo(new SourceLocation("k.conf", 17, 3));
+    }
+
+    @Test void instanceDefaultsAndGlobalInheritance() {
+        LoadResult r = load("global_defs {\n vrrp_garp_master_delay 2\n}\n" + instance(" virtual_router_id 7"));
+        VrrpInstance i = r.config().orElseThrow().vrrpInstances().getFirst();
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.priority()).isEqualTo(100);
+        assertThat(i.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(i.vrrpVersion()).isEqualTo(2);
+        assertThat(i.garpMasterDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(i.garpMasterRepeat()).isEqualTo(5);
+        assertThat(i.nopreempt()).isFalse();
+        assertThat(i.authentication()).isEmpty();
+    }
+
+    @Test void priority300IsRejectedWithKeepalivedsRangeAndDefault() {
+        LoadResult r = load(instance(" virtual_router_id 7\n priority 300"));
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:3:11: warning: priority 300 is out of range: keepalived accepts 1..255; using default 100");
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().priority()).isEqualTo(100);
+    }
+
+    @Test void virtualRouterIdZeroDropsTheInstance() {
+        LoadResult r = load(instance(" virtual_router_id 0"));
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:1:1: error: (VI_1) virtual_router_id must be set (1..255); the instance is ignored",
+                "k.conf:2:20: warning: virtual_router_id 0 is out of range: keepalived accepts 1..255; the instance cannot run without one");
+        assertThat(r.config().orElseThrow().vrrpInstances()).isEmpty();
+    }
+
+    @Test void advertIntHalfSecondUnderVrrpV2IsRounded() {
+        LoadResult v2 = load(instance(" virtual_router_id 7\n advert_int 0.5"));
+        assertThat(formatted(v2)).singleElement().asString().startsWith("k.conf:3:2: warning: (VI_1) advert_int 0.5 is not "
+                + "valid for VRRPv2, whose advert interval is whole seconds 1..255; rounded to 1");
+        assertThat(v2.config().orElseThrow().vrrpInstances().getFirst().advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        LoadResult v3 = load(instance(" virtual_router_id 7\n version 3\n advert_int 0.5"));
+        assertThat(v3.diagnostics()).isEmpty();
+        assertThat(v3.config().orElseThrow().vrrpInstances().getFirst().advertInterval()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test void nopreemptWithStateMasterIsCleared() {
+        LoadResult r = load(instance(" virtual_router_id 7\n state MASTER\n nopreempt"));
+        assertThat(formatted(r)).singleElement().asString().startsWith(
+                "k.conf:4:2: warning: (VI_1) nopreempt will not work with initial state MASTER; cleared");
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().nopreempt()).isFalse();
+    }
+
+    @Test void authenticationAndLongPasswordTruncated() {
+        LoadResult r = load(instance(" virtual_router_id 7\n authentication {\n  auth_type PASS\n  auth_pass 123456789\n }"));
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:5:13: warning: (VI_1) auth_pass is longer than 8 characters; truncated to 8 (as keepalived does)");
+        Authentication a = r.config().orElseThrow().vrrpInstances().getFirst().authentication().orElseThrow();
+        assertThat(a.type()).isEqualTo(AuthType.PASS);
+        assertThat(a.password()).isEqualTo("12345678");
+        assertThat(load(instance(" virtual_router_id 7\n authentication {\n  auth_type MD5\n  auth_pass x\n }")).warnings())
+                .singleElement().extracting(Diagnostic::message).asString().contains("PASS or AH");
+    }
+
+    @Test void virtualIpAddressOptions() {
+        LoadResult r = load("""
+                vrrp_instance VI_1 {
+                  virtual_router_id 9
+                  virtual_ipaddress {
+                    192.0.2.100/24 brd 192.0.2.255 dev eth0 scope global label eth0:1
+                    192.0.2.101 dev eth1 noprefixroute
+                    192.0.2.300
+                  }
+                  virtual_ipaddress_excluded {
+                    192.0.2.200/32
+                  }
+                }
+                """);
+        assertThat(formatted(r)).containsExactly("k.conf:6:5: warning: (VI_1) '192.0.2.300' in virtual_ipaddress is not an "
+                + "IP address; skipped (as keepalived does)");
+        VrrpInstance i = r.config().orElseThrow().vrrpInstances().getFirst();
+        VirtualIp a = i.virtualIpAddresses().getFirst();
+        assertThat(a.cidr()).isEqualTo("192.0.2.100/24");
+        assertThat(a.broadcast()).contains("192.0.2.255");
+        assertThat(a.device()).contains("eth0");
+        assertThat(a.scope()).contains("global");
+        assertThat(a.label()).contains("eth0:1");
+        assertThat(i.virtualIpAddresses().get(1).otherOptions()).containsExactly("noprefixroute");
+        assertThat(i.virtualIpAddressesExcluded()).extracting(VirtualIp::cidr).containsExactly("192.0.2.200/32");
+    }
+
+    @Test void ipv6AddressesForceVrrpV3() {
+        LoadResult r = load("vrrp_instance V6 {\n virtual_router_id 9\n virtual_ipaddress {\n  2001:db8::1/64\n }\n}\n");
+        VrrpInstance i = r.config().orElseThrow().vrrpInstances().getFirst();
+        assertThat(i.vrrpVersion()).isEqualTo(3);
+        assertThat(i.virtualIpAddresses().getFirst().ipv6()).isTrue();
+        assertThat(i.virtualIpAddresses().getFirst().prefixLength()).isEqualTo(64);
+    }
+
+    @Test void unicastTrackingAndNotify() {
+        LoadResult r = load("""
+                vrrp_script chk {
+                  script "/usr/bin/pgrep nginx"
+                  interval 2
+                  weight -20
+                  fall 3
+                  rise 2
+                }
+                track_file tf {
+                  file /run/weight
+                  weight 5 reverse
+                }
+                vrrp_instance VI_1 {
+                  virtual_router_id 9
+                  unicast_src_ip 192.0.2.1
+                  unicast_peer {
+                    192.0.2.2
+                    192.0.2.3
+                  }
+                  track_script {
+                    chk weight -30
+                    missing
+                  }
+                  track_interface {
+                    eth1 weight 10
+                  }
+                  track_file {
+                    tf
+                  }
+                  notify_master "/etc/keepalived/notify.sh master"
+                  notify /etc/keepalived/any.sh root
+                  virtual_ipaddress {
+                    192.0.2.100
+                  }
+                }
+                """);
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:21:5: warning: track_script missing is not defined; ignored (as keepalived does)");
+        KeepalivedConfig c = r.config().orElseThrow();
+        VrrpScript s = c.vrrpScript("chk").orElseThrow();
+        assertThat(s.script().command()).isEqualTo("/usr/bin/pgrep nginx");
+        assertThat(s.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.weight()).isEqualTo(-20);
+        assertThat(s.fall()).isEqualTo(3);
+        assertThat(s.rise()).isEqualTo(2);
+        assertThat(c.vrrpTrackFile("tf").orElseThrow().weightReverse()).isTrue();
+        VrrpInstance i = c.vrrpInstances().getFirst();
+        assertThat(i.unicastSrcIp()).contains("192.0.2.1");
+        assertThat(i.unicastPeers()).extracting(UnicastPeer::address).containsExactly("192.0.2.2", "192.0.2.3");
+        assertThat(i.trackScripts()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("chk");
+            assertThat(t.weight()).contains(-30);
+        });
+        assertThat(i.trackInterfaces()).extracting(TrackRef::name).containsExactly("eth1");
+        assertThat(i.trackFiles()).extracting(TrackRef::name).containsExactly("tf");
+        assertThat(i.notifyScripts().master().orElseThrow().command()).isEqualTo("/etc/keepalived/notify.sh master");
+        assertThat(i.notifyScripts().any().orElseThrow().user()).contains("root");
+    }
+
+    @Test void syncGroupMembership() {
+        LoadResult r = load("vrrp_sync_group G {\n group {\n  A B\n  NOPE\n }\n notify_master /bin/m\n}\n"
+                + "vrrp_instance A {\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+                + "vrrp_instance B {\n virtual_router_id 2\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n");
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:4:3: warning: vrrp_sync_group G: vrrp_instance NOPE does not exist; ignored");
+        KeepalivedConfig c = r.config().orElseThrow();
+        assertThat(c.vrrpSyncGroups().getFirst().group()).containsExactly("A", "B");
+        assertThat(c.vrrpSyncGroups().getFirst().notifyScripts().master()).isPresent();
+        assertThat(c.vrrpInstance("B").orElseThrow().syncGroup()).contains("G");
+    }
+
+    @Test void duplicateVridOnOneInterfaceIsAnError() {
+        LoadResult r = load("vrrp_instance A {\n interface eth0\n virtual_router_id 5\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+                + "vrrp_instance B {\n interface eth0\n virtual_router_id 5\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n");
+        assertThat(r.errors()).extracting(Diagnostic::format).containsExactly(
+                "k.conf:10:2: error: (B) virtual_router_id 5 is already used by A on interface eth0 (k.conf:3:2)");
+    }
+
+    @Test void unknownKeywordWarnsWithLocationAndIsKeptInTheNode() {
+        LoadResult r = load(instance(" virtual_router_id 7\n  frobnicate 1\n vrrp_version 3"));
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:3:3: warning: unknown keyword 'frobnicate' in vrrp_instance VI_1; ignored",
+                "k.conf:4:2: warning: unknown keyword 'vrrp_version' in vrrp_instance VI_1 (the instance keyword is "
+                        + "'version'; vrrp_version belongs in global_defs); ignored");
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().node().child("frobnicate")).isPresent();
+    }
+
+    @Test void parsedOnlyKeywordsAreAcceptedSilently() {
+        LoadResult r = load("global_defs {\n vrrp_iptables\n max_auto_priority 50\n}\n"
+                + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
+    }
+
+    private static final String LVS = """
+            virtual_server_group WEB {
+              192.0.2.1-10 80
+              fwmark 7
+            }
+            virtual_server 192.0.2.100 80 {
+              delay_loop 10
+              lvs_sched sh
+              lvs_method DR
+              persistence_timeout
+              protocol TCP
+              quorum 2
+              hysteresis 1
+              quorum_up "/bin/up"
+              sorry_server 198.51.100.99 80
+              inhibit_on_failure
+              alpha
+              connect_timeout 4
+              retry 2
+              real_server 198.51.100.1 80 {
+                weight 5
+                notify_up /bin/rs-up
+                HTTP_GET {
+                  url {
+                    path /
+                    status_code 200-299
+                  }
+                  delay_before_retry 1
+                }
+                MISC_CHECK {
+                  misc_path "/bin/check 1"
+                }
+                DNS_CHECK {
+                  type A
+                  name example.com
+                }
+              }
+              real_server 198.51.100.2 8080 {
+                TCP_CHECK {
+                  connect_port 8080
+                  connect_timeout 1
+                }
+              }
+            }
+            virtual_server fwmark 7 {
+              real_server 198.51.100.3 0 {
+              }
+            }
+            virtual_server group WEB {
+              protocol UDP
+              real_server 198.51.100.4 53 {
+              }
+            }
+            """;
+
+    @Test void virtualServersRealServersAndCheckerInheritance() {
+        LoadResult r = load(LVS);
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:37:28: warning: real_server 198.51.100.2 port 8080 differs from virtual server port 80: DR "
+                        + "forwarding cannot change the port; using 80 (keepalived resets it the same way)",
+                "k.conf:44:1: info: virtual_server fwmark 7: no scheduler set; using wlc (as keepalived does)",
+                "k.conf:48:1: info: virtual_server group WEB: no scheduler set; using wlc (as keepalived does)");
+        KeepalivedConfig c = r.config().orElseThrow();
+        assertThat(c.virtualServerGroup("WEB").orElseThrow().members()).hasSize(2);
+        VirtualServer vs = c.virtualServers().getFirst();
+        assertThat(vs.delayLoop()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(vs.lbAlgo()).isEqualTo("sh");
+        assertThat(vs.lbKind()).isEqualTo(LbKind.DR);
+        assertThat(vs.persistenceTimeout()).contains(Duration.ofSeconds(360));
+        assertThat(vs.quorum()).isEqualTo(2);
+        assertThat(vs.hysteresis()).isEqualTo(1);
+        assertThat(vs.quorumUp().orElseThrow().command()).isEqualTo("/bin/up");
+        assertThat(vs.sorryServer().orElseThrow().ip()).isEqualTo("198.51.100.99");
+        assertThat(vs.inhibitOnFailure()).isTrue();
+        RealServer rs1 = vs.realServers().get(0);
+        assertThat(rs1.weight()).isEqualTo(5);
+        assertThat(rs1.inhibitOnFailure()).isTrue();
+        assertThat(rs1.lbKind()).isEqualTo(LbKind.DR);
+        assertThat(rs1.notifyUp().orElseThrow().command()).isEqualTo("/bin/rs-up");
+        assertThat(rs1.checkers()).extracting(Checker::type).containsExactly("HTTP_GET", "MISC_CHECK", "DNS_CHECK");
+        Checker http = rs1.checkers().get(0), misc = rs1.checkers().get(1), dns = rs1.checkers().get(2);
+        assertThat(http.connectTimeout()).isEqualTo(Duration.ofSeconds(4)); // from the virtual server
+        assertThat(http.retry()).isEqualTo(2);
+        assertThat(http.delayBeforeRetry()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(http.delayLoop()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(http.alpha()).contains(true);
+        assertThat(misc.retry()).isEqualTo(2); // the virtual server's retry beats MISC_CHECK's own default of 0
+        assertThat(dns.delayBeforeRetry()).isEqualTo(Duration.ofSeconds(10)); // DNS_CHECK: delay_loop
+        RealServer rs2 = vs.realServers().get(1);
+        assertThat(rs2.port()).isEqualTo(80);
+        assertThat(rs2.checkers().getFirst().connectPort()).contains(8080);
+        assertThat(rs2.checkers().getFirst().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.virtualServers().get(1).address()).isEqualTo(new VirtualServerAddress.Fwmark(7));
+        assertThat(c.virtualServers().get(2).address()).isEqualTo(new VirtualServerAddress.Group("WEB"));
+        assertThat(c.virtualServers().get(2).protocol()).isEqualTo(Protocol.UDP);
+    }
+
+    @Test void checkerDefaultsWithoutInheritance() {
+        LoadResult r = load("virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_algo rr\n real_server 192.0.2.5 80 {\n"
+                + "  MISC_CHECK {\n   misc_path /bin/true\n  }\n  TCP_CHECK {\n  }\n }\n}\n");
+        List<Checker> cs = r.config().orElseThrow().virtualServers().getFirst().realServers().getFirst().checkers();
+        assertThat(cs.get(0).retry()).isZero();
+        assertThat(cs.get(1).retry()).isEqualTo(1);
+        assertThat(cs.get(1).connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(cs.get(1).delayBeforeRetry()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(cs.get(1).delayLoop()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test void pluginCheckerKeywordsAreKeptOnlyWhenClaimed() {
+        String text = "virtual_server 192.0.2.1 3306 {\n protocol TCP\n lb_algo rr\n real_server 192.0.2.5 3306 {\n"
+                + "  MYSQL_CHECK {\n   user monitor\n   connect_timeout 2\n  }\n }\n}\n";
+        LoadResult unclaimed = load(text);
+        assertThat(formatted(unclaimed)).containsExactly("k.conf:5:3: warning: unknown checker 'MYSQL_CHECK' in real_server "
+                + "192.0.2.5 3306: not a keepalived checker and no plugin claims it; ignored");
+        LoadResult claimed = load(text, LoadOptions.defaults().withCheckerKeywords(Set.of("MYSQL_CHECK")));
+        assertThat(claimed.diagnostics()).isEmpty();
+        Checker c = claimed.config().orElseThrow().virtualServers().getFirst().realServers().getFirst().checkers().getFirst();
+        assertThat(c.type()).isEqualTo("MYSQL_CHECK");
+        assertThat(c.builtIn()).isFalse();
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.node().value("user")).contains("monitor");
+    }
+
+    @Test void badLvsValuesSayWhatIsAllowed() {
+        LoadResult r = load("virtual_server 192.0.2.1 80 {\n lb_algo fastest\n lb_kind BRIDGE\n protocol ICMP\n"
+                + " real_server 192.0.2.5 99999 {\n }\n}\nvirtual_server group NOPE {\n}\n");
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:2:10: warning: lb_algo 'fastest' is not an IPVS scheduler: one of dh|fo|lblc|lblcr|lc|mh|nq|ovf|rr"
+                        + "|sed|sh|twos|wlc|wrr; using wlc",
+                "k.conf:3:10: warning: lb_kind 'BRIDGE' is not valid: keepalived accepts NAT|DR|TUN; using NAT",
+                "k.conf:4:11: warning: protocol 'ICMP' is not valid: keepalived accepts TCP|UDP|SCTP; using TCP",
+                "k.conf:5:24: warning: real_server: port '99999' is not valid: keepalived accepts 0..65535",
+                "k.conf:8:1: error: virtual_server group NOPE: no virtual_server_group of that name; block ignored");
+    }
+
+    @Test void contentHashIgnoresCommentsAndLayoutButNotValues() {
+        String a = load("global_defs {\n router_id A\n}\n").config().orElseThrow().contentHash();
+        String b = load("# comment\nglobal_defs\n{\n\trouter_id   A   ! trailing\n}\n").config().orElseThrow().contentHash();
+        String c = load("global_defs {\n router_id B\n}\n").config().orElseThrow().contentHash();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c).hasSize(64);
+    }
+
+    @Test void embeddedDefaultIsTheDocumentedPair() {
+        LoadResult r = ConfigLoader.loadEmbeddedDefault(LoadOptions.defaults().withConfigId("lvs1"));
+        assertThat(r.diagnostics()).isEmpty();
+        KeepalivedConfig c = r.config().orElseThrow();
+        VrrpInstance vi = c.vrrpInstance("VI_1").orElseThrow();
+        assertThat(vi.virtualRouterId()).isEqualTo(51);
+        assertThat(vi.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vi.virtualIpAddresses()).extracting(VirtualIp::address).containsExactly("192.0.2.100");
+        VirtualServer vs = c.virtualServers().getFirst();
+        assertThat(vs.address().toString()).isEqualTo("192.0.2.100:80");
+        assertThat(vs.lbAlgo()).isEqualTo("wrr");
+        assertThat(vs.lbKind()).isEqualTo(LbKind.DR);
+        assertThat(vs.realServers()).extracting(RealServer::endpoint).containsExactly("198.51.100.11:80", "198.51.100.12:80");
+        assertThat(vs.realServers()).allSatisfy(rs -> assertThat(rs.checkers()).extracting(Checker::type)
+                .containsExactly("HTTP_GET"));
+        assertThat(ConfigLoader.loadEmbeddedDefault(LoadOptions.defaults().withConfigId("lvs2")).config().orElseThrow()
+                .vrrpInstance("VI_1").orElseThrow().state()).isEqualTo(VrrpState.BACKUP);
+    }
+}
