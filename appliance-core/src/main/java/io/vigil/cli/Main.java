@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CheckConfigCommand.class,
                 GenhashCommand.class,
+                LdirectordConvertCommand.class,
                 DumpConfigCommand.class,
                 LabCommand.class,
                 ReplayCommand.class,
