@@ -55,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     /** The checker half (health checks → IPVS); replaced on reload. */
     private final AtomicReference<CheckerNode> checker = new AtomicReference<>();
     private Vertx vertx;
+    @Mixin ApiOptions api;
+    private volatile io.vigil.api.NodeApi nodeApi;
 
     @Override public Integer call() throws Exception {
         configureLog();
@@ -90,12 +92,23 @@ public final class RunCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
+            try {
+                var apiOptions = api.options();
+                if (apiOptions.isPresent()) {
+                    nodeApi = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
+                            () -> control.execute(() -> reload(node, journal)));
+                }
+            } catch (Exception e) {
+                // VRRP matters more than the API: run on without it (e.g. the port is taken), loudly
+                NodeLog.error("management API not started: " + e.getMessage());
+            }
             Signals.install(() -> control.execute(() -> reload(node, journal)), sig -> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
             stop.await();
             NodeLog.info("stopping on " + stopSignal.get());
+            if (nodeApi != null) nodeApi.close();
             control.shutdownNow();
             stopChecker();
             if (vertx != null) vertx.close().await();
@@ -130,6 +143,7 @@ public final class RunCommand implements Callable<Integer> {
                 // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
                 stopChecker();
                 startChecker(r, journal);
+                if (nodeApi != null) nodeApi.configChanged(r.config().get());
                 return;
             } catch (Exception e) {
                 problem = String.valueOf(e.getMessage());

@@ -377,7 +377,7 @@ public final class Lab {
     private Optional<String> apiInstanceState(String url) {
         try {
             var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/instances/" + LabPlan.INSTANCE))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 200) return Optional.empty();
             return Optional.ofNullable(new JsonObject(res.body()).getString("state"));
         } catch (IOException | RuntimeException e) {

@@ -76,6 +76,7 @@ public final class VrrpNode implements AutoCloseable {
     private Cause configCause;
     private Cause stopCause = Cause.signal("SIGTERM");
     private long advertsSent, sendErrors;
+    private volatile AdvertListener advertListener;
 
     /** One running instance and the timer its engine asked for. */
     private static final class Slot {
@@ -85,6 +86,8 @@ public final class VrrpNode implements AutoCloseable {
         long deadline;
         long lastDropLog;
         final EnumMap<DropReason, Long> loggedDrops = new EnumMap<>(DropReason.class);
+        // keepalived's SIGSTATS counters the engine does not keep (management API / metrics)
+        long sent, priZeroSent, becameMaster, releasedMaster, lastSentNs;
 
         Slot(VrrpInstance engine, VrrpSyncGroup group) { this.engine = engine; this.group = group; }
 
@@ -309,6 +312,12 @@ public final class VrrpNode implements AutoCloseable {
         try {
             sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), ByteBuffer.wrap(a.message()));
             advertsSent++;
+            s.sent++;
+            if (a.priority() == 0) s.priZeroSent++;
+            long now = System.nanoTime();
+            AdvertListener l = advertListener;
+            if (l != null && s.lastSentNs != 0) l.sent(s.name(), now - s.lastSentNs);
+            s.lastSentNs = now;
         } catch (Exception ex) {
             // e.g. ENETDOWN while the link is down; the link monitor moves the instance to FAULT
             if (sendErrors++ % 100 == 0) NodeLog.warn("(" + a.instance() + ") advert not sent: " + ex.getMessage());
@@ -317,6 +326,10 @@ public final class VrrpNode implements AutoCloseable {
 
     private void transition(VrrpEffect.StateChanged sc, long now) {
         Slot s = slots.get(sc.instance());
+        if (s != null) {
+            if (sc.to() == VrrpState.MASTER) s.becameMaster++;
+            if (sc.from() == VrrpState.MASTER) { s.releasedMaster++; s.lastSentNs = 0; }
+        }
         String dev = s == null ? "" : s.spec().interfaceName();
         int prio = s == null ? 0 : s.engine.effectivePriority();
         long seq = journal.append(Causes.journal(sc.cause(), dev, trackerSeq, configCause, stopCause),
@@ -538,6 +551,51 @@ public final class VrrpNode implements AutoCloseable {
         if (n != null) n.awaitIdle(setup == null ? Duration.ofSeconds(5) : setup.notifyTimeout().plusSeconds(1));
         close();
     }
+
+    // ------------------------------------------------------------------ management API hooks (io.vigil.api)
+
+    /** Per-instance counters (keepalived's SIGSTATS names) and priorities, as the vrrp thread sees them. */
+    public record Counters(String name, VrrpState state, int basePriority, int effectivePriority,
+                           long advertsReceived, long advertsSent, long priorityZeroSent,
+                           long becameMaster, long releasedMaster, Map<DropReason, Long> drops) {}
+
+    /** A consistent copy taken on the vrrp thread (a few microseconds; called per scrape, not per packet). */
+    public Map<String, Counters> counters() throws Exception {
+        return vrrp.call(() -> {
+            Map<String, Counters> m = new LinkedHashMap<>();
+            for (Slot s : slots.values()) {
+                VrrpInstance e = s.engine;
+                m.put(s.name(), new Counters(s.name(), e.state(), e.basePriority(), e.effectivePriority(),
+                        e.advertsAccepted(), s.sent, s.priZeroSent, s.becameMaster, s.releasedMaster, e.dropCounts()));
+            }
+            return m;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Operator priority change (maintenance: priority 1 hands MASTER to a peer; back to the configured value to
+     * end it). The PriorityChanged / VrrpTransition events it causes cite {@code why} (the operator's entry).
+     */
+    public void setPriority(String instance, int priority, Cause why) throws Exception {
+        vrrp.call(() -> {
+            Slot s = slots.get(instance);
+            if (s == null) throw new IllegalArgumentException("no vrrp_instance " + instance);
+            Cause saved = configCause;
+            configCause = why; // Causes.journal maps an engine Operator cause to configCause
+            try {
+                step(s, new VrrpInput.SetPriority(System.nanoTime(), priority, "operator"));
+            } finally {
+                configCause = saved;
+            }
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Called on the vrrp thread after each advert a MASTER sends, with the time since its previous one. */
+    public interface AdvertListener { void sent(String instance, long intervalNanos); }
+
+    /** Must be cheap and never block (it runs on the vrrp thread), e.g. a Prometheus histogram observe. */
+    public void advertListener(AdvertListener l) { advertListener = l; }
 
     /** Instance states as seen on the vrrp thread (for status output and tests). */
     public Map<String, VrrpState> states() throws Exception {

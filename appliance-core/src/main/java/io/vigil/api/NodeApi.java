@@ -1,0 +1,161 @@
+package io.vigil.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vigil.config.KeepalivedConfig;
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
+import io.vigil.journal.Journal;
+import io.vigil.node.VrrpNode;
+import io.vigil.vrrp.DropReason;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Starts the management API for {@code vigil run}: a {@link ConfiguredNodeView} over the keepalived.conf model,
+ * the journal and the running {@link VrrpNode}, served on its own small Vert.x instance (one event loop), so
+ * HTTP never shares a thread with VRRP.
+ */
+public final class NodeApi implements AutoCloseable {
+    private final Vertx vertx;
+    private final ManagementServer server;
+    private final AtomicReference<KeepalivedConfig> config;
+
+    private NodeApi(Vertx vertx, ManagementServer server, AtomicReference<KeepalivedConfig> config) {
+        this.vertx = vertx;
+        this.server = server;
+        this.config = config;
+    }
+
+    /**
+     * @param reload runs the same reload as SIGHUP (asynchronously); the API journals the operator's request first
+     */
+    public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
+                                VrrpNode node, Runnable reload) throws Exception {
+        var ref = new AtomicReference<>(config);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        try {
+            var runtime = new VrrpNodeRuntime(node, journal, ref, reload);
+            var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
+            var metrics = new VigilMetrics(view);
+            node.advertListener((instance, nanos) -> metrics.observeAdvertInterval(instance, nanos / 1e9));
+            var server = ManagementServer.start(vertx, view, metrics, options).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            return new NodeApi(vertx, server, ref);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("management API on " + options.host() + ":" + options.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    public String url() { return server.url(); }
+
+    public VigilMetrics metrics() { return server.metrics(); }
+
+    /** After a successful reload: names and configured values come from the new model. */
+    public void configChanged(KeepalivedConfig next) { config.set(next); }
+
+    @Override public void close() {
+        try {
+            server.stop().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+        vertx.close();
+    }
+
+    /** The running node's side of the view: engine counters, operator actions (journaled first). */
+    static final class VrrpNodeRuntime implements ConfiguredNodeView.Runtime {
+        private static final Duration APPEND_WAIT = Duration.ofSeconds(2);
+        private final VrrpNode node;
+        private final Journal journal;
+        private final AtomicReference<KeepalivedConfig> config;
+        private final Runnable reload;
+        private final Set<String> maintenance = ConcurrentHashMap.newKeySet();
+        private final Set<String> drained = ConcurrentHashMap.newKeySet();
+        private volatile Map<String, VrrpNode.Counters> counters = Map.of();
+        private volatile long countersAt;
+
+        VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, Runnable reload) {
+            this.node = node;
+            this.journal = journal;
+            this.config = config;
+            this.reload = reload;
+        }
+
+        /** One copy from the vrrp thread per request burst (a scrape asks for every instance). */
+        private Map<String, VrrpNode.Counters> counters() {
+            long now = System.nanoTime();
+            if (now - countersAt > 200_000_000L) {
+                try {
+                    counters = node.counters();
+                    countersAt = now;
+                } catch (Exception e) {
+                    // vrrp thread stopping: show the last copy
+                }
+            }
+            return counters;
+        }
+
+        @Override public Views.VrrpStats vrrpStats(String instance) {
+            VrrpNode.Counters c = counters().get(instance);
+            if (c == null) return Views.VrrpStats.ZERO;
+            Map<DropReason, Long> d = c.drops();
+            return new Views.VrrpStats(c.advertsReceived(), c.advertsSent(), c.becameMaster(), c.releasedMaster(),
+                    d.getOrDefault(DropReason.LENGTH_MISMATCH, 0L) + d.getOrDefault(DropReason.TRUNCATED, 0L),
+                    d.getOrDefault(DropReason.ADVERT_INTERVAL_MISMATCH, 0L), d.getOrDefault(DropReason.BAD_TTL, 0L),
+                    d.getOrDefault(DropReason.INVALID_TYPE, 0L), d.getOrDefault(DropReason.ADDRESS_LIST_MISMATCH, 0L),
+                    d.getOrDefault(DropReason.INVALID_AUTH_TYPE, 0L), d.getOrDefault(DropReason.AUTH_TYPE_MISMATCH, 0L),
+                    d.getOrDefault(DropReason.AUTH_FAILURE, 0L), 0, c.priorityZeroSent());
+        }
+
+        @Override public boolean maintenance(String instance) { return maintenance.contains(instance); }
+
+        @Override public boolean drained(String vs, String rs) { return drained.contains(vs + "|" + rs); }
+
+        @Override public long drain(String vs, String rs, boolean on) {
+            long seq = operator(on ? "drain" : "undrain", vs + " " + rs);
+            if (on) drained.add(vs + "|" + rs);
+            else drained.remove(vs + "|" + rs);
+            return seq;
+        }
+
+        @Override public long maintenance(String instance, boolean on) {
+            var vi = config.get().vrrpInstance(instance).orElseThrow(() -> new NodeView.NotFound("no vrrp_instance " + instance));
+            long seq = operator(on ? "maintenance-on" : "maintenance-off", instance + " priority " + (on ? 1 : vi.priority()));
+            try {
+                node.setPriority(instance, on ? 1 : vi.priority(), seq >= 0 ? Cause.event(seq) : Cause.operator("api", "management API"));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot change the priority of " + instance + ": " + e.getMessage());
+            }
+            if (on) maintenance.add(instance);
+            else maintenance.remove(instance);
+            return seq;
+        }
+
+        @Override public long reload() {
+            long seq = operator("reload", "");
+            reload.run();
+            return seq;
+        }
+
+        private long operator(String action, String detail) {
+            long seq = journal.appendOrWait(Cause.operator("api", "management API"), new Event.OperatorAction("api", action, detail), APPEND_WAIT);
+            if (seq < 0) throw new IllegalStateException("journal not accepting events; nothing changed");
+            return seq;
+        }
+
+        @Override public Optional<String> ipvsUnavailable() {
+            // until vigil run programs IPVS, no kernel counters are claimed either way
+            return Optional.of(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/ip_vs"))
+                    ? "this node does not collect IPVS statistics yet" : "no ip_vs in this kernel");
+        }
+    }
+}
