@@ -57,6 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     private Vertx vertx;
     @Mixin ApiOptions api;
     private volatile io.vigil.api.NodeApi nodeApi;
+    private boolean stopping;
 
     @Override public Integer call() throws Exception {
         configureLog();
@@ -92,23 +93,34 @@ public final class RunCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
-            try {
-                var apiOptions = api.options();
-                if (apiOptions.isPresent()) {
-                    nodeApi = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
-                            () -> control.execute(() -> reload(node, journal)));
-                }
-            } catch (Exception e) {
-                // VRRP matters more than the API: run on without it (e.g. the port is taken), loudly
-                NodeLog.error("management API not started: " + e.getMessage());
-            }
             Signals.install(() -> control.execute(() -> reload(node, journal)), sig -> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
+            // the API starts off the main path (Vert.x start-up takes a while on a busy host); VRRP and signals run already
+            Thread apiStarter = Thread.ofPlatform().name("vigil-api-start").daemon().start(() -> {
+                try {
+                    var apiOptions = api.options();
+                    if (apiOptions.isPresent()) {
+                        var started = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
+                                () -> control.execute(() -> reload(node, journal)));
+                        synchronized (this) {
+                            if (stopping) started.close();
+                            else nodeApi = started;
+                        }
+                    }
+                } catch (Exception e) {
+                    // VRRP matters more than the API: run on without it (e.g. the port is taken), loudly
+                    NodeLog.error("management API not started: " + e.getMessage());
+                }
+            });
             stop.await();
             NodeLog.info("stopping on " + stopSignal.get());
-            if (nodeApi != null) nodeApi.close();
+            synchronized (this) {
+                stopping = true;
+                if (nodeApi != null) nodeApi.close();
+            }
+            apiStarter.interrupt();
             control.shutdownNow();
             stopChecker();
             if (vertx != null) vertx.close().await();
