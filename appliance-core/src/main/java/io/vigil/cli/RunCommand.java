@@ -30,11 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vigil run}: keepalived --vrrp for Vigil — runs the VRRP part of a keepalived.conf in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a keepalived.conf in the foreground (as keepalived -n): its vrrp_instances, and its virtual_servers'",
-                "health checks programming IPVS (-P: VRRP only).",
-                "SIGHUP reloads the file (a bad file keeps the running configuration); SIGTERM/SIGINT stop",
-                "gracefully: MASTERs send priority 0 and remove their VIPs, notify_stop runs, exit 0.",
-                "Exit status: 0 stopped by signal, 4 configuration unusable, 5 configuration errors, 1 start-up failed."})
+        description = {"Run a keepalived.conf in the foreground (as keepalived -n): its",
+                "vrrp_instances, and its virtual_servers' health checks programming IPVS",
+                "(-P: VRRP only). SIGHUP reloads the file; a bad file keeps the running",
+                "configuration. SIGTERM/SIGINT stop gracefully: MASTERs send priority 0",
+                "and remove their VIPs, notify_stop runs, exit 0.",
+                "Exit: 0 stopped by signal, 1 start-up failed, 4 configuration",
+                "unusable, 5 configuration errors. See docs/operations.md."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin ConfigSourceOptions source;
 
