@@ -15,6 +15,8 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  */
 final class RealtimeScheduling {
     private static final int SCHED_RR = 2;
+    /** Threads and processes created by an RT thread (log writer, Chronicle helpers, notify scripts) must not inherit RT. */
+    private static final int SCHED_RESET_ON_FORK = 0x40000000;
     static final int PRIORITY = Integer.getInteger("vigil.vrrp.rtprio", 10);
 
     private RealtimeScheduling() { }
@@ -30,7 +32,7 @@ final class RealtimeScheduling {
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
             MemorySegment param = a.allocate(JAVA_INT);
             param.set(JAVA_INT, 0, priority);
-            return (int) set.invokeExact(0, SCHED_RR, param) == 0; // pid 0 = this thread (a Linux task)
+            return (int) set.invokeExact(0, SCHED_RR | SCHED_RESET_ON_FORK, param) == 0; // pid 0 = this thread (a Linux task)
         } catch (Throwable t) {
             return false;
         }
