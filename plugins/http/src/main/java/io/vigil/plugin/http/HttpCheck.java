@@ -70,7 +70,10 @@ final class HttpCheck implements Check {
         vhost.ifPresent(h -> ro.putHeader("Host", port == (ssl ? 443 : 80) ? h : h + ":" + port));
         return client.request(ro)
                 .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> verdict(ctx, u, resp.statusCode(), body)));
+                .compose(resp -> resp.body().map(body -> verdict(ctx, u, resp.statusCode(), body))
+                        // close explicitly: otherwise a connection the server closed can linger in CLOSE-WAIT
+                        // holding its pool slot, and probes queue behind it
+                        .andThen(ar -> resp.request().connection().close()));
     }
 
     private String verdict(CheckContext ctx, UrlSpec u, int status, Buffer body) {

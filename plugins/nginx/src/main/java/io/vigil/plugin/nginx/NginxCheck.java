@@ -101,7 +101,8 @@ final class NginxCheck implements Check {
                 .setIdleTimeout(Math.max(1, ctx.timeout().toMillis()))
                 .putHeader("Connection", "close");
         return c.request(ro).compose(req -> req.send())
-                .compose(resp -> resp.body().map(b -> new Page(resp.statusCode(), b.toString())));
+                .compose(resp -> resp.body().map(b -> new Page(resp.statusCode(), b.toString()))
+                        .andThen(ar -> resp.request().connection().close()));   // never leave it in CLOSE-WAIT
     }
 
     @Override public String describe(CheckContext ctx) { return "NGINX_CHECK http://" + ctx.authority(80) + path; }
