@@ -33,6 +33,12 @@ import java.util.concurrent.Callable;
         subcommands = {JournalCommand.Tail.class, JournalCommand.Show.class, JournalCommand.Export.class,
                 JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class})
 public final class JournalCommand implements Runnable {
+    static {
+        // Chronicle logs file mappings at INFO; a reading command should print only its answer.
+        if (System.getProperty("org.slf4j.simpleLogger.log.net.openhft") == null)
+            System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+    }
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() { spec.commandLine().usage(System.out); }
