@@ -33,15 +33,23 @@ public final class NodeApi implements AutoCloseable {
         this.config = config;
     }
 
+    /** Where drain/undrain go once journaled: the checker, which programs IPVS (ids as the check engine's). */
+    public interface DrainHook {
+        void drain(String virtualServer, String realServer, boolean on, Cause cause);
+
+        DrainHook NONE = (vs, rs, on, cause) -> { };
+    }
+
     /**
      * @param reload runs the same reload as SIGHUP (asynchronously); the API journals the operator's request first
+     * @param drain  applies a drain to IPVS
      */
     public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
-                                VrrpNode node, Runnable reload) throws Exception {
+                                VrrpNode node, Runnable reload, DrainHook drain) throws Exception {
         var ref = new AtomicReference<>(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         try {
-            var runtime = new VrrpNodeRuntime(node, journal, ref, reload);
+            var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain);
             var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
             var metrics = new VigilMetrics(view);
             node.advertListener((instance, nanos) -> metrics.observeAdvertInterval(instance, nanos / 1e9));
@@ -78,12 +86,15 @@ public final class NodeApi implements AutoCloseable {
         private final Journal journal;
         private final AtomicReference<KeepalivedConfig> config;
         private final Runnable reload;
+        private final DrainHook drainHook;
         private final Set<String> maintenance = ConcurrentHashMap.newKeySet();
         private final Set<String> drained = ConcurrentHashMap.newKeySet();
         private volatile Map<String, VrrpNode.Counters> counters = Map.of();
         private volatile long countersAt;
 
-        VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, Runnable reload) {
+        VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, Runnable reload,
+                        DrainHook drainHook) {
+            this.drainHook = drainHook;
             this.node = node;
             this.journal = journal;
             this.config = config;
@@ -124,6 +135,9 @@ public final class NodeApi implements AutoCloseable {
             long seq = operator(on ? "drain" : "undrain", vs + " " + rs);
             if (on) drained.add(vs + "|" + rs);
             else drained.remove(vs + "|" + rs);
+            config.get().virtualServers().stream().filter(v -> ConfiguredNodeView.virtualServerId(v).equals(vs)).findFirst()
+                    .ifPresent(v -> drainHook.drain(io.vigil.ipvs.IpvsConfigMapper.name(v), rs, on,
+                            seq >= 0 ? Cause.event(seq) : Cause.operator("api", "management API")));
             return seq;
         }
 

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +58,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The checker half (health checks → IPVS); replaced on reload. */
     private final AtomicReference<CheckerNode> checker = new AtomicReference<>();
+    private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private Vertx vertx;
     @Mixin ApiOptions api;
     private volatile io.vigil.api.NodeApi nodeApi;
@@ -105,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
                     var apiOptions = api.options();
                     if (apiOptions.isPresent()) {
                         var started = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
-                                () -> control.execute(() -> reload(node, journal)));
+                                () -> control.execute(() -> reload(node, journal)), this::drain);
                         synchronized (this) {
                             if (stopping) started.close();
                             else nodeApi = started;
@@ -171,7 +174,21 @@ public final class RunCommand implements Callable<Integer> {
         KeepalivedConfig config = r.config().orElseThrow();
         if (vrrpOnly || config.virtualServers().isEmpty()) return;
         if (vertx == null) vertx = Vertx.vertx();
-        checker.set(CheckerNode.start(vertx, config, r.statements(), Optional.of(pluginsDir), journal));
+        checker.set(CheckerNode.start(vertx, config, r.statements(), Optional.of(pluginsDir), journal, Set.copyOf(drained),
+                (keyword, vs, rs, seconds, pluginFault) -> {
+                    var a = nodeApi;
+                    if (a == null) return;
+                    a.metrics().observeCheck(keyword, vs, rs, seconds);
+                    if (pluginFault) a.metrics().pluginFailed(keyword);
+                }));
+    }
+
+    /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */
+    private void drain(String virtualServer, String realServer, boolean on, Cause cause) {
+        if (on) drained.add(virtualServer + "|" + realServer);
+        else drained.remove(virtualServer + "|" + realServer);
+        CheckerNode c = checker.get();
+        if (c != null) c.drain(virtualServer, realServer, on, cause);
     }
 
     private void stopChecker() {

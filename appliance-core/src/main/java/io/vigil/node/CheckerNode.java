@@ -46,6 +46,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CheckerNode implements AutoCloseable {
 
+    /** Sees every probe (metrics): check type, virtual and real server, seconds, whether the plugin failed. */
+    public interface ProbeObserver {
+        void probed(String keyword, String virtualServer, String realServer, double seconds, boolean pluginFault);
+
+        ProbeObserver NONE = (k, v, r, s, f) -> { };
+    }
+
     private final Journal journal;
     private final String configHash;
     private final CheckRegistry registry;
@@ -53,8 +60,10 @@ public final class CheckerNode implements AutoCloseable {
     private final List<VirtualServerSpec> virtualServers;
     private final IpvsReconciler reconciler = new IpvsReconciler();
     private final ExecutorService ipvsThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-ipvs").daemon().factory());
-    /** checker name → "address:port" it probes. */
+    /** checker name → "address:port" it probes; → [virtual server, real server] it belongs to. */
     private final Map<String, String> targets = new HashMap<>();
+    private final Map<String, String[]> owners = new HashMap<>();
+    private final ProbeObserver observer;
     /** health-engine sequence → journal sequence (or the journal cause it stood for). */
     private final Map<Long, Cause> causeOf = new ConcurrentHashMap<>();
     /** last checker transition text per real server, used as the IPVS change's cause text. */
@@ -63,16 +72,21 @@ public final class CheckerNode implements AutoCloseable {
     // owned by ipvsThread
     private final Map<RealServerId, RealServerState> states = new HashMap<>();
     private final Map<String, Boolean> lastQuorum = new HashMap<>();
+    /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
+    private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
 
     private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
-                        List<VirtualServerSpec> virtualServers, Vertx vertx) {
+                        List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer) {
         this.journal = journal;
+        this.observer = observer;
         this.configHash = config.contentHash();
         this.registry = registry;
         this.virtualServers = virtualServers;
-        plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers()
-                .forEach(c -> targets.put(c.name(), c.address() + ":" + c.port()))));
+        plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers().forEach(c -> {
+            targets.put(c.name(), c.address() + ":" + c.port());
+            owners.put(c.name(), new String[] {vs.id(), rs.id()});
+        })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
         scheduler.addListener(this::onHealth);
     }
@@ -83,9 +97,16 @@ public final class CheckerNode implements AutoCloseable {
      * checkers it cannot build.
      *
      * @param pluginsDir directory of PF4J plugin zips; absent → built-in TCP_CHECK only
+     * @param drained    "virtualServer|realServer" pairs an operator drained (kept across a reload)
      */
     public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
                                     Optional<Path> pluginsDir, Journal journal) {
+        return start(vertx, config, statements, pluginsDir, journal, java.util.Set.of(), ProbeObserver.NONE);
+    }
+
+    public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
+                                    Optional<Path> pluginsDir, Journal journal, java.util.Set<String> drained,
+                                    ProbeObserver observer) {
         CheckRegistry registry = pluginsDir.filter(Files::isDirectory).map(CheckRegistry::load).orElseGet(CheckRegistry::builtins);
         registry.warnings().forEach(NodeLog::warn);
         CheckPlan full = CheckPlanner.plan(statements, registry);
@@ -100,7 +121,11 @@ public final class CheckerNode implements AutoCloseable {
 
         IpvsConfigMapper.Mapping mapping = IpvsConfigMapper.map(config);
         mapping.errors().forEach(NodeLog::warn);
-        CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx);
+        CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx, observer);
+        for (String d : drained) {
+            String[] vr = d.split("\\|", 2);
+            node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
+        }
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
         NodeLog.info("checker: " + names.size() + " check(s) on " + mapping.virtualServers().size()
@@ -113,15 +138,39 @@ public final class CheckerNode implements AutoCloseable {
 
     public io.vigil.check.CheckStats stats() { return scheduler.stats(); }
 
+    /**
+     * Operator drain: the real server stays in IPVS with weight 0, so established connections finish and no
+     * new ones arrive; undrain restores its checked weight. {@code virtualServer} is the check engine's id
+     * ({@link IpvsConfigMapper#name}), {@code realServer} "address:port".
+     */
+    public void drain(String virtualServer, String realServer, boolean on, Cause cause) {
+        ipvsThread.execute(() -> drainedId(virtualServer, realServer).ifPresent(id -> {
+            if (on ? drained.add(id) : drained.remove(id)) program(cause, false);
+        }));
+    }
+
+    private Optional<RealServerId> drainedId(String virtualServer, String realServer) {
+        try {
+            return Optional.of(IpvsConfigMapper.realServerId(virtualServer, realServer));
+        } catch (RuntimeException e) {
+            NodeLog.warn("checker: cannot drain " + realServer + " of " + virtualServer + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     // ---- health events → journal → IPVS -------------------------------------------------------------
 
     /** On the scheduler's context: journal first, then hand state changes to the IPVS thread. */
     private void onHealth(HealthEvent ev) {
         Cause cause = cause(ev.cause());
         switch (ev) {
-            case HealthEvent.ProbeCompleted p -> causeOf.put(p.seq(), Cause.event(journal.append(cause,
-                    new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""), p.up(), p.latencyNanos(),
-                            p.detail(), 1), p.atNanos())));
+            case HealthEvent.ProbeCompleted p -> {
+                causeOf.put(p.seq(), Cause.event(journal.append(cause,
+                        new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""), p.up(), p.latencyNanos(),
+                                p.detail(), 1), p.atNanos())));
+                String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
+                observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
+            }
             case HealthEvent.CheckerChanged c -> {
                 lastReason.put(c.realServer(), c.checker().replaceFirst(" .*", "") + " " + c.realServer() + " " + c.reason());
                 causeOf.put(c.seq(), Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
@@ -169,7 +218,7 @@ public final class CheckerNode implements AutoCloseable {
 
     /** On the IPVS thread: plan and apply; each applied or refused change is journaled with {@code cause}. */
     private void program(Cause cause, boolean fullRead) {
-        DesiredState desired = IpvsPlanner.plan(virtualServers, states, lastQuorum);
+        DesiredState desired = IpvsPlanner.plan(virtualServers, withDrains(states, drained), lastQuorum);
         lastQuorum.putAll(desired.quorumUp()); // hysteresis needs the previous verdict
         IpvsReconciler.Result r;
         try {
@@ -188,6 +237,17 @@ public final class CheckerNode implements AutoCloseable {
             NodeLog.warn("IPVS: " + f.change().describe() + " refused: " + f.error().getMessage());
             journal.append(cause, ipvsEvent(f.change(), false, f.error().getMessage()));
         });
+    }
+
+    /** A drained real server that is alive (or not yet checked) is planned at weight 0; a failed one stays failed. */
+    static Map<RealServerId, RealServerState> withDrains(Map<RealServerId, RealServerState> states, java.util.Set<RealServerId> drained) {
+        if (drained.isEmpty()) return states;
+        Map<RealServerId, RealServerState> out = new HashMap<>(states);
+        for (RealServerId id : drained) {
+            RealServerState s = states.get(id);
+            if (s == null || s.alive()) out.put(id, new RealServerState(true, 0, "real_server " + id.dest() + " drained by operator"));
+        }
+        return out;
     }
 
     static Event.IpvsChanged ipvsEvent(IpvsChange c, boolean ok, String error) {

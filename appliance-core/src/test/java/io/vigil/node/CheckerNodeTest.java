@@ -106,4 +106,35 @@ class CheckerNodeTest {
                     && rc.realServer().equals("127.0.0.1:" + alive.actualPort()) && !rc.up());
         }
     }
+
+    @Test
+    void drainPlansAliveRealServersAtWeightZeroAndTheDiffEditsOnlyTheirWeight() {
+        String conf = """
+                virtual_server 192.0.2.100 80 {
+                    lb_algo wrr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 198.51.100.11 80 { weight 3 }
+                    real_server 198.51.100.12 80 { weight 2 }
+                }
+                """;
+        LoadResult r = ConfigLoader.loadText("drain.conf", conf, dir, LoadOptions.defaults());
+        var specs = io.vigil.ipvs.IpvsConfigMapper.map(r.config().orElseThrow()).virtualServers();
+        String vs = specs.getFirst().name();
+        var rs11 = io.vigil.ipvs.IpvsConfigMapper.realServerId(vs, "198.51.100.11:80");
+        var rs12 = io.vigil.ipvs.IpvsConfigMapper.realServerId(vs, "198.51.100.12:80");
+        var states = Map.of(rs12, io.vigil.ipvs.RealServerState.down("HTTP_GET failed"));
+
+        var before = io.vigil.ipvs.IpvsPlanner.plan(specs, states, Map.of());
+        var after = io.vigil.ipvs.IpvsPlanner.plan(specs, CheckerNode.withDrains(states, java.util.Set.of(rs11, rs12)), Map.of());
+        var changes = io.vigil.ipvs.IpvsDiff.diff(after, before.table());
+        // the drained live server is edited to weight 0; the failed one stays out (a drain does not resurrect it)
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst()).isInstanceOfSatisfying(io.vigil.ipvs.IpvsChange.EditDest.class, e -> {
+            assertThat(e.after().key().toString()).isEqualTo("198.51.100.11:80");
+            assertThat(e.before().weight()).isEqualTo(3);
+            assertThat(e.after().weight()).isZero();
+        });
+        assertThat(CheckerNode.ipvsEvent(changes.getFirst(), true, "").op()).isEqualTo(Event.IpvsOp.DEST_EDIT);
+    }
 }
