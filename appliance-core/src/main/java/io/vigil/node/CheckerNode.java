@@ -6,7 +6,6 @@ import io.vigil.check.CheckPlanner;
 import io.vigil.check.CheckRegistry;
 import io.vigil.check.CheckScheduler;
 import io.vigil.check.HealthEvent;
-import io.vigil.check.HealthModel;
 import io.vigil.check.api.CheckConfigException;
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.KeepalivedConfig;
@@ -109,15 +108,10 @@ public final class CheckerNode implements AutoCloseable {
                                     ProbeObserver observer) {
         CheckRegistry registry = pluginsDir.filter(Files::isDirectory).map(CheckRegistry::load).orElseGet(CheckRegistry::builtins);
         registry.warnings().forEach(NodeLog::warn);
-        CheckPlan full = CheckPlanner.plan(statements, registry);
-        for (CheckConfigException e : full.errors()) NodeLog.warn(e.getMessage());
-        // trackers (vrrp_script) are VrrpNode's; keep only the real servers' checkers
-        var names = full.model().virtualServers().stream().flatMap(v -> v.realServers().stream())
-                .flatMap(r -> r.checkers().stream()).map(HealthModel.CheckerSpec::name).toList();
-        Map<String, io.vigil.check.api.Check> checks = new HashMap<>(full.checks());
-        checks.keySet().retainAll(names);
-        full.checks().forEach((name, check) -> { if (!names.contains(name)) closeQuietly(check); });
-        CheckPlan plan = new CheckPlan(new HealthModel(full.model().virtualServers(), List.of()), checks, List.of());
+        // vrrp_script trackers are VrrpNode's (it owns VRRP priority): plan the real servers' checkers only
+        CheckPlan plan = CheckPlanner.plan(statements.stream().filter(n -> !n.keyword().equals("vrrp_script")).toList(), registry);
+        for (CheckConfigException e : plan.errors()) NodeLog.warn(e.getMessage());
+        int checks = plan.checks().size();
 
         IpvsConfigMapper.Mapping mapping = IpvsConfigMapper.map(config);
         mapping.errors().forEach(NodeLog::warn);
@@ -128,7 +122,7 @@ public final class CheckerNode implements AutoCloseable {
         }
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
-        NodeLog.info("checker: " + names.size() + " check(s) on " + mapping.virtualServers().size()
+        NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
                 + " virtual server(s); providers " + registry.providers());
         return node;
     }
@@ -262,10 +256,6 @@ public final class CheckerNode implements AutoCloseable {
                     e.after().weight(), e.after().forward().name(), ok, error);
             case IpvsChange.DeleteDest d -> new Event.IpvsChanged(Event.IpvsOp.DEST_DELETE, svc, d.dest().toString(), 0, "", ok, error);
         };
-    }
-
-    private static void closeQuietly(io.vigil.check.api.Check c) {
-        try { c.close(); } catch (Exception ignored) { /* a tracker's check we never ran */ }
     }
 
     @Override public void close() {
