@@ -83,8 +83,9 @@ public final class CheckPlanner {
         boolean alpha = rs.child("alpha").isPresent() || vs.child("alpha").isPresent();
         List<CheckerSpec> specs = new ArrayList<>();
         int index = 0;
-        for (ConfigNode c : rs.children()) {
-            if (!CHECKER.matcher(c.keyword()).matches()) continue;
+        for (ConfigNode raw : rs.children()) {
+            if (!CHECKER.matcher(raw.keyword()).matches()) continue;
+            ConfigNode c = withoutSlashAnnotations(raw);
             String name = c.keyword() + "#" + index++ + " " + rsId + " (vs " + vsId + ")";
             try {
                 CheckFactory f = registry.factory(c.keyword()).orElseThrow(() -> new CheckConfigException(c.where(),
@@ -109,6 +110,22 @@ public final class CheckPlanner {
             }
         }
         return new RealServerSpec(rsId, addr, port, weight, inhibit, alpha, specs);
+    }
+
+    /**
+     * The block without the {@code //} annotations copied-and-pasted how-tos put in (seed 000): keepalived
+     * skips an unknown {@code //...} keyword (with its block) and a word starting with {@code //} after a
+     * value. The loader has already warned about each with file:line, so plugins — which reject unknown
+     * keywords — get the block keepalived would act on instead of failing the whole checker.
+     */
+    static ConfigNode withoutSlashAnnotations(ConfigNode n) {
+        List<String> args = n.args();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).startsWith("//")) { args = args.subList(0, i); break; }
+        }
+        List<ConfigNode> kids = new ArrayList<>(n.children().size());
+        for (ConfigNode k : n.children()) if (!k.keyword().startsWith("//")) kids.add(withoutSlashAnnotations(k));
+        return new ConfigNode(n.keyword(), args, kids, n.where());
     }
 
     private static Duration inherited(ConfigNode checker, ConfigNode rs, ConfigNode vs, String key, Duration dflt)
@@ -140,12 +157,13 @@ public final class CheckPlanner {
         String name = vs.args().getFirst();
         List<ConfigNode> blocks = vs.children().stream().filter(c -> CHECKER.matcher(c.keyword()).matches()).toList();
         ConfigNode checkBlock;
+        vs = withoutSlashAnnotations(vs);
         if (vs.child("script").isPresent()) {
             if (!blocks.isEmpty()) throw new CheckConfigException(blocks.getFirst().where(),
                     "vrrp_script " + name + ": has both 'script' and a " + blocks.getFirst().keyword() + " block");
             checkBlock = vs;
         } else if (blocks.size() == 1) {
-            checkBlock = blocks.getFirst();
+            checkBlock = withoutSlashAnnotations(blocks.getFirst());
         } else {
             throw new CheckConfigException(vs.where(), "vrrp_script " + name
                     + ": needs 'script' or exactly one checker block (e.g. NGINX_CHECK { ... })");
