@@ -43,8 +43,13 @@ public final class GenhashCommand implements Callable<Integer> {
                     .setServer(SocketAddress.inetSocketAddress(p, server)).setHost(vhost != null ? vhost : server)
                     .setPort(p).setURI(url.startsWith("/") ? url : "/" + url).setSsl(ssl)
                     .setConnectTimeout(timeout * 1000L).setIdleTimeout(timeout * 1000L);
-            var resp = client.request(ro).compose(r -> r.send()).await(timeout + 1, TimeUnit.SECONDS);
-            Buffer body = resp.body().await(timeout + 1, TimeUnit.SECONDS);
+            // ask for the body on the event loop as the response arrives: asked later, from this thread, it may
+            // already have gone by (an empty body, MD5 d41d8cd9…)
+            record Page(io.vertx.core.http.HttpClientResponse resp, Buffer body) {}
+            Page page = client.request(ro).compose(r -> r.send()).compose(r -> r.body().map(b -> new Page(r, b)))
+                    .await(timeout + 1, TimeUnit.SECONDS);
+            var resp = page.resp();
+            Buffer body = page.body();
             if (verbose) {
                 out.println("HTTP status: " + resp.statusCode());
                 resp.headers().forEach(h -> out.println(h.getKey() + ": " + h.getValue()));

@@ -99,17 +99,24 @@ public final class VrrpSpecs {
             ifaces.addAll(g.trackInterfaces());
             files.addAll(g.trackFiles());
         });
+        // a tracker naming nothing is skipped with a warning, as keepalived does ("not found, ignoring")
         for (TrackRef r : scripts) {
-            VrrpScript s = cfg.vrrpScript(r.name()).orElseThrow(() ->
-                    new Invalid(Diagnostic.error(r.where(), at + "track_script " + r.name() + " has no vrrp_script")));
+            VrrpScript s = cfg.vrrpScript(r.name()).orElse(null);
+            if (s == null) {
+                diags.add(Diagnostic.warning(r.where(), at + "track_script " + r.name() + " has no vrrp_script, ignored"));
+                continue;
+            }
             b.tracker(new TrackerSpec(TrackerSpec.Kind.SCRIPT, r.name(), r.weight().orElse(s.weight()),
                     r.weight().isPresent() ? r.reverse() : s.weightReverse()));
         }
         for (TrackRef r : ifaces)
             b.tracker(new TrackerSpec(TrackerSpec.Kind.INTERFACE, r.name(), r.weight().orElse(0), r.reverse()));
         for (TrackRef r : files) {
-            VrrpTrackFile f = cfg.vrrpTrackFile(r.name()).orElseThrow(() ->
-                    new Invalid(Diagnostic.error(r.where(), at + "track_file " + r.name() + " has no vrrp_track_file")));
+            VrrpTrackFile f = cfg.vrrpTrackFile(r.name()).orElse(null);
+            if (f == null) {
+                diags.add(Diagnostic.warning(r.where(), at + "track_file " + r.name() + " has no vrrp_track_file, ignored"));
+                continue;
+            }
             b.tracker(new TrackerSpec(TrackerSpec.Kind.FILE, r.name(), r.weight().orElse(f.weight()),
                     r.weight().isPresent() ? r.reverse() : f.weightReverse()));
         }
