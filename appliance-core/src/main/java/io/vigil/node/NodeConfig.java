@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * keepalived.conf model → what the node runs. Problems that make an instance unusable are errors naming
- * file:line:col; things Vigil does not act on (IPv6 VIPs, track_file, AH) are warnings, and the rest still runs.
+ * file:line:col; things Vigil does not act on (IPv6 VIPs, track_file, VIP scope) are warnings, and the rest still runs.
  */
 public final class NodeConfig {
     /** keepalived has no notify timeout; a hung script must still not pile up forever. */
