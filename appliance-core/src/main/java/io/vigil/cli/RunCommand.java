@@ -9,6 +9,7 @@ import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.journal.JournalConfig;
+import io.vigil.check.CheckRegistry;
 import io.vigil.node.CheckerNode;
 import io.vigil.node.NodeConfig;
 import io.vigil.node.NodeLog;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
             try {
-                startChecker(r, journal);
+                startChecker(r, journal, node);
             } catch (RuntimeException e) {
                 NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
             }
@@ -159,7 +161,7 @@ public final class RunCommand implements Callable<Integer> {
                 node.reload(next, Cause.signal("SIGHUP"));
                 // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
                 stopChecker();
-                startChecker(r, journal);
+                startChecker(r, journal, node);
                 if (nodeApi != null) nodeApi.configChanged(r.config().get());
                 return;
             } catch (Exception e) {
@@ -170,17 +172,19 @@ public final class RunCommand implements Callable<Integer> {
         journal.append(Cause.signal("SIGHUP"), new Event.OperatorAction("SIGHUP", "reload-rejected", problem));
     }
 
-    private void startChecker(LoadResult r, Journal journal) {
+    private void startChecker(LoadResult r, Journal journal, VrrpNode node) {
         KeepalivedConfig config = r.config().orElseThrow();
-        if (vrrpOnly || config.virtualServers().isEmpty()) return;
+        if (vrrpOnly || !CheckerNode.needed(config)) return;
         if (vertx == null) vertx = Vertx.vertx();
-        checker.set(CheckerNode.start(vertx, config, r.statements(), Optional.of(pluginsDir), journal, Set.copyOf(drained),
+        var registry = Files.isDirectory(pluginsDir) ? CheckRegistry.load(pluginsDir) : CheckRegistry.builtins();
+        checker.set(CheckerNode.start(vertx, config, r.statements(), registry, journal, Set.copyOf(drained),
                 (keyword, vs, rs, seconds, pluginFault) -> {
                     var a = nodeApi;
                     if (a == null) return;
                     a.metrics().observeCheck(keyword, vs, rs, seconds);
                     if (pluginFault) a.metrics().pluginFailed(keyword);
-                }));
+                },
+                (script, ok, cause) -> node.trackerChanged(script, ok, cause)));
     }
 
     /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */

@@ -52,6 +52,13 @@ public final class CheckerNode implements AutoCloseable {
         ProbeObserver NONE = (k, v, r, s, f) -> { };
     }
 
+    /** Where a checker-block vrrp_script's verdict goes: VRRP priority ({@link VrrpNode#trackerChanged}). */
+    public interface TrackerSink {
+        void changed(String script, boolean ok, Cause cause);
+
+        TrackerSink NONE = (n, ok, c) -> { };
+    }
+
     private final Journal journal;
     private final String configHash;
     private final CheckRegistry registry;
@@ -63,6 +70,7 @@ public final class CheckerNode implements AutoCloseable {
     private final Map<String, String> targets = new HashMap<>();
     private final Map<String, String[]> owners = new HashMap<>();
     private final ProbeObserver observer;
+    private final TrackerSink trackers;
     /** health-engine sequence → journal sequence (or the journal cause it stood for). */
     private final Map<Long, Cause> causeOf = new ConcurrentHashMap<>();
     /** last checker transition text per real server, used as the IPVS change's cause text. */
@@ -76,9 +84,10 @@ public final class CheckerNode implements AutoCloseable {
     private volatile String ipvsUnavailable;
 
     private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
-                        List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer) {
+                        List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer, TrackerSink trackers) {
         this.journal = journal;
         this.observer = observer;
+        this.trackers = trackers;
         this.configHash = config.contentHash();
         this.registry = registry;
         this.virtualServers = virtualServers;
@@ -100,22 +109,29 @@ public final class CheckerNode implements AutoCloseable {
      */
     public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
                                     Optional<Path> pluginsDir, Journal journal) {
-        return start(vertx, config, statements, pluginsDir, journal, java.util.Set.of(), ProbeObserver.NONE);
+        return start(vertx, config, statements, pluginsDir.filter(Files::isDirectory).map(CheckRegistry::load)
+                .orElseGet(CheckRegistry::builtins), journal, java.util.Set.of(), ProbeObserver.NONE, TrackerSink.NONE);
+    }
+
+    /** Whether there is anything for a checker to do: virtual servers, or vrrp_scripts written as checker blocks. */
+    public static boolean needed(KeepalivedConfig config) {
+        return !config.virtualServers().isEmpty() || config.vrrpScripts().stream().anyMatch(NodeConfig::isCheckerTracker);
     }
 
     public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
-                                    Optional<Path> pluginsDir, Journal journal, java.util.Set<String> drained,
-                                    ProbeObserver observer) {
-        CheckRegistry registry = pluginsDir.filter(Files::isDirectory).map(CheckRegistry::load).orElseGet(CheckRegistry::builtins);
+                                    CheckRegistry registry, Journal journal, java.util.Set<String> drained,
+                                    ProbeObserver observer, TrackerSink trackers) {
         registry.warnings().forEach(NodeLog::warn);
-        // vrrp_script trackers are VrrpNode's (it owns VRRP priority): plan the real servers' checkers only
-        CheckPlan plan = CheckPlanner.plan(statements.stream().filter(n -> !n.keyword().equals("vrrp_script")).toList(), registry);
+        // script vrrp_scripts are VrrpNode's processes; checker-block ones (NGINX_CHECK { ... }) run here
+        var checkerTrackers = config.vrrpScripts().stream().filter(NodeConfig::isCheckerTracker).map(v -> v.name()).toList();
+        CheckPlan plan = CheckPlanner.plan(statements.stream().filter(n -> !n.keyword().equals("vrrp_script")
+                || (!n.args().isEmpty() && checkerTrackers.contains(n.args().getFirst()))).toList(), registry);
         for (CheckConfigException e : plan.errors()) NodeLog.warn(e.getMessage());
         int checks = plan.checks().size();
 
         IpvsConfigMapper.Mapping mapping = IpvsConfigMapper.map(config);
         mapping.errors().forEach(NodeLog::warn);
-        CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx, observer);
+        CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx, observer, trackers);
         for (String d : drained) {
             String[] vr = d.split("\\|", 2);
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
@@ -190,7 +206,12 @@ public final class CheckerNode implements AutoCloseable {
                 String why = "misc_dynamic " + w.realServer() + " weight " + w.weight();
                 ipvsThread.execute(() -> { stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why)); program(Cause.event(seq), false); });
             }
-            case HealthEvent.TrackerChanged t -> causeOf.put(t.seq(), cause); // none planned here
+            case HealthEvent.TrackerChanged t -> {
+                long seq = journal.append(cause, new Event.CheckResult("track_script " + t.tracker(), "", t.ok(), 0,
+                        "vrrp_script " + (t.ok() ? "OK" : "failed") + (t.fault() ? " (weight 0: FAULT)" : ""), 0), t.atNanos());
+                causeOf.put(t.seq(), Cause.event(seq));
+                trackers.changed(t.tracker(), t.ok(), Cause.event(seq));
+            }
         }
     }
 

@@ -49,7 +49,8 @@ public final class NodeConfig {
             for (TrackerSpec t : spec.trackers()) {
                 if (t.kind() != TrackerSpec.Kind.SCRIPT || scripts.containsKey(t.name())) continue;
                 VrrpScript s = c.vrrpScript(t.name()).orElse(null);
-                if (s != null) scripts.put(s.name(), script(s));
+                // a vrrp_script written as a checker block (NGINX_CHECK { ... }) is run by CheckerNode's plugins
+                if (s != null && !isCheckerTracker(s)) scripts.put(s.name(), script(s));
             }
         }
         for (io.vigil.config.VrrpInstance i : c.vrrpInstances()) {
@@ -67,6 +68,12 @@ public final class NodeConfig {
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval());
+    }
+
+    /** {@code vrrp_script NAME { NGINX_CHECK { ... } ... }}: no script line, one checker block (a Vigil extension). */
+    public static boolean isCheckerTracker(VrrpScript s) {
+        return s.script().command().isBlank()
+                && s.node().children().stream().anyMatch(n -> n.keyword().matches("[A-Z][A-Z0-9_]*"));
     }
 
     private static VrrpScripts.Spec script(VrrpScript s) throws Invalid {

@@ -197,6 +197,20 @@ public final class VrrpNode implements AutoCloseable {
         return vs;
     }
 
+    /**
+     * A vrrp_script run elsewhere (a checker-block tracker, by {@link CheckerNode}) changed state; {@code cause} is
+     * the journal entry that recorded it. Hands the change to the vrrp thread like a script's own result.
+     */
+    public void trackerChanged(String script, boolean up, Cause cause) {
+        if (cause instanceof Cause.Event e) trackerSeq.put(Causes.trackerKey(TrackerSpec.Kind.SCRIPT, script), e.seq());
+        NodeLog.info("VRRP_Script(" + script + ") " + (up ? "succeeded" : "failed"));
+        vrrp.submit(() -> {
+            long now = System.nanoTime();
+            for (Slot sl : List.copyOf(slots.values()))
+                if (tracks(sl, TrackerSpec.Kind.SCRIPT, script)) step(sl, VrrpInput.TrackerChanged.script(now, script, up));
+        });
+    }
+
     private static boolean tracks(Slot s, TrackerSpec.Kind kind, String name) {
         for (TrackerSpec t : s.spec().trackers()) if (t.kind() == kind && t.name().equals(name)) return true;
         return false;

@@ -137,4 +137,64 @@ class CheckerNodeTest {
         });
         assertThat(CheckerNode.ipvsEvent(changes.getFirst(), true, "").op()).isEqualTo(Event.IpvsOp.DEST_EDIT);
     }
+
+    /** vrrp_script written as a checker block: run by the checker, its verdict handed to VRRP with its journal cause. */
+    @Test
+    void checkerBlockTrackerReachesVrrpWithItsJournalEntry() throws Exception {
+        vertx = Vertx.vertx();
+        int deadPort;
+        try (ServerSocket probe = new ServerSocket(0)) { deadPort = probe.getLocalPort(); }
+        String conf = """
+                vrrp_script chk_web {
+                    TCP_CHECK {
+                        connect_ip 127.0.0.1
+                        connect_port %d
+                        connect_timeout 1
+                    }
+                    interval 1
+                    fall 1
+                    rise 1
+                    weight -20
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    priority 150
+                    virtual_ipaddress { 192.0.2.100/24 }
+                    track_script { chk_web }
+                }
+                """.formatted(deadPort);
+        LoadResult r = ConfigLoader.loadText("tracker.conf", conf, dir, LoadOptions.defaults());
+        assertThat(r.errors()).isEmpty();
+        var config = r.config().orElseThrow();
+        // the node runs no process for it, but the instance still tracks it
+        NodeSetup setup = NodeConfig.from(config, dir.resolve("tracker.conf"), w -> { });
+        assertThat(setup.scripts()).isEmpty();
+        assertThat(setup.instances().getFirst().trackers()).extracting(io.vigil.vrrp.TrackerSpec::name).containsExactly("chk_web");
+        assertThat(CheckerNode.needed(config)).isTrue();
+
+        var seen = new java.util.concurrent.LinkedBlockingQueue<Object[]>();
+        try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "lb1"));
+             CheckerNode node = CheckerNode.start(vertx, config, r.statements(), io.vigil.check.CheckRegistry.builtins(),
+                     journal, java.util.Set.of(), CheckerNode.ProbeObserver.NONE,
+                     (script, ok, cause) -> seen.add(new Object[] {script, ok, cause}))) {
+            Object[] down = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && down == null) {
+                Object[] e = seen.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (e != null && !(Boolean) e[1]) down = e;
+            }
+            assertThat(down).as("chk_web reported failed").isNotNull();
+            assertThat(down[0]).isEqualTo("chk_web");
+            long seq = ((Cause.Event) down[2]).seq();
+            journal.flush(Duration.ofSeconds(5));
+            try (var reader = journal.reader()) {
+                Entry e = reader.readAll().stream().filter(x -> x.seq() == seq && !x.event().isAnnotation()).findFirst().orElseThrow();
+                assertThat(e.event()).isInstanceOfSatisfying(Event.CheckResult.class, c -> {
+                    assertThat(c.checker()).isEqualTo("track_script chk_web");
+                    assertThat(c.up()).isFalse();
+                });
+            }
+        }
+    }
 }
