@@ -26,20 +26,18 @@ final class HashChain {
     byte[] next(byte[] prev, java.nio.ByteBuffer buf) {
         sha.update(prev, 0, EventCodec.HASH_LEN);
         sha.update(buf);
-        try {
-            sha.digest(digest, 0, 32);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] out = new byte[EventCodec.HASH_LEN];
-        System.arraycopy(digest, 0, out, 0, EventCodec.HASH_LEN);
-        return out;
+        return finish();
     }
 
     /** The hash of an entry whose bytes (hash excluded) are {@code buf[off, off+len)}, following {@code prev}. */
     byte[] next(byte[] prev, byte[] buf, int off, int len) {
         sha.update(prev, 0, EventCodec.HASH_LEN);
         sha.update(buf, off, len);
+        return finish();
+    }
+
+    /** The SHA-256 of what was fed, truncated to the stored hash length. */
+    private byte[] finish() {
         try {
             sha.digest(digest, 0, 32);
         } catch (java.security.DigestException e) {
