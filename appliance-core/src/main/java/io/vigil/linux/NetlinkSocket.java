@@ -111,20 +111,20 @@ public final class NetlinkSocket extends NativeSocket {
      * whose operation is {@code what} and whose detail is the extended-ACK text.
      */
     public List<NetlinkMessage> request(NetlinkMessageBuilder message, String what) throws LinuxException, ClosedChannelException {
-        receiveLock.lock();
-        try {
-            int seq = send(message.addFlags(NetlinkMessage.NLM_F_ACK));
-            return collect(seq, what);
-        } finally {
-            receiveLock.unlock();
-        }
+        return exchange(message, NetlinkMessage.NLM_F_ACK, what);
     }
 
     /** Sends a dump request (NLM_F_DUMP) and returns every message of the multi-part answer, up to NLMSG_DONE. */
     public List<NetlinkMessage> dump(NetlinkMessageBuilder message, String what) throws LinuxException, ClosedChannelException {
+        return exchange(message, NetlinkMessage.NLM_F_DUMP, what);
+    }
+
+    /** Send with {@code flags} added and collect the answer; the receive lock keeps one exchange at a time. */
+    private List<NetlinkMessage> exchange(NetlinkMessageBuilder message, int flags, String what)
+            throws LinuxException, ClosedChannelException {
         receiveLock.lock();
         try {
-            int seq = send(message.addFlags(NetlinkMessage.NLM_F_DUMP));
+            int seq = send(message.addFlags(flags));
             return collect(seq, what);
         } finally {
             receiveLock.unlock();
