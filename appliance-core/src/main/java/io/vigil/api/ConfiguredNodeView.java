@@ -31,8 +31,10 @@ public final class ConfiguredNodeView implements NodeView {
         /** Whether an operator drained the real server ({@code rs} as "192.0.2.21:80"). */
         boolean drained(String virtualServerId, String rs);
 
-        /** Kernel counters for a service / destination; empty without IPVS. */
-        default Optional<Views.IpvsStats> ipvsStats(String virtualServerId, String rs) { return Optional.empty(); }
+        /** Kernel counters for a virtual server ({@code rs} empty) or one of its real servers ("192.0.2.21:80"); empty without IPVS. */
+        default Optional<Views.IpvsStats> ipvsStats(KeepalivedConfig config, io.vigil.config.VirtualServer vs, String rs) {
+            return Optional.empty();
+        }
 
         default Optional<String> ipvsUnavailable() { return Optional.of("no ip_vs in this kernel"); }
 
@@ -91,9 +93,13 @@ public final class ConfiguredNodeView implements NodeView {
     }
 
     @Override public List<Views.VirtualServer> virtualServers() {
-        View view = journal.journal().view();
+        return virtualServers(config.get(), journal.journal().view(), runtime);
+    }
+
+    /** The virtual servers of {@code config} with live health from {@code view} and kernel counters from {@code runtime}. */
+    public static List<Views.VirtualServer> virtualServers(KeepalivedConfig config, View view, Runtime runtime) {
         List<Views.VirtualServer> out = new ArrayList<>();
-        for (var vs : config.get().virtualServers()) {
+        for (var vs : config.virtualServers()) {
             String id = virtualServerId(vs);
             String address = vs.address() instanceof VirtualServerAddress.IpPort ip ? ip.ip() : "";
             int port = vs.address() instanceof VirtualServerAddress.IpPort ip ? ip.port() : 0;
@@ -107,10 +113,10 @@ public final class ConfiguredNodeView implements NodeView {
                 boolean drained = runtime.drained(id, endpoint);
                 int weight = drained || !healthy ? 0 : live.map(View.RealServer::weight).filter(w -> w > 0).orElse(rs.weight());
                 reals.add(new Views.RealServer(realServerId(rs), rs.ip(), rs.port(), rs.weight(), weight, healthy, drained,
-                        runtime.ipvsStats(id, endpoint).orElse(null)));
+                        runtime.ipvsStats(config, vs, endpoint).orElse(null)));
             }
             out.add(new Views.VirtualServer(id, vs.protocol().name(), address, port, fwmark, vs.lbAlgo(), reals,
-                    runtime.ipvsStats(id, "").orElse(null)));
+                    runtime.ipvsStats(config, vs, "").orElse(null)));
         }
         return out;
     }

@@ -41,7 +41,11 @@ public final class ManagementServer implements AutoCloseable {
     static final String API = "/api/v1";
     private static final int DEFAULT_EVENT_LIMIT = 1000;
     private static final int MAX_EVENT_LIMIT = 100_000;
-    private static final int MAX_PENDING_FRAMES = 100_000;
+    /** Frames queued for one event-stream client beyond its connection's write queue; past this its subscription waits. */
+    static final long MAX_PENDING_BYTES = 4L << 20;
+    /** A client that takes in nothing for this long while frames wait is cut off (it resumes with Last-Event-ID). */
+    static final long STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final int WRITE_CHUNK = 64 * 1024;
 
     private final Vertx vertx;
     private final NodeView node;
@@ -95,16 +99,19 @@ public final class ManagementServer implements AutoCloseable {
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
         r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape, text ->
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text)));
-        r.get(API + "/node").handler(ctx -> json(ctx, new JsonObject().put("name", node.nodeName())
+        // these read the kernel's IPVS counters (a netlink dump): on a worker, never on the event loop
+        r.get(API + "/node").handler(ctx -> blocking(ctx, () -> new JsonObject().put("name", node.nodeName())
                 .put("time", Instant.now().toString()).put("lastSeq", node.lastSeq())
                 .put("ipvs", node.ipvsUnavailable().map(why -> "unavailable: " + why).orElse("kernel"))
-                .put("control", options.token().isPresent())));
+                .put("control", options.token().isPresent()), body -> json(ctx, body)));
         r.get(API + "/instances").handler(ctx -> json(ctx, array(node.instances().stream().map(ApiJson::instance).toList())));
         r.get(API + "/instances/:name").handler(ctx -> json(ctx, ApiJson.instance(instance(ctx.pathParam("name")))));
-        r.get(API + "/virtual-servers").handler(ctx -> json(ctx, array(node.virtualServers().stream().map(ApiJson::virtualServer).toList())));
-        r.get(API + "/virtual-servers/:vs").handler(ctx -> json(ctx, ApiJson.virtualServer(virtualServer(ctx.pathParam("vs")))));
-        r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx ->
-                json(ctx, array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList())));
+        r.get(API + "/virtual-servers").handler(ctx -> blocking(ctx,
+                () -> array(node.virtualServers().stream().map(ApiJson::virtualServer).toList()), body -> json(ctx, body)));
+        r.get(API + "/virtual-servers/:vs").handler(ctx -> blocking(ctx,
+                () -> ApiJson.virtualServer(virtualServer(ctx.pathParam("vs"))), body -> json(ctx, body)));
+        r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx -> blocking(ctx,
+                () -> array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList()), body -> json(ctx, body)));
         r.get(API + "/checks").handler(ctx -> json(ctx, array(node.checks().stream().map(ApiJson::check).toList())));
         r.get(API + "/state").handler(ctx -> {
             Instant at = instantParam(ctx, "at", Instant.now());
@@ -180,51 +187,82 @@ public final class ManagementServer implements AutoCloseable {
         res.write(": vigil event stream from seq " + after + "\n\n");
         Context context = vertx.getOrCreateContext();
         AtomicBoolean closed = new AtomicBoolean();
-        // frames are queued by the subscription's thread and written in batches on this connection's event loop
+        // Frames are queued by the subscription's thread and written in chunks on this connection's event loop, only
+        // while the connection's write queue has room. Past MAX_PENDING_BYTES the subscription's thread waits (a replay
+        // to a fast client is paced by its socket, nothing dropped); a client that takes nothing in for STALL_NANOS is
+        // cut off, so memory stays bounded and the journal never waits for a reader.
         var pending = new java.util.concurrent.ConcurrentLinkedQueue<String>();
-        var queued = new java.util.concurrent.atomic.AtomicInteger();
+        var pendingBytes = new java.util.concurrent.atomic.AtomicLong();
         AtomicBoolean scheduled = new AtomicBoolean();
         Runnable drain = () -> {
             scheduled.set(false);
+            if (closed.get()) return;
             var sb = new StringBuilder();
-            for (String f; (f = pending.poll()) != null; ) {
-                queued.decrementAndGet();
+            for (String f; !res.writeQueueFull() && (f = pending.poll()) != null; ) {
+                pendingBytes.addAndGet(-f.length());
                 sb.append(f);
+                if (sb.length() >= WRITE_CHUNK) {
+                    res.write(sb.toString());
+                    sb.setLength(0);
+                }
             }
-            if (closed.get() || sb.isEmpty()) return;
-            if (res.writeQueueFull()) {
-                slowClient(res, closed);
-                return;
-            }
-            res.write(sb.toString());
+            if (!sb.isEmpty()) res.write(sb.toString());
         };
-        AutoCloseable subscription = node.subscribe(after, e -> {
-            if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
-            if (queued.incrementAndGet() > MAX_PENDING_FRAMES) {
-                context.runOnContext(v -> slowClient(res, closed));
-                return;
-            }
-            pending.add("id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n");
-            if (scheduled.compareAndSet(false, true)) context.runOnContext(v -> drain.run());
-        });
-        long ping = vertx.setPeriodic(15_000, id -> { if (!closed.get()) res.write(": keep-alive\n\n"); });
-        res.closeHandler(v -> {
-            closed.set(true);
-            vertx.cancelTimer(ping);
+        Runnable schedule = () -> { if (scheduled.compareAndSet(false, true)) context.runOnContext(v -> drain.run()); };
+        res.drainHandler(v -> schedule.run());
+        var subscription = new java.util.concurrent.atomic.AtomicReference<AutoCloseable>();
+        var ping = new java.util.concurrent.atomic.AtomicLong(-1);
+        Runnable end = () -> { // on close, or when we cut the client off (a reset connection may not report its close)
+            vertx.cancelTimer(ping.get());
+            AutoCloseable sub = subscription.getAndSet(null);
+            if (sub == null) return;
             try {
-                subscription.close();
+                sub.close();
             } catch (Exception ex) {
                 LOG.debug("closing event subscription", ex);
             }
+        };
+        subscription.set(node.subscribe(after, e -> {
+            if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
+            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n";
+            if (pendingBytes.get() > MAX_PENDING_BYTES && !awaitRoom(pendingBytes, closed)) {
+                context.runOnContext(v -> { if (slowClient(res, closed, pending)) end.run(); });
+                return;
+            }
+            pendingBytes.addAndGet(frame.length());
+            pending.add(frame);
+            schedule.run();
+        }));
+        ping.set(vertx.setPeriodic(15_000, id -> { if (!closed.get()) res.write(": keep-alive\n\n"); }));
+        res.closeHandler(v -> {
+            closed.set(true);
+            end.run();
         });
     }
 
-    /** A client that does not read is cut off rather than buffered without bound; it resumes with Last-Event-ID. */
-    private static void slowClient(HttpServerResponse res, AtomicBoolean closed) {
-        if (closed.compareAndSet(false, true)) {
-            LOG.info("event stream client too slow: disconnecting (it can resume with Last-Event-ID)");
-            res.reset();
+    /**
+     * Blocks the subscription's thread until the client has taken in enough to bring the queue under the limit;
+     * false if it stalled for {@link #STALL_NANOS} or the stream closed. Never blocks an event loop: there (a node
+     * that delivers on one) a full queue means cut-off at once.
+     */
+    private static boolean awaitRoom(java.util.concurrent.atomic.AtomicLong pendingBytes, AtomicBoolean closed) {
+        if (Context.isOnEventLoopThread()) return false;
+        long deadline = System.nanoTime() + STALL_NANOS;
+        while (pendingBytes.get() > MAX_PENDING_BYTES) {
+            if (closed.get() || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) return false;
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
+        return !closed.get();
+    }
+
+    /** A client that does not read is cut off rather than buffered without bound; it resumes with Last-Event-ID. */
+    private static boolean slowClient(HttpServerResponse res, AtomicBoolean closed, java.util.Queue<String> pending) {
+        if (!closed.compareAndSet(false, true)) return false;
+        LOG.info("event stream client took nothing in for {} s with {} MB waiting: disconnecting (it can resume with Last-Event-ID)",
+                STALL_NANOS / 1_000_000_000L, MAX_PENDING_BYTES >> 20);
+        pending.clear();
+        res.reset();
+        return true;
     }
 
     private void export(RoutingContext ctx) {

@@ -27,10 +27,13 @@ public final class NodeApi implements AutoCloseable {
     private final ManagementServer server;
     private final AtomicReference<KeepalivedConfig> config;
 
-    private NodeApi(Vertx vertx, ManagementServer server, AtomicReference<KeepalivedConfig> config) {
+    private final KernelIpvsStats ipvs;
+
+    private NodeApi(Vertx vertx, ManagementServer server, AtomicReference<KeepalivedConfig> config, KernelIpvsStats ipvs) {
         this.vertx = vertx;
         this.server = server;
         this.config = config;
+        this.ipvs = ipvs;
     }
 
     /** Where drain/undrain go once journaled: the checker, which programs IPVS (ids as the check engine's). */
@@ -48,16 +51,19 @@ public final class NodeApi implements AutoCloseable {
                                 VrrpNode node, Runnable reload, DrainHook drain) throws Exception {
         var ref = new AtomicReference<>(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        // one kernel dump serves a whole scrape (every service and destination); Prometheus scrapes every 15 s or so
+        var ipvs = new KernelIpvsStats(Duration.ofSeconds(1));
         try {
-            var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain);
+            var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain, ipvs);
             var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
             var metrics = new VigilMetrics(view);
             node.advertListener((instance, nanos) -> metrics.observeAdvertInterval(instance, nanos / 1e9));
             var server = ManagementServer.start(vertx, view, metrics, options).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
-            return new NodeApi(vertx, server, ref);
+            return new NodeApi(vertx, server, ref, ipvs);
         } catch (Exception e) {
             vertx.close();
+            ipvs.close();
             throw new IllegalStateException("management API on " + options.host() + ":" + options.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
@@ -77,6 +83,7 @@ public final class NodeApi implements AutoCloseable {
             // stopping anyway
         }
         vertx.close();
+        ipvs.close();
     }
 
     /** The running node's side of the view: engine counters, operator actions (journaled first). */
@@ -92,9 +99,12 @@ public final class NodeApi implements AutoCloseable {
         private volatile Map<String, VrrpNode.Counters> counters = Map.of();
         private volatile long countersAt;
 
+        private final KernelIpvsStats ipvs;
+
         VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, Runnable reload,
-                        DrainHook drainHook) {
+                        DrainHook drainHook, KernelIpvsStats ipvs) {
             this.drainHook = drainHook;
+            this.ipvs = ipvs;
             this.node = node;
             this.journal = journal;
             this.config = config;
@@ -124,7 +134,7 @@ public final class NodeApi implements AutoCloseable {
                     d.getOrDefault(DropReason.ADVERT_INTERVAL_MISMATCH, 0L), d.getOrDefault(DropReason.BAD_TTL, 0L),
                     d.getOrDefault(DropReason.INVALID_TYPE, 0L), d.getOrDefault(DropReason.ADDRESS_LIST_MISMATCH, 0L),
                     d.getOrDefault(DropReason.INVALID_AUTH_TYPE, 0L), d.getOrDefault(DropReason.AUTH_TYPE_MISMATCH, 0L),
-                    d.getOrDefault(DropReason.AUTH_FAILURE, 0L), 0, c.priorityZeroSent());
+                    d.getOrDefault(DropReason.AUTH_FAILURE, 0L), c.priorityZeroReceived(), c.priorityZeroSent());
         }
 
         @Override public boolean maintenance(String instance) { return maintenance.contains(instance); }
@@ -166,10 +176,10 @@ public final class NodeApi implements AutoCloseable {
             return seq;
         }
 
-        @Override public Optional<String> ipvsUnavailable() {
-            // until vigil run programs IPVS, no kernel counters are claimed either way
-            return Optional.of(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/ip_vs"))
-                    ? "this node does not collect IPVS statistics yet" : "no ip_vs in this kernel");
+        @Override public Optional<String> ipvsUnavailable() { return ipvs.unavailable(); }
+
+        @Override public Optional<Views.IpvsStats> ipvsStats(KeepalivedConfig cfg, io.vigil.config.VirtualServer vs, String rs) {
+            return ipvs.of(cfg, vs, rs);
         }
     }
 }

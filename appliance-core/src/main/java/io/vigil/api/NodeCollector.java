@@ -108,11 +108,11 @@ final class NodeCollector extends Collector {
     }
 
     private void ipvs(List<MetricFamilySamples> out) {
-        var conns = new CounterMetricFamily("node_ipvs_connections", "The total number of connections made.", 0);
-        var inPkts = new CounterMetricFamily("node_ipvs_incoming_packets", "The total number of incoming packets.", 0);
-        var outPkts = new CounterMetricFamily("node_ipvs_outgoing_packets", "The total number of outgoing packets.", 0);
-        var inBytes = new CounterMetricFamily("node_ipvs_incoming_bytes", "The total amount of incoming data.", 0);
-        var outBytes = new CounterMetricFamily("node_ipvs_outgoing_bytes", "The total amount of outgoing data.", 0);
+        var conns = new CounterMetricFamily("node_ipvs_connections", "The total number of connections made.", List.of());
+        var inPkts = new CounterMetricFamily("node_ipvs_incoming_packets", "The total number of incoming packets.", List.of());
+        var outPkts = new CounterMetricFamily("node_ipvs_outgoing_packets", "The total number of outgoing packets.", List.of());
+        var inBytes = new CounterMetricFamily("node_ipvs_incoming_bytes", "The total amount of incoming data.", List.of());
+        var outBytes = new CounterMetricFamily("node_ipvs_outgoing_bytes", "The total amount of outgoing data.", List.of());
         var active = new GaugeMetricFamily("node_ipvs_backend_connections_active", "The current active connections by local and remote address.", BACKEND);
         var inactive = new GaugeMetricFamily("node_ipvs_backend_connections_inactive", "The current inactive connections by local and remote address.", BACKEND);
         var weight = new GaugeMetricFamily("node_ipvs_backend_weight", "The current backend weight.", BACKEND);

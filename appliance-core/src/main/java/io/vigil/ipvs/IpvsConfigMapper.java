@@ -63,16 +63,24 @@ public final class IpvsConfigMapper {
         return new RealServerId(virtualServer, new DestKey(ip(host), Integer.parseInt(realServer.substring(colon + 1))));
     }
 
-    static VirtualServerSpec map(KeepalivedConfig config, VirtualServer vs) {
-        ForwardMethod kind = ForwardMethod.parse(vs.lbKind().name());
+    /**
+     * The kernel services one virtual_server line stands for (one, or each member of its virtual_server_group).
+     * @throws IllegalArgumentException as {@link #map(KeepalivedConfig)} reports it
+     */
+    public static List<ServiceKey> serviceKeys(KeepalivedConfig config, VirtualServer vs) {
         Protocol protocol = Protocol.parse(vs.protocol().name());
         boolean v6 = vs.realServers().stream().anyMatch(RealServer::ipv6);
-        List<ServiceKey> keys = switch (vs.address()) {
+        return switch (vs.address()) {
             case VirtualServerAddress.IpPort p -> List.of(new ServiceKey.Addr(protocol, ip(p.ip()), p.port()));
             case VirtualServerAddress.Fwmark f -> List.of(new ServiceKey.Fwmark(f.mark(), v6 ? ServiceKey.AF_INET6 : ServiceKey.AF_INET));
             case VirtualServerAddress.Group g -> groupKeys(config.virtualServerGroup(g.name())
                     .orElseThrow(() -> new IllegalArgumentException("no virtual_server_group " + g.name())), protocol, v6);
         };
+    }
+
+    static VirtualServerSpec map(KeepalivedConfig config, VirtualServer vs) {
+        ForwardMethod kind = ForwardMethod.parse(vs.lbKind().name());
+        List<ServiceKey> keys = serviceKeys(config, vs);
         int flags = 0;
         for (String w : FLAG_WORDS) if (vs.node().child(w).isPresent()) flags |= ServiceFlags.parse(w);
         int timeout = vs.persistenceTimeout().map(Duration::toSeconds).map(Math::toIntExact).orElse(0);

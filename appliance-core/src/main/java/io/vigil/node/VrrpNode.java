@@ -570,7 +570,7 @@ public final class VrrpNode implements AutoCloseable {
 
     /** Per-instance counters (keepalived's SIGSTATS names) and priorities, as the vrrp thread sees them. */
     public record Counters(String name, VrrpState state, int basePriority, int effectivePriority,
-                           long advertsReceived, long advertsSent, long priorityZeroSent,
+                           long advertsReceived, long advertsSent, long priorityZeroReceived, long priorityZeroSent,
                            long becameMaster, long releasedMaster, Map<DropReason, Long> drops) {}
 
     /** A consistent copy taken on the vrrp thread (a few microseconds; called per scrape, not per packet). */
@@ -580,7 +580,7 @@ public final class VrrpNode implements AutoCloseable {
             for (Slot s : slots.values()) {
                 VrrpInstance e = s.engine;
                 m.put(s.name(), new Counters(s.name(), e.state(), e.basePriority(), e.effectivePriority(),
-                        e.advertsAccepted(), s.sent, s.priZeroSent, s.becameMaster, s.releasedMaster, e.dropCounts()));
+                        e.advertsAccepted(), s.sent, e.priorityZeroReceived(), s.priZeroSent, s.becameMaster, s.releasedMaster, e.dropCounts()));
             }
             return m;
         }).get(5, TimeUnit.SECONDS);

@@ -57,6 +57,7 @@ public final class VrrpInstance {
     private final Map<String, Boolean> interfaces = new HashMap<>();
     private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     private long advertsAccepted;
+    private long priorityZeroReceived; // keepalived's pri_zero_rcvd: accepted adverts from a master that is leaving
 
     public VrrpInstance(VrrpInstanceSpec spec) {
         if (spec.sourceAddress() == null)
@@ -87,6 +88,7 @@ public final class VrrpInstance {
     public long dropCount(DropReason r) { return drops.getOrDefault(r, 0L); }
     public Map<DropReason, Long> dropCounts() { return Collections.unmodifiableMap(new EnumMap<>(drops)); }
     public long advertsAccepted() { return advertsAccepted; }
+    public long priorityZeroReceived() { return priorityZeroReceived; }
 
     /** Skew_Time in nanoseconds for the current effective priority (v2: (256-p)/256 s; v3: (256-p)*Master_Adver_Interval/256). */
     public long skewNanos() { return skewFor(effectivePriority); }
@@ -162,6 +164,7 @@ public final class VrrpInstance {
         }
         advertsAccepted++;
         int prio = a.priority();
+        if (prio == 0) priorityZeroReceived++;
         if (state == VrrpState.BACKUP) {
             if (prio == 0) {
                 // The master is leaving: take over after Skew_Time only, highest priority first.

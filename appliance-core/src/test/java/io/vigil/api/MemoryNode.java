@@ -31,7 +31,7 @@ final class MemoryNode implements NodeView {
         return append(Instant.now(), type, cause, data);
     }
 
-    /** Appends under the lock and delivers under it, so subscribers see exactly log order. */
+    /** Appends under the lock and queues for subscribers under it, so they see exactly log order. */
     synchronized Views.Event append(Instant time, String type, String cause, Map<String, Object> data) {
         var e = new Views.Event(log.size() + 1, time, type, cause, data);
         log.add(e);
@@ -75,10 +75,23 @@ final class MemoryNode implements NodeView {
                 .filter(e -> types.isEmpty() || types.contains(e.type())).limit(limit).toList();
     }
 
+    /** As the journal-backed node does: replay, then live events, on the subscription's own thread (the sink may block). */
     @Override public synchronized AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) {
-        for (var e : log) if (e.seq() > afterSeq) sink.accept(e);
-        subscribers.add(sink);
-        return () -> subscribers.remove(sink);
+        var queue = new java.util.concurrent.LinkedBlockingQueue<Views.Event>();
+        for (var e : log) if (e.seq() > afterSeq) queue.add(e);
+        Consumer<Views.Event> enqueue = queue::add;
+        subscribers.add(enqueue);
+        Thread t = Thread.ofVirtual().name("memory-node-subscription").start(() -> {
+            try {
+                while (true) sink.accept(queue.take());
+            } catch (InterruptedException e) {
+                // closed
+            }
+        });
+        return () -> {
+            subscribers.remove(enqueue);
+            t.interrupt();
+        };
     }
 
     int subscribers() { return subscribers.size(); }

@@ -119,6 +119,9 @@ class KeepalivedInteropTest {
         lab.term(ka, Duration.ofSeconds(10));              // keepalived's priority-0 advert: Vigil takes over fast
         await("Vigil takes over after keepalived's priority 0", lab::logs, Duration.ofMillis(3300), quiet(() -> lab.hasAddr(b, VIP)));
         assertThat(vigil.process().isAlive()).isTrue();
+        // the exporter's counter for it, scraped from Vigil's /metrics in its namespace (the API's default 127.0.0.1:9179)
+        String metrics = NetLab.run("ip", "netns", "exec", b, "curl", "-sf", "http://127.0.0.1:9179/metrics");
+        assertThat(metrics).containsPattern("(?m)^keepalived_priority_zero_received_total\\{[^}]*iname=\"VI_1\"[^}]*} [1-9]");
     }
 
     @Test void nopreemptVigilDoesNotTakeOverFromLowerKeepalived() throws Exception {

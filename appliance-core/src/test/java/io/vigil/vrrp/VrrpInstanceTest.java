@@ -216,6 +216,9 @@ class VrrpInstanceTest {
         List<VrrpEffect> out = i.step(new AdvertReceived(t, advert(spec, D2, 0)));
         assertThat(only(out, SendAdvert.class)).hasSize(1);
         assertThat(timer(out)).isEqualTo(t + S);
+        assertThat(i.priorityZeroReceived()).as("keepalived's pri_zero_rcvd").isEqualTo(1);
+        i.step(new AdvertReceived(t + 10 * MS, advert(spec, D2, 90)));
+        assertThat(i.priorityZeroReceived()).as("a non-zero advert is not counted").isEqualTo(1);
     }
 
     @Test

@@ -195,6 +195,9 @@ public final class IpvsGuestScenarios {
         scenario("stats: counters survive a reconcile (no flush, no re-create)", () -> statsScenario(k));
 
         k.flush();
+        scenario("metrics: node_ipvs_* of a keepalived.conf's virtual servers agree with ipvsadm", io.vigil.api.KernelMetricsGuestScenario::run);
+
+        k.flush();
         k.close();
         System.out.println("GUEST-SUMMARY " + passed + " passed, " + failed + " failed");
     }

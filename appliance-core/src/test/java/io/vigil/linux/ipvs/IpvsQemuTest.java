@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IpvsQemuTest {
     /** Number of scenarios in IpvsGuestScenarios.main; all must pass. */
-    private static final int SCENARIOS = 7;
+    private static final int SCENARIOS = 8;
 
     @Test
     void netlinkBackendAgainstARealKernel() throws Exception {
@@ -64,10 +64,11 @@ class IpvsQemuTest {
             Path log = target.resolve("qemu-" + mainClass.substring(mainClass.lastIndexOf('.') + 1) + ".log");
             List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("iso-build/qemu/run-guest.sh").toString(),
                     log.toString(), mainClass, args, target.resolve("classes").toString(), target.resolve("test-classes").toString()));
-            // the guest gets only the logging jars: the IPVS code needs nothing else
+            // the guest gets only the logging, Prometheus and check-api entries: the IPVS code, config model and collector need nothing else
             for (String e : Files.readString(target.resolve("test-classpath.txt")).trim().split(File.pathSeparator)) {
                 String name = Path.of(e).getFileName().toString();
-                if (name.startsWith("slf4j-api-") || name.startsWith("slf4j-simple-")) cmd.add(e);
+                if (name.startsWith("slf4j-api-") || name.startsWith("slf4j-simple-") || name.startsWith("simpleclient")
+                        || e.contains("check-api")) cmd.add(e); // the config model's SourceLocation lives in check-api
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(target.resolve("qemu-harness.out").toFile());
