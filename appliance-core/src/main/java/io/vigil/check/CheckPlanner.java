@@ -34,12 +34,18 @@ public final class CheckPlanner {
     private final CheckRegistry registry;
     private final List<CheckConfigException> errors = new ArrayList<>();
     private final Map<String, Check> checks = new LinkedHashMap<>();
+    /** global_defs' {@code script_user USER [GROUP]}, if set. */
+    private ConfigNode scriptUser;
 
     private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
 
     /** Plans checks for the top-level statements of a parsed keepalived.conf. */
     public static CheckPlan plan(List<ConfigNode> topLevel, CheckRegistry registry) {
         CheckPlanner p = new CheckPlanner(registry);
+        // global_defs script_user is the default user of every script keepalived runs, MISC_CHECK's included
+        for (ConfigNode n : topLevel) {
+            if (n.keyword().equals("global_defs")) n.child("script_user").filter(u -> !u.args().isEmpty()).ifPresent(u -> p.scriptUser = u);
+        }
         List<VirtualServerSpec> vss = new ArrayList<>();
         List<TrackerSpec> trackers = new ArrayList<>();
         for (ConfigNode n : topLevel) {
@@ -85,7 +91,7 @@ public final class CheckPlanner {
         int index = 0;
         for (ConfigNode raw : rs.children()) {
             if (!CHECKER.matcher(raw.keyword()).matches()) continue;
-            ConfigNode c = withoutSlashAnnotations(raw);
+            ConfigNode c = withScriptUser(withoutSlashAnnotations(raw));
             String name = c.keyword() + "#" + index++ + " " + rsId + " (vs " + vsId + ")";
             try {
                 CheckFactory f = registry.factory(c.keyword()).orElseThrow(() -> new CheckConfigException(c.where(),
@@ -126,6 +132,14 @@ public final class CheckPlanner {
         List<ConfigNode> kids = new ArrayList<>(n.children().size());
         for (ConfigNode k : n.children()) if (!k.keyword().startsWith("//")) kids.add(withoutSlashAnnotations(k));
         return new ConfigNode(n.keyword(), args, kids, n.where());
+    }
+
+    /** A MISC_CHECK without its own {@code user} runs as global_defs' script_user (the statement keeps its file:line). */
+    ConfigNode withScriptUser(ConfigNode checker) {
+        if (scriptUser == null || !checker.keyword().equals("MISC_CHECK") || checker.child("user").isPresent()) return checker;
+        List<ConfigNode> kids = new ArrayList<>(checker.children());
+        kids.add(new ConfigNode("user", scriptUser.args(), List.of(), scriptUser.where()));
+        return new ConfigNode(checker.keyword(), checker.args(), kids, checker.where());
     }
 
     private static Duration inherited(ConfigNode checker, ConfigNode rs, ConfigNode vs, String key, Duration dflt)

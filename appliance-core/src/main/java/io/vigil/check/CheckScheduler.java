@@ -24,7 +24,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>Isolation: each probe's {@code run()} is invoked on a fresh virtual thread, so a plugin that blocks
  * or spins inside {@code run()} ties up only that virtual thread — never the engine's event loop, other
- * checks, or VRRP (which has its own thread). The host arms its own deadline per probe (the check's
+ * checks, or VRRP (which has its own thread). Checks that declare {@link Check#nonBlocking()} (the built-in
+ * TCP_CHECK, HTTP_GET) are called on one of several event-loop contexts instead, chosen per probe, so their I/O
+ * spreads over the loops with no thread hand-off; each {@code run()} that holds a loop longer than
+ * {@link #LOOP_BUDGET} is counted ({@link CheckStats.Counters#blockedLoop}), and after {@link #STRIKES} of them the
+ * check is sent to virtual threads for good. The host arms its own deadline per probe (the check's
  * timeout plus {@link #GRACE}); a probe without a verdict by then is recorded DOWN ({@link ProbeFault#TIMEOUT})
  * and its late result is discarded. Exceptions and failed futures become DOWN
  * ({@link ProbeFault#PLUGIN_ERROR}). Both are counted in {@link CheckStats} and journaled via
@@ -35,6 +39,10 @@ import java.util.random.RandomGenerator;
 public final class CheckScheduler implements AutoCloseable {
     /** Slack after a check's own timeout before the host gives up on it. */
     public static final Duration GRACE = Duration.ofMillis(500);
+    /** How long a nonBlocking check's run() may hold an event loop before it counts as a strike. */
+    public static final Duration LOOP_BUDGET = Duration.ofMillis(20);
+    /** Strikes before a nonBlocking check goes to virtual threads (one is forgiven: class loading, JIT warm-up). */
+    static final int STRIKES = 3;
 
     private final Vertx vertx;
     private final HealthEngine engine;
@@ -49,6 +57,11 @@ public final class CheckScheduler implements AutoCloseable {
     /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
     private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
     private Context context;
+    /** Event-loop contexts nonBlocking checks run on (probe id modulo their number). */
+    private volatile Context[] probeContexts = new Context[0];
+    private volatile String probeDeployment;
+    /** Over-budget run() calls per check name; at {@link #STRIKES} the check runs on virtual threads from then on. */
+    private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     public CheckScheduler(Vertx vertx, CheckPlan plan, RandomGenerator random) {
@@ -73,14 +86,34 @@ public final class CheckScheduler implements AutoCloseable {
     /** Emits the initial states and schedules every probe (first run now, or within warmup). */
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
-        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
-        context.runOnContext(x -> {
-            long now = System.nanoTime();
-            emit(engine.start(now));
-            for (Probe probe : probes) schedule(probe.id(), engine.firstDue(probe.id(), now));
-            p.complete();
+        return probeContexts().compose(ctxs -> {
+            probeContexts = ctxs;
+            io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+            context.runOnContext(x -> {
+                long now = System.nanoTime();
+                emit(engine.start(now));
+                for (Probe probe : probes) schedule(probe.id(), engine.firstDue(probe.id(), now));
+                p.complete();
+            });
+            return p.future();
         });
-        return p.future();
+    }
+
+    /** One event-loop context per core (Vert.x places each verticle instance on the next loop), if any check wants them. */
+    private Future<Context[]> probeContexts() {
+        if (checks.values().stream().noneMatch(Check::nonBlocking)) return Future.succeededFuture(new Context[0]);
+        int n = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        List<Context> out = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+                    @Override public Future<?> start() {
+                        out.add(context);
+                        return Future.succeededFuture();
+                    }
+                }, new io.vertx.core.DeploymentOptions().setInstances(n))
+                .map(id -> {
+                    probeDeployment = id;
+                    return out.toArray(Context[]::new);
+                });
     }
 
     private void schedule(int id, long dueNanos) {
@@ -110,6 +143,11 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         inRun.set(id, 1);
+        Context[] loops = probeContexts;
+        if (check.nonBlocking() && loops.length > 0 && strikes.getOrDefault(p.name(), 0) < STRIKES) {
+            loops[id % loops.length].runOnContext(x -> runOnLoop(id, gen, start, p, check, ctx));
+            return;
+        }
         invoker.execute(() -> {
             try {
                 Future<CheckResult> f;
@@ -119,18 +157,48 @@ public final class CheckScheduler implements AutoCloseable {
                     inRun.set(id, 0);
                 }
                 if (f == null) throw new IllegalStateException("run() returned null");
-                f.onComplete(ar -> {
-                    if (ar.succeeded() && ar.result() != null) {
-                        context.runOnContext(x -> complete(id, gen, ar.result(), ProbeFault.NONE));
-                    } else {
-                        Throwable c = ar.succeeded() ? new IllegalStateException("null result") : ar.cause();
-                        context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                                "check failed: " + c), ProbeFault.PLUGIN_ERROR));
-                    }
-                });
+                deliver(id, gen, start, f);
             } catch (Throwable t) {
                 context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
                         "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+            }
+        });
+    }
+
+    /** On a probe event loop: the call itself is timed, as a nonBlocking check promised not to hold the loop. */
+    private void runOnLoop(int id, int gen, long start, Probe p, Check check, CheckContext ctx) {
+        Future<CheckResult> f;
+        long called = System.nanoTime();
+        try {
+            f = check.run(ctx);
+        } catch (Throwable t) {
+            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
+                    "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+            return;
+        } finally {
+            inRun.set(id, 0);
+            if (System.nanoTime() - called > LOOP_BUDGET.toNanos()) {
+                stats.of(p.keyword()).blockedLoop.increment();
+                strikes.merge(p.name(), 1, Integer::sum);
+            }
+        }
+        deliver(id, gen, start, f);
+    }
+
+    /** Hands a probe's future's outcome to the engine context. */
+    private void deliver(int id, int gen, long start, Future<CheckResult> f) {
+        if (f == null) {
+            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
+                    "check failed: run() returned null"), ProbeFault.PLUGIN_ERROR));
+            return;
+        }
+        f.onComplete(ar -> {
+            if (ar.succeeded() && ar.result() != null) {
+                context.runOnContext(x -> complete(id, gen, ar.result(), ProbeFault.NONE));
+            } else {
+                Throwable c = ar.succeeded() ? new IllegalStateException("null result") : ar.cause();
+                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
+                        "check failed: " + c), ProbeFault.PLUGIN_ERROR));
             }
         });
     }
@@ -173,6 +241,18 @@ public final class CheckScheduler implements AutoCloseable {
             context.runOnContext(x -> { for (long t : timers) vertx.cancelTimer(t); });
         }
         invoker.shutdownNow();
+        String d = probeDeployment;
+        if (d != null) {
+            var undeployed = vertx.undeploy(d);
+            // off the event loops, wait: a Vert.x close right after must not race this undeploy
+            if (!Context.isOnEventLoopThread()) {
+                try {
+                    undeployed.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // closing anyway
+                }
+            }
+        }
         for (Check c : checks.values()) {
             try { c.close(); } catch (Exception ignored) { /* best effort */ }
         }

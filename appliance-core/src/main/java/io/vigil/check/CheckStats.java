@@ -16,10 +16,12 @@ public final class CheckStats {
         public final LongAdder lateResults = new LongAdder();
         /** Probes not started because the previous run() call of the same check had still not returned. */
         public final LongAdder stuckCalls = new LongAdder();
+        /** run() calls of a {@code nonBlocking()} check that held an event loop too long (repeat offenders move to virtual threads). */
+        public final LongAdder blockedLoop = new LongAdder();
 
         @Override public String toString() {
             return "probes=" + probes + " down=" + down + " pluginErrors=" + pluginErrors + " timeouts=" + timeouts
-                    + " late=" + lateResults + " stuck=" + stuckCalls;
+                    + " late=" + lateResults + " stuck=" + stuckCalls + " blockedLoop=" + blockedLoop;
         }
     }
 

@@ -42,5 +42,7 @@ public final class TcpCheckFactory implements CheckFactory {
         }
 
         @Override public String describe(CheckContext ctx) { return "TCP_CHECK " + ctx.authority(0); }
+
+        @Override public boolean nonBlocking() { return true; }
     }
 }

@@ -175,7 +175,8 @@ public final class RunCommand implements Callable<Integer> {
     private void startChecker(LoadResult r, Journal journal, VrrpNode node) {
         KeepalivedConfig config = r.config().orElseThrow();
         if (vrrpOnly || !CheckerNode.needed(config)) return;
-        if (vertx == null) vertx = Vertx.vertx();
+        // epoll where Netty's native transport loads (the checks open a connection per probe): fewer system calls than NIO
+        if (vertx == null) vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         var registry = Files.isDirectory(pluginsDir) ? CheckRegistry.load(pluginsDir) : CheckRegistry.builtins();
         checker.set(CheckerNode.start(vertx, config, r.statements(), registry, journal, Set.copyOf(drained),
                 (keyword, vs, rs, seconds, pluginFault) -> {

@@ -29,6 +29,8 @@ public final class Journal implements AutoCloseable {
     private final Thread thread;
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
+    /** Set while the writer is parked with an empty ring: producers then wake it (an unpark, never a wait). */
+    private volatile boolean sleeping;
     private volatile long writtenSeq;
     private volatile View view;
     private volatile long viewSeq;
@@ -63,7 +65,13 @@ public final class Journal implements AutoCloseable {
         if (event.isAnnotation() || event instanceof Event.Unknown)
             throw new IllegalArgumentException(event.typeName() + " entries are written by the journal itself");
         if (closing) return -1;
-        return ring.offer(new EventRing.Pending(cfg.clock().wallNs(), monoNs, cause, event));
+        long seq = ring.offer(new EventRing.Pending(cfg.clock().wallNs(), monoNs, cause, event));
+        wake();
+        return seq;
+    }
+
+    private void wake() {
+        if (sleeping) LockSupport.unpark(thread);
     }
 
     /** For producers that may wait (CLI, checkers on their own threads): retries while the buffer is full. */
@@ -72,6 +80,7 @@ public final class Journal implements AutoCloseable {
         EventRing.Pending p = new EventRing.Pending(cfg.clock().wallNs(), cfg.clock().monoNs(), cause, event);
         while (!closing) {
             long s = ring.offerNoCount(p);
+            wake();
             if (s >= 0) return s;
             if (System.nanoTime() > deadline) break;
             LockSupport.parkNanos(100_000);
@@ -155,7 +164,10 @@ public final class Journal implements AutoCloseable {
                 try { writer.idle(true); } catch (RuntimeException ex) { LOG.warn("journal housekeeping: {}", ex.toString()); }
                 lastIdleWork = now;
             }
-            LockSupport.parkNanos(100_000);
+            // idle: sleep until a producer wakes us, or until the next housekeeping round (no 10k wake-ups/s)
+            sleeping = true;
+            if (ring.isEmpty() && !closing) LockSupport.parkNanos(20_000_000L);
+            sleeping = false;
         }
         reportDrops(reportedDrops);
         writer.close();
@@ -180,6 +192,7 @@ public final class Journal implements AutoCloseable {
     /** Writes what is buffered, syncs per the durability setting and stops the writer thread. */
     @Override public void close() {
         closing = true;
+        LockSupport.unpark(thread);
         try {
             thread.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {

@@ -25,6 +25,13 @@ final class AdvertJitter {
         return pct(dev, 99.9);
     }
 
+    /** The largest |interval - nominal| in ms. */
+    static double max(List<Double> times, double nominal) {
+        double max = 0;
+        for (int i = 1; i < times.size(); i++) max = Math.max(max, Math.abs((times.get(i) - times.get(i - 1)) - nominal) * 1000);
+        return max;
+    }
+
     static double pct(double[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];

@@ -22,16 +22,17 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * 10,000 HTTP_GET real servers at delay_loop 1 through the real scheduler and the built http plugin zip,
  * against a private nginx (a separate process, so this JVM's CPU is the checker's): 100 virtual servers x
- * 100 real servers on 100 loopback ports. Reports this process's CPU, probe latency percentiles, and —
- * standing in for VRRP advert jitter, since no advert sender is wired here — the wake-up lateness of a
- * dedicated max-priority thread ticking every 100 ms.
+ * 100 real servers on 100 loopback ports. Reports this process's CPU, probe latency percentiles, and the VRRP
+ * advert jitter measured at the same time: a real Vigil VRRP node (advert_int 0.1, MASTER) runs in this JVM on
+ * its own thread inside a network namespace, and tcpdump in a peer namespace timestamps every advert it sends
+ * (as {@link JitterBench} does). Needs root (namespaces), nginx and tcpdump.
  *
  * <p>Run: {@code ./mvnw -q -DskipTests package -pl appliance-core,plugins/http -am && bin/bench io.vigil.bench.CheckBench [servers] [seconds]}
+ * ({@code -Dnative=false} for Vert.x's NIO transport instead of epoll).
  */
 public final class CheckBench {
     public static void main(String[] args) throws Exception {
@@ -48,7 +49,25 @@ public final class CheckBench {
         }
         int[] portList = freePorts(ports);
         Process nginx = startNginx(work, portList);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        io.vigil.node.NetLab lab = new io.vigil.node.NetLab("vcb");
+        String m = lab.node("m", "192.0.2.11");
+        String peer = lab.node("p", "192.0.2.12");
+        Path vrrpConf = lab.write("vrrp.conf", JitterBench.CONF);
+        var setup = io.vigil.node.NodeConfig.from(io.vigil.config.ConfigLoader.loadText("vrrp.conf", JitterBench.CONF, lab.dir,
+                io.vigil.config.LoadOptions.defaults()).config().orElseThrow(), vrrpConf, w -> { });
+        var journal = io.vigil.journal.Journal.open(io.vigil.journal.JournalConfig.defaults(lab.dir.resolve("journal"), "checkbench"));
+        io.vigil.node.VrrpNode vrrp = lab.inNamespace(m, () -> io.vigil.node.VrrpNode.start(setup, journal));
+        // the sender's own view: interval between consecutive sends, taken on the vrrp thread right after each send
+        long[] sendIntervals = new long[100_000];
+        AtomicLong sends = new AtomicLong();
+        AtomicBoolean recordSends = new AtomicBoolean();
+        vrrp.advertListener((instance, nanos) -> {
+            if (!recordSends.get()) return;
+            long i = sends.getAndIncrement();
+            if (i < sendIntervals.length) sendIntervals[(int) i] = nanos;
+        });
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(Boolean.parseBoolean(System.getProperty("native", "true"))));
+        System.out.println("transport: " + (vertx.isNativeTransportEnabled() ? "native" : "NIO") + (vertx.unavailableNativeTransportCause() != null ? " (" + vertx.unavailableNativeTransportCause() + ")" : ""));
         try (CheckRegistry reg = CheckRegistry.load(plugins)) {
             List<ConfigNode> conf = new ArrayList<>();
             int perVs = ports;
@@ -82,30 +101,48 @@ public final class CheckBench {
                 System.out.printf("CheckBench: %d HTTP_GET real servers (%d virtual servers), delay_loop 1, nginx on %d loopback ports%n",
                         servers, conf.size(), ports);
                 Thread.sleep(8000);   // warm-up: JIT, connection set-up, warmup jitter spreads the probes
-                Jitter jitter = new Jitter();
-                jitter.start();
+                var adverts = new java.util.concurrent.CompletableFuture<List<Double>>();
+                Thread.ofPlatform().name("advert-capture").start(() -> {
+                    try { adverts.complete(JitterBench.capture(peer, seconds)); } catch (Exception e) { adverts.completeExceptionally(e); }
+                });
                 var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 measuring.set(true);
+                recordSends.set(true);
                 Thread.sleep(seconds * 1000L);
                 measuring.set(false);
+                recordSends.set(false);
                 long wall = System.nanoTime() - t0;
                 long cpu = os.getProcessCpuTime() - cpu0;
-                jitter.stop();
+                List<Double> advertTimes = adverts.get(30, TimeUnit.SECONDS);
                 int count = (int) Math.min(n.get(), lat.length);
                 long[] l = Arrays.copyOf(lat, count);
                 Arrays.sort(l);
-                System.out.printf("probes: %d in %.1f s = %.0f/s (expected %d/s), up %d, down %d%n", count, wall / 1e9,
-                        count / (wall / 1e9), servers, ups.get(), down.get());
+                double mean = Arrays.stream(l).average().orElse(0) / 1e9;
+                // keepalived's delay_loop runs from the end of one check to the start of the next: each server is
+                // probed every delay_loop + latency, so the full rate is servers / (1 s + mean latency)
+                System.out.printf("probes: %d in %.1f s = %.0f/s (every server once per delay_loop + latency: %.0f/s), up %d, down %d%n",
+                        count, wall / 1e9, count / (wall / 1e9), servers / (1 + mean), ups.get(), down.get());
+                System.out.println("GC: " + JitterBench.gcNames());
                 System.out.printf("checker CPU: %.2f cores (%.1f%% of one core) over %.1f s; machine has %d cores, load avg %.1f%n",
                         cpu / (double) wall, 100.0 * cpu / wall, wall / 1e9, os.getAvailableProcessors(), os.getSystemLoadAverage());
                 System.out.printf("probe latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                         pct(l, 0.50), pct(l, 0.99), pct(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
                 System.out.printf("stats: %s%n", s.stats());
-                jitter.report();
+                System.out.println("VRRP adverts from the in-JVM node (advert_int 0.1, tcpdump in the peer namespace): "
+                        + AdvertJitter.report(advertTimes, 0.1));
+                System.out.printf(java.util.Locale.ROOT, "advert delay max %.3f ms on the wire (target: none > 5 ms)%n", AdvertJitter.max(advertTimes, 0.1));
+                long[] si = Arrays.copyOf(sendIntervals, (int) Math.min(sends.get(), sendIntervals.length));
+                for (int i = 0; i < si.length; i++) si[i] = Math.abs(si[i] - 100_000_000L);
+                Arrays.sort(si);
+                System.out.printf(java.util.Locale.ROOT, "sender side (vrrp thread, send to send): %d intervals, |interval-100 ms| p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                        si.length, pct(si, 0.5), pct(si, 0.99), si.length == 0 ? 0 : si[si.length - 1] / 1e6);
             }
         } finally {
+            vrrp.stop(io.vigil.journal.Cause.signal("bench"));
+            journal.close();
+            lab.close();
             vertx.close().await(20, TimeUnit.SECONDS);
             nginx.descendants().forEach(ProcessHandle::destroyForcibly);
             nginx.destroyForcibly();
@@ -140,7 +177,7 @@ public final class CheckBench {
                 pid %1$s/nginx.pid;
                 error_log %1$s/error.log crit;
                 worker_rlimit_nofile 65536;
-                events { worker_connections 16384; }
+                events { worker_connections 16384; multi_accept on; }
                 http {
                     access_log off;
                     client_body_temp_path %1$s/tmp/body;
@@ -163,35 +200,5 @@ public final class CheckBench {
             catch (java.io.IOException e) { Thread.sleep(50); }
         }
         throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("stdout.log")));
-    }
-
-    /** A max-priority platform thread waking every 100 ms (the advert cadence stand-in); records lateness. */
-    static final class Jitter {
-        final long[] late = new long[100_000];
-        int n;
-        volatile boolean run = true;
-        final Thread t = Thread.ofPlatform().name("advert-jitter-standin").priority(Thread.MAX_PRIORITY).unstarted(this::loop);
-
-        void start() { t.start(); }
-
-        void stop() throws InterruptedException { run = false; t.join(); }
-
-        void loop() {
-            long period = TimeUnit.MILLISECONDS.toNanos(100);
-            long next = System.nanoTime() + period;
-            while (run && n < late.length) {
-                long now;
-                while ((now = System.nanoTime()) < next) LockSupport.parkNanos(next - now);
-                late[n++] = now - next;
-                next += period;
-            }
-        }
-
-        void report() {
-            long[] l = Arrays.copyOf(late, n);
-            Arrays.sort(l);
-            System.out.printf("advert stand-in (100 ms timer thread, not the VRRP sender): %d ticks, lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-                    n, pct(l, 0.5), pct(l, 0.99), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
-        }
     }
 }

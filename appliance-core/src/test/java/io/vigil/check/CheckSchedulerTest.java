@@ -59,8 +59,27 @@ class CheckSchedulerTest {
         @Override public Check create(ConfigNode b) { return ctx -> Promise.<CheckResult>promise().future(); }
     }
 
+    /** Claims nonBlocking() but sleeps 60 ms in run(): a plugin author's mistake the host must catch. */
+    static final class LyingFactory implements CheckFactory {
+        final ConcurrentLinkedQueue<Boolean> onLoop = new ConcurrentLinkedQueue<>();
+        @Override public Set<String> keywords() { return Set.of("LIAR_CHECK"); }
+        @Override public Check create(ConfigNode b) {
+            return new Check() {
+                @Override public Future<CheckResult> run(io.vigil.check.api.CheckContext ctx) {
+                    onLoop.add(io.vertx.core.Context.isOnEventLoopThread());
+                    try { Thread.sleep(60); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    return Future.succeededFuture(CheckResult.up(Duration.ZERO, "ok, eventually"));
+                }
+                @Override public boolean nonBlocking() { return true; }
+            };
+        }
+    }
+
+    final LyingFactory liar = new LyingFactory();
+
     CheckScheduler start(String conf) throws Exception {
         CheckRegistry reg = CheckRegistry.builtins();
+        reg.register(liar, "test");
         reg.register(new ThrowingFactory(), "test");
         reg.register(new BlockingFactory(), "test");
         reg.register(new HangingFactory(), "test");
@@ -106,6 +125,36 @@ class CheckSchedulerTest {
         List<ProbeCompleted> down = probes("TCP_CHECK").stream().filter(p -> !p.up()).toList();
         assertThat(down).hasSizeGreaterThanOrEqualTo(2);           // first failure retried once
         assertThat(down.getFirst().detail()).contains("connect failed");
+        s.close();
+    }
+
+    @Test void nonBlockingChecksRunOnEventLoopsAndOnesThatBlockThereAreMovedOff() throws Exception {
+        NetServer server = vertx.createNetServer().connectHandler(so -> so.close());
+        int port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+        CheckScheduler s = start("""
+                virtual_server 192.0.2.10 80 {
+                    delay_loop 0.1
+                    real_server 127.0.0.1 %d {
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                    real_server 127.0.0.2 80 {
+                        LIAR_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port));
+        await(() -> liar.onLoop.size() >= CheckScheduler.STRIKES + 3 && probes("TCP_CHECK").size() >= 10, 15000);
+        List<Boolean> calls = List.copyOf(liar.onLoop);
+        assertThat(calls.subList(0, CheckScheduler.STRIKES)).as("first calls on an event loop").containsOnly(true);
+        assertThat(calls.subList(CheckScheduler.STRIKES, calls.size())).as("after %d strikes, virtual threads", CheckScheduler.STRIKES)
+                .containsOnly(false);
+        assertThat(s.stats().of("LIAR_CHECK").blockedLoop.sum()).isEqualTo(CheckScheduler.STRIKES);
+        assertThat(s.stats().of("TCP_CHECK").blockedLoop.sum()).isZero();
+        assertThat(probes("TCP_CHECK")).allMatch(ProbeCompleted::up);
+        assertThat(probes("LIAR_CHECK")).allMatch(ProbeCompleted::up); // slow but correct: its verdicts still count
         s.close();
     }
 

@@ -31,6 +31,15 @@ public interface Check extends AutoCloseable {
      */
     default java.util.Optional<java.time.Duration> timeout() { return java.util.Optional.empty(); }
 
+    /**
+     * Whether {@link #run} only starts asynchronous Vert.x work and returns at once: no blocking call, no long
+     * computation. The host then calls it directly on one of its event loops, which spares a thread hand-off per
+     * probe and spreads the checks' I/O over the loops. A call that still takes longer than
+     * a few milliseconds there is counted and the check goes back to a virtual thread per probe for good.
+     * Default {@code false}: {@code run} is called on a fresh virtual thread, the safe choice for code that might block.
+     */
+    default boolean nonBlocking() { return false; }
+
     /** Releases clients, pools and executors; called when the configuration is replaced or Vigil stops. */
     @Override default void close() {}
 }

@@ -1,11 +1,6 @@
 package io.vigil.plugin.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vigil.check.api.Check;
 import io.vigil.check.api.CheckContext;
 import io.vigil.check.api.CheckResult;
@@ -17,34 +12,30 @@ import java.util.Optional;
 
 /** Fetches each url in turn; the first failing url decides the verdict and its detail. */
 final class HttpCheck implements Check {
-    private final HttpCheckFactory factory;
     private final boolean ssl;
     private final List<UrlSpec> urls;
     private final Optional<String> virtualhost;
     private final boolean sni;
+    private final HttpProtocol protocol;
 
-    HttpCheck(HttpCheckFactory factory, boolean ssl, List<UrlSpec> urls, Optional<String> virtualhost, boolean sni) {
-        this.factory = factory;
+    HttpCheck(boolean ssl, List<UrlSpec> urls, Optional<String> virtualhost, boolean sni, HttpProtocol protocol) {
         this.ssl = ssl;
         this.urls = urls;
         this.virtualhost = virtualhost;
         this.sni = sni;
+        this.protocol = protocol;
     }
 
     @Override public Future<CheckResult> run(CheckContext ctx) {
         long start = System.nanoTime();
-        HttpClient client = ctx.bindTo().isPresent()
-                ? ctx.vertx().createHttpClient(HttpCheckFactory.options(ssl).setLocalAddress(ctx.bindTo().get()))
-                : factory.client(ctx.vertx(), ssl);
         Future<String> chain = Future.succeededFuture(null);
         for (UrlSpec u : urls) {
-            chain = chain.compose(failure -> failure != null ? Future.succeededFuture(failure) : fetch(client, ctx, u));
+            chain = chain.compose(failure -> failure != null ? Future.succeededFuture(failure) : fetch(ctx, u));
         }
         return chain.map(failure -> failure == null
                         ? CheckResult.up(CheckResult.since(start), okDetail())
                         : CheckResult.down(CheckResult.since(start), failure))
-                .otherwise(t -> CheckResult.down(CheckResult.since(start), url(ctx, urls.getFirst()) + ": " + message(t)))
-                .andThen(ar -> { if (ctx.bindTo().isPresent()) client.close(); });
+                .otherwise(t -> CheckResult.down(CheckResult.since(start), url(ctx, urls.getFirst()) + ": " + message(t)));
     }
 
     private String okDetail() {
@@ -53,41 +44,29 @@ final class HttpCheck implements Check {
     }
 
     /** Completes with null when the url passes, else with the reason. */
-    private Future<String> fetch(HttpClient client, CheckContext ctx, UrlSpec u) {
+    private Future<String> fetch(CheckContext ctx, UrlSpec u) {
         int port = ctx.portOr(ssl ? 443 : 80);
         Optional<String> vhost = u.virtualhost().or(() -> virtualhost);
-        RequestOptions ro = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setServer(SocketAddress.inetSocketAddress(port, ctx.address()))
-                .setHost(vhost.filter(h -> sni || !ssl).orElse(ctx.address()))
-                .setPort(port)
-                .setURI(u.path())
-                .setSsl(ssl)
-                .setConnectTimeout(Math.max(1, ctx.connectTimeout().toMillis()))
-                .setIdleTimeout(Math.max(1, ctx.timeout().toMillis()))
-                .putHeader("User-Agent", "Vigil health check")
-                .putHeader("Connection", "close");
-        vhost.ifPresent(h -> ro.putHeader("Host", port == (ssl ? 443 : 80) ? h : h + ":" + port));
-        return client.request(ro)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> verdict(ctx, u, resp.statusCode(), body))
-                        // close explicitly: otherwise a connection the server closed can linger in CLOSE-WAIT
-                        // holding its pool slot, and probes queue behind it
-                        .andThen(ar -> resp.request().connection().close()));
+        // keepalived's Host header: the virtualhost, else the address; ":port" unless the scheme's default
+        String host = vhost.orElse(ctx.address().indexOf(':') >= 0 ? "[" + ctx.address() + "]" : ctx.address());
+        var req = new HttpGet.Request(ctx.address(), port, u.path(), port == (ssl ? 443 : 80) ? host : host + ":" + port,
+                protocol.version(), protocol.connectionClose(), ssl, vhost.filter(h -> sni), ctx.connectTimeout().toMillis(),
+                ctx.timeout().toMillis(), ctx.bindTo());
+        return HttpGet.fetch(ctx.vertx(), req).map(resp -> verdict(ctx, u, resp.status(), resp.body()));
     }
 
-    private String verdict(CheckContext ctx, UrlSpec u, int status, Buffer body) {
+    private String verdict(CheckContext ctx, UrlSpec u, int status, byte[] body) {
         if (!u.status().accepts(status)) {
             return url(ctx, u) + ": status " + status + " not in " + u.status();
         }
         if (u.digest().isPresent()) {
-            String got = md5Hex(body.getBytes());
+            String got = md5Hex(body);
             if (!got.equals(u.digest().get())) {
                 return url(ctx, u) + ": digest " + got + " != expected " + u.digest().get();
             }
         }
         if (u.regex().isPresent()) {
-            boolean found = u.regex().get().matcher(body.toString(java.nio.charset.StandardCharsets.ISO_8859_1)).find();
+            boolean found = u.regex().get().matcher(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)).find();
             if (found == u.regexNoMatch()) {
                 return url(ctx, u) + ": regex " + u.regex().get().pattern() + (found ? " matched" : " not found");
             }
@@ -112,6 +91,9 @@ final class HttpCheck implements Check {
             throw new IllegalStateException("MD5 missing from the JDK", e);
         }
     }
+
+    /** Only Vert.x client calls: run() returns at once, so the host may call it on an event loop. */
+    @Override public boolean nonBlocking() { return true; }
 
     @Override public String describe(CheckContext ctx) {
         return (ssl ? "SSL_GET " : "HTTP_GET ") + url(ctx, urls.getFirst());

@@ -1,8 +1,5 @@
 package io.vigil.plugin.http;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vigil.check.api.Check;
 import io.vigil.check.api.CheckConfigException;
 import io.vigil.check.api.CheckFactory;
@@ -10,9 +7,7 @@ import io.vigil.check.api.ConfigNode;
 import io.vigil.check.api.ConfigValues;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.Extension;
 
 /**
@@ -28,7 +23,7 @@ import org.pf4j.Extension;
  *     }
  *     virtualhost www.example.com                   # default for every url
  *     enable_sni                                    # SSL_GET: send virtualhost as SNI
- *     http_protocol 1.0                             # accepted; Vigil always speaks HTTP/1.1 with Connection: close
+ *     http_protocol 1.0C                            # 1.0 (default), 1.0C (1.0 + Connection: close), 1.1 (+ Connection: close)
  *     connect_timeout 3                             # host-handled, with retry, delay_before_retry, connect_ip/port
  * }
  * </pre>
@@ -37,8 +32,6 @@ import org.pf4j.Extension;
 @Extension
 public final class HttpCheckFactory implements CheckFactory {
     static final Set<String> KEYWORDS = Set.of("url", "virtualhost", "enable_sni", "http_protocol");
-    private final Map<Vertx, HttpClient> plain = new ConcurrentHashMap<>();
-    private final Map<Vertx, HttpClient> tls = new ConcurrentHashMap<>();
 
     @Override public Set<String> keywords() { return Set.of("HTTP_GET", "SSL_GET"); }
 
@@ -48,20 +41,12 @@ public final class HttpCheckFactory implements CheckFactory {
         for (ConfigNode u : block.childrenNamed("url")) urls.add(UrlSpec.parse(u));
         if (urls.isEmpty()) throw new CheckConfigException(block.where(), block.keyword() + ": needs at least one url { path ... }");
         boolean ssl = block.keyword().equals("SSL_GET");
-        return new HttpCheck(this, ssl, urls, block.value("virtualhost"), block.child("enable_sni").isPresent());
-    }
-
-    /** One shared, non-keep-alive client per Vert.x instance and scheme: keepalived opens a connection per probe. */
-    HttpClient client(Vertx vertx, boolean ssl) {
-        return (ssl ? tls : plain).computeIfAbsent(vertx, v -> v.createHttpClient(options(ssl),
-                // many checks may share one endpoint (the same real server in several virtual servers)
-                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1)));
-    }
-
-    static HttpClientOptions options(boolean ssl) {
-        HttpClientOptions o = new HttpClientOptions().setKeepAlive(false)
-                .setMaxRedirects(0);
-        if (ssl) o.setSsl(true).setTrustAll(true).setVerifyHost(false).setForceSni(true);
-        return o;
+        // class loading and the JDK's TLS set-up happen here, on the loading thread, not on a probe's event loop
+        HttpGet.preload();
+        if (ssl) HttpGet.Tls.init();
+        HttpProtocol protocol = HttpProtocol.HTTP_1_0;
+        var p = block.child("http_protocol");
+        if (p.isPresent()) protocol = HttpProtocol.parse(p.get());
+        return new HttpCheck(ssl, urls, block.value("virtualhost"), block.child("enable_sni").isPresent(), protocol);
     }
 }

@@ -33,12 +33,14 @@ class HttpCheckTest {
     static int tlsPort;
     static final Map<String, String> seenHost = new ConcurrentHashMap<>();
     static final Map<String, String> seenSni = new ConcurrentHashMap<>();
+    static final Map<String, String> seenVersion = new ConcurrentHashMap<>();
     final HttpCheckFactory factory = new HttpCheckFactory();
 
     @BeforeAll static void servers() throws Exception {
         vertx = Vertx.vertx();
         HttpServer http = vertx.createHttpServer().requestHandler(req -> {
             seenHost.put(req.path(), String.valueOf(req.headers().get("Host")));
+            seenVersion.put(req.path(), req.version() + " " + req.headers().get("Connection"));
             switch (req.path()) {
                 case "/index.html", "/test.html" -> req.response().end(PAGE);
                 case "/created" -> req.response().setStatusCode(201).end("made");
@@ -110,6 +112,21 @@ class HttpCheckTest {
         assertThat(seenHost.get("/index.html")).isEqualTo("www.example.test:" + port);
         run(block("HTTP_GET", block("url", leaf("path", "/test.html"), leaf("virtualhost", "other.test"))), port);
         assertThat(seenHost.get("/test.html")).isEqualTo("other.test:" + port);
+    }
+
+    @Test void httpProtocolSetsTheRequestVersionAndConnectionHeaderAsKeepalivedDoes() throws Exception {
+        assertThat(run(block("HTTP_GET", block("url", leaf("path", "/index.html"))), port).up()).isTrue();
+        assertThat(seenVersion.get("/index.html")).isEqualTo("HTTP_1_0 null");
+        assertThat(run(block("HTTP_GET", leaf("http_protocol", "1.0C"), block("url", leaf("path", "/test.html"))), port).up()).isTrue();
+        assertThat(seenVersion.get("/test.html")).isEqualTo("HTTP_1_0 close");
+        assertThat(run(block("HTTP_GET", leaf("http_protocol", "1.1"), block("url", leaf("path", "/created"),
+                leaf("status_code", "201"))), port).up()).isTrue();
+        assertThat(seenVersion.get("/created")).isEqualTo("HTTP_1_1 close");
+        SourceLocation at = new SourceLocation("keepalived.conf", 12, 9);
+        ConfigNode bad = new ConfigNode("HTTP_GET", List.of(), List.of(new ConfigNode("http_protocol", List.of("2"), List.of(), at),
+                block("url", leaf("path", "/"))), at);
+        assertThatThrownBy(() -> factory.create(bad)).isInstanceOf(CheckConfigException.class)
+                .satisfies(e -> assertThat(e.toString()).startsWith("keepalived.conf:12:9: http_protocol: '2' is not 1.0, 1.0C or 1.1"));
     }
 
     @Test void sslGetWithSni() throws Exception {
