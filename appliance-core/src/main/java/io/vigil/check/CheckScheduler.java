@@ -41,7 +41,7 @@ public final class CheckScheduler implements AutoCloseable {
     public static final Duration GRACE = Duration.ofMillis(500);
     /** How long a nonBlocking check's run() may hold an event loop before it counts as a strike. */
     public static final Duration LOOP_BUDGET = Duration.ofMillis(20);
-    /** Strikes before a nonBlocking check goes to virtual threads (one is forgiven: class loading, JIT warm-up). */
+    /** Over-budget calls before a nonBlocking check goes to virtual threads (the first may be class loading or JIT warm-up). */
     static final int STRIKES = 3;
 
     private final Vertx vertx;

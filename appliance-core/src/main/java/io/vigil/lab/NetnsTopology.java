@@ -147,8 +147,10 @@ public final class NetnsTopology implements AutoCloseable {
         p.destroy();
         try {
             if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                // the parent first: a supervisor that is still alive respawns killed children
+                var children = p.descendants().toList();
                 p.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+                children.forEach(ProcessHandle::destroyForcibly);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -144,9 +144,11 @@ public final class CheckBench {
             journal.close();
             lab.close();
             vertx.close().await(20, TimeUnit.SECONDS);
-            nginx.descendants().forEach(ProcessHandle::destroyForcibly);
+            // the master first: a live master respawns killed workers, which then outlive it
+            var workers = nginx.descendants().toList();
             nginx.destroyForcibly();
             nginx.waitFor(5, TimeUnit.SECONDS);
+            workers.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -220,8 +220,11 @@ public final class NetLab implements AutoCloseable {
                 Path vp = dir.resolve(p.name() + ".vrrp.pid");
                 if (p.process().isAlive() && Files.exists(vp)) run("kill", "-9", Files.readString(vp).trim());
             }
-            p.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            // the parent first: keepalived's parent respawns a killed child, which would then outlive it
+            var children = p.process().descendants().toList();
             p.process().destroyForcibly();
+            try { p.process().waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            children.forEach(ProcessHandle::destroyForcibly);
         }
         for (Proc p : procs) { try { p.process().waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
         topo.close();

@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
  * Builds the appliance ISO (iso-build/mk-iso.sh) and boots it the way a user would: qemu (TCG) from the CD,
  * isolinux, Debian's kernel, Vigil started by the appliance's init on the embedded example configuration.
  * The guest's network is qemu's user mode with {@code restrict=on} (nothing leaves the host) and the management
- * API forwarded to a loopback port. Passes when the director, alone on its segment, is MASTER for VI_1 with its
- * VIP, and /metrics shows the kernel's IPVS programmed with the example's virtual server.
+ * API forwarded to a loopback port. The director, alone on its segment, must become MASTER with its VIP and
+ * /metrics must show the guest kernel's IPVS programmed: first on the embedded example, then with an operator's
+ * keepalived.conf and API token on a second disk.
  */
 class ApplianceIsoIT {
     static final Path MODULE = Path.of("").toAbsolutePath();
     static final Path TARGET = MODULE.resolve("target");
 
-    @Test void theIsoBootsIntoAMasterDirectorWithIpvs() throws Exception {
-        Path iso = TARGET.resolve("vigil-appliance.iso");
+    static Path iso;
+
+    @org.junit.jupiter.api.BeforeAll static void buildIso() throws Exception {
+        iso = TARGET.resolve("vigil-appliance.iso");
         Files.createDirectories(TARGET);
         Process build = new ProcessBuilder("bash", MODULE.resolve("mk-iso.sh").toString(), iso.toString())
                 .redirectErrorStream(true).redirectOutput(TARGET.resolve("mk-iso.log").toFile()).start();
@@ -36,35 +39,107 @@ class ApplianceIsoIT {
         assertThat(build.exitValue()).as("mk-iso.sh exit; see %s:\n%s", TARGET.resolve("mk-iso.log"),
                 Files.readString(TARGET.resolve("mk-iso.log"))).isZero();
         System.out.printf("ISO: %s, %.1f MB%n", iso, Files.size(iso) / 1e6);
+    }
 
+    /** A running guest: qemu booted from the ISO, its API forwarded to {@code base}. */
+    record Guest(Process qemu, String base, Path serial, long startedNanos) implements AutoCloseable {
+        @Override public void close() throws InterruptedException {
+            qemu.destroyForcibly();
+            qemu.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static Guest boot(String name, List<String> extra) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
-        Path serial = TARGET.resolve("appliance-serial.log");
+        Path serial = TARGET.resolve(name + "-serial.log");
         // -cpu qemu64: with TCG's "max" model the guest JVM's ZGC-compiled code crashed (SIGSEGV); qemu64 runs it
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "qemu64",
                 "-m", "1536", "-smp", "2", "-display", "none", "-no-reboot", "-serial", "file:" + serial,
                 "-cdrom", iso.toString(), "-boot", "d",
                 "-nic", "user,model=virtio-net-pci,restrict=on,net=192.0.2.0/24,host=192.0.2.2,"
                         + "hostfwd=tcp:127.0.0.1:" + port + "-192.0.2.15:9179"));
-        Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(TARGET.resolve("qemu.out").toFile()).start();
-        long booted = System.nanoTime();
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            String base = "http://127.0.0.1:" + port;
-            String instances = awaitBody(http, base + "/api/v1/instances", b -> b.contains("\"state\":\"MASTER\""), qemu, serial);
-            System.out.printf("MASTER %.0f s after qemu started%n", (System.nanoTime() - booted) / 1e9);
+        cmd.addAll(extra);
+        Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(TARGET.resolve(name + "-qemu.out").toFile()).start();
+        return new Guest(qemu, "http://127.0.0.1:" + port, serial, System.nanoTime());
+    }
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test void theIsoBootsIntoAMasterDirectorWithIpvs() throws Exception {
+        try (Guest g = boot("appliance", List.of())) {
+            String instances = awaitBody(http, g.base() + "/api/v1/instances", b -> b.contains("\"state\":\"MASTER\""), g.qemu(), g.serial());
+            System.out.printf("MASTER %.0f s after qemu started%n", (System.nanoTime() - g.startedNanos()) / 1e9);
             assertThat(instances).contains("\"name\":\"VI_1\"").contains("192.0.2.100");
-            String metrics = awaitBody(http, base + "/metrics", b -> b.contains("node_ipvs_backend_weight{"), qemu, serial);
+            String metrics = awaitBody(http, g.base() + "/metrics", b -> b.contains("node_ipvs_backend_weight{"), g.qemu(), g.serial());
             assertThat(metrics).contains("vigil_ipvs_kernel_available 1.0")
                     .containsPattern("keepalived_vrrp_state\\{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\",ip_address=\"192.0.2.100\",} 2.0")
                     .contains("remote_address=\"198.51.100.11\"");
-            String node = get(http, base + "/api/v1/node");
-            assertThat(node).contains("\"ipvs\":\"kernel\"");
-            assertThat(Files.readString(serial)).contains("=== VIGIL-APPLIANCE starting: vigil run --embedded-default");
-        } finally {
-            qemu.destroyForcibly();
-            qemu.waitFor(10, TimeUnit.SECONDS);
+            assertThat(get(http, g.base() + "/api/v1/node")).contains("\"ipvs\":\"kernel\"");
+            assertThat(Files.readString(g.serial())).contains("=== VIGIL-APPLIANCE starting: vigil run --embedded-default");
+            // read-only without a token file
+            assertThat(post(http, g.base() + "/api/v1/instances/VI_1/maintenance", null).statusCode()).isEqualTo(403);
         }
+    }
+
+    /** The operator's keepalived.conf and API token on a disk: used as they are, control actions enabled. */
+    @Test void aConfigurationDiskIsUsedAsWritten() throws Exception {
+        Path dir = Files.createDirectories(TARGET.resolve("cfg-disk/keepalived"));
+        Files.writeString(dir.resolve("keepalived.conf"), """
+                global_defs {
+                    router_id LB_ISO
+                }
+                vrrp_instance VI_9 {
+                    state MASTER
+                    interface eth0
+                    virtual_router_id 9
+                    priority 120
+                    advert_int 1
+                    authentication {
+                        auth_type PASS
+                        auth_pass iso9
+                    }
+                    virtual_ipaddress {
+                        192.0.2.200/24
+                    }
+                }
+                virtual_server 192.0.2.200 443 {
+                    delay_loop 3
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 198.51.100.21 443 {
+                        weight 2
+                        TCP_CHECK {
+                            connect_timeout 2
+                        }
+                    }
+                }
+                """);
+        Files.writeString(dir.resolve("api-token"), "iso-secret\n");
+        Path disk = TARGET.resolve("cfg-disk.iso");
+        Process mk = new ProcessBuilder("xorriso", "-as", "mkisofs", "-quiet", "-o", disk.toString(), "-V", "VIGILCFG",
+                "-r", dir.getParent().toString()).redirectErrorStream(true).start();
+        String out = new String(mk.getInputStream().readAllBytes());
+        assertThat(mk.waitFor()).as(out).isZero();
+        try (Guest g = boot("appliance-cfg", List.of("-drive", "file=" + disk + ",if=virtio,format=raw,readonly=on"))) {
+            String instances = awaitBody(http, g.base() + "/api/v1/instances", b -> b.contains("\"state\":\"MASTER\""), g.qemu(), g.serial());
+            assertThat(instances).contains("\"name\":\"VI_9\"").contains("192.0.2.200/24").doesNotContain("VI_1");
+            String metrics = awaitBody(http, g.base() + "/metrics", b -> b.contains("remote_address=\"198.51.100.21\""), g.qemu(), g.serial());
+            assertThat(metrics).contains("local_port=\"443\"");
+            assertThat(Files.readString(g.serial())).contains("configuration from /dev/vda")
+                    .contains("starting: vigil run -f /etc/keepalived/keepalived.conf");
+            assertThat(post(http, g.base() + "/api/v1/instances/VI_9/maintenance", null).statusCode()).isEqualTo(401);
+            assertThat(post(http, g.base() + "/api/v1/instances/VI_9/maintenance", "iso-secret").statusCode()).isEqualTo(202);
+            assertThat(awaitBody(http, g.base() + "/api/v1/instances/VI_9", b -> b.contains("\"effectivePriority\":1,"), g.qemu(), g.serial()))
+                    .contains("\"maintenance\":true");
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String token) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> ok, Process qemu, Path serial)

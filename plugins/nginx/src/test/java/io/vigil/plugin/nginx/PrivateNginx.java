@@ -52,9 +52,18 @@ final class PrivateNginx implements AutoCloseable {
         throw new IOException("nginx did not listen on " + port);
     }
 
+    /**
+     * The master first: killed workers are respawned by a live master, and a worker forked just before the master
+     * dies is orphaned and keeps serving. Then the workers seen before, and wait until every one is gone.
+     */
     @Override public void close() throws Exception {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        var workers = process.descendants().toList();
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
+        for (ProcessHandle w : workers) w.destroyForcibly();
+        for (ProcessHandle w : workers) {
+            try { w.onExit().get(5, TimeUnit.SECONDS); } catch (java.util.concurrent.TimeoutException e) { /* reported below */ }
+        }
+        for (ProcessHandle w : workers) if (w.isAlive()) throw new IllegalStateException("nginx worker " + w.pid() + " survived");
     }
 }
