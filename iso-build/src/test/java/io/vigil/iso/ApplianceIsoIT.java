@@ -77,8 +77,11 @@ class ApplianceIsoIT {
                     .contains("remote_address=\"198.51.100.11\"");
             assertThat(get(http, g.base() + "/api/v1/node")).contains("\"ipvs\":\"kernel\"");
             assertThat(Files.readString(g.serial())).contains("=== VIGIL-APPLIANCE starting: vigil run --embedded-default");
-            // read-only without a token file
-            assertThat(post(http, g.base() + "/api/v1/instances/VI_1/maintenance", null).statusCode()).isEqualTo(403);
+            // read-only without a token file: no token 401, any token 403 (control disabled)
+            assertThat(post(http, g.base() + "/api/v1/instances/VI_1/maintenance", null).statusCode()).isEqualTo(401);
+            var refused = post(http, g.base() + "/api/v1/instances/VI_1/maintenance", "guess");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("started without an API token");
         }
     }
 
