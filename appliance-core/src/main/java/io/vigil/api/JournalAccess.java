@@ -28,6 +28,8 @@ import java.util.function.Consumer;
 public final class JournalAccess {
     private final Journal journal;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Times a subscriber fell more than {@link #MAX_LIVE} entries behind and caught up from the journal. */
+    private final java.util.concurrent.atomic.LongAdder catchUps = new java.util.concurrent.atomic.LongAdder();
 
     public JournalAccess(Journal journal) {
         this.journal = journal;
@@ -40,6 +42,8 @@ public final class JournalAccess {
     public Journal journal() { return journal; }
 
     public long lastSeq() { return journal.writtenSeq(); }
+
+    long catchUps() { return catchUps.sum(); }
 
     public Views.JournalInfo info() {
         return new Views.JournalInfo(journal.writtenSeq(), directorySize(journal.config().dir()));
@@ -87,7 +91,7 @@ public final class JournalAccess {
      * and are de-duplicated by seq, so the sink sees each seq once, ascending.
      */
     public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) {
-        Subscription s = new Subscription(afterSeq, sink);
+        Subscription s = new Subscription(afterSeq, sink, catchUps);
         subscriptions.add(s); // from here on, live entries are captured
         s.thread = Thread.ofVirtual().name("vigil-api-subscription").start(() -> s.run(journal));
         return () -> {
@@ -97,34 +101,59 @@ public final class JournalAccess {
         };
     }
 
+    /**
+     * Live entries held for one subscriber. Past this the subscriber (a slow client) catches up from the journal
+     * instead, where every entry already is: memory stays bounded and nothing is lost.
+     */
+    static final int MAX_LIVE = 10_000;
+
     private static final class Subscription {
         private final Consumer<Views.Event> sink;
         private final java.util.concurrent.LinkedBlockingQueue<Entry> live = new java.util.concurrent.LinkedBlockingQueue<>();
         private long delivered;
         volatile boolean closed;
+        /** Set when a live entry was not queued (queue full): the subscriber re-reads the journal from where it is. */
+        volatile boolean overflowed;
+        private final java.util.concurrent.atomic.LongAdder catchUps;
         Thread thread;
 
-        Subscription(long afterSeq, Consumer<Views.Event> sink) {
+        Subscription(long afterSeq, Consumer<Views.Event> sink, java.util.concurrent.atomic.LongAdder catchUps) {
             this.delivered = afterSeq;
             this.sink = sink;
+            this.catchUps = catchUps;
         }
 
+        /** On the journal's writer thread, after the entry is stored: never blocks. */
         void offer(Entry e) {
-            if (!closed) live.add(e);
+            if (closed) return;
+            if (live.size() >= MAX_LIVE) overflowed = true;
+            else live.add(e);
         }
 
         void run(Journal journal) {
             try {
-                if (delivered < journal.writtenSeq()) {
-                    try (JournalReader reader = journal.reader(); var cursor = reader.cursor().toStart()) {
-                        for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) deliver(e);
+                if (delivered < journal.writtenSeq()) replay(journal);
+                while (!closed) {
+                    if (overflowed) {
+                        // entries were left out of the queue; all of them are in the journal: read on from there
+                        overflowed = false;
+                        live.clear();
+                        catchUps.increment();
+                        replay(journal);
+                        continue;
                     }
+                    deliver(live.take());
                 }
-                while (!closed) deliver(live.take());
             } catch (InterruptedException e) {
                 // closed
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
+            }
+        }
+
+        private void replay(Journal journal) {
+            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().afterSeq(delivered)) {
+                for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) deliver(e);
             }
         }
 

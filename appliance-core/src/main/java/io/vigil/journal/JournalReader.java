@@ -62,6 +62,14 @@ public final class JournalReader implements AutoCloseable {
 
         public Cursor moveToIndex(long index) { tailer.moveToIndex(index); return this; }
 
+        /** Positions after the entry with sequence number {@code seq} (O(log n); entries sharing it may follow). */
+        public Cursor afterSeq(long seq) {
+            long idx = lastIndexWithKeyAtMost(EventCodec::peekSeq, seq);
+            if (idx < 0) tailer.toStart();
+            else { tailer.moveToIndex(idx); skip(); }
+            return this;
+        }
+
         private void skip() { try (DocumentContext dc = tailer.readingDocument()) { /* consumed */ } }
 
         /** The next entry, or null if none is there yet. */

@@ -54,6 +54,34 @@ class JournalAccessTest {
     }
 
     @Test
+    void aSubscriberFarBehindCatchesUpFromTheJournalWithBoundedMemory() throws Exception {
+        try (Journal j = Journal.open(JournalConfig.defaults(dir, "lab-d1"))) {
+            var access = new JournalAccess(j);
+            int total = JournalAccess.MAX_LIVE * 3;
+            List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+            var done = new CountDownLatch(1);
+            var started = new CountDownLatch(1);
+            try (AutoCloseable sub = access.subscribe(0, e -> {
+                seen.add(e.seq());
+                if (e.seq() == 1) { // a client that stalls while the writer races ahead
+                    started.countDown();
+                    try { Thread.sleep(1500); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
+                }
+                if (e.seq() == total) done.countDown();
+            })) {
+                j.append(Cause.timer("check"), new Event.CheckResult("HTTP_GET", "192.0.2.21:80", true, 1, "", 1));
+                assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+                for (int i = 1; i < total; i++) {
+                    while (j.append(Cause.timer("check"), new Event.CheckResult("HTTP_GET", "192.0.2.21:80", true, i, "", 1)) < 0) Thread.onSpinWait();
+                }
+                assertThat(done.await(30, TimeUnit.SECONDS)).as("saw " + seen.size()).isTrue();
+            }
+            assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+            assertThat(access.catchUps()).as("fell behind by more than MAX_LIVE and read on from the journal").isPositive();
+        }
+    }
+
+    @Test
     void eventsByTimeAndTypeAndStateAtComeFromTheJournal() throws Exception {
         try (Journal j = Journal.open(JournalConfig.defaults(dir, "lab-d1"))) {
             var access = new JournalAccess(j);
