@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -131,7 +132,7 @@ public final class Lab {
         for (var r : plan.reals()) out.printf("  real server %-4s %s:80 (busybox httpd)%n", r.name(), r.address());
         out.println("  client: ip netns exec " + plan.clientNs() + " curl http://" + LabPlan.VIP + "/");
         out.println("  VIP " + LabPlan.VIP + " (vrrp_instance " + LabPlan.INSTANCE + ", vrid " + LabPlan.VRID + ")");
-        ipvsNote(plan);
+        ipvsNote(plan, Map.of());
         out.println("incidents: vigil lab incident kill-master | partition | fail-check | heal;  vigil lab status;  vigil lab down");
     }
 
@@ -276,7 +277,10 @@ public final class Lab {
                     healthy ? "200" : "404 (fail-check)");
         }
         if (!st.incidents().isEmpty()) out.println("  incidents in effect: " + st.incidents().encode());
-        ipvsNote(plan);
+        // the weights the master has now (0 for a real server its checks took down), from its API
+        var master = directorStatus(prefix).stream().filter(s -> s.running() && "MASTER".equals(s.vrrpState())).findFirst();
+        ipvsNote(plan, master.flatMap(m -> plan.directors().stream().filter(d -> d.name().equals(m.name())).findFirst())
+                .map(d -> liveWeights(d.apiUrl(plan.apiPort()))).orElse(Map.of()));
     }
 
     // ------------------------------------------------------------------ incidents
@@ -350,14 +354,40 @@ public final class Lab {
 
     // ------------------------------------------------------------------ helpers
 
-    private void ipvsNote(LabPlan plan) {
+    /** {@code live}: real-server address → the master's current weight and health, where its API answered. */
+    private void ipvsNote(LabPlan plan, Map<String, JsonObject> live) {
         if (ipvsAvailable()) {
             out.println("  IPVS: kernel has ip_vs; the master programs virtual server " + LabPlan.VIP + ":80");
             return;
         }
-        out.println("  IPVS: this kernel has no ip_vs, so no virtual server is programmed; the master would program:");
+        out.println("  IPVS: this kernel has no ip_vs, so no virtual server is programmed; the master would program"
+                + (live.isEmpty() ? ":" : " (weights as it has them now):"));
         out.println("    -A -t " + LabPlan.VIP + ":80 -s rr");
-        for (var r : plan.reals()) out.println("    -a -t " + LabPlan.VIP + ":80 -r " + r.address() + ":80 -g -w 1");
+        for (var r : plan.reals()) {
+            JsonObject rs = live.get(r.address());
+            int weight = rs == null ? 1 : rs.getInteger("weight", 1);
+            String note = rs == null || rs.getBoolean("healthy", true) ? "" : "    # checks failing";
+            out.println("    -a -t " + LabPlan.VIP + ":80 -r " + r.address() + ":80 -g -w " + weight + note);
+        }
+    }
+
+    /** The master's real servers by address (GET /api/v1/virtual-servers); empty if it does not answer. */
+    private Map<String, JsonObject> liveWeights(String url) {
+        try {
+            var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/virtual-servers"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) return Map.of();
+            Map<String, JsonObject> out = new java.util.HashMap<>();
+            for (Object vs : new io.vertx.core.json.JsonArray(res.body())) {
+                for (Object rs : ((JsonObject) vs).getJsonArray("realServers")) out.put(((JsonObject) rs).getString("address"), (JsonObject) rs);
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     static boolean ipvsAvailable() {
