@@ -9,6 +9,9 @@ import io.vigil.ipvs.IpvsPlanner;
 import io.vigil.journal.View;
 import io.vigil.linux.ipvs.IpvsReconciler;
 
+import static io.vigil.linux.ipvs.IpvsGuestScenarios.check;
+import static io.vigil.linux.ipvs.IpvsGuestScenarios.equal;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -220,14 +223,6 @@ public final class KernelMetricsGuestScenario {
         Matcher m = Pattern.compile("(?m)^TCP\\s+" + Pattern.quote(svc) + "\\s.*\\n\\s+->\\s+\\S+\\s+\\S+\\s+\\d+\\s+(\\d+)\\s+(\\d+)").matcher(adm);
         if (!m.find()) throw new AssertionError("no destination under TCP " + svc + " in\n" + adm);
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
-    }
-
-    static void check(boolean ok, String what) {
-        if (!ok) throw new AssertionError(what);
-    }
-
-    static void equal(Object expected, Object actual, String what) {
-        if (!java.util.Objects.equals(expected, actual)) throw new AssertionError(what + ": expected " + expected + " but was " + actual);
     }
 
     private static String sh(String... cmd) throws Exception {

@@ -52,11 +52,11 @@ public final class IpvsGuestScenarios {
         }
     }
 
-    static void check(boolean ok, String what) {
+    public static void check(boolean ok, String what) {
         if (!ok) throw new AssertionError(what);
     }
 
-    static void equal(Object expected, Object actual, String what) {
+    public static void equal(Object expected, Object actual, String what) {
         if (!Objects.equals(expected, actual)) throw new AssertionError(what + ": expected " + expected + " but was " + actual);
     }
 
