@@ -35,6 +35,22 @@ public sealed interface Cause {
         public ConfigReload { contentHash = nz(contentHash); }
     }
 
+    /**
+     * A VRRP input with the facts needed to follow it to the peer's journal. {@code kind} is one of
+     * {@link #ADVERT} (the advert itself caused it), {@link #MASTER_DOWN} (Master_Down_Timer expired; the
+     * fields describe the last advert heard, if any), {@link #PREEMPT} (the timer expired because adverts of
+     * lower priority were ignored), {@link #PRIORITY_ZERO} (taken over after the master's priority-0 advert) or
+     * {@link #PREEMPT_DELAY}. {@code peer} is the sender's address ("" when none was heard), {@code priority}
+     * the advertised priority, {@code heardWallNs} the wall time it arrived here (0 if unknown),
+     * {@code relation} compares it with ours: "higher", "lower", "equal, higher address", "equal, lower
+     * address" or "" when not compared.
+     */
+    record Vrrp(String kind, String peer, String device, int priority, long heardWallNs, String relation) implements Cause {
+        public Vrrp { kind = nz(kind); peer = nz(peer); device = nz(device); relation = nz(relation); }
+        public static final String ADVERT = "advert", MASTER_DOWN = "master_down", PREEMPT = "preempt",
+                PRIORITY_ZERO = "priority_zero", PREEMPT_DELAY = "preempt_delay";
+    }
+
     /** No cause recorded: the journal itself (snapshots) or node start-up. */
     record None() implements Cause {}
 
@@ -56,7 +72,20 @@ public sealed interface Cause {
             case Signal s -> "signal " + s.name();
             case Operator o -> "operator " + o.who() + (o.via().isEmpty() ? "" : " via " + o.via());
             case ConfigReload c -> "config " + c.contentHash();
+            case Vrrp v -> vrrpWords(v);
             case None n -> "-";
+        };
+    }
+
+    private static String vrrpWords(Vrrp v) {
+        String advert = v.peer().isEmpty() ? "no advert heard"
+                : "advert priority " + v.priority() + " from " + v.peer() + (v.relation().isEmpty() ? "" : " (" + v.relation() + ")");
+        return switch (v.kind()) {
+            case Vrrp.ADVERT -> advert;
+            case Vrrp.PREEMPT -> "preempt: " + advert;
+            case Vrrp.PRIORITY_ZERO -> "master_down after priority 0: " + advert;
+            case Vrrp.PREEMPT_DELAY -> "preempt_delay expired: " + advert;
+            default -> "master_down timer: last " + advert;
         };
     }
 

@@ -41,7 +41,14 @@ public final class EntryFormat {
     /** The event's own text, without time, node, seq or cause. */
     public static String summary(Event ev) {
         return switch (ev) {
-            case NodeStarted e -> e.version() + " pid " + e.pid();
+            case NodeStarted e -> e.version() + " pid " + e.pid() + switch (e.previousEnd()) {
+                case NodeStarted.CRASHED -> "; previous run CRASHED after #" + e.previousLastSeq() + " " + time(e.previousLastWallNs());
+                case NodeStarted.CLEAN -> "; previous run ended cleanly";
+                default -> "";
+            };
+            case NodeAlive e -> "alive" + (e.instances().isEmpty() ? "" : ": " + e.instances());
+            case QuorumChanged e -> "[" + e.virtualServer() + "] quorum " + (e.up() ? "regained" : "LOST")
+                    + (e.detail().isEmpty() ? "" : ": " + e.detail());
             case NodeStopped e -> e.reason();
             case ConfigApplied e -> e.path() + " " + e.contentHash() + (e.diffSummary().isEmpty() ? "" : " [" + e.diffSummary() + "]");
             case VrrpTransition e -> e.instance() + " " + e.from() + "->" + e.to()

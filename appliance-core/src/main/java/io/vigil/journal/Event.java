@@ -16,9 +16,48 @@ public sealed interface Event {
 
     // ---- node lifecycle -------------------------------------------------------------------------------
 
-    /** The node process started. */
-    record NodeStarted(String version, long pid) implements Event {
-        public NodeStarted { version = nz(version); }
+    /**
+     * The node process started. {@code previousEnd} says how the previous run on this journal ended, read from
+     * its last entry: {@code first-run} (empty journal), {@code clean} (it ended with {@link NodeStopped}) or
+     * {@code crashed} (it did not: the process died between {@code previousLastWallNs} and this entry);
+     * {@code previousLastSeq}/{@code previousLastWallNs} are that last entry's (0 on a first run). The three
+     * fields were appended in format 2 and read as "", 0, 0 from older entries.
+     */
+    record NodeStarted(String version, long pid, String previousEnd, long previousLastSeq, long previousLastWallNs) implements Event {
+        public NodeStarted { version = nz(version); previousEnd = nz(previousEnd); }
+        public NodeStarted(String version, long pid) { this(version, pid, "", 0, 0); }
+        public static final String FIRST_RUN = "first-run", CLEAN = "clean", CRASHED = "crashed";
+    }
+
+    /**
+     * Liveness mark, written by the VRRP thread every {@code periodMs}: the node was alive and its VRRP loop
+     * running at this entry's time. {@code instances} describes each vrrp_instance as
+     * {@code "NAME VRID SOURCE STATE PRIORITY"}, ';'-separated (see {@link #beats()}), so any stretch of journal
+     * says which addresses this node advertises from (cross-node causes) without its start-up entries.
+     */
+    record NodeAlive(long periodMs, String instances) implements Event {
+        public NodeAlive { instances = nz(instances); }
+
+        public record Beat(String instance, int vrid, String source, VrrpState state, int priority) {
+            public String text() { return instance + " " + vrid + " " + source + " " + state + " " + priority; }
+        }
+
+        public static NodeAlive of(long periodMs, java.util.List<Beat> beats) {
+            return new NodeAlive(periodMs, String.join(";", beats.stream().map(Beat::text).toList()));
+        }
+
+        public java.util.List<Beat> beats() {
+            if (instances.isEmpty()) return java.util.List.of();
+            var out = new java.util.ArrayList<Beat>();
+            for (String b : instances.split(";")) {
+                String[] f = b.trim().split(" ");
+                if (f.length < 5) continue;
+                try {
+                    out.add(new Beat(f[0], Integer.parseInt(f[1]), f[2], VrrpState.valueOf(f[3]), Integer.parseInt(f[4])));
+                } catch (IllegalArgumentException ignored) { /* a beat from a newer writer: skipped */ }
+            }
+            return java.util.List.copyOf(out);
+        }
     }
 
     /** The node is stopping (orderly: signal or operator). */
@@ -44,6 +83,12 @@ public sealed interface Event {
      *  (e.g. "track_script chk_nginx weight -20", "track_interface eth1 down"). */
     record PriorityChanged(String instance, int oldPriority, int newPriority, String tracker) implements Event {
         public PriorityChanged { instance = nz(instance); tracker = nz(tracker); }
+    }
+
+    /** A virtual_server's quorum (sum of live real servers' weights vs {@code quorum}, with {@code hysteresis})
+     *  was lost or regained; {@code detail} says the numbers, e.g. "alive weight 1 < quorum 2". */
+    record QuorumChanged(String virtualServer, boolean up, String detail) implements Event {
+        public QuorumChanged { virtualServer = nz(virtualServer); detail = nz(detail); }
     }
 
     /** An advert was rejected or is suspicious; {@code source} is the sender address. */

@@ -136,6 +136,10 @@ public final class EventCodec {
             case Cause.Signal s -> { out.writeUnsignedByte(4); out.writeUtf8(s.name()); }
             case Cause.Operator o -> { out.writeUnsignedByte(5); out.writeUtf8(o.who()); out.writeUtf8(o.via()); }
             case Cause.ConfigReload r -> { out.writeUnsignedByte(6); out.writeUtf8(r.contentHash()); }
+            case Cause.Vrrp v -> {
+                out.writeUnsignedByte(7); out.writeUtf8(v.kind()); out.writeUtf8(v.peer()); out.writeUtf8(v.device());
+                out.writeStopBit(v.priority()); out.writeLong(v.heardWallNs()); out.writeUtf8(v.relation());
+            }
         }
     }
 
@@ -149,6 +153,7 @@ public final class EventCodec {
             case 4 -> new Cause.Signal(in.readUtf8());
             case 5 -> new Cause.Operator(in.readUtf8(), in.readUtf8());
             case 6 -> new Cause.ConfigReload(in.readUtf8());
+            case 7 -> new Cause.Vrrp(in.readUtf8(), in.readUtf8(), in.readUtf8(), (int) in.readStopBit(), in.readLong(), in.readUtf8());
             default -> Cause.NONE; // a cause kind from a newer format: skipped via its length
         };
     }
@@ -157,7 +162,12 @@ public final class EventCodec {
 
     private static void writeBody(Event ev, Bytes<?> o) {
         switch (ev) {
-            case NodeStarted e -> { o.writeUtf8(e.version()); o.writeStopBit(e.pid()); }
+            case NodeStarted e -> {
+                o.writeUtf8(e.version()); o.writeStopBit(e.pid());
+                o.writeUtf8(e.previousEnd()); o.writeStopBit(e.previousLastSeq()); o.writeLong(e.previousLastWallNs());
+            }
+            case NodeAlive e -> { o.writeStopBit(e.periodMs()); o.writeUtf8(e.instances()); }
+            case QuorumChanged e -> { o.writeUtf8(e.virtualServer()); o.writeBoolean(e.up()); o.writeUtf8(e.detail()); }
             case NodeStopped e -> o.writeUtf8(e.reason());
             case ConfigApplied e -> { o.writeUtf8(e.path()); o.writeUtf8(e.contentHash()); o.writeUtf8(e.diffSummary()); }
             case VrrpTransition e -> {
@@ -197,7 +207,10 @@ public final class EventCodec {
 
     private static Event readBody(EventType type, Bytes<?> i) {
         return switch (type) {
-            case NODE_STARTED -> new NodeStarted(i.readUtf8(), i.readStopBit());
+            case NODE_STARTED -> new NodeStarted(i.readUtf8(), i.readStopBit(), i.readRemaining() > 0 ? i.readUtf8() : "",
+                    i.readRemaining() > 0 ? i.readStopBit() : 0, i.readRemaining() >= 8 ? i.readLong() : 0);
+            case NODE_ALIVE -> new NodeAlive(i.readStopBit(), i.readUtf8());
+            case QUORUM_CHANGED -> new QuorumChanged(i.readUtf8(), i.readBoolean(), i.readUtf8());
             case NODE_STOPPED -> new NodeStopped(i.readUtf8());
             case CONFIG_APPLIED -> new ConfigApplied(i.readUtf8(), i.readUtf8(), i.readUtf8());
             case VRRP_TRANSITION -> new VrrpTransition(i.readUtf8(), state(i), state(i), i.readUtf8(), intOr(i, 0));

@@ -21,6 +21,8 @@ public enum EventType {
     OPERATOR_ACTION(14, "operator-action", Event.OperatorAction.class),
     SNAPSHOT(15, "snapshot", Event.Snapshot.class),
     DROPPED(16, "dropped", Event.Dropped.class),
+    NODE_ALIVE(17, "node-alive", Event.NodeAlive.class),
+    QUORUM_CHANGED(18, "quorum-changed", Event.QuorumChanged.class),
     UNKNOWN(0, "unknown", Event.Unknown.class);
 
     private static final EventType[] BY_TAG = new EventType[256];
@@ -59,6 +61,8 @@ public enum EventType {
             case Event.OperatorAction x -> OPERATOR_ACTION;
             case Event.Snapshot x -> SNAPSHOT;
             case Event.Dropped x -> DROPPED;
+            case Event.NodeAlive x -> NODE_ALIVE;
+            case Event.QuorumChanged x -> QUORUM_CHANGED;
             case Event.Unknown x -> UNKNOWN;
         };
     }

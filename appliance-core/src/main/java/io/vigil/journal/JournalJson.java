@@ -45,6 +45,7 @@ public final class JournalJson {
             case Cause.Signal x -> "signal";
             case Cause.Operator x -> "operator";
             case Cause.ConfigReload x -> "config-reload";
+            case Cause.Vrrp x -> "vrrp";
             case Cause.None x -> "none";
         };
     }
@@ -62,6 +63,7 @@ public final class JournalJson {
             case "signal" -> Cause.Signal.class;
             case "operator" -> Cause.Operator.class;
             case "config-reload" -> Cause.ConfigReload.class;
+            case "vrrp" -> Cause.Vrrp.class;
             case "none" -> Cause.None.class;
             default -> throw new IllegalArgumentException("unknown cause kind " + c.getString("kind"));
         };

@@ -21,6 +21,9 @@ final class SampleEvents {
             view = view.apply(new Entry("n1", s++, s * 1000, s, Cause.NONE, e));
         return List.of(
                 new NodeStarted("vigil 0.1.0", 4242),
+                new NodeStarted("vigil 0.1.0", 4243, NodeStarted.CRASHED, 99, 1_700_000_000_000_000_000L),
+                new NodeAlive(1000, "VI_1 51 192.0.2.11 MASTER 100;VI_2 52 192.0.2.11 BACKUP 90"),
+                new QuorumChanged("TCP 192.0.2.100:80", false, "alive weight 1 < quorum 2"),
                 new NodeStopped("SIGTERM"),
                 new ConfigApplied("/etc/keepalived/keepalived.conf", "sha256:ab12cd", "+VI_1 +VS TCP 192.0.2.100:80"),
                 new VrrpTransition("VI_1", VrrpState.BACKUP, VrrpState.MASTER, "master_down timer expired", 100),
@@ -40,6 +43,7 @@ final class SampleEvents {
 
     static List<Cause> causes() {
         return List.of(Cause.NONE, Cause.event(42), Cause.packet("192.0.2.2", "eth0"), Cause.timer("master_down"),
-                Cause.signal("SIGHUP"), Cause.operator("root", "cli"), Cause.configReload("sha256:ab12"));
+                Cause.signal("SIGHUP"), Cause.operator("root", "cli"), Cause.configReload("sha256:ab12"),
+                new Cause.Vrrp(Cause.Vrrp.PREEMPT, "192.0.2.12", "eth0", 90, 1_700_000_000_500_000_000L, "lower"));
     }
 }
