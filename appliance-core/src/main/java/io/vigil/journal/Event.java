@@ -32,14 +32,18 @@ public sealed interface Event {
     /**
      * Liveness mark, written by the VRRP thread every {@code periodMs}: the node was alive and its VRRP loop
      * running at this entry's time. {@code instances} describes each vrrp_instance as
-     * {@code "NAME VRID SOURCE STATE PRIORITY"}, ';'-separated (see {@link #beats()}), so any stretch of journal
+     * {@code "NAME VRID SOURCE STATE PRIORITY ADVERT_MS"}, ';'-separated (see {@link #beats()}), so any stretch of journal
      * says which addresses this node advertises from (cross-node causes) without its start-up entries.
      */
     record NodeAlive(long periodMs, String instances) implements Event {
         public NodeAlive { instances = nz(instances); }
 
-        public record Beat(String instance, int vrid, String source, VrrpState state, int priority) {
-            public String text() { return instance + " " + vrid + " " + source + " " + state + " " + priority; }
+        /** {@code advertMs}: the instance's advert_int in ms (0 when the writer did not say). */
+        public record Beat(String instance, int vrid, String source, VrrpState state, int priority, long advertMs) {
+            public Beat(String instance, int vrid, String source, VrrpState state, int priority) {
+                this(instance, vrid, source, state, priority, 0);
+            }
+            public String text() { return instance + " " + vrid + " " + source + " " + state + " " + priority + " " + advertMs; }
         }
 
         public static NodeAlive of(long periodMs, java.util.List<Beat> beats) {
@@ -53,7 +57,8 @@ public sealed interface Event {
                 String[] f = b.trim().split(" ");
                 if (f.length < 5) continue;
                 try {
-                    out.add(new Beat(f[0], Integer.parseInt(f[1]), f[2], VrrpState.valueOf(f[3]), Integer.parseInt(f[4])));
+                    out.add(new Beat(f[0], Integer.parseInt(f[1]), f[2], VrrpState.valueOf(f[3]), Integer.parseInt(f[4]),
+                            f.length > 5 ? Long.parseLong(f[5]) : 0));
                 } catch (IllegalArgumentException ignored) { /* a beat from a newer writer: skipped */ }
             }
             return java.util.List.copyOf(out);
@@ -153,7 +158,8 @@ public sealed interface Event {
     /** An entry whose type this version does not know (written by a newer Vigil): kept, shown, not projected. */
     record Unknown(int tag, byte[] body) implements Event {}
 
-    enum VrrpState { INIT, BACKUP, MASTER, FAULT, STOP }
+    /** {@code UNKNOWN} is never journaled by a node: forensic views use it past a node's last evidence. */
+    enum VrrpState { INIT, BACKUP, MASTER, FAULT, STOP, UNKNOWN }
 
     enum AnomalyKind { AUTH_FAILURE, TTL, CHECKSUM, VRID_MISMATCH, INTERVAL_MISMATCH, ADDRESS_LIST_MISMATCH,
         VERSION, LENGTH, OTHER_MASTER, OTHER }
