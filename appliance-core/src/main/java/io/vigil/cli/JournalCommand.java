@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "journal", mixinStandardHelpOptions = true,
         description = "Read the event journal: why did a failover happen, what was the state at time T.",
         subcommands = {JournalCommand.Tail.class, JournalCommand.Show.class, JournalCommand.Export.class,
-                JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class})
+                JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class,
+                IncidentCommands.Incidents.class, IncidentCommands.Why.class})
 public final class JournalCommand implements Runnable {
     static {
         // Chronicle logs file mappings at INFO; a reading command should print only its answer.

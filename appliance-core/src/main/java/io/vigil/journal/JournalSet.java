@@ -1,0 +1,41 @@
+package io.vigil.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Several directors' journals read for forensics: one entry list per node id, in the order the directories were
+ * given (the first is the clock reference). A directory that is missing, holds no journal, or a journal without
+ * entries is an error: an incident report must never be computed from a journal that silently is not there.
+ */
+public final class JournalSet {
+    private JournalSet() {}
+
+    public static Map<String, List<Entry>> load(List<Path> dirs) {
+        if (dirs.isEmpty()) throw new IllegalArgumentException("no journal given (--dir DIR, once per director)");
+        Map<String, List<Entry>> out = new LinkedHashMap<>();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) throw new JournalException("no journal at " + dir + " (directory missing)");
+            try (Stream<Path> files = Files.list(dir)) {
+                if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
+                    throw new JournalException(dir + " is not a journal directory (no .cq4 cycle files)");
+            } catch (IOException e) {
+                throw new JournalException("cannot read " + dir + ": " + e.getMessage());
+            }
+            List<Entry> entries;
+            try (JournalReader r = JournalReader.open(dir)) { entries = new ArrayList<>(r.readAll()); }
+            if (entries.isEmpty()) throw new JournalException("journal at " + dir + " has no entries");
+            String node = entries.getFirst().node();
+            if (out.containsKey(node)) throw new JournalException(dir + " is another journal of node '" + node
+                    + "', already loaded: give each director's journal once");
+            out.put(node, entries);
+        }
+        return out;
+    }
+}
