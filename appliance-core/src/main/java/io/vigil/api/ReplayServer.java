@@ -10,8 +10,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vigil.journal.Entry;
 import io.vigil.journal.JournalJson;
 import io.vigil.journal.JournalReader;
-import io.vigil.journal.Timeline;
+import io.vigil.journal.JournalSet;
 import io.vigil.journal.View;
+import io.vigil.journal.forensic.Forensics;
+import io.vigil.journal.forensic.IncidentFormat;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,29 +27,32 @@ import java.util.Set;
 
 /**
  * Forensic replay of several directors' journals (copied off the boxes or read in place): serves the replay UI
- * and a small read-only API over {@link Timeline} and {@link JournalReader#stateAt} — the same projection code
- * the live node runs, so what the UI shows at instant T is what each node's own view was at T.
+ * and a small read-only API over {@link Forensics} (states with UNKNOWN past each node's evidence, labelled
+ * split-brain windows, crashes, skew, why-chains) and {@link JournalReader#stateAt} — the same projection code the
+ * live node runs, so what the UI shows at instant T is what each node's own view was at T, unless the node had no
+ * evidence then (shown as UNKNOWN).
  */
 public final class ReplayServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final Map<String, JournalReader> readers = new LinkedHashMap<>(); // node id → reader
     private final List<Entry> entries = new ArrayList<>();
-    private final Timeline.Result timeline;
+    private final Forensics forensics;
+    private final Forensics.Report report;
     private HttpServer server;
 
     private ReplayServer(Vertx vertx, List<Path> journals) {
         this.vertx = vertx;
-        for (Path dir : journals) {
-            JournalReader r = JournalReader.open(dir);
-            List<Entry> all = r.readAll().stream().filter(e -> !e.event().isAnnotation()).toList();
-            String node = all.isEmpty() ? dir.getFileName().toString() : all.getFirst().node();
-            if (readers.containsKey(node)) node = node + "@" + dir;
-            readers.put(node, r);
-            entries.addAll(all);
+        Map<String, List<Entry>> byNode = JournalSet.load(journals);   // refuses empty and non-journal directories
+        int i = 0;
+        for (var j : byNode.entrySet()) {
+            readers.put(j.getKey(), JournalReader.open(journals.get(i++)));
+            j.getValue().stream().filter(e -> !e.event().isAnnotation()).forEach(entries::add);
         }
-        entries.sort(Comparator.comparingLong(Entry::wallNs).thenComparing(Entry::node).thenComparingLong(Entry::seq));
-        timeline = Timeline.of(entries);
+        forensics = Forensics.of(byNode);
+        report = forensics.report();
+        entries.sort(Comparator.comparingLong((Entry e) -> forensics.corrected(e.node(), e.wallNs()))
+                .thenComparing(Entry::node).thenComparingLong(Entry::seq));
     }
 
     /** Opens the journals and listens on {@code host:port} (port 0 = any free port). */
@@ -69,11 +74,18 @@ public final class ReplayServer implements AutoCloseable {
         r.get("/replay/api/nodes").handler(this::nodes);
         r.get("/replay/api/timeline").handler(this::timeline);
         r.get("/replay/api/events").handler(this::events);
+        r.get("/replay/api/incidents").handler(ctx -> {
+            JsonArray a = new JsonArray();
+            IncidentFormat.json(report).forEach(a::add);
+            json(ctx, a);
+        });
+        r.get("/replay/api/why").handler(this::why);
         // stateAt reads the queues: off the event loop, one at a time (a reader is single-threaded)
         r.get("/replay/api/state").blockingHandler(this::state, true);
         r.get("/").handler(ctx -> ctx.redirect("/replay/"));
         r.route("/replay/*").handler(StaticHandler.create("io/vigil/ui").setCachingEnabled(false));
-        r.route().failureHandler(ctx -> ctx.response().setStatusCode(ctx.statusCode() < 0 ? 500 : ctx.statusCode())
+        r.route().failureHandler(ctx -> ctx.response().setStatusCode(ctx.failure() instanceof IllegalArgumentException ? 400
+                        : ctx.statusCode() < 0 ? 500 : ctx.statusCode())
                 .putHeader("content-type", "application/json")
                 .end(new JsonObject().put("error", ctx.failure() == null ? "error" : ctx.failure().getMessage()).encode()));
         return r;
@@ -82,27 +94,52 @@ public final class ReplayServer implements AutoCloseable {
     private void nodes(RoutingContext ctx) {
         JsonArray a = new JsonArray();
         readers.keySet().forEach(n -> {
-            long count = entries.stream().filter(e -> e.node().equals(n)).count();
-            a.add(new JsonObject().put("node", n).put("entries", count)
-                    .put("lastEntry", iso(timeline.lastEntryWallNs().getOrDefault(n, 0L))));
+            var h = forensics.history(n);
+            long count = h.entries().size();
+            long last = h.entries().isEmpty() ? 0 : forensics.corrected(n, h.entries().getLast().wallNs());
+            a.add(new JsonObject().put("node", n).put("entries", count).put("lastEntry", iso(last)));
         });
         json(ctx, a);
     }
 
     private void timeline(RoutingContext ctx) {
         JsonArray segs = new JsonArray();
-        timeline.segments().forEach(s -> segs.add(new JsonObject().put("node", s.node()).put("instance", s.instance())
-                .put("state", s.state().name()).put("from", ms(s.fromWallNs())).put("to", s.toWallNs() < 0 ? null : ms(s.toWallNs()))
-                .put("causeSeq", s.causeSeq()).put("why", s.why())));
+        report.segments().forEach(s -> segs.add(new JsonObject().put("node", s.node()).put("instance", s.instance())
+                .put("state", s.state().name()).put("from", ms(s.fromNs())).put("to", s.toNs() < 0 ? null : ms(s.toNs()))
+                .put("ref", s.ref()).put("causeSeq", seqOf(s.ref())).put("why", s.why())));
         JsonArray splits = new JsonArray();
-        timeline.splitBrains().forEach(s -> splits.add(new JsonObject().put("instance", s.instance())
-                .put("from", ms(s.fromWallNs())).put("to", s.toWallNs() < 0 ? null : ms(s.toWallNs()))
-                .put("fromIso", iso(s.fromWallNs())).put("toIso", s.toWallNs() < 0 ? null : iso(s.toWallNs()))
-                .put("nodes", new JsonArray(List.copyOf(s.nodes()))).put("openedBy", s.openedBy()).put("closedBy", s.closedBy())));
+        report.splitBrains().forEach(s -> splits.add(new JsonObject().put("instance", s.instance())
+                .put("from", ms(s.startNs())).put("to", s.endNs() < 0 ? null : ms(s.endNs()))
+                .put("fromIso", iso(s.startNs())).put("toIso", s.endNs() < 0 ? null : iso(s.endNs()))
+                .put("class", s.cls()).put("evidence", new JsonArray(s.evidence()))
+                .put("nodes", new JsonArray(List.copyOf(s.nodes())))
+                .put("openedBy", s.openedBy()).put("closedBy", s.closedBy())));
+        JsonArray crashes = new JsonArray();
+        report.crashes().forEach(c -> crashes.add(new JsonObject().put("node", c.node()).put("lastEntry", ms(c.lastEntryNs()))
+                .put("lastSeq", c.lastSeq()).put("restart", c.restartNs() < 0 ? null : ms(c.restartNs()))));
         JsonObject last = new JsonObject();
-        timeline.lastEntryWallNs().forEach((n, t) -> last.put(n, ms(t)));
-        json(ctx, new JsonObject().put("first", ms(timeline.firstWallNs())).put("last", ms(timeline.lastWallNs()))
-                .put("segments", segs).put("splitBrains", splits).put("lastEntry", last));
+        readers.keySet().forEach(n -> {
+            var h = forensics.history(n);
+            if (!h.entries().isEmpty()) last.put(n, ms(forensics.corrected(n, h.entries().getLast().wallNs())));
+        });
+        json(ctx, new JsonObject().put("first", ms(report.firstNs())).put("last", ms(report.lastNs()))
+                .put("segments", segs).put("splitBrains", splits).put("crashes", crashes)
+                .put("warnings", new JsonArray(report.warnings())).put("lastEntry", last));
+    }
+
+    private void why(RoutingContext ctx) {
+        String ev = ctx.queryParams().get("event");
+        int hash = ev == null ? -1 : ev.lastIndexOf('#');
+        if (hash < 0) throw new IllegalArgumentException("event=NODE#SEQ expected");
+        long seq;
+        try { seq = Long.parseLong(ev.substring(hash + 1)); }
+        catch (NumberFormatException e) { throw new IllegalArgumentException("event=" + ev + ": SEQ must be a number"); }
+        json(ctx, new JsonObject().put("event", ev).put("why", IncidentFormat.why(forensics.why(ev.substring(0, hash), seq))));
+    }
+
+    private static Long seqOf(String ref) {
+        int h = ref.lastIndexOf('#');
+        try { return h < 0 ? null : Long.parseLong(ref.substring(h + 1)); } catch (NumberFormatException e) { return null; }
     }
 
     private void events(RoutingContext ctx) {
@@ -112,11 +149,12 @@ public final class ReplayServer implements AutoCloseable {
         int limit = Integer.parseInt(ctx.queryParams().contains("limit") ? ctx.queryParams().get("limit") : "2000");
         JsonArray a = new JsonArray();
         for (Entry e : entries) {
-            if (e.wallNs() < from || e.wallNs() > to) continue;
+            long at = forensics.corrected(e.node(), e.wallNs());
+            if (at < from || at > to) continue;
             if (node != null && !node.equals(e.node())) continue;
             if (!types.isEmpty() && !types.contains(e.type().name())) continue;
             if (a.size() >= limit) break;
-            a.add(new JsonObject().put("node", e.node()).put("seq", e.seq()).put("time", iso(e.wallNs())).put("ms", ms(e.wallNs()))
+            a.add(new JsonObject().put("node", e.node()).put("seq", e.seq()).put("time", iso(at)).put("ms", ms(at))
                     .put("type", e.type().name()).put("cause", e.cause().describe())
                     .put("causeSeq", e.cause() instanceof io.vigil.journal.Cause.Event c ? c.seq() : null)
                     .put("data", JournalJson.value(e.event())));
@@ -128,8 +166,19 @@ public final class ReplayServer implements AutoCloseable {
         long at = time(ctx, "at", Long.MAX_VALUE);
         JsonObject out = new JsonObject();
         readers.forEach((node, r) -> {
-            View v = at == Long.MAX_VALUE ? r.stateAtEnd() : r.stateAt(at);
-            out.put(node, JournalJson.value(v));
+            long atNode = at == Long.MAX_VALUE ? at : at + (at - forensics.corrected(node, at)); // reference → node clock
+            View v = at == Long.MAX_VALUE ? r.stateAtEnd() : r.stateAt(atNode);
+            JsonObject o = (JsonObject) JournalJson.value(v);
+            // a node past its last evidence is unknown, whatever its journal said last
+            long t = at == Long.MAX_VALUE ? report.lastNs() : at;
+            JsonObject inst = o.getJsonObject("instances");
+            if (inst != null) for (String name : inst.fieldNames()) {
+                if (Forensics.stateAt(report.segments(), node, name, t) == io.vigil.journal.Event.VrrpState.UNKNOWN) {
+                    JsonObject i = inst.getJsonObject(name);
+                    i.put("lastKnownState", i.getString("state")).put("state", "UNKNOWN");
+                }
+            }
+            out.put(node, o);
         });
         json(ctx, out);
     }

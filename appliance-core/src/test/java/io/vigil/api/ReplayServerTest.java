@@ -124,7 +124,7 @@ class ReplayServerTest {
     void badTimeIsAClearError() throws Exception {
         var rsp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/replay/api/state?at=yesterday")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(rsp.statusCode()).isEqualTo(500);
+        assertThat(rsp.statusCode()).isEqualTo(400);
         assertThat(rsp.body()).contains("at=yesterday: expected an ISO-8601 instant or epoch milliseconds");
     }
 

@@ -51,6 +51,15 @@ function drawTimeline() {
     const y = 4 + Math.min(...rows) * laneH, h = (Math.max(...rows) - Math.min(...rows) + 1) * laneH - 4;
     svg.append(svgEl('rect', { x: x(sb.from), y, width: Math.max(2, x(sb.to ?? t1) - x(sb.from)), height: h, class: 'split', 'data-testid': 'split-band' }));
   });
+  (tl.crashes || []).forEach(c => {
+    const rows = L.map((l, i) => l.node === c.node ? i : -1).filter(i => i >= 0);
+    if (!rows.length) return;
+    const y0 = 4 + Math.min(...rows) * laneH, y1 = 4 + (Math.max(...rows) + 1) * laneH - 4, cx = x(c.lastEntry);
+    const m = svgEl('line', { x1: cx, x2: cx, y1: y0, y2: y1, class: 'crash', 'data-testid': 'crash-marker', 'data-node': c.node });
+    m.append(Object.assign(svgEl('title', {}), { textContent: `${c.node} crashed after #${c.lastSeq} (${fmt(c.lastEntry)})`
+      + (c.restart == null ? ', never restarted' : `, restarted ${fmt(c.restart)}`) }));
+    svg.append(m, Object.assign(svgEl('text', { x: cx + 3, y: y0 + 10, class: 'crash-label' }), { textContent: '✕ crash' }));
+  });
   const axisY = L.length * laneH + 18;
   svg.append(Object.assign(svgEl('text', { x: left, y: axisY }), { textContent: fmt(t0) }));
   svg.append(Object.assign(svgEl('text', { x: width - 200, y: axisY }), { textContent: fmt(t1) }));
@@ -67,11 +76,14 @@ function drawTimeline() {
 function drawSplits() {
   const ul = document.getElementById('splits');
   ul.replaceChildren();
-  if (!tl.splitBrains.length) ul.append(el('li', {}, 'none: never two MASTERs of one instance at once'));
+  if (!tl.splitBrains.length) ul.append(el('li', {}, 'none: never two MASTERs of one instance at once in the evidence'));
+  (tl.crashes || []).forEach(c => ul.append(el('li', { 'data-testid': 'crash' }, `crash: ${c.node} between ${fmt(c.lastEntry)} (#${c.lastSeq}) and `
+    + (c.restart == null ? 'the end of the journals' : fmt(c.restart)))));
+  (tl.warnings || []).forEach(w => ul.append(el('li', { class: 'warning' }, 'warning: ' + w)));
   tl.splitBrains.forEach(sb => {
     const dur = sb.to == null ? 'still open at end of journals' : `${((sb.to - sb.from) / 1000).toFixed(3)} s`;
     const li = el('li', { 'data-testid': 'split' },
-      `${sb.instance}: ${sb.nodes.join(' + ')} MASTER from ${fmt(sb.from)} (${dur}); opened by ${sb.openedBy}` + (sb.closedBy ? `, closed by ${sb.closedBy}` : ''));
+      `${sb.instance} [${sb.class}]: ${sb.nodes.join(' + ')} MASTER from ${fmt(sb.from)} (${dur}); opened by ${sb.openedBy}` + (sb.closedBy ? `, closed by ${sb.closedBy}` : ''));
     li.onclick = () => moveCursor(sb.from);
     ul.append(li);
   });

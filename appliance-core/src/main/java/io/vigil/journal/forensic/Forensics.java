@@ -32,8 +32,10 @@ public final class Forensics {
 
     public record Segment(String node, String instance, VrrpState state, long fromNs, long toNs, String ref, String why) {}
 
-    /** {@code endNs} -1: still open when the journals end. {@code evidence}: "node#seq text" lines. */
-    public record SplitBrain(String instance, List<String> nodes, long startNs, long endNs, String cls, List<String> evidence) {}
+    /** {@code endNs} -1: still open when the journals end. {@code openedBy}/{@code closedBy}: "node#seq" of the
+     *  entries that opened and closed it ("" when not known); {@code evidence}: what the window rests on, in words. */
+    public record SplitBrain(String instance, List<String> nodes, long startNs, long endNs, String cls, String openedBy,
+                             String closedBy, List<String> evidence) {}
 
     /** {@code restartNs} -1: the node never came back in the loaded journals. */
     public record Crash(String node, long lastEntryNs, long lastSeq, long restartNs) {}
@@ -215,7 +217,7 @@ public final class Forensics {
             // sweep over MASTER segment boundaries
             TreeMap<Long, List<Segment>> starts = new TreeMap<>(), ends = new TreeMap<>();
             for (Segment s : en.getValue()) {
-                if (s.state() != VrrpState.MASTER) continue;
+                if (s.state() != VrrpState.MASTER || s.toNs() == s.fromNs()) continue;
                 starts.computeIfAbsent(s.fromNs(), k -> new ArrayList<>()).add(s);
                 if (s.toNs() >= 0) ends.computeIfAbsent(s.toNs(), k -> new ArrayList<>()).add(s);
             }
@@ -223,14 +225,20 @@ public final class Forensics {
             times.addAll(ends.keySet());
             Map<String, Segment> masters = new TreeMap<>();
             long openAt = 0;
+            String openedBy = "";
             Set<String> inWindow = new TreeSet<>();
             List<String> evidence = new ArrayList<>();
             for (long t : times) {
                 for (Segment s : ends.getOrDefault(t, List.of())) masters.remove(s.node());
                 boolean wasSplit = !inWindow.isEmpty();
                 if (wasSplit && masters.size() < 2) {
-                    for (Segment s : ends.getOrDefault(t, List.of())) evidence.add("closed by " + s.node() + " leaving MASTER at " + EntryFormat.time(t));
-                    out.add(window(en.getKey(), inWindow, openAt, t, evidence));
+                    String closedBy = "";
+                    for (Segment s : ends.getOrDefault(t, List.of())) {
+                        Segment next = after(en.getValue(), s);
+                        closedBy = next != null ? next.ref() : s.ref();
+                        evidence.add("closed by " + closedBy + " " + (next != null ? next.why() : s.node() + " leaving MASTER"));
+                    }
+                    out.add(window(en.getKey(), inWindow, openAt, t, openedBy, closedBy, evidence));
                     inWindow = new TreeSet<>();
                     evidence = new ArrayList<>();
                 }
@@ -238,17 +246,25 @@ public final class Forensics {
                 if (masters.size() >= 2) {
                     if (inWindow.isEmpty()) {
                         openAt = t;
+                        openedBy = starts.get(t).getFirst().ref();
                         for (Segment s : masters.values()) evidence.add(s.node() + " MASTER since " + s.ref() + " " + s.why());
                     }
                     inWindow.addAll(masters.keySet());
                 }
             }
-            if (!inWindow.isEmpty()) out.add(window(en.getKey(), inWindow, openAt, -1, evidence));
+            if (!inWindow.isEmpty()) out.add(window(en.getKey(), inWindow, openAt, -1, openedBy, "", evidence));
         }
         return out;
     }
 
-    private SplitBrain window(String instance, Set<String> nodes, long from, long to, List<String> evidence) {
+    /** The segment of the same node and instance that follows {@code s}. */
+    private static Segment after(List<Segment> segments, Segment s) {
+        for (Segment x : segments) if (x.node().equals(s.node()) && x.fromNs() == s.toNs() && x != s) return x;
+        return null;
+    }
+
+    private SplitBrain window(String instance, Set<String> nodes, long from, long to, String openedBy, String closedBy,
+                              List<String> evidence) {
         long advert = nodes.stream().map(byNode::get).filter(java.util.Objects::nonNull)
                 .mapToLong(h -> h.advertNs(instance)).max().orElse(1_000_000_000L);
         List<String> ev = new ArrayList<>(evidence);
@@ -257,12 +273,13 @@ public final class Forensics {
         if (!allLive) cls = INFERRED;
         else if (to >= 0 && to - from < advert) cls = OVERLAP;
         else {
-            int heard = heardEachOther(instance, nodes, from, to);
+            // hearings in the last advert interval are the heal that ends the window, not evidence against a partition
+            int heard = heardEachOther(instance, nodes, from, to < 0 ? -1 : to - advert);
             ev.add(heard == 0 ? "neither side heard the other's adverts in the window"
                     : heard + " hearing(s) of the other side's adverts in the window");
             cls = PARTITION;
         }
-        return new SplitBrain(instance, List.copyOf(nodes), from, to, cls, List.copyOf(ev));
+        return new SplitBrain(instance, List.copyOf(nodes), from, to, cls, openedBy, closedBy, List.copyOf(ev));
     }
 
     /** Hearings (master seen, advert causes, other_master) of one window node by another, strictly inside it. */
@@ -330,10 +347,12 @@ public final class Forensics {
                     && s.fromNs() <= span[1] && s.toNs() >= span[1] && s.toNs() - span[1] < 11_000_000_000L) end = s.toNs();
         List<String> ev = new ArrayList<>(evidence == null ? List.of() : evidence);
         ev.add(peer == null ? address + " advertised " + instance + ", no journal loaded" : other + " has no evidence then");
-        return new SplitBrain(instance, List.copyOf(new TreeSet<>(List.of(h.node(), other))), span[0], end, INFERRED, List.copyOf(ev));
+        String first = ev.isEmpty() ? "" : ev.getFirst().split(" ", 2)[0];
+        return new SplitBrain(instance, List.copyOf(new TreeSet<>(List.of(h.node(), other))), span[0], end, INFERRED,
+                first, "", List.copyOf(ev));
     }
 
-    static VrrpState stateAt(List<Segment> segments, String node, String instance, long at) {
+    public static VrrpState stateAt(List<Segment> segments, String node, String instance, long at) {
         for (Segment s : segments)
             if (s.node().equals(node) && s.instance().equals(instance) && s.fromNs() <= at && (s.toNs() < 0 || s.toNs() > at))
                 return s.state();

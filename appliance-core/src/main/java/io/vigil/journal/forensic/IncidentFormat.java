@@ -22,7 +22,7 @@ public final class IncidentFormat {
             out.add(new JsonObject().put("type", "split-brain").put("instance", w.instance()).put("nodes", new JsonArray(w.nodes()))
                     .put("start", time(w.startNs())).put("end", w.endNs() < 0 ? null : time(w.endNs()))
                     .put("durationMs", w.endNs() < 0 ? null : (w.endNs() - w.startNs()) / 1e6)
-                    .put("class", w.cls()).put("evidence", new JsonArray(w.evidence())));
+                    .put("class", w.cls()).put("openedBy", w.openedBy()).put("closedBy", w.closedBy()).put("evidence", new JsonArray(w.evidence())));
         for (Crash c : r.crashes())
             out.add(new JsonObject().put("type", "crash").put("node", c.node()).put("lastEntry", time(c.lastEntryNs()))
                     .put("lastSeq", c.lastSeq()).put("restart", c.restartNs() < 0 ? null : time(c.restartNs())));

@@ -185,4 +185,26 @@ class ForensicsTest {
         assertThatThrownBy(() -> f.why("lb-x", 1)).hasMessageContaining("no journal loaded for node 'lb-x'");
         assertThatThrownBy(() -> f.why("lb-a", 99_999)).hasMessageContaining("no entry #99999");
     }
+
+    @Test
+    void journalsWithoutLivenessMarksStillEndAMastershipAtTheCrashNotAtTheRestart() {
+        // written by a Vigil before liveness marks: only transitions and start-ups
+        List<Entry> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+        java.util.function.BiFunction<Long, VrrpState[], Event> tr = (t, s) -> new Event.VrrpTransition("VI_1", s[0], s[1], "", 100);
+        a.add(new Entry("a", 1, T0, 0, Cause.NONE, tr.apply(0L, new VrrpState[]{VrrpState.INIT, VrrpState.MASTER})));
+        b.add(new Entry("b", 1, T0, 0, Cause.NONE, tr.apply(0L, new VrrpState[]{VrrpState.INIT, VrrpState.BACKUP})));
+        b.add(new Entry("b", 2, T0 + 4 * S, 0, Cause.timer("master_down"), tr.apply(0L, new VrrpState[]{VrrpState.BACKUP, VrrpState.MASTER})));
+        a.add(new Entry("a", 2, T0 + 20 * S, 0, Cause.NONE, new Event.NodeStarted("0.1.0", 42)));
+        a.add(new Entry("a", 3, T0 + 21 * S, 0, Cause.NONE, tr.apply(0L, new VrrpState[]{VrrpState.INIT, VrrpState.BACKUP})));
+        a.add(new Entry("a", 4, T0 + 30 * S, 0, Cause.timer("master_down"), tr.apply(0L, new VrrpState[]{VrrpState.BACKUP, VrrpState.MASTER})));
+        var r = Forensics.of(new LinkedHashMap<>(Map.of("a", a, "b", b))).report();
+        // no window 4..20 s (a was dead, not MASTER); the real one from 30 s, labelled as known from partial evidence
+        assertThat(r.splitBrains()).singleElement().satisfies(w -> {
+            assertThat(w.startNs()).isEqualTo(T0 + 30 * S);
+            assertThat(w.endNs()).isEqualTo(-1);
+            assertThat(w.cls()).isEqualTo(Forensics.INFERRED);
+        });
+        assertThat(r.crashes()).singleElement().satisfies(c -> assertThat(c.restartNs()).isEqualTo(T0 + 20 * S));
+        assertThat(r.warnings()).anyMatch(w -> w.contains("no liveness marks"));
+    }
 }
