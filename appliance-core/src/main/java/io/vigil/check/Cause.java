@@ -8,6 +8,8 @@ public sealed interface Cause {
     record Startup() implements Cause {}
     /** A probe finished (the probe itself is the external input). */
     record Probe(String checker) implements Cause {}
+    /** A retry (delay_before_retry) after the failed probe journaled as event {@code previousSeq}. */
+    record Retry(String checker, long previousSeq) implements Cause {}
 
     Cause STARTUP = new Startup();
 }

@@ -118,10 +118,14 @@ public final class HealthEngine {
     public Step onResult(int id, CheckResult r, ProbeFault fault, long now) {
         Probe p = probes.get(id);
         List<HealthEvent> out = new ArrayList<>();
-        ProbeCompleted pc = new ProbeCompleted(++seq, new Cause.Probe(p.name()), now, p.name(), p.keyword(), r.up(),
-                r.latency().toNanos(), r.detail(), r.weight(), fault);
-        out.add(pc);
         CheckerState c = checkers.get(id);
+        // failures so far are the retries already made: this probe is attempt failures + 1, run by the retry timer
+        boolean retry = c != null && c.up && c.failures > 0;
+        ProbeCompleted pc = new ProbeCompleted(++seq, retry ? new Cause.Retry(p.name(), c.lastProbeSeq) : new Cause.Probe(p.name()),
+                now, p.name(), p.keyword(), r.up(), r.latency().toNanos(), r.detail(), r.weight(), fault,
+                retry ? c.failures + 1 : 1);
+        out.add(pc);
+        if (c != null) c.lastProbeSeq = pc.seq();
         if (c == null) {
             TrackerState t = trackerStates.get(id - (probes.size() - trackerStates.size()));
             t.onResult(r.up(), pc, out);
@@ -137,6 +141,7 @@ public final class HealthEngine {
         final RsState rs;
         boolean up;
         int failures;
+        long lastProbeSeq;
         OptionalInt dynamicWeight = OptionalInt.empty();
 
         CheckerState(int id, CheckerSpec spec, RsState rs) {

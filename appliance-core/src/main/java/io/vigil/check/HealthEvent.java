@@ -12,9 +12,17 @@ public sealed interface HealthEvent {
     Cause cause();
     long atNanos();
 
-    /** One probe's verdict (the engine's input, journaled first). */
+    /**
+     * One probe's verdict (the engine's input, journaled first). {@code attempt} counts as keepalived's checker
+     * does: 1 for a probe after delay_loop, 2.. for the retries after delay_before_retry (at most retry + 1).
+     */
     record ProbeCompleted(long seq, Cause cause, long atNanos, String checker, String keyword, boolean up,
-                          long latencyNanos, String detail, OptionalInt weight, ProbeFault fault) implements HealthEvent {}
+                          long latencyNanos, String detail, OptionalInt weight, ProbeFault fault, int attempt) implements HealthEvent {
+        public ProbeCompleted(long seq, Cause cause, long atNanos, String checker, String keyword, boolean up,
+                              long latencyNanos, String detail, OptionalInt weight, ProbeFault fault) {
+            this(seq, cause, atNanos, checker, keyword, up, latencyNanos, detail, weight, fault, 1);
+        }
+    }
 
     /** A checker's state flipped (after retry/rise/fall were applied). */
     record CheckerChanged(long seq, Cause cause, long atNanos, String checker, String realServer, boolean up,

@@ -81,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
         try (Journal journal = Journal.open(JournalConfig.defaults(journalDir, id))) {
-            journal.append(Cause.NONE, new Event.NodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
+            journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
             VrrpNode node;
             try {
                 node = VrrpNode.start(setup, journal);
@@ -132,8 +132,9 @@ public final class RunCommand implements Callable<Integer> {
             stopChecker();
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
-            journal.append(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()));
-            journal.flush(java.time.Duration.ofSeconds(3));
+            // the last entry of a clean run (the next start reads it as "clean"): waits for ring space, then for disk
+            journal.appendOrWait(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()), java.time.Duration.ofSeconds(2));
+            if (!journal.flush(java.time.Duration.ofSeconds(3))) NodeLog.error("journal: stop entry not written within 3 s");
         }
         NodeLog.info("vigil stopped");
         NodeLog.flush();

@@ -20,6 +20,7 @@ final class EntryWriter implements AutoCloseable {
     private final Bytes<java.nio.ByteBuffer> buf = Bytes.elasticByteBuffer(512);
     private final Retention retention;
 
+    private final Entry lastEvent;
     private byte[] prevHash;
     private long lastSeq, lastWall, lastMono;
     private final Projection projection;
@@ -42,6 +43,8 @@ final class EntryWriter implements AutoCloseable {
         try (JournalReader r = new JournalReader(queue, false)) {
             last = r.last();
             projection = Projection.of(last == null ? View.EMPTY : r.stateAtIndex(last.index()));
+            // annotations share the seq of the event before them: that event is how the previous run ended
+            lastEvent = last == null || !last.event().isAnnotation() ? last : r.bySeq(last.seq());
         }
         prevHash = last == null ? HashChain.GENESIS : last.hash();
         lastSeq = last == null ? 0 : last.seq();
@@ -51,6 +54,8 @@ final class EntryWriter implements AutoCloseable {
     }
 
     long lastSeq() { return lastSeq; }
+    /** The last event (not a snapshot or drop note) on disk when this writer opened, or null if none. */
+    Entry lastEventAtOpen() { return lastEvent; }
     /** An immutable copy of the live state (costs a copy of the state: call per burst, not per event). */
     View view() { return projection.view(); }
     SingleChronicleQueue queue() { return queue; }

@@ -28,6 +28,7 @@ public final class Journal implements AutoCloseable {
     private final EventRing ring;
     private final Thread thread;
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
+    private final Entry lastEventAtOpen;
     private volatile boolean closing;
     /** Set while the writer is parked with an empty ring: producers then wake it (an unpark, never a wait). */
     private volatile boolean sleeping;
@@ -41,6 +42,7 @@ public final class Journal implements AutoCloseable {
         this.cfg = cfg;
         this.writer = new EntryWriter(cfg);
         this.writtenSeq = writer.lastSeq();
+        this.lastEventAtOpen = writer.lastEventAtOpen();
         this.view = writer.view();
         this.viewSeq = writtenSeq;
         this.ring = new EventRing(cfg.ringCapacity(), writer.lastSeq() + 1);
@@ -52,6 +54,20 @@ public final class Journal implements AutoCloseable {
     public static Journal open(JournalConfig cfg) { return new Journal(cfg); }
 
     public String nodeId() { return cfg.nodeId(); }
+
+    /** The last event (not a snapshot or drop note) that was on disk when this journal was opened; null if none. */
+    public Entry lastEventAtOpen() { return lastEventAtOpen; }
+
+    /**
+     * The start-up entry for this run: {@code previousEnd} is first-run (nothing journaled before), clean (the
+     * previous run's last event was NodeStopped) or crashed (anything else), with that event's seq and time.
+     */
+    public Event.NodeStarted nodeStarted(String version, long pid) {
+        Entry last = lastEventAtOpen;
+        if (last == null) return new Event.NodeStarted(version, pid, Event.NodeStarted.FIRST_RUN, 0, 0);
+        String end = last.event() instanceof Event.NodeStopped ? Event.NodeStarted.CLEAN : Event.NodeStarted.CRASHED;
+        return new Event.NodeStarted(version, pid, end, last.seq(), last.wallNs());
+    }
     public JournalConfig config() { return cfg; }
 
     /**
@@ -61,11 +77,17 @@ public final class Journal implements AutoCloseable {
     public long append(Cause cause, Event event) { return append(cause, event, cfg.clock().monoNs()); }
 
     /** As {@link #append(Cause, Event)} with the producer's own monotonic time (engines pass their tick time). */
-    public long append(Cause cause, Event event, long monoNs) {
+    public long append(Cause cause, Event event, long monoNs) { return append(cause, event, monoNs, cfg.clock().wallNs()); }
+
+    /**
+     * As {@link #append(Cause, Event, long)}, dated {@code wallNs} instead of now: for an event that happened a
+     * moment before it is journaled (a packet's receive time). Entries stay in seq order whatever their times.
+     */
+    public long append(Cause cause, Event event, long monoNs, long wallNs) {
         if (event.isAnnotation() || event instanceof Event.Unknown)
             throw new IllegalArgumentException(event.typeName() + " entries are written by the journal itself");
         if (closing) return -1;
-        long seq = ring.offer(new EventRing.Pending(cfg.clock().wallNs(), monoNs, cause, event));
+        long seq = ring.offer(new EventRing.Pending(wallNs, monoNs, cause, event));
         wake();
         return seq;
     }

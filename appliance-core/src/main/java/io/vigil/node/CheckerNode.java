@@ -177,7 +177,7 @@ public final class CheckerNode implements AutoCloseable {
             case HealthEvent.ProbeCompleted p -> {
                 causeOf.put(p.seq(), Cause.event(journal.append(cause,
                         new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""), p.up(), p.latencyNanos(),
-                                p.detail(), 1), p.atNanos())));
+                                p.detail(), p.attempt()), p.atNanos())));
                 String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
                 observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
             }
@@ -220,6 +220,8 @@ public final class CheckerNode implements AutoCloseable {
             case io.vigil.check.Cause.Event e -> causeOf.getOrDefault(e.seq(), Cause.NONE);
             case io.vigil.check.Cause.Startup s -> Cause.configReload(configHash);
             case io.vigil.check.Cause.Probe p -> Cause.timer("delay_loop " + p.checker());
+            // a retry was run by delay_before_retry after that failed result: cite it, so the attempts chain up
+            case io.vigil.check.Cause.Retry r -> causeOf.getOrDefault(r.previousSeq(), Cause.timer("delay_before_retry " + r.checker()));
         };
     }
 

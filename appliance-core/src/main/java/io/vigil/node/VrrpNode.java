@@ -51,6 +51,13 @@ import java.util.concurrent.TimeUnit;
 public final class VrrpNode implements AutoCloseable {
     private static final Duration RECEIVE_POLL = Duration.ofMillis(500);
     private static final long DROP_LOG_EVERY = TimeUnit.SECONDS.toNanos(10);
+    /** NodeAlive period: bounds how precisely a crash is dated (see docs/journal.md for its cost). */
+    static final long ALIVE_PERIOD_MS = 1000;
+    private static final long ALIVE_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(ALIVE_PERIOD_MS);
+    /** A BACKUP journals the master it hears at least this often even when nothing changed (skew evidence). */
+    private static final long MASTER_SAMPLE_EVERY = TimeUnit.SECONDS.toNanos(60);
+    /** other_master anomalies: the first at once, then at most one per source per this period, with the count. */
+    private static final long OTHER_MASTER_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     private final Journal journal;
     private final Rtnetlink control;
@@ -75,6 +82,8 @@ public final class VrrpNode implements AutoCloseable {
     private long nextDeadline = Long.MAX_VALUE;
     private Cause configCause;
     private Cause stopCause = Cause.signal("SIGTERM");
+    private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
+    private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
     private volatile AdvertListener advertListener;
 
@@ -88,11 +97,24 @@ public final class VrrpNode implements AutoCloseable {
         final EnumMap<DropReason, Long> loggedDrops = new EnumMap<>(DropReason.class);
         // keepalived's SIGSTATS counters the engine does not keep (management API / metrics)
         long sent, priZeroSent, becameMaster, releasedMaster, lastSentNs;
+        // MasterSeen: the master this BACKUP last journaled (null: none since it became BACKUP) and when
+        Ipv4Address seenFrom;
+        int seenPriority;
+        long seenAt;
+        // other_master anomalies by source, while MASTER
+        final Map<Ipv4Address, OtherMaster> otherMasters = new HashMap<>();
 
         Slot(VrrpInstance engine, VrrpSyncGroup group) { this.engine = engine; this.group = group; }
 
         String name() { return engine.name(); }
         VrrpInstanceSpec spec() { return engine.spec(); }
+    }
+
+    /** Another router advertising while we are MASTER: adverts counted since its last journal entry. */
+    private static final class OtherMaster {
+        long journaledAt, since, heardAt;
+        int priority;
+        io.vigil.vrrp.Cause.Relation relation;
     }
 
     private VrrpNode(Journal journal) throws Exception {
@@ -101,7 +123,7 @@ public final class VrrpNode implements AutoCloseable {
         this.monitor = RtnetlinkMonitor.open();
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
-            @Override public void tick(long now) { onTick(now); }
+            @Override public void tick(long now) { onTick(now); alive(now); }
             @Override public long nextDeadline() { return nextDeadline; }
         });
     }
@@ -132,6 +154,8 @@ public final class VrrpNode implements AutoCloseable {
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
+            aliveAt = System.nanoTime() + ALIVE_PERIOD_NS;
+            recomputeDeadline();
             return null;
         }).get(10, TimeUnit.SECONDS);
         this.scripts = startScripts(s);
@@ -280,7 +304,35 @@ public final class VrrpNode implements AutoCloseable {
                 if (!any || s.deadline - best < 0) { best = s.deadline; any = true; }
             }
         }
+        if (aliveAt != 0 && (!any || aliveAt - best < 0)) { best = aliveAt; any = true; }
         nextDeadline = any ? best : System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+    }
+
+    /**
+     * The liveness mark, on the vrrp thread after the engines' sends of this wake-up: proves the VRRP loop ran.
+     * The append is the journal's non-blocking ring; one small allocation per period.
+     */
+    private void alive(long now) {
+        if (aliveAt == 0 || now - aliveAt < 0) return;
+        aliveAt = now - aliveAt > ALIVE_PERIOD_NS ? now + ALIVE_PERIOD_NS : aliveAt + ALIVE_PERIOD_NS; // no catch-up burst
+        List<Event.NodeAlive.Beat> beats = new ArrayList<>(slots.size());
+        for (Slot s : slots.values()) {
+            beats.add(new Event.NodeAlive.Beat(s.name(), s.spec().vrid(), String.valueOf(s.spec().sourceAddress()),
+                    Event.VrrpState.valueOf(s.engine.state().name()), s.engine.effectivePriority()));
+            flushOtherMasters(s, now);
+        }
+        journal.append(Cause.NONE, Event.NodeAlive.of(ALIVE_PERIOD_MS, beats), now);
+        recomputeDeadline();
+    }
+
+    /** Wall-clock nanoseconds of the engine's monotonic {@code mono} (System.nanoTime scale). */
+    private long wallOf(long mono) {
+        var clock = journal.config().clock();
+        return clock.wallNs() - (clock.monoNs() - mono);
+    }
+
+    private Causes.Context context(Slot s) {
+        return new Causes.Context(s == null ? "" : s.spec().interfaceName(), trackerSeq, configCause, stopCause, reloading, this::wallOf);
     }
 
     /**
@@ -344,22 +396,24 @@ public final class VrrpNode implements AutoCloseable {
             if (sc.to() == VrrpState.MASTER) s.becameMaster++;
             if (sc.from() == VrrpState.MASTER) { s.releasedMaster++; s.lastSentNs = 0; }
         }
-        String dev = s == null ? "" : s.spec().interfaceName();
+        if (s != null && sc.from() == VrrpState.BACKUP) s.seenFrom = null; // the next master heard as BACKUP is news
+        if (s != null && sc.from() == VrrpState.MASTER) flushOtherMasters(s, now, true);
         int prio = s == null ? 0 : s.engine.effectivePriority();
-        long seq = journal.append(Causes.journal(sc.cause(), dev, trackerSeq, configCause, stopCause),
+        String words = Causes.words(sc.cause(), reloading);
+        long seq = journal.append(Causes.journal(sc.cause(), context(s)),
                 new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
-                        Event.VrrpState.valueOf(sc.to().name()), Causes.words(sc.cause()), prio), now);
+                        Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
-        NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + Causes.words(sc.cause()) + ", priority " + prio + ")");
+        NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
     }
 
     private void priority(VrrpEffect.PriorityChanged pc, long now) {
         Slot s = slots.get(pc.instance());
-        String dev = s == null ? "" : s.spec().interfaceName();
-        journal.append(Causes.journal(pc.cause(), dev, trackerSeq, configCause, stopCause),
-                new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), Causes.words(pc.cause())), now);
-        NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + Causes.words(pc.cause()) + ")");
+        String words = Causes.words(pc.cause(), reloading);
+        journal.append(Causes.journal(pc.cause(), context(s)),
+                new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), words), now);
+        NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + words + ")");
     }
 
     private Cause causeOf(String instance) {
@@ -413,8 +467,68 @@ public final class VrrpNode implements AutoCloseable {
     private void deliver(String ifname, ReceivedAdvert.Decoded d, long now) {
         if (!(d instanceof ReceivedAdvert.Decoded.Ok(ReceivedAdvert a))) return; // malformed: no instance to count it against
         for (Slot s : List.copyOf(slots.values())) {
-            if (s.spec().vrid() == a.vrid() && s.spec().interfaceName().equals(ifname)) step(s, new VrrpInput.AdvertReceived(now, a));
+            if (s.spec().vrid() != a.vrid() || !s.spec().interfaceName().equals(ifname)) continue;
+            long accepted = s.engine.advertsAccepted();
+            step(s, new VrrpInput.AdvertReceived(now, a));
+            if (s.engine.advertsAccepted() == accepted) continue; // dropped (counted and journaled as an anomaly)
+            if (s.engine.state() == VrrpState.BACKUP) masterSeen(s, a, now);
+            else if (s.engine.state() == VrrpState.MASTER && a.priority() > 0) otherMaster(s, a, now);
         }
+    }
+
+    /**
+     * A BACKUP heard a valid advert: journal the master when it differs from the last one journaled (address or
+     * priority), else at most one sample a minute. The entry is dated at the receive time: "B heard A's advert
+     * at t" is the clock-skew evidence. Compares plain fields, so an unchanged master costs no allocation.
+     */
+    private void masterSeen(Slot s, ReceivedAdvert a, long now) {
+        boolean changed = s.seenFrom == null || !s.seenFrom.equals(a.source()) || s.seenPriority != a.priority();
+        if (!changed && now - s.seenAt < MASTER_SAMPLE_EVERY) return;
+        s.seenFrom = a.source();
+        s.seenPriority = a.priority();
+        s.seenAt = now;
+        io.vigil.vrrp.Cause.Relation rel = io.vigil.vrrp.Cause.Relation.of(a.priority(), a.source(),
+                s.engine.effectivePriority(), s.spec().sourceAddress());
+        long wall = wallOf(now);
+        String from = a.source().toString();
+        journal.append(new Cause.Vrrp(Cause.Vrrp.ADVERT, from, s.spec().interfaceName(), a.priority(), wall, rel.words()),
+                new Event.MasterSeen(s.name(), from, a.priority(), !changed), now, wall);
+    }
+
+    /** A MASTER heard a valid advert it does not yield to: another router claims MASTER too (rate limited). */
+    private void otherMaster(Slot s, ReceivedAdvert a, long now) {
+        OtherMaster o = s.otherMasters.get(a.source());
+        boolean first = o == null;
+        if (first) { o = new OtherMaster(); s.otherMasters.put(a.source(), o); }
+        o.since++;
+        o.heardAt = now;
+        o.priority = a.priority();
+        o.relation = io.vigil.vrrp.Cause.Relation.of(a.priority(), a.source(), s.engine.effectivePriority(), s.spec().sourceAddress());
+        if (first || now - o.journaledAt >= OTHER_MASTER_EVERY) journalOtherMaster(s, a.source(), o, now);
+    }
+
+    private void flushOtherMasters(Slot s, long now) { flushOtherMasters(s, now, false); }
+
+    /** Journals the counts not yet reported (every 10 s, or all of them when we stop being MASTER). */
+    private void flushOtherMasters(Slot s, long now, boolean all) {
+        if (s.otherMasters.isEmpty()) return;
+        for (var e : s.otherMasters.entrySet()) {
+            OtherMaster o = e.getValue();
+            if (o.since > 0 && (all || now - o.journaledAt >= OTHER_MASTER_EVERY)) journalOtherMaster(s, e.getKey(), o, now);
+        }
+        if (all) s.otherMasters.clear();
+    }
+
+    private void journalOtherMaster(Slot s, Ipv4Address source, OtherMaster o, long now) {
+        String from = source.toString();
+        long wall = wallOf(o.heardAt);
+        String detail = "advert priority " + o.priority + " while MASTER (own " + s.engine.effectivePriority() + "): "
+                + o.since + (o.since == 1 ? " advert" : " adverts") + " since the last entry";
+        journal.append(new Cause.Vrrp(Cause.Vrrp.ADVERT, from, s.spec().interfaceName(), o.priority, wall, o.relation.words()),
+                new Event.AdvertAnomaly(s.name(), Event.AnomalyKind.OTHER_MASTER, from, detail), now);
+        NodeLog.warn("(" + s.name() + ") other MASTER " + from + " priority " + o.priority + " (" + o.since + " adverts)");
+        o.journaledAt = now;
+        o.since = 0;
     }
 
     // ------------------------------------------------------------------ other threads
@@ -489,7 +603,12 @@ public final class VrrpNode implements AutoCloseable {
         String summary = vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : why;
             notifier = newNotifier;
-            return reconcile(specs, next.syncGroups());
+            reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
+            try {
+                return reconcile(specs, next.syncGroups());
+            } finally {
+                reloading = false;
+            }
         }).get(10, TimeUnit.SECONDS);
         setup = next;
         if (oldScripts != null) oldScripts.close();

@@ -58,6 +58,14 @@ public final class VrrpInstance {
     private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     private long advertsAccepted;
     private long priorityZeroReceived; // keepalived's pri_zero_rcvd: accepted adverts from a master that is leaving
+    // The last valid advert heard and why the running Master_Down_Timer may expire: plain fields, so the VRRP
+    // thread allocates nothing per advert; the Cause is built only at a transition.
+    private Ipv4Address heardFrom;     // null before any
+    private int heardPriority;
+    private long heardAt;
+    private Cause.Relation heardRelation;
+    private Cause.MasterDown.Kind downKind = Cause.MasterDown.Kind.MASTER_DOWN;
+    private Cause.MasterDown pendingMasterDown; // sync-gated member: the expiry the group will act on
 
     public VrrpInstance(VrrpInstanceSpec spec) {
         if (spec.sourceAddress() == null)
@@ -165,15 +173,21 @@ public final class VrrpInstance {
         advertsAccepted++;
         int prio = a.priority();
         if (prio == 0) priorityZeroReceived++;
+        heardFrom = a.source();
+        heardPriority = prio;
+        heardAt = now;
+        heardRelation = Cause.Relation.of(prio, a.source(), effectivePriority, spec.sourceAddress());
         if (state == VrrpState.BACKUP) {
             if (prio == 0) {
                 // The master is leaving: take over after Skew_Time only, highest priority first.
                 downTimer.set(now + skewNanos());
+                downKind = Cause.MasterDown.Kind.PRIORITY_ZERO;
             } else if (!spec.preempt() || prio >= effectivePriority || preemptDelayRunning(now)) {
                 if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
                 masterAddress = a.source();
                 masterPriority = prio;
                 downTimer.set(now + masterDownIntervalNanos());
+                downKind = Cause.MasterDown.Kind.MASTER_DOWN;
                 if (!spec.preemptDelay().isZero()) {
                     if (prio >= effectivePriority) preemptTimer.off();
                     else if (!preemptTimer.armed) preemptTimer.set(now + spec.preemptDelay().toNanos());
@@ -182,6 +196,8 @@ public final class VrrpInstance {
             } else {
                 // Lower priority and we may preempt: ignore it and let Master_Down_Timer run out (RFC 5798 6.4.2).
                 masterAddress = a.source();
+                if (downKind == Cause.MasterDown.Kind.MASTER_DOWN) // a priority-0 cut stays the reason
+                    downKind = spec.preemptDelay().isZero() ? Cause.MasterDown.Kind.PREEMPT : Cause.MasterDown.Kind.PREEMPT_DELAY;
             }
             return;
         }
@@ -199,7 +215,7 @@ public final class VrrpInstance {
         masterAddress = a.source();
         masterPriority = prio;
         if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
-        toBackup(now, new Cause.Advert(a.source(), prio), out);
+        toBackup(now, lastHeard(), out);
     }
 
     private boolean preemptDelayRunning(long now) {
@@ -231,8 +247,9 @@ public final class VrrpInstance {
     private void onTick(long now, List<VrrpEffect> out) {
         if (state == VrrpState.BACKUP && downTimer.due(now)) {
             downTimer.off();
-            if (syncGated) wantMaster = true; // the sync group decides (all members must be ready)
-            else toMaster(now, new Cause.MasterDown(), out);
+            Cause.MasterDown why = new Cause.MasterDown(downKind, lastHeard());
+            if (syncGated) { wantMaster = true; pendingMasterDown = why; } // the sync group decides (all members must be ready)
+            else toMaster(now, why, out);
             return;
         }
         if (state != VrrpState.MASTER) return;
@@ -336,6 +353,7 @@ public final class VrrpInstance {
         allTimersOff();
         wantMaster = false;
         downTimer.set(now + masterDownIntervalNanos());
+        downKind = Cause.MasterDown.Kind.MASTER_DOWN;
     }
 
     private void toFault(Cause cause, List<VrrpEffect> out) {
@@ -369,6 +387,8 @@ public final class VrrpInstance {
 
     void joinSyncGroup() { syncGated = true; }
     boolean wantsMaster() { return wantMaster; }
+    /** Why this gated member's Master_Down_Timer expired (plain expiry if it never did). */
+    Cause.MasterDown masterDownCause() { return pendingMasterDown != null ? pendingMasterDown : new Cause.MasterDown(); }
     boolean ownFault() { return ownFault; }
 
     void groupForceMaster(long now, Cause cause, List<VrrpEffect> out) {
@@ -397,6 +417,11 @@ public final class VrrpInstance {
     // ---------------------------------------------------------------- helpers
 
     private long advertNanos() { return spec.advertIntervalCentis() * NANOS_PER_CENTI; }
+
+    /** The last valid advert heard as a cause, or null if none was. */
+    private Cause.Advert lastHeard() {
+        return heardFrom == null ? null : new Cause.Advert(heardFrom, heardPriority, heardRelation, heardAt);
+    }
 
     /** One SendGarp per device the addresses live on (an address with {@code dev} is announced there), in spec order. */
     private void garps(int repeat, GarpReason reason, List<VrrpEffect> out) {

@@ -79,7 +79,9 @@ public final class VrrpSyncGroup {
             for (VrrpInstance o : members.values()) { int n = out.size(); o.groupForceMaster(now, why, out); if (out.size() > n) touched.add(o); }
         } else if (members.values().stream().allMatch(o -> o.state() == VrrpState.MASTER || o.wantsMaster())
                 && members.values().stream().anyMatch(VrrpInstance::wantsMaster)) {
-            Cause ready = new Cause.SyncGroup(spec.name(), trigger.name(), new Cause.MasterDown());
+            VrrpInstance waiting = trigger.wantsMaster() ? trigger
+                    : members.values().stream().filter(VrrpInstance::wantsMaster).findFirst().orElseThrow();
+            Cause ready = new Cause.SyncGroup(spec.name(), waiting.name(), waiting.masterDownCause());
             for (VrrpInstance o : members.values()) { int n = out.size(); o.groupForceMaster(now, ready, out); if (out.size() > n) touched.add(o); }
         }
         touched.add(trigger);

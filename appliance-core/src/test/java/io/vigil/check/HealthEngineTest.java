@@ -64,6 +64,34 @@ class HealthEngineTest {
                 .containsExactly("ProbeCompleted", "CheckerChanged", "RealServerChanged", "QuorumChanged");
     }
 
+    @Test void attemptsAreNumberedAsTheCheckerCountsThemAndRetriesCiteThePreviousProbe() {
+        var model = new HealthModel(List.of(new VirtualServerSpec("vs", 1, 0,
+                List.of(rs("a:80", 1, false, false, checker("c", 2))))), List.of());
+        var e = new HealthEngine(model, new Random(1), 0);
+        e.start(0);
+        var first = (ProbeCompleted) e.onResult(0, down(), ProbeFault.NONE, S).events().getFirst();
+        assertThat(first.attempt()).isEqualTo(1);
+        assertThat(first.cause()).isEqualTo(new Cause.Probe("c"));        // run by delay_loop
+        var second = (ProbeCompleted) e.onResult(0, down(), ProbeFault.NONE, 2 * S).events().getFirst();
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.cause()).isEqualTo(new Cause.Retry("c", first.seq())); // run by delay_before_retry
+        var last = e.onResult(0, down(), ProbeFault.NONE, 3 * S).events();
+        var third = (ProbeCompleted) last.getFirst();
+        assertThat(third.attempt()).as("retry 2 = attempt retry + 1").isEqualTo(3);
+        assertThat(third.cause()).isEqualTo(new Cause.Retry("c", second.seq()));
+        assertThat(last).hasSize(4); // retries exhausted: down
+        // down now: probed every delay_loop, each attempt 1 again
+        var down = (ProbeCompleted) e.onResult(0, down(), ProbeFault.NONE, 6 * S).events().getFirst();
+        assertThat(down.attempt()).isEqualTo(1);
+        assertThat(down.cause()).isEqualTo(new Cause.Probe("c"));
+        // back up, then a single failure and a successful retry: attempts 1, 2
+        e.onResult(0, up(), ProbeFault.NONE, 9 * S);
+        assertThat(((ProbeCompleted) e.onResult(0, down(), ProbeFault.NONE, 12 * S).events().getFirst()).attempt()).isEqualTo(1);
+        var ok = (ProbeCompleted) e.onResult(0, up(), ProbeFault.NONE, 13 * S).events().getFirst();
+        assertThat(ok.attempt()).isEqualTo(2);
+        assertThat(((ProbeCompleted) e.onResult(0, down(), ProbeFault.NONE, 16 * S).events().getFirst()).attempt()).isEqualTo(1);
+    }
+
     @Test void successResetsRetryCount() {
         var model = new HealthModel(List.of(new VirtualServerSpec("vs", 1, 0,
                 List.of(rs("a:80", 1, false, false, checker("c", 1))))), List.of());

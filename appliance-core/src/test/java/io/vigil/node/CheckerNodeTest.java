@@ -97,7 +97,11 @@ class CheckerNodeTest {
                 assertThat(c.up()).isFalse();
                 assertThat(c.checker()).startsWith("TCP_CHECK");
             });
-            assertThat(probe.cause()).isInstanceOf(Cause.Timer.class);
+            // attempt 3 (the last retry) ← attempt 2 ← attempt 1, run by delay_loop: numbered as the checker counts
+            Entry retry1 = bySeq.get(((Cause.Event) probe.cause()).seq());
+            Entry first = bySeq.get(((Cause.Event) retry1.cause()).seq());
+            assertThat(List.of(first, retry1, probe)).extracting(e -> ((Event.CheckResult) e.event()).attempt()).containsExactly(1, 2, 3);
+            assertThat(first.cause()).isInstanceOfSatisfying(Cause.Timer.class, t -> assertThat(t.name()).startsWith("delay_loop"));
             // 3 failed probes (1 + retry 2) before the checker went down; the live server never went down
             long failedProbes = all.stream().filter(e -> e.seq() <= probe.seq() && e.event() instanceof Event.CheckResult c
                     && !c.up() && c.target().equals(dead) && !c.detail().startsWith("checker")).count();

@@ -171,7 +171,8 @@ class VrrpInstanceTest {
         List<VrrpEffect> out = i.step(new AdvertReceived(T0 + 2 * S, advert(spec, D2, 0)));
         assertThat(timer(out)).isEqualTo(T0 + 2 * S + 414_062_000L);
         out = i.step(new Tick(T0 + 2 * S + 414_062_000L));
-        assertThat(out.getFirst()).isEqualTo(new StateChanged("VI_1", VrrpState.BACKUP, VrrpState.MASTER, new Cause.MasterDown()));
+        assertThat(out.getFirst()).isEqualTo(new StateChanged("VI_1", VrrpState.BACKUP, VrrpState.MASTER, new Cause.MasterDown(
+                Cause.MasterDown.Kind.PRIORITY_ZERO, new Cause.Advert(D2, 0, Cause.Relation.PRIORITY_ZERO, T0 + 2 * S))));
     }
 
     // ------------------------------------------------------------ master rules
@@ -182,7 +183,7 @@ class VrrpInstanceTest {
         VrrpInstance i = master(spec);
         long t = T0 + 20 * S;
         List<VrrpEffect> out = i.step(new AdvertReceived(t, advert(spec, D2, 200)));
-        assertThat(out.get(0)).isEqualTo(new StateChanged("VI_1", VrrpState.MASTER, VrrpState.BACKUP, new Cause.Advert(D2, 200)));
+        assertThat(out.get(0)).isEqualTo(new StateChanged("VI_1", VrrpState.MASTER, VrrpState.BACKUP, new Cause.Advert(D2, 200, Cause.Relation.HIGHER, t)));
         assertThat(out.get(1)).isEqualTo(new RemoveAddresses("VI_1", "eth0", spec.virtualAddresses()));
         assertThat(timer(out)).isEqualTo(t + i.masterDownIntervalNanos());
     }
@@ -196,7 +197,7 @@ class VrrpInstanceTest {
         assertThat(only(out, SendAdvert.class)).hasSize(1);
         out = i.step(new AdvertReceived(T0 + 21 * S, advert(spec, D3, 150))); // .13 is higher
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
-        assertThat(out.getFirst()).isEqualTo(new StateChanged("VI_1", VrrpState.MASTER, VrrpState.BACKUP, new Cause.Advert(D3, 150)));
+        assertThat(out.getFirst()).isEqualTo(new StateChanged("VI_1", VrrpState.MASTER, VrrpState.BACKUP, new Cause.Advert(D3, 150, Cause.Relation.EQUAL_HIGHER_ADDRESS, T0 + 21 * S)));
     }
 
     @Test

@@ -68,7 +68,7 @@ class VrrpSyncGroupTest {
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
         StateChanged bChange = out.stream().filter(e -> e instanceof StateChanged s && s.instance().equals("VI_2"))
                 .map(StateChanged.class::cast).findFirst().orElseThrow();
-        assertThat(bChange.cause()).isEqualTo(new Cause.SyncGroup("G1", "VI_1", new Cause.Advert(D2, 200)));
+        assertThat(bChange.cause()).isEqualTo(new Cause.SyncGroup("G1", "VI_1", new Cause.Advert(D2, 200, Cause.Relation.HIGHER, T0 + 11 * S)));
     }
 
     @Test
