@@ -318,7 +318,8 @@ public final class VrrpNode implements AutoCloseable {
         List<Event.NodeAlive.Beat> beats = new ArrayList<>(slots.size());
         for (Slot s : slots.values()) {
             beats.add(new Event.NodeAlive.Beat(s.name(), s.spec().vrid(), String.valueOf(s.spec().sourceAddress()),
-                    Event.VrrpState.valueOf(s.engine.state().name()), s.engine.effectivePriority()));
+                    Event.VrrpState.valueOf(s.engine.state().name()), s.engine.effectivePriority(),
+                    s.spec().advertIntervalCentis() * 10L));
             flushOtherMasters(s, now);
         }
         journal.append(Cause.NONE, Event.NodeAlive.of(ALIVE_PERIOD_MS, beats), now);
