@@ -1,6 +1,7 @@
 package io.vigil.node;
 
 import io.vigil.journal.Cause;
+import io.vigil.vrrp.JournalCauses;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.linux.GarpSender;
@@ -209,7 +210,7 @@ public final class VrrpNode implements AutoCloseable {
                 (name, up, o) -> {
                     long seq = journal.append(Cause.timer("vrrp_script " + name), new Event.CheckResult("track_script " + name, "",
                             up, o.duration().toNanos(), o.error() != null ? o.error() : "exit " + o.exitCode(), 1));
-                    trackerSeq.put(Causes.trackerKey(TrackerSpec.Kind.SCRIPT, name), seq);
+                    trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, name), seq);
                     NodeLog.info("VRRP_Script(" + name + ") " + (up ? "succeeded" : "failed") + " (exit " + o.exitCode() + ")");
                     vrrp.submit(() -> {
                         long now = System.nanoTime();
@@ -226,7 +227,7 @@ public final class VrrpNode implements AutoCloseable {
      * the journal entry that recorded it. Hands the change to the vrrp thread like a script's own result.
      */
     public void trackerChanged(String script, boolean up, Cause cause) {
-        if (cause instanceof Cause.Event e) trackerSeq.put(Causes.trackerKey(TrackerSpec.Kind.SCRIPT, script), e.seq());
+        if (cause instanceof Cause.Event e) trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, script), e.seq());
         NodeLog.info("VRRP_Script(" + script + ") " + (up ? "succeeded" : "failed"));
         vrrp.submit(() -> {
             long now = System.nanoTime();
@@ -332,8 +333,8 @@ public final class VrrpNode implements AutoCloseable {
         return clock.wallNs() - (clock.monoNs() - mono);
     }
 
-    private Causes.Context context(Slot s) {
-        return new Causes.Context(s == null ? "" : s.spec().interfaceName(), trackerSeq, configCause, stopCause, reloading, this::wallOf);
+    private JournalCauses.Context context(Slot s) {
+        return new JournalCauses.Context(s == null ? "" : s.spec().interfaceName(), trackerSeq, configCause, stopCause, reloading, this::wallOf);
     }
 
     /**
@@ -400,8 +401,8 @@ public final class VrrpNode implements AutoCloseable {
         if (s != null && sc.from() == VrrpState.BACKUP) s.seenFrom = null; // the next master heard as BACKUP is news
         if (s != null && sc.from() == VrrpState.MASTER) flushOtherMasters(s, now, true);
         int prio = s == null ? 0 : s.engine.effectivePriority();
-        String words = Causes.words(sc.cause(), reloading);
-        long seq = journal.append(Causes.journal(sc.cause(), context(s)),
+        String words = JournalCauses.words(sc.cause(), reloading);
+        long seq = journal.append(JournalCauses.journal(sc.cause(), context(s)),
                 new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
                         Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
@@ -411,8 +412,8 @@ public final class VrrpNode implements AutoCloseable {
 
     private void priority(VrrpEffect.PriorityChanged pc, long now) {
         Slot s = slots.get(pc.instance());
-        String words = Causes.words(pc.cause(), reloading);
-        journal.append(Causes.journal(pc.cause(), context(s)),
+        String words = JournalCauses.words(pc.cause(), reloading);
+        journal.append(JournalCauses.journal(pc.cause(), context(s)),
                 new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), words), now);
         NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + words + ")");
     }
@@ -715,7 +716,7 @@ public final class VrrpNode implements AutoCloseable {
             Slot s = slots.get(instance);
             if (s == null) throw new IllegalArgumentException("no vrrp_instance " + instance);
             Cause saved = configCause;
-            configCause = why; // Causes.journal maps an engine Operator cause to configCause
+            configCause = why; // JournalCauses.journal maps an engine Operator cause to configCause
             try {
                 step(s, new VrrpInput.SetPriority(System.nanoTime(), priority, "operator"));
             } finally {

@@ -1,14 +1,16 @@
-package io.vigil.node;
+package io.vigil.vrrp;
 
 import io.vigil.journal.Cause;
-import io.vigil.vrrp.TrackerSpec;
 
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
-/** Turns the engine's causes into journal causes and the words an operator reads in the log. */
-final class Causes {
-    private Causes() { }
+/**
+ * Turns the engine's causes into journal causes and the words an operator reads in the log. Pure: the node and the
+ * forensic simulation journal through the same mapping.
+ */
+public final class JournalCauses {
+    private JournalCauses() { }
 
     /**
      * What the node knows around one engine cause.
@@ -20,10 +22,10 @@ final class Causes {
      * @param reload      the step belongs to a reload: start and stop are the reload's doing, not a signal's
      * @param wallOf      the engine's monotonic nanoseconds to wall-clock nanoseconds
      */
-    record Context(String device, Map<String, Long> trackerSeq, Cause configCause, Cause stopCause, boolean reload,
+    public record Context(String device, Map<String, Long> trackerSeq, Cause configCause, Cause stopCause, boolean reload,
                    LongUnaryOperator wallOf) {}
 
-    static Cause journal(io.vigil.vrrp.Cause c, Context x) {
+    public static Cause journal(io.vigil.vrrp.Cause c, Context x) {
         return switch (c) {
             case io.vigil.vrrp.Cause.Startup s -> x.configCause();
             case io.vigil.vrrp.Cause.Advert a -> vrrp(Cause.Vrrp.ADVERT, a, x.device(), x.wallOf());
@@ -41,7 +43,7 @@ final class Causes {
     }
 
     /** The reason text of a transition; VRRP causes read exactly as the journal's {@link Cause#describe()}. */
-    static String words(io.vigil.vrrp.Cause c, boolean reload) {
+    public static String words(io.vigil.vrrp.Cause c, boolean reload) {
         return switch (c) {
             case io.vigil.vrrp.Cause.Startup s -> reload ? "reload" : "startup";
             case io.vigil.vrrp.Cause.Advert a -> vrrp(Cause.Vrrp.ADVERT, a, "", t -> 0).describe();
@@ -55,7 +57,7 @@ final class Causes {
         };
     }
 
-    static String words(io.vigil.vrrp.Cause c) { return words(c, false); }
+    public static String words(io.vigil.vrrp.Cause c) { return words(c, false); }
 
     /** {@code a} null (nothing heard) leaves peer, priority and time empty. */
     private static Cause.Vrrp vrrp(String kind, io.vigil.vrrp.Cause.Advert a, String device, LongUnaryOperator wallOf) {
@@ -72,7 +74,7 @@ final class Causes {
         };
     }
 
-    static String trackerKey(TrackerSpec.Kind kind, String name) { return kind + " " + name; }
+    public static String trackerKey(TrackerSpec.Kind kind, String name) { return kind + " " + name; }
 
     private static String trackerWord(TrackerSpec.Kind k) {
         return switch (k) {
