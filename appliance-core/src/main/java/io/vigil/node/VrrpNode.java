@@ -396,7 +396,8 @@ public final class VrrpNode implements AutoCloseable {
     /** The engine's drops plus those the decoder refused before the engine saw them. */
     private static Map<DropReason, Long> drops(Slot s) {
         if (s.malformed.isEmpty()) return s.engine.dropCounts();
-        EnumMap<DropReason, Long> all = new EnumMap<>(s.engine.dropCounts());
+        EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+        all.putAll(s.engine.dropCounts());
         s.malformed.forEach((r, n) -> all.merge(r, n, Long::sum));
         return all;
     }
