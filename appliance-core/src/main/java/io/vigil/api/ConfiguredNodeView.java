@@ -40,6 +40,11 @@ public final class ConfiguredNodeView implements NodeView {
 
         default List<Views.Script> scripts() { return List.of(); }
 
+        /** Every drop of the instance by reason label (see {@link NodeView#vrrpDrops()}). */
+        default Map<String, Long> vrrpDrops(String instance) { return Map.of(); }
+
+        default Map<String, Map<String, Long>> receiveDrops() { return Map.of(); }
+
         long drain(String virtualServerId, String rs, boolean drained);
 
         long maintenance(String instance, boolean on);
@@ -150,6 +155,14 @@ public final class ConfiguredNodeView implements NodeView {
     }
 
     @Override public List<Views.Script> scripts() { return runtime.scripts(); }
+
+    @Override public Map<String, Map<String, Long>> vrrpDrops() {
+        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        for (VrrpInstance vi : config.get().vrrpInstances()) out.put(vi.name(), runtime.vrrpDrops(vi.name()));
+        return out;
+    }
+
+    @Override public Map<String, Map<String, Long>> receiveDrops() { return runtime.receiveDrops(); }
 
     @Override public Map<String, Object> stateAt(Instant at) { return journal.stateAt(at); }
 

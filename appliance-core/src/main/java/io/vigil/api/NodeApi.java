@@ -137,6 +137,28 @@ public final class NodeApi implements AutoCloseable {
                     d.getOrDefault(DropReason.AUTH_FAILURE, 0L), c.priorityZeroReceived(), c.priorityZeroSent());
         }
 
+        @Override public Map<String, Long> vrrpDrops(String instance) {
+            VrrpNode.Counters c = counters().get(instance);
+            if (c == null) return Map.of();
+            Map<String, Long> out = new java.util.TreeMap<>();
+            c.drops().forEach((r, n) -> out.put(r.label(), n));
+            return out;
+        }
+
+        @Override public Map<String, Map<String, Long>> receiveDrops() {
+            Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+            try {
+                node.interfaceDrops().forEach((i, m) -> {
+                    Map<String, Long> r = new java.util.TreeMap<>();
+                    m.forEach((k, n) -> r.put(k.label(), n));
+                    out.put(i, r);
+                });
+            } catch (Exception e) {
+                // vrrp thread stopping: nothing to show
+            }
+            return out;
+        }
+
         @Override public boolean maintenance(String instance) { return maintenance.contains(instance); }
 
         @Override public boolean drained(String vs, String rs) { return drained.contains(vs + "|" + rs); }

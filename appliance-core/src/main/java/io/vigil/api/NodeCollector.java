@@ -89,6 +89,26 @@ final class NodeCollector extends Collector {
         out.add(garp);
         out.addAll(stats);
         out.add(prio);
+        drops(out, instances);
+    }
+
+    /**
+     * Every dropped advert by reason, including those keepalived-exporter has a name for (so one sum is the total),
+     * and datagrams no instance could be charged with, per interface.
+     */
+    private void drops(List<MetricFamilySamples> out, List<Views.Instance> instances) {
+        var dropped = new CounterMetricFamily("vigil_vrrp_dropped", "Adverts dropped by an instance, by reason",
+                List.of("iname", "intf", "vrid", "reason"));
+        var perInstance = node.vrrpDrops();
+        for (var i : instances) {
+            perInstance.getOrDefault(i.name(), java.util.Map.of()).forEach((reason, n) ->
+                    dropped.addMetric(List.of(i.name(), i.intf(), Integer.toString(i.vrid()), reason), n));
+        }
+        var rx = new CounterMetricFamily("vigil_vrrp_receive_dropped",
+                "VRRP datagrams dropped before any instance (unreadable, or a VRID not run here), by reason", List.of("intf", "reason"));
+        node.receiveDrops().forEach((intf, m) -> m.forEach((reason, n) -> rx.addMetric(List.of(intf, reason), n)));
+        out.add(dropped);
+        out.add(rx);
     }
 
     private void scripts(List<MetricFamilySamples> out) {

@@ -60,6 +60,12 @@ public interface NodeView {
 
     long reload();
 
+    /** Dropped adverts of each instance by reason ({@code DropReason.label()}: "truncated", "bad_checksum", ...). */
+    default Map<String, Map<String, Long>> vrrpDrops() { return Map.of(); }
+
+    /** Datagrams dropped before any instance could be charged with them, by interface and reason. */
+    default Map<String, Map<String, Long>> receiveDrops() { return Map.of(); }
+
     /** IPVS availability: empty when the kernel programs IPVS, otherwise why not (e.g. "no ip_vs in kernel"). */
     default Optional<String> ipvsUnavailable() { return Optional.empty(); }
 

@@ -1,9 +1,8 @@
 package io.vigil.node;
 
-import java.io.BufferedReader;
+import io.vigil.check.api.ScriptProcess;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -12,11 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs keepalived-style scripts (notify, vrrp_script) as child processes, never on the VRRP thread: callers hand
- * it to an executor. Honours {@code script_user} (via runuser) and {@code enable_script_security} (refuse a
+ * it to an executor. Each runs in a process group of its own, killed with everything it started when it ends or
+ * times out ({@link ScriptProcess}). Honours {@code script_user} (via runuser) and {@code enable_script_security} (refuse a
  * script that a non-root user could modify when it would run as root, as keepalived does).
  */
 public final class ScriptRunner {
@@ -41,61 +40,31 @@ public final class ScriptRunner {
             return new ScriptOutcome(cmd, -1, Duration.ZERO, List.of(), false,
                     "refused by enable_script_security: " + unsafe.get());
         }
-        Process p;
+        ScriptProcess.Result r;
         try {
-            p = start(cmd.argv());
+            r = start(cmd.argv(), timeout);
         } catch (IOException e) {
             // keepalived runs a script without #! through /bin/sh (execve ENOEXEC); ProcessBuilder reports it as error=8
             if (String.valueOf(e.getMessage()).contains("error=8")) {
                 List<String> sh = new ArrayList<>(List.of("/bin/sh"));
                 sh.addAll(cmd.argv());
-                try { p = start(sh); } catch (IOException e2) { return failed(cmd, t0, e2); }
+                try { r = start(sh, timeout); } catch (IOException e2) { return failed(cmd, t0, e2); }
             } else {
                 return failed(cmd, t0, e);
             }
         }
-        List<String> lines = new ArrayList<>();
-        Process proc = p;
-        Thread reader = Thread.ofVirtual().start(() -> readHead(proc, lines));
-        boolean exited;
-        try {
-            exited = p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            exited = false;
-        }
-        if (!exited) {
-            List<ProcessHandle> children = p.descendants().toList(); // before the parent dies and they are re-parented
-            p.destroyForcibly();
-            children.forEach(ProcessHandle::destroyForcibly);
-            try { p.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
-        }
-        try { reader.join(Duration.ofSeconds(1)); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
-        List<String> head;
-        synchronized (lines) { head = List.copyOf(lines); }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        return exited ? new ScriptOutcome(cmd, p.exitValue(), took, head, false, null)
-                      : new ScriptOutcome(cmd, -1, took, head, true, "timed out after " + timeout.toMillis() + " ms, killed");
+        return r.timedOut() ? new ScriptOutcome(cmd, -1, took, r.firstLines(), true, "timed out after " + timeout.toMillis()
+                        + " ms, killed with its process group (" + r.killed() + " process(es))")
+                : new ScriptOutcome(cmd, r.exitCode(), took, r.firstLines(), false, null);
     }
 
-    private Process start(List<String> argv) throws IOException {
+    /** In a process group of its own, killed with everything it started when it ends (ScriptProcess). */
+    private ScriptProcess.Result start(List<String> argv, Duration timeout) throws IOException {
         List<String> full = new ArrayList<>();
         if (user != null) full.addAll(List.of("runuser", "-u", user, "--"));
         full.addAll(argv);
-        return new ProcessBuilder(full).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
-    private static void readHead(Process p, List<String> lines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                synchronized (lines) {
-                    if (lines.size() < KEPT_LINES) lines.add(l.length() > MAX_LINE ? l.substring(0, MAX_LINE) + "…" : l);
-                }
-            }
-        } catch (IOException ignored) {
-            // the process was killed under us; what we read so far is kept
-        }
+        return ScriptProcess.run(full, timeout, KEPT_LINES, MAX_LINE);
     }
 
     private static ScriptOutcome failed(ScriptCommand cmd, long t0, IOException e) {

@@ -86,6 +86,9 @@ public final class VrrpNode implements AutoCloseable {
     private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
     private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
+    /** Datagrams no instance could be charged with (unreadable VRID, or a VRID nobody here runs), per interface. */
+    private final Map<String, EnumMap<DropReason, Long>> interfaceDrops = new HashMap<>();
+    private final Map<String, Long> interfaceDropLog = new HashMap<>();
     private volatile AdvertListener advertListener;
 
     /** One running instance and the timer its engine asked for. */
@@ -96,6 +99,7 @@ public final class VrrpNode implements AutoCloseable {
         long deadline;
         long lastDropLog;
         final EnumMap<DropReason, Long> loggedDrops = new EnumMap<>(DropReason.class);
+        final EnumMap<DropReason, Long> malformed = new EnumMap<>(DropReason.class); // refused by the decoder, VRID ours
         // keepalived's SIGSTATS counters the engine does not keep (management API / metrics)
         long sent, priZeroSent, becameMaster, releasedMaster, lastSentNs;
         // MasterSeen: the master this BACKUP last journaled (null: none since it became BACKUP) and when
@@ -429,18 +433,29 @@ public final class VrrpNode implements AutoCloseable {
         if (s == null) return;
         boolean firstOfKind = !s.loggedDrops.containsKey(d.reason());
         if (!firstOfKind && now - s.lastDropLog < DROP_LOG_EVERY) return;
-        s.loggedDrops.put(d.reason(), s.engine.dropCount(d.reason()));
+        long count = drops(s).getOrDefault(d.reason(), 0L);
+        s.loggedDrops.put(d.reason(), count);
         s.lastDropLog = now;
-        journal.append(Cause.packet(d.source().toString(), s.spec().interfaceName()),
-                new Event.AdvertAnomaly(d.instance(), anomaly(d.reason()), d.source().toString(),
-                        d.reason().name().toLowerCase() + " (" + s.engine.dropCount(d.reason()) + " so far)"), now);
+        String src = String.valueOf(d.source());
+        journal.append(Cause.packet(src, s.spec().interfaceName()),
+                new Event.AdvertAnomaly(d.instance(), anomaly(d.reason()), src,
+                        d.reason().name().toLowerCase() + " (" + count + " so far)"), now);
         NodeLog.warn("(" + d.instance() + ") " + dropSummary(s) + " (last: " + d.reason() + " from " + d.source() + ")");
     }
 
     private static String dropSummary(Slot s) {
         StringBuilder b = new StringBuilder("adverts dropped:");
-        s.engine.dropCounts().forEach((r, n) -> b.append(' ').append(r.name()).append('=').append(n));
+        drops(s).forEach((r, n) -> b.append(' ').append(r.name()).append('=').append(n));
         return b.toString();
+    }
+
+    /** The engine's drops plus those the decoder refused before the engine saw them. */
+    private static Map<DropReason, Long> drops(Slot s) {
+        if (s.malformed.isEmpty()) return s.engine.dropCounts();
+        EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+        all.putAll(s.engine.dropCounts());
+        s.malformed.forEach((r, n) -> all.merge(r, n, Long::sum));
+        return all;
     }
 
     private static Event.AnomalyKind anomaly(DropReason r) {
@@ -465,17 +480,49 @@ public final class VrrpNode implements AutoCloseable {
         }
     }
 
-    /** A datagram from a receive thread: hand it to every instance with that VRID on that interface. */
-    private void deliver(String ifname, ReceivedAdvert.Decoded d, long now) {
-        if (!(d instanceof ReceivedAdvert.Decoded.Ok(ReceivedAdvert a))) return; // malformed: no instance to count it against
-        for (Slot s : List.copyOf(slots.values())) {
-            if (s.spec().vrid() != a.vrid() || !s.spec().interfaceName().equals(ifname)) continue;
-            long accepted = s.engine.advertsAccepted();
-            step(s, new VrrpInput.AdvertReceived(now, a));
-            if (s.engine.advertsAccepted() == accepted) continue; // dropped (counted and journaled as an anomaly)
-            if (s.engine.state() == VrrpState.BACKUP) masterSeen(s, a, now);
-            else if (s.engine.state() == VrrpState.MASTER && a.priority() > 0) otherMaster(s, a, now);
+    /**
+     * A datagram from a receive thread: hand it to every instance with that VRID on that interface. Every datagram
+     * is counted: a malformed one against the instances its VRID names (when it can be read), else per interface.
+     */
+    private void deliver(String ifname, ReceivedAdvert.Decoded d, int malformedVrid, long now) {
+        boolean claimed = false;
+        switch (d) {
+            case ReceivedAdvert.Decoded.Ok(ReceivedAdvert a) -> {
+                for (Slot s : List.copyOf(slots.values())) {
+                    if (s.spec().vrid() != a.vrid() || !s.spec().interfaceName().equals(ifname)) continue;
+                    claimed = true;
+                    long accepted = s.engine.advertsAccepted();
+                    step(s, new VrrpInput.AdvertReceived(now, a));
+                    if (s.engine.advertsAccepted() == accepted) continue; // dropped (counted and journaled as an anomaly)
+                    if (s.engine.state() == VrrpState.BACKUP) masterSeen(s, a, now);
+                    else if (s.engine.state() == VrrpState.MASTER && a.priority() > 0) otherMaster(s, a, now);
+                }
+                // another VRRP router's VRID on a shared segment: normal, so counted but not logged
+                if (!claimed) interfaceDrops.computeIfAbsent(ifname, k -> new EnumMap<>(DropReason.class))
+                        .merge(DropReason.VRID_MISMATCH, 1L, Long::sum);
+            }
+            case ReceivedAdvert.Decoded.Malformed(DropReason reason, Ipv4Address source) -> {
+                for (Slot s : List.copyOf(slots.values())) {
+                    if (s.spec().vrid() != malformedVrid || !s.spec().interfaceName().equals(ifname)) continue;
+                    claimed = true;
+                    s.malformed.merge(reason, 1L, Long::sum);
+                    dropped(new VrrpEffect.AdvertDropped(s.name(), reason, source), now);
+                }
+                if (!claimed) interfaceDropped(ifname, reason, source, now);
+            }
         }
+    }
+
+    /** Logs the first drop of each kind on an interface, then at most one summary line every 10 s. */
+    private void interfaceDropped(String ifname, DropReason reason, Ipv4Address source, long now) {
+        EnumMap<DropReason, Long> m = interfaceDrops.computeIfAbsent(ifname, k -> new EnumMap<>(DropReason.class));
+        boolean first = !m.containsKey(reason);
+        m.merge(reason, 1L, Long::sum);
+        Long last = interfaceDropLog.get(ifname);
+        if (!first && last != null && now - last < DROP_LOG_EVERY) return;
+        interfaceDropLog.put(ifname, now);
+        NodeLog.warn(ifname + ": datagrams dropped before any instance: " + m + " (last: " + reason + " from "
+                + (source == null ? "unknown source" : source) + ")");
     }
 
     /**
@@ -545,8 +592,10 @@ public final class VrrpNode implements AutoCloseable {
                 if (r.isEmpty()) continue;
                 long now = System.nanoTime();
                 byte[] p = r.get().packet();
-                ReceivedAdvert.Decoded d = ReceivedAdvert.decodeDatagram(MemorySegment.ofArray(p), 0, p.length);
-                vrrp.submit(() -> deliver(ifname, d, now));
+                MemorySegment seg = MemorySegment.ofArray(p);
+                ReceivedAdvert.Decoded d = ReceivedAdvert.decodeDatagram(seg, 0, p.length);
+                int vrid = d instanceof ReceivedAdvert.Decoded.Malformed ? ReceivedAdvert.peekVrid(seg, 0, p.length) : -1;
+                vrrp.submit(() -> deliver(ifname, d, vrid, now));
             } catch (ClosedChannelException e) {
                 return;
             } catch (Exception e) {
@@ -673,7 +722,8 @@ public final class VrrpNode implements AutoCloseable {
                     if (s.group != null) apply(s.group.step(s.name(), new VrrpInput.Shutdown(now)), now);
                     else step(s, new VrrpInput.Shutdown(now));
                 }
-                for (Slot s : slots.values()) if (!s.engine.dropCounts().isEmpty()) NodeLog.info("(" + s.name() + ") " + dropSummary(s));
+                for (Slot s : slots.values()) if (!drops(s).isEmpty()) NodeLog.info("(" + s.name() + ") " + dropSummary(s));
+                interfaceDrops.forEach((i, m) -> NodeLog.info(i + ": datagrams dropped before any instance: " + m));
                 NodeLog.info("adverts sent " + advertsSent + ", send errors " + sendErrors);
                 return null;
             }).get(5, TimeUnit.SECONDS);
@@ -701,8 +751,17 @@ public final class VrrpNode implements AutoCloseable {
             for (Slot s : slots.values()) {
                 VrrpInstance e = s.engine;
                 m.put(s.name(), new Counters(s.name(), e.state(), e.basePriority(), e.effectivePriority(),
-                        e.advertsAccepted(), s.sent, e.priorityZeroReceived(), s.priZeroSent, s.becameMaster, s.releasedMaster, e.dropCounts()));
+                        e.advertsAccepted(), s.sent, e.priorityZeroReceived(), s.priZeroSent, s.becameMaster, s.releasedMaster, drops(s)));
             }
+            return m;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Datagrams dropped before any instance could be charged with them, per interface (a copy, vrrp thread). */
+    public Map<String, Map<DropReason, Long>> interfaceDrops() throws Exception {
+        return vrrp.call(() -> {
+            Map<String, Map<DropReason, Long>> m = new LinkedHashMap<>();
+            interfaceDrops.forEach((i, d) -> m.put(i, Map.copyOf(d)));
             return m;
         }).get(5, TimeUnit.SECONDS);
     }

@@ -31,5 +31,10 @@ public enum DropReason {
     /** Multicast received by a unicast instance or the reverse. */
     UNEXPECTED_DESTINATION,
     /** The advert carries our own source address (looped back or an address conflict). */
-    OWN_ADDRESS
+    OWN_ADDRESS,
+    /** check_unicast_src: the source is not one of the instance's unicast_peer addresses (keepalived logs "not a unicast peer"). */
+    NOT_UNICAST_PEER;
+
+    /** The {@code reason} label of {@code vigil_vrrp_dropped_total}: the name in lower case. */
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

@@ -61,6 +61,19 @@ public record ReceivedAdvert(Ipv4Address source, Ipv4Address destination, int tt
                 f.checksumValid(source, destination)));
     }
 
+    /**
+     * The VRID of a datagram the decoder refused, when its IPv4 header and the VRID byte are there to read (-1
+     * otherwise), so a malformed advert can still be counted against the instance it was meant for.
+     */
+    public static int peekVrid(MemorySegment buf, long offset, long length) {
+        if (length < Ipv4HeaderFlyweight.MIN_LENGTH) return -1;
+        Ipv4HeaderFlyweight ip = new Ipv4HeaderFlyweight().wrap(buf, offset);
+        int ihl = ip.headerLength();
+        if (ip.version() != 4 || ihl < Ipv4HeaderFlyweight.MIN_LENGTH || ip.protocol() != VrrpAdvertFlyweight.PROTOCOL
+                || length < ihl + 2L) return -1;
+        return new VrrpAdvertFlyweight().wrap(buf, offset + ihl).vrid();
+    }
+
     /** Convenience for tests and simulations: decodes a message held in an array. */
     public static Decoded decodeMessage(byte[] message, Ipv4Address source, Ipv4Address destination, int ttl) {
         return decodeMessage(MemorySegment.ofArray(message), 0, message.length, source, destination, ttl);

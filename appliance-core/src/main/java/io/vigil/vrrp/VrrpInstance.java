@@ -241,6 +241,9 @@ public final class VrrpInstance {
         if (!a.checksumValid()) return DropReason.BAD_CHECKSUM;
         if (a.destination().isMulticast() == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
         if (a.source().equals(spec.sourceAddress())) return DropReason.OWN_ADDRESS;
+        // keepalived checks this with the address list; skip_check_adv_addr is not modelled, so always
+        if (spec.checkUnicastSource() && spec.unicast() && !spec.unicastPeers().contains(a.source()))
+            return DropReason.NOT_UNICAST_PEER;
         return null;
     }
 

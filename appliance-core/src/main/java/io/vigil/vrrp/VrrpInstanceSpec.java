@@ -19,6 +19,8 @@ import java.util.List;
  *                             building the instance ({@link #withSourceAddress}) — it is on the wire and breaks ties
  * @param unicastPeers         empty = multicast to 224.0.0.18
  * @param trackPrimaryInterface false = {@code dont_track_primary}: the instance's own interface going down is no FAULT
+ * @param checkUnicastSource   {@code check_unicast_src} / {@code vrrp_check_unicast_src}: with unicast peers, drop
+ *                             adverts whose source is not one of them
  */
 public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int version, int priority,
                                VrrpState initialState, int advertIntervalCentis, boolean preempt, Duration preemptDelay,
@@ -26,7 +28,7 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
                                List<VirtualAddress> virtualAddresses, List<VirtualAddress> excludedAddresses,
                                Ipv4Address sourceAddress, List<Ipv4Address> unicastPeers,
                                List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp,
-                               boolean trackPrimaryInterface) {
+                               boolean trackPrimaryInterface, boolean checkUnicastSource) {
 
     public VrrpInstanceSpec {
         String at = "vrrp_instance " + name + ": ";
@@ -60,13 +62,13 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
     public VrrpInstanceSpec withSourceAddress(Ipv4Address source) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, source,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
     }
 
     public VrrpInstanceSpec withPriority(int newPriority) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, newPriority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -87,6 +89,7 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         private NotifySpec notify = NotifySpec.NONE;
         private GarpSpec garp = GarpSpec.DEFAULT;
         private boolean trackPrimary = true;
+        private boolean checkUnicastSource;
 
         private Builder(String name) { this.name = name; }
 
@@ -114,10 +117,12 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         public Builder garp(GarpSpec v) { garp = v; return this; }
         /** {@code dont_track_primary} = false. */
         public Builder trackPrimaryInterface(boolean v) { trackPrimary = v; return this; }
+        public Builder checkUnicastSource(boolean v) { checkUnicastSource = v; return this; }
 
         public VrrpInstanceSpec build() {
             return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, state, advertCentis, preempt,
-                    preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary);
+                    preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary,
+                    checkUnicastSource);
         }
     }
 }

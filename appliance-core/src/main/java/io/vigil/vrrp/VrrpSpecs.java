@@ -91,6 +91,14 @@ public final class VrrpSpecs {
         Optional<String> src = vi.unicastSrcIp().or(vi::mcastSrcIp);
         if (src.isPresent()) b.sourceAddress(ip(src.get(), vi.locationOf(vi.unicastSrcIp().isPresent() ? "unicast_src_ip" : "mcast_src_ip"), at));
         for (var peer : vi.unicastPeers()) b.unicastPeer(ip(peer.address(), peer.where(), at));
+        // keepalived: either keyword turns the check on; it only means something with unicast peers
+        var ownCheck = vi.node().child("check_unicast_src");
+        if (ownCheck.isPresent() || cfg.globalDefs().vrrpCheckUnicastSrc()) {
+            b.checkUnicastSource(true);
+            if (vi.unicastPeers().isEmpty() && ownCheck.isPresent())
+                diags.add(Diagnostic.warning(ownCheck.get().where(),
+                        at + "check_unicast_src has no effect without unicast_peer (multicast adverts are not checked)"));
+        }
 
         // Trackers: the instance's own, then its sync group's (keepalived applies group tracking to every member).
         List<TrackRef> scripts = new ArrayList<>(vi.trackScripts()), ifaces = new ArrayList<>(vi.trackInterfaces()), files = new ArrayList<>(vi.trackFiles());

@@ -47,7 +47,11 @@ class ModelBuilderTest {
                   vrrp_mcast_group4 224.0.0.19
                 }
                 """);
-        assertThat(r.diagnostics()).isEmpty();
+        // parsed into the model, and warned about because Vigil does not act on them (SecurityKeywords)
+        assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
+                "k.conf:17:3: warning: vrrp_strict is not acted on: no strict RFC checks, and Vigil installs no"
+                        + " iptables/nftables rules: traffic to the VIPs is accepted in every state; filter on the host if you rely on it",
+                "k.conf:18:3: warning: vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only");
         GlobalDefs g = r.config().orElseThrow().globalDefs();
         assertThat(g.routerId()).contains("LVS_A");
         assertThat(g.notificationEmail()).containsExactly("a@example.com", "b@example.com");
@@ -245,10 +249,22 @@ class ModelBuilderTest {
     }
 
     @Test void parsedOnlyKeywordsAreAcceptedSilently() {
-        LoadResult r = load("global_defs {\n vrrp_iptables\n max_auto_priority 50\n}\n"
+        LoadResult r = load("global_defs {\n vrrp_no_swap\n max_auto_priority 50\n}\n"
                 + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
         assertThat(r.diagnostics()).isEmpty();
         assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
+    }
+
+    @Test void securityKeywordsVigilDoesNotActOnAreNeverSilent() {
+        LoadResult r = load("global_defs {\n vrrp_iptables\n vrrp_skip_check_adv_addr\n enable_script_security\n}\n"
+                + "vrrp_script chk {\n script /bin/true\n user nobody\n}\n"
+                + instance(" virtual_router_id 7\n strict_mode\n no_accept\n unicast_ttl 10\n"
+                        + " unicast_peer {\n  192.0.2.12 min_ttl 250\n }\n track_script {\n  chk\n }"));
+        assertThat(r.diagnostics()).extracting(d -> d.where().line() + " " + d.severity() + " " + d.message().split(":")[0])
+                .containsExactly("2 WARNING vrrp_iptables is not acted on", "3 INFO vrrp_skip_check_adv_addr is not acted on",
+                        "8 WARNING vrrp_script chk", "12 WARNING (VI_1) strict_mode is not acted on",
+                        "13 WARNING (VI_1) no_accept is not acted on", "14 WARNING (VI_1) unicast_ttl is not acted on",
+                        "16 WARNING (VI_1) unicast_peer options 'min_ttl 250' are not acted on (min_ttl/max_ttl are not checked)");
     }
 
     private static final String LVS = """

@@ -109,4 +109,39 @@ class ScriptCheckTest {
         assertThatThrownBy(() -> factory.create(block("vrrp_script", java.util.List.of("x"), leaf("interval", "2"))))
                 .hasMessageContaining("missing required 'script'");
     }
+
+    /** Live processes whose command line carries {@code marker}, from /proc. */
+    static java.util.List<Long> withMarker(String marker) throws Exception {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) procs::iterator) {
+                if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                try {
+                    if (new String(Files.readAllBytes(d.resolve("cmdline"))).replace('\0', ' ').contains(marker))
+                        out.add(Long.parseLong(d.getFileName().toString()));
+                } catch (java.io.IOException ignored) {
+                    // gone
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test void backgroundedChildrenHoldingStdoutNeitherLeakNorHoldTheProbe() throws Exception {
+        String marker = "600." + Math.abs(System.nanoTime() % 1_000_000_000L);
+        Path bg = script("bg.sh", "sleep " + marker + " &\necho started\nexit 0");
+        try {
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                CheckResult r = run(block("MISC_CHECK", leaf("misc_path", bg.toString())), Duration.ofSeconds(1));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(r.up()).as(r.detail()).isTrue();
+                assertThat(r.detail()).isEqualTo("exit 0: started");
+                assertThat(ms).as("probe %d took %d ms", i, ms).isLessThan(1000);
+            }
+            assertThat(withMarker(marker)).as("leftover sleep " + marker).isEmpty();
+        } finally {
+            for (long pid : withMarker(marker)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 }
