@@ -139,8 +139,6 @@ final class CycleScan {
             if (len == 0) { damage(pos, String.format("excerpt header 0x%08x has length 0", h)); return; }
             long next = align4(pos + 4 + len);
             if (next > size) { damage(pos, "excerpt length " + len + " runs past the end of the file (" + size + " bytes)"); return; }
-            for (long p = pos + 4 + len; p < next; p++)
-                if (seg.get(ValueLayout.JAVA_BYTE, p) != 0) { damage(p, "alignment padding after the excerpt at " + pos + " is not zero"); return; }
             if ((h & META_DATA) != 0) {
                 metaDocs.add(pos);
             } else {
@@ -157,6 +155,11 @@ final class CycleScan {
                 lastDataPos = pos;
                 dataCount++;
             }
+            for (long p = pos + 4 + len; p < next; p++)
+                if (seg.get(ValueLayout.JAVA_BYTE, p) != 0) {
+                    damage(pos, "alignment padding after this excerpt (byte " + p + ") is not zero: its length is damaged");
+                    return;
+                }
             pos = next;
         }
         if (damage != null) return;
@@ -190,6 +193,13 @@ final class CycleScan {
             return false;
         }
         try {
+            // "header: !SCQStore" then BYTES_LENGTH32 (0x82) and the store's length: the document must end exactly there
+            long p = fieldValue(seg, 4, 4 + len, "header");
+            if ((seg.get(ValueLayout.JAVA_BYTE, p) & 0xff) == 0xb6) p += 2 + (seg.get(ValueLayout.JAVA_BYTE, p + 1) & 0xff);
+            if ((seg.get(ValueLayout.JAVA_BYTE, p) & 0xff) != 0x82) throw new IllegalStateException("no SCQStore after 'header'");
+            long storeEnd = p + 5 + (seg.get(INT, p + 1) & 0xffffffffL);
+            if (storeEnd != 4 + len)
+                throw new IllegalStateException("document length " + len + " but its SCQStore ends at byte " + storeEnd);
             indexCount = (int) field(seg, 4, 4 + len, "indexCount");
             indexSpacing = (int) field(seg, 4, 4 + len, "indexSpacing");
             index2IndexPos = field(seg, 4, 4 + len, "index2Index");
@@ -252,10 +262,13 @@ final class CycleScan {
         }
     }
 
-    /** The offset of the value of a meta-data document's first field named {@code name}. */
+    /** The offset of an index document's array (its only field, {@code name}); the document must end with the array. */
     private static long docValue(MemorySegment seg, long docPos, String name) {
-        int h = seg.get(INT, docPos);
-        return fieldValue(seg, docPos + 4, docPos + 4 + (h & LENGTH_MASK), name);
+        long end = docPos + 4 + (seg.get(INT, docPos) & LENGTH_MASK);
+        long p = fieldValue(seg, docPos + 4, end, name);
+        long arrayEnd = p + 17 + seg.get(LONG, p + 1) * 8;
+        if (arrayEnd != end) throw new IllegalStateException("'" + name + "' document at byte " + docPos + " ends at " + end + " but its array at " + arrayEnd);
+        return p;
     }
 
     private static long field(MemorySegment seg, long from, long to, String name) {
