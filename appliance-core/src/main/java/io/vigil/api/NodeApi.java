@@ -193,7 +193,13 @@ public final class NodeApi implements AutoCloseable {
         }
 
         private long operator(String action, String detail) {
-            long seq = journal.appendOrWait(Cause.operator("api", "management API"), new Event.OperatorAction("api", action, detail), APPEND_WAIT);
+            // The reply carries the seq: it must be in the journal before anyone sees it (never lost, never reused).
+            long seq;
+            try {
+                seq = journal.appendDurable(Cause.operator("api", "management API"), new Event.OperatorAction("api", action, detail), APPEND_WAIT);
+            } catch (io.vigil.journal.JournalException e) {
+                throw new IllegalStateException(e.getMessage() + "; nothing changed");
+            }
             if (seq < 0) throw new IllegalStateException("journal not accepting events; nothing changed");
             return seq;
         }

@@ -224,7 +224,8 @@ public final class JournalCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the hash chain and sequence numbers; exit 1 at the first bad entry.")
+            description = "Check every byte of every cycle file (excerpt headers, lengths, index), that every entry decodes, "
+                    + "seqs have no gaps and the hash chain holds; exit 1 on any damage, naming file and byte.")
     static final class Verify extends Sub {
         @Override int run() {
             try (JournalReader r = JournalReader.open(dirOption.dir)) {
@@ -235,7 +236,9 @@ public final class JournalCommand implements Runnable {
                     return 0;
                 }
                 out().println("BAD at seq " + v.badSeq() + ", " + v.where() + ": " + v.problem());
+                for (String p : v.problems().subList(1, v.problems().size())) out().println("also BAD at " + p);
                 out().println(v.entries() + " entries before it are intact (seq " + v.firstSeq() + ".." + v.lastSeq() + ")");
+                out().println("recover: see 'Damage and recovery' in docs/journal.md (export the intact prefix, import it into a fresh directory)");
                 return 1;
             }
         }

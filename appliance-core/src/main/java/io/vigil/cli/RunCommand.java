@@ -80,7 +80,14 @@ public final class RunCommand implements Callable<Integer> {
             return ConfigExit.CONFIG_ERRORS;
         }
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
-        try (Journal journal = Journal.open(JournalConfig.defaults(journalDir, id))) {
+        Journal opened;
+        try {
+            opened = Journal.open(JournalConfig.defaults(journalDir, id));
+        } catch (io.vigil.journal.JournalException e) { // e.g. a damaged journal: never append after the damage
+            System.err.println("vigil: " + e.getMessage());
+            return 1;
+        }
+        try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
             VrrpNode node;
             try {

@@ -41,10 +41,22 @@ final class EntryWriter implements AutoCloseable {
         // Recover chain head, seq and view from what is on disk (after kill -9 that is a consistent prefix).
         Entry last;
         try (JournalReader r = new JournalReader(queue, false)) {
+            // Never append after damage: the new entries would hide behind it (readers stop there) and the chain
+            // and seqs would continue from a prefix that is not the whole journal.
+            CycleScan.Damage d = r.structuralDamage();
+            if (d != null) {
+                throw new JournalException("journal in " + cfg.dir() + " is damaged at " + d.describe()
+                        + "; refusing to append after the damage. Recover: 'vigil journal export --dir " + cfg.dir()
+                        + " -o intact.jsonl' (writes the entries before the damage, then reports it), 'vigil journal import --dir NEW"
+                        + " -i intact.jsonl', then move " + cfg.dir() + " aside and NEW in its place (docs/journal.md, Damage and recovery)");
+            }
             last = r.last();
             projection = Projection.of(last == null ? View.EMPTY : r.stateAtIndex(last.index()));
             // annotations share the seq of the event before them: that event is how the previous run ended
             lastEvent = last == null || !last.event().isAnnotation() ? last : r.bySeq(last.seq());
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
         }
         prevHash = last == null ? HashChain.GENESIS : last.hash();
         lastSeq = last == null ? 0 : last.seq();

@@ -37,6 +37,11 @@ public final class Journal implements AutoCloseable {
     private volatile long viewSeq;
     private boolean viewStale; // writer thread only
     private volatile long writeErrors;
+    /** appendDurable wants everything up to this seq msync'ed; the writer publishes what it synced. */
+    private final java.util.concurrent.atomic.AtomicLong syncWanted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long syncedSeq;
+    /** Recent seqs the writer failed to store (bounded), so appendDurable never acknowledges one. */
+    private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Journal(JournalConfig cfg) {
         this.cfg = cfg;
@@ -110,6 +115,32 @@ public final class Journal implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * For actions that are acknowledged to someone (API, CLI): appends (waiting while the buffer is full) and returns
+     * the seq only once the writer has stored that entry in the queue — a mapped file, so it survives kill -9 of this
+     * process — and, unless the durability setting is {@code OS}, msync'ed it (survives power loss). A seq is never
+     * shown to anyone before that, so a seq lost in a crash was never acknowledged and may be issued again.
+     *
+     * @return the stored entry's seq, or -1 if the journal did not take it (buffer full until the timeout, or closed)
+     * @throws JournalException if it was taken but not stored within the timeout or the write failed: do not
+     *         acknowledge; if the writer catches up later the entry still appears
+     */
+    public long appendDurable(Cause cause, Event event, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long seq = appendOrWait(cause, event, timeout);
+        if (seq < 0) return -1;
+        boolean sync = cfg.durability() != JournalConfig.Durability.OS;
+        if (sync) syncWanted.accumulateAndGet(seq, Math::max);
+        wake();
+        while (sync ? syncedSeq < seq : writtenSeq < seq) {
+            if (System.nanoTime() > deadline || !thread.isAlive())
+                throw new JournalException("journal did not store seq " + seq + " within " + timeout.toMillis() + " ms (writer stalled?)");
+            LockSupport.parkNanos(20_000);
+        }
+        if (failed.contains(seq)) throw new JournalException("journal could not store seq " + seq + " (I/O error, see log)");
+        return seq;
+    }
+
     /** Waits until every event up to {@code seq} is in the queue (not necessarily on disk). */
     public boolean awaitWritten(long seq, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -163,11 +194,14 @@ public final class Journal implements AutoCloseable {
                     writer.append(e);
                     viewStale = true;
                 } catch (RuntimeException ex) {
+                    if (failed.size() >= 4096) failed.clear();
+                    failed.add(p.seq);
                     writeErrors++;
                     LOG.error("journal: cannot store event seq {} ({}): {}", p.seq, e.type().cliName(), ex.toString());
                     writer.skip(p.seq);
                 }
                 writtenSeq = p.seq;
+                if (syncWanted.get() > syncedSeq && syncWanted.get() <= p.seq) syncNow();
                 for (Consumer<Entry> l : listeners) {
                     try { l.accept(e); } catch (RuntimeException ex) { LOG.warn("journal listener failed: {}", ex.toString()); }
                 }
@@ -178,6 +212,7 @@ public final class Journal implements AutoCloseable {
                 continue;
             }
             if (viewStale) publishView();
+            if (syncWanted.get() > syncedSeq) syncNow();
             if (closing && ring.isEmpty()) break;
             if (++idleSpins < 100) { Thread.onSpinWait(); continue; }
             long now = System.nanoTime();
@@ -193,6 +228,17 @@ public final class Journal implements AutoCloseable {
         }
         reportDrops(reportedDrops);
         writer.close();
+    }
+
+    /** msync for appendDurable (an operator action is rare: one flush each is affordable). */
+    private void syncNow() {
+        long upTo = writtenSeq;
+        try {
+            writer.sync();
+            syncedSeq = upTo;
+        } catch (RuntimeException ex) {
+            LOG.warn("journal: msync failed: {}", ex.toString());
+        }
     }
 
     /** The live view is copied out at the end of each burst and every 1024 events, not per event. */

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -21,12 +23,21 @@ import java.util.function.Predicate;
  */
 public final class JournalReader implements AutoCloseable {
 
+    /** Readers check this far past a cycle file's written end for hidden bytes (verify and writers: to the file end). */
+    private static final long READER_TAIL_WINDOW = 1 << 16;
+
     private final SingleChronicleQueue queue;
     private final boolean owned;
+    private final Path dir;
+    private final RollCycle rc;
+    /** Structural walk of each cycle file read so far (resumed as live files grow). */
+    private final Map<Integer, CycleScan> scans = new HashMap<>();
 
     JournalReader(SingleChronicleQueue queue, boolean owned) {
         this.queue = queue;
         this.owned = owned;
+        this.dir = Path.of(queue.fileAbsolutePath());
+        this.rc = queue.rollCycle();
     }
 
     /** Opens the journal in {@code dir} read-only. */
@@ -46,6 +57,7 @@ public final class JournalReader implements AutoCloseable {
 
     public final class Cursor implements AutoCloseable {
         private final ExcerptTailer tailer;
+        private int lastCycle = Integer.MIN_VALUE;
 
         Cursor(ExcerptTailer tailer) { this.tailer = tailer; }
 
@@ -72,11 +84,25 @@ public final class JournalReader implements AutoCloseable {
 
         private void skip() { try (DocumentContext dc = tailer.readingDocument()) { /* consumed */ } }
 
-        /** The next entry, or null if none is there yet. */
+        /**
+         * The next entry, or null if none is there yet. Throws {@link JournalException} at damage (a damaged excerpt
+         * header or length, index, or entry) instead of skipping past it or stopping silently.
+         */
         public Entry next() {
             try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) return null;
-                return EventCodec.decode(dc.wire().bytes(), dc.index());
+                if (!dc.isPresent()) {
+                    checkNoDamageFrom(lastCycle != Integer.MIN_VALUE ? lastCycle : tailer.cycle());
+                    return null;
+                }
+                int cycle = rc.toCycle(dc.index());
+                if (lastCycle != Integer.MIN_VALUE && cycle != lastCycle) checkNoDamageBetween(lastCycle, cycle);
+                lastCycle = cycle;
+                return read(dc);
+            } catch (JournalException e) {
+                throw e;
+            } catch (RuntimeException e) { // Chronicle choking on bad bytes: name the damage if the walk finds it
+                checkNoDamageFrom(lastCycle != Integer.MIN_VALUE ? lastCycle : Integer.MIN_VALUE);
+                throw e;
             }
         }
 
@@ -99,9 +125,10 @@ public final class JournalReader implements AutoCloseable {
     /** The newest entry, or null for an empty journal. */
     public Entry last() {
         try (ExcerptTailer t = queue.createTailer()) {
+            checkNoDamageFrom(Integer.MIN_VALUE); // "the newest entry" means nothing is hidden behind damage
             t.direction(TailerDirection.BACKWARD).toEnd();
             try (DocumentContext dc = t.readingDocument()) {
-                return dc.isPresent() ? EventCodec.decode(dc.wire().bytes(), dc.index()) : null;
+                return dc.isPresent() ? read(dc) : null;
             }
         }
     }
@@ -124,7 +151,7 @@ public final class JournalReader implements AutoCloseable {
             for (int i = 0; i < 64; i++) { // only annotations (which share the seq) can sit after the event
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent()) return null;
-                    Entry e = EventCodec.decode(dc.wire().bytes(), dc.index());
+                    Entry e = read(dc);
                     if (e.seq() < seq) return null;
                     if (e.seq() == seq && !e.event().isAnnotation()) return e;
                 }
@@ -190,10 +217,11 @@ public final class JournalReader implements AutoCloseable {
         return out;
     }
 
-    private static long keyAt(ExcerptTailer t, long index, java.util.function.ToLongFunction<Bytes<?>> key) {
+    private long keyAt(ExcerptTailer t, long index, java.util.function.ToLongFunction<Bytes<?>> key) {
         if (!t.moveToIndex(index)) return Long.MAX_VALUE;
         try (DocumentContext dc = t.readingDocument()) {
             if (!dc.isPresent()) return Long.MAX_VALUE;
+            guard(dc);
             return key.applyAsLong(dc.wire().bytes());
         }
     }
@@ -221,7 +249,7 @@ public final class JournalReader implements AutoCloseable {
             while (true) {
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent() || dc.index() > index) break;
-                    p.apply(EventCodec.decode(dc.wire().bytes(), dc.index()));
+                    p.apply(read(dc));
                 }
             }
         }
@@ -246,6 +274,7 @@ public final class JournalReader implements AutoCloseable {
                 while (true) {
                     try (DocumentContext dc = t.readingDocument()) {
                         if (!dc.isPresent() || dc.index() > rc.toIndex(cycle, windowEnd)) break;
+                        guard(dc);
                         if (EventCodec.peekTag(dc.wire().bytes()) == EventType.SNAPSHOT.tag()) found = dc.index();
                     }
                 }
@@ -256,75 +285,197 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
+    // ---- damage ---------------------------------------------------------------------------------------------
+
+    /** The walk of cycle {@code cycle}, advanced (if the file is live) until it covers byte {@code through}. */
+    private CycleScan scanned(int cycle, long through) {
+        CycleScan s = scans.computeIfAbsent(cycle, c -> new CycleScan(dir.resolve(CycleFiles.fileName(rc, c)), READER_TAIL_WINDOW));
+        if (s.damage() == null && !s.complete() && s.end() <= through) s.advance(null);
+        return s;
+    }
+
+    /** Throws if the excerpt the tailer is at lies at or behind damage in its cycle file. */
+    private void guard(DocumentContext dc) {
+        long header = dc.wire().bytes().readPosition() - 4;
+        CycleScan s = scanned(rc.toCycle(dc.index()), header);
+        if (s.damage() != null && s.damage().pos() <= header) throw damaged(s.damage());
+        if (header >= s.end())
+            throw damaged(new CycleScan.Damage(s.file(), header, "Chronicle reads an excerpt here, beyond the end of the walkable data (byte " + s.end() + ")"));
+    }
+
+    /** Decodes the entry the tailer is at, after {@link #guard}; a decoding failure names the file and position. */
+    private Entry read(DocumentContext dc) {
+        guard(dc);
+        Bytes<?> b = dc.wire().bytes();
+        long offset = b.readPosition();
+        try {
+            return EventCodec.decode(b, dc.index());
+        } catch (JournalFormatException e) {
+            throw damaged(new CycleScan.Damage(CycleFiles.fileName(rc, rc.toCycle(dc.index())), offset - 4,
+                    "entry at index " + hex(dc.index()) + " does not decode: " + e.getMessage()));
+        }
+    }
+
+    private JournalException damaged(CycleScan.Damage d) {
+        return new JournalException("journal damaged at " + d.describe() + ". Entries before it are intact; nothing after it is "
+                + "read. Run 'vigil journal verify --dir " + dir + "'; to recover see docs/journal.md (export the intact prefix, "
+                + "import it into a fresh directory)");
+    }
+
+    /** Throws if cycle {@code from} (walked to its current end) or any later cycle file is damaged. */
+    private void checkNoDamageFrom(int from) {
+        for (int c : cycleNumbers()) {
+            if (c < from) continue;
+            CycleScan s = scanned(c, Long.MAX_VALUE);
+            if (s.damage() != null) throw damaged(s.damage());
+        }
+    }
+
+    /** Moving from cycle {@code a} to {@code b}: the rest of {@code a} and any cycle file between must be intact. */
+    private void checkNoDamageBetween(int a, int b) {
+        for (int c : cycleNumbers()) {
+            if (c < a || c >= b) continue;
+            CycleScan s = scanned(c, Long.MAX_VALUE);
+            if (s.damage() != null) throw damaged(s.damage());
+        }
+    }
+
+    /** The cycles that have a file in the directory, oldest first. */
+    private List<Integer> cycleNumbers() {
+        List<Integer> out = new ArrayList<>();
+        for (Path f : cycleFiles(dir, rc)) out.add(CycleFiles.cycleOf(rc, f.getFileName().toString()));
+        return out;
+    }
+
+    static List<Path> cycleFiles(Path dir, RollCycle rc) {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> CycleFiles.cycleOf(rc, p.getFileName().toString()) >= 0)
+                    .sorted(java.util.Comparator.comparingInt((Path p) -> CycleFiles.cycleOf(rc, p.getFileName().toString())))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new JournalException("cannot list journal directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first structural damage in any cycle file (excerpt headers and lengths, index, Chronicle's header, bytes after
+     * the written end, checked to the end of every file), or null. An unfinished write at the very end is not damage.
+     */
+    CycleScan.Damage structuralDamage() {
+        for (Path f : cycleFiles(dir, rc)) {
+            int c = CycleFiles.cycleOf(rc, f.getFileName().toString());
+            CycleScan s = scans.get(c);
+            if (s == null || s.damage() == null) {
+                s = new CycleScan(f, -1).advance(null);
+                scans.put(c, s);
+            }
+            if (s.damage() != null) return s.damage();
+        }
+        return null;
+    }
+
     // ---- verification -------------------------------------------------------------------------------------
 
     /**
-     * Result of {@link #verify}. When not {@code ok}, {@code badIndex}/{@code badSeq} locate the first bad entry
-     * (file and byte offset in {@code where}) and everything before it is intact.
+     * Result of {@link #verify}. When not {@code ok}, {@code badIndex}/{@code badSeq} locate the first damage
+     * (file and byte offset in {@code where}) and everything before it is intact; {@code problems} lists every damage
+     * found (at most one per cycle file: the walk of a file cannot go past damage in it).
      */
     public record VerifyResult(boolean ok, long entries, long firstSeq, long lastSeq, long badIndex, long badSeq,
-                               String where, String problem, String note) {}
+                               String where, String problem, String note, List<String> problems) {}
 
-    /** Checks the hash chain, seq continuity and decodability of every entry from the start. */
+    /**
+     * Walks every byte of every cycle file ({@link CycleScan}: excerpt headers and lengths up to the written end, zero
+     * bytes after it, Chronicle's header and index) and checks that every entry decodes, seqs have no gaps and the
+     * hash chain holds.
+     */
     public VerifyResult verify() {
-        HashChain chain = new HashChain();
-        byte[] prev = null;
-        long count = 0, firstSeq = -1, lastSeq = -1, lastIndex = -1;
-        String note = "";
-        byte[] buf = new byte[256];
-        RollCycle rc = queue.rollCycle();
-        try (ExcerptTailer t = queue.createTailer()) {
-            t.toStart();
-            while (true) {
-                long index = -1, offset = -1;
-                try (DocumentContext dc = t.readingDocument()) {
-                    if (!dc.isPresent()) break;
-                    index = dc.index();
-                    Bytes<?> b = dc.wire().bytes();
-                    offset = b.readPosition();
-                    int len = (int) b.readRemaining();
-                    if (buf.length < len) buf = new byte[Math.max(len, buf.length * 2)];
-                    b.read(buf, 0, len);
-                    b.readPosition(offset);
-                    String where = where(rc, index, offset, len);
-                    Entry e;
-                    try {
-                        e = EventCodec.decode(b, index);
-                    } catch (JournalFormatException ex) {
-                        return new VerifyResult(false, count, firstSeq, lastSeq, index, lastSeq + 1, where, ex.getMessage(), note);
-                    }
-                    if (prev == null) {
-                        if (e.seq() <= 1 && !e.event().isAnnotation() || e.seq() == 0) prev = HashChain.GENESIS;
-                        else note = "chain starts at seq " + e.seq() + " (older cycles removed by retention); first hash taken as anchor";
-                    } else {
-                        long expect = e.event().isAnnotation() ? lastSeq : lastSeq + 1;
-                        if (e.seq() != expect)
-                            return new VerifyResult(false, count, firstSeq, lastSeq, index, e.seq(), where,
-                                    "sequence gap: expected seq " + expect + ", found " + e.seq(), note);
-                    }
-                    if (prev != null) {
-                        byte[] h = chain.next(prev, buf, 0, len - EventCodec.HASH_LEN);
-                        if (!Arrays.equals(h, e.hash()))
-                            return new VerifyResult(false, count, firstSeq, lastSeq, index, e.seq(), where,
-                                    "hash mismatch (entry altered, or an entry before it removed)", note);
-                    }
-                    prev = e.hash();
-                    if (firstSeq < 0 && !e.event().isAnnotation()) firstSeq = e.seq();
-                    lastSeq = e.seq();
-                    lastIndex = index;
-                    count++;
-                } catch (RuntimeException ex) {
-                    if (ex instanceof JournalException) throw ex;
-                    return new VerifyResult(false, count, firstSeq, lastSeq, index >= 0 ? index : lastIndex + 1, lastSeq + 1,
-                            index >= 0 ? where(rc, index, offset, 0) : "after index " + hex(lastIndex),
-                            "unreadable entry: " + ex.getMessage(), note);
-                }
+        Verifier v = new Verifier();
+        List<Path> files = cycleFiles(dir, rc);
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            v.cycle = CycleFiles.cycleOf(rc, f.getFileName().toString());
+            v.entryProblem = false;
+            CycleScan s = new CycleScan(f, -1).advance(v);
+            if (s.damage() != null) {
+                if (v.entryProblem) v.problem(v.curIndex, v.curSeq, v.curWhere, s.damage().problem());
+                else v.problem(rc.toIndex(v.cycle, s.dataCount()), v.lastSeq + 1,
+                        "index " + hex(rc.toIndex(v.cycle, s.dataCount())) + " (cycle file " + s.file() + ", byte " + s.damage().pos() + ")",
+                        s.damage().problem());
+                v.prev = null; // the chain cannot be followed across damage: the next file is a new anchor
+                v.runSeq = -1;
+                v.resync = true;
+            } else if (s.interruptedAt() >= 0) {
+                v.note("unfinished write at the end of cycle file " + s.file() + " byte " + s.interruptedAt()
+                        + " (the writer was killed while writing, or is writing now): not an entry");
             }
         }
-        return new VerifyResult(true, count, firstSeq, lastSeq, -1, -1, "", "", note);
+        return new VerifyResult(v.badWhere == null, v.count, v.firstSeq, v.lastSeq, v.badIndex, v.badSeq,
+                v.badWhere == null ? "" : v.badWhere, v.badProblem == null ? "" : v.badProblem, v.note, List.copyOf(v.problems));
     }
 
-    private String where(RollCycle rc, long index, long offset, int len) {
+    private final class Verifier implements CycleScan.DataVisitor {
+        final HashChain chain = new HashChain();
+        byte[] prev;
+        boolean resync; // after damage: the next entry anchors seq and chain anew
+        long count, firstSeq = -1, lastSeq = -1, runSeq = -1;
+        String note = "";
+        int cycle;
+        boolean entryProblem;
+        long curIndex, curSeq;
+        String curWhere;
+        long badIndex = -1, badSeq = -1;
+        String badWhere, badProblem;
+        final List<String> problems = new ArrayList<>();
+
+        void note(String n) { note = note.isEmpty() ? n : note + "; " + n; }
+
+        void problem(long index, long seq, String where, String problem) {
+            problems.add("seq " + seq + ", " + where + ": " + problem);
+            if (badWhere != null) return;
+            badIndex = index; badSeq = seq; badWhere = where; badProblem = problem;
+        }
+
+        @Override public String data(long pos, long number, java.lang.foreign.MemorySegment content) {
+            byte[] buf = content.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            int len = buf.length;
+            long index = rc.toIndex(cycle, number);
+            curIndex = index;
+            curSeq = runSeq + 1;
+            curWhere = where(rc, index, pos + 4, len);
+            entryProblem = true;
+            Entry e;
+            try {
+                e = EventCodec.decode(Bytes.wrapForRead(buf), index);
+            } catch (JournalFormatException ex) {
+                return "entry does not decode: " + ex.getMessage();
+            } catch (RuntimeException ex) {
+                return "unreadable entry: " + ex;
+            }
+            curSeq = e.seq();
+            if (prev == null) {
+                if (!resync && (e.seq() <= 1 && !e.event().isAnnotation() || e.seq() == 0)) prev = HashChain.GENESIS;
+                else note((resync ? "after the damage, the chain is followed again from seq " : "chain starts at seq ") + e.seq()
+                        + (resync ? "" : " (older cycles removed by retention)") + "; first hash taken as anchor");
+            } else {
+                long expect = e.event().isAnnotation() ? runSeq : runSeq + 1;
+                if (e.seq() != expect) return "sequence gap: expected seq " + expect + ", found " + e.seq();
+            }
+            if (prev != null) {
+                byte[] h = chain.next(prev, buf, 0, len - EventCodec.HASH_LEN);
+                if (!Arrays.equals(h, e.hash())) return "hash mismatch (entry altered, or an entry before it removed)";
+            }
+            prev = e.hash();
+            resync = false;
+            if (firstSeq < 0 && !e.event().isAnnotation()) firstSeq = e.seq();
+            runSeq = e.seq();
+            if (badWhere == null) { lastSeq = e.seq(); count++; } // lastSeq and count describe the intact prefix
+            entryProblem = false;
+            return null;
+        }
+    }
+
+    private static String where(RollCycle rc, long index, long offset, int len) {
         int cycle = rc.toCycle(index);
         return "index " + hex(index) + " (cycle file " + CycleFiles.fileName(rc, cycle) + ", entry " + rc.toSequenceNumber(index)
                 + (offset >= 0 ? ", bytes " + offset + ".." + (offset + Math.max(len, 1) - 1) : "") + ")";
