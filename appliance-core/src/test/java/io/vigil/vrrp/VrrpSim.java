@@ -46,6 +46,19 @@ final class VrrpSim {
 
     record Transition(long time, int router, VrrpState from, VrrpState to, Cause cause) {}
 
+    /** What a node shell around each engine would see (the forensic simulation journals through it). */
+    interface Listener {
+        default void started(Router r) {}
+        default void crashed(Router r) {}
+        default void stopped(Router r) {}
+        default void tracker(Router r, String name, boolean up) {}
+        default void effects(Router r, List<VrrpEffect> effects) {}
+        /** A decoded advert reached {@code to}'s engine; {@code accepted}: it passed validation. */
+        default void delivered(Router to, ReceivedAdvert advert, boolean accepted) {}
+    }
+
+    Listener listener = new Listener() {};
+
     private record Event(long time, long seq, Runnable action) {}
 
     final long clockBase;           // engine clock = clockBase + simulated time (may wrap past Long.MAX_VALUE)
@@ -92,6 +105,7 @@ final class VrrpSim {
         if (!r.scriptUp) r.engine.step(VrrpInput.TrackerChanged.script(clock(), "chk", false));
         if (!r.linkUp) r.engine.step(new VrrpInput.InterfaceChanged(clock(), r.spec.interfaceName(), false));
         log("start " + r);
+        listener.started(r);
         apply(r, r.engine.step(new VrrpInput.Start(clock())));
     }
 
@@ -102,17 +116,20 @@ final class VrrpSim {
             transitions.add(new Transition(now, r.id, r.engine.state(), VrrpState.STOP, new Cause.Operator("crash")));
         r.engine = null;
         r.timerGeneration++;
+        listener.crashed(r);
     }
 
     void shutdown(Router r) {
         log("shutdown " + r);
         apply(r, r.engine.step(new VrrpInput.Shutdown(clock())));
         r.engine = null;
+        listener.stopped(r);
     }
 
     void setScript(Router r, boolean up) {
         r.scriptUp = up;
         log("script " + (up ? "up" : "down") + " " + r);
+        if (r.engine != null) listener.tracker(r, "chk", up);
         if (r.engine != null) apply(r, r.engine.step(VrrpInput.TrackerChanged.script(clock(), "chk", up)));
     }
 
@@ -142,6 +159,7 @@ final class VrrpSim {
 
     private void apply(Router r, List<VrrpEffect> effects) {
         steps++;
+        listener.effects(r, effects);
         boolean timer = false;
         for (VrrpEffect e : effects) {
             switch (e) {
@@ -176,7 +194,9 @@ final class VrrpSim {
                 delivered++;
                 var decoded = ReceivedAdvert.decodeMessage(bytes, a.source(), a.destination(), 255);
                 ReceivedAdvert advert = ((ReceivedAdvert.Decoded.Ok) decoded).advert();
+                long accepted = to.engine.advertsAccepted();
                 apply(to, to.engine.step(new VrrpInput.AdvertReceived(clock(), advert)));
+                if (to.engine != null) listener.delivered(to, advert, to.engine.advertsAccepted() != accepted);
             });
         }
     }
