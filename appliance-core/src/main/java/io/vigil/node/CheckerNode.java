@@ -235,14 +235,17 @@ public final class CheckerNode implements AutoCloseable {
         return known == null || known != quorumUp;
     }
 
-    /** keepalived's numbers: "lost: alive weight 0 < quorum 1 - hysteresis 0", "gained: ... ≥ quorum 2 + hysteresis 1". */
+    /**
+     * keepalived's numbers (the event's {@code up} says lost/regained): "alive weight 1 < quorum 2 - hysteresis 0",
+     * "at start: alive weight 2 ≥ quorum 2 + hysteresis 0", "no real server alive (alive weight 0, ...)".
+     */
     static String quorumDetail(HealthEvent.QuorumChanged q) {
         boolean start = q.cause() instanceof io.vigil.check.Cause.Startup;
         // to come (or start) up the alive weight must reach quorum + hysteresis; to stay up, quorum - hysteresis
         String thr = "quorum " + q.quorum() + (q.up() || start ? " + " : " - ") + "hysteresis " + q.hysteresis();
-        String verb = start ? (q.up() ? "up at start" : "down at start") : q.up() ? "gained" : "lost";
-        if (!q.up() && q.aliveWeight() == 0) return verb + ": no real server alive (alive weight 0, " + thr + ")";
-        return verb + ": alive weight " + q.aliveWeight() + (q.up() ? " ≥ " : " < ") + thr;
+        String at = start ? "at start: " : "";
+        if (!q.up() && q.aliveWeight() == 0) return at + "no real server alive (alive weight 0, " + thr + ")";
+        return at + "alive weight " + q.aliveWeight() + (q.up() ? " ≥ " : " < ") + thr;
     }
 
     private Cause cause(io.vigil.check.Cause c) {

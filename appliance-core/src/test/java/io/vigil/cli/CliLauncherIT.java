@@ -84,7 +84,7 @@ class CliLauncherIT {
             j.append(Cause.event(st), new Event.IpvsChanged(IpvsOp.SERVICE_ADD, svc, "", 0, "", true, ""));
             j.append(Cause.event(st), new Event.IpvsChanged(IpvsOp.DEST_ADD, svc, "198.51.100.11:80", 1, "MASQ", true, ""));
             long down = j.append(Cause.timer("delay_loop"), new Event.RealServerChanged(vs, "198.51.100.11:80", false, 0, false));
-            long q = j.append(Cause.event(down), new Event.QuorumChanged(vs, false, "lost: no real server alive (alive weight 0, quorum 1 - hysteresis 0)"));
+            long q = j.append(Cause.event(down), new Event.QuorumChanged(vs, false, "no real server alive (alive weight 0, quorum 1 - hysteresis 0)"));
             j.append(Cause.event(q), new Event.IpvsChanged(IpvsOp.DEST_ADD, svc, "127.0.0.1:80", 1, "MASQ", true, ""));
             assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
         }
