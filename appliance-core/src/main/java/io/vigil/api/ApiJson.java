@@ -34,7 +34,10 @@ final class ApiJson {
         v.reals().forEach(r -> reals.add(realServer(r)));
         return new JsonObject().put("id", v.id()).put("protocol", v.protocol()).put("address", v.address())
                 .put("port", v.port()).put("fwmark", v.fwmark()).put("scheduler", v.scheduler())
-                .put("realServers", reals).put("stats", stats(v.stats()));
+                .put("realServers", reals).put("stats", stats(v.stats()))
+                .put("quorumUp", v.quorumUp())
+                .put("sorryServer", v.sorryServer() == null ? null : new JsonObject().put("address", v.sorryServer().address())
+                        .put("port", v.sorryServer().port()).put("active", v.sorryServer().active()));
     }
 
     static JsonObject realServer(Views.RealServer r) {

@@ -120,8 +120,12 @@ public final class ConfiguredNodeView implements NodeView {
                 reals.add(new Views.RealServer(realServerId(rs), rs.ip(), rs.port(), rs.weight(), weight, healthy, drained,
                         runtime.ipvsStats(config, vs, endpoint).orElse(null)));
             }
+            // the journal's quorum (QuorumChanged, keyed by the check engine's name); up until it says otherwise
+            boolean quorumUp = view.quorum().getOrDefault(io.vigil.ipvs.IpvsConfigMapper.name(vs), true);
+            // the planner puts the sorry server in exactly while quorum is down (IpvsPlanner, as keepalived)
+            Views.SorryServer sorry = vs.sorryServer().map(s -> new Views.SorryServer(s.ip(), s.port(), !quorumUp)).orElse(null);
             out.add(new Views.VirtualServer(id, vs.protocol().name(), address, port, fwmark, vs.lbAlgo(), reals,
-                    runtime.ipvsStats(config, vs, "").orElse(null)));
+                    runtime.ipvsStats(config, vs, "").orElse(null), quorumUp, sorry));
         }
         return out;
     }

@@ -63,13 +63,16 @@ public final class JournalAccess {
         return out;
     }
 
-    /** {@code vigil journal export} lines (io.vigil.journal.JournalJson), importable with {@code vigil journal import}. */
+    /**
+     * {@code vigil journal export} lines (io.vigil.journal.JournalJson). Unfiltered, snapshots are included (the hash
+     * chain runs through them), so {@code vigil journal import} can check the download against its hashes.
+     */
     public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
         long fromNs = nanos(from), toNs = nanos(to);
         try (JournalReader reader = journal.reader(); var cursor = reader.cursor().seekWall(fromNs)) {
             for (Entry e = cursor.next(); e != null; e = cursor.next()) {
                 if (e.wallNs() >= toNs) break;
-                if (e.wallNs() < fromNs || e.event() instanceof Event.Snapshot) continue;
+                if (e.wallNs() < fromNs) continue;
                 if (!types.isEmpty() && !types.contains(e.type().cliName())) continue;
                 line.accept(io.vigil.journal.JournalJson.toJson(e).encode());
             }

@@ -137,9 +137,16 @@ final class NodeCollector extends Collector {
         var inactive = new GaugeMetricFamily("node_ipvs_backend_connections_inactive", "The current inactive connections by local and remote address.", BACKEND);
         var weight = new GaugeMetricFamily("node_ipvs_backend_weight", "The current backend weight.", BACKEND);
         var healthy = new GaugeMetricFamily("vigil_real_server_healthy", "1 when the real server's checks pass", List.of("virtual_server", "real_server"));
+        var quorum = new GaugeMetricFamily("vigil_virtual_server_quorum_up",
+                "1 while the alive real servers' weight holds the virtual server's quorum", List.of("virtual_server"));
+        var sorry = new GaugeMetricFamily("vigil_virtual_server_sorry_server_active",
+                "1 while the sorry_server stands in for the real servers (quorum lost)", List.of("virtual_server", "sorry_server"));
         boolean kernel = node.ipvsUnavailable().isEmpty();
         long c = 0, ip = 0, op = 0, ib = 0, ob = 0;
         for (var vs : node.virtualServers()) {
+            quorum.addMetric(List.of(vs.id()), vs.quorumUp() ? 1 : 0);
+            if (vs.sorryServer() != null)
+                sorry.addMetric(List.of(vs.id(), vs.sorryServer().address() + ":" + vs.sorryServer().port()), vs.sorryServer().active() ? 1 : 0);
             if (vs.stats() != null) {
                 c += vs.stats().connections();
                 ip += vs.stats().inPackets();
@@ -169,6 +176,8 @@ final class NodeCollector extends Collector {
         }
         out.add(weight);
         out.add(healthy);
+        out.add(quorum);
+        out.add(sorry);
         out.add(new GaugeMetricFamily("vigil_ipvs_kernel_available", "1 when IPVS is programmed in the kernel, 0 when only desired state exists", kernel ? 1 : 0));
     }
 

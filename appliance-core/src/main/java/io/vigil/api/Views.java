@@ -23,10 +23,19 @@ public final class Views {
 
     /**
      * A virtual_server. {@code id} is URL-safe and stable ("TCP-192.0.2.50-80", "FWM-7");
-     * {@code stats} is null when the kernel has no IPVS (desired state only).
+     * {@code stats} is null when the kernel has no IPVS (desired state only). {@code quorumUp}: the alive weight
+     * holds quorum (journal QuorumChanged); {@code sorryServer} is null when none is configured.
      */
     public record VirtualServer(String id, String protocol, String address, int port, int fwmark, String scheduler,
-                                List<RealServer> reals, IpvsStats stats) {}
+                                List<RealServer> reals, IpvsStats stats, boolean quorumUp, SorryServer sorryServer) {
+        public VirtualServer(String id, String protocol, String address, int port, int fwmark, String scheduler,
+                             List<RealServer> reals, IpvsStats stats) {
+            this(id, protocol, address, port, fwmark, scheduler, reals, stats, true, null);
+        }
+    }
+
+    /** A sorry_server: {@code active} while quorum is lost and it stands in for the real servers in IPVS. */
+    public record SorryServer(String address, int port, boolean active) {}
 
     /** A real_server: configured weight, weight Vigil programs now (0 when down or drained), health and drain flag. */
     public record RealServer(String id, String address, int port, int configuredWeight, int weight, boolean healthy,

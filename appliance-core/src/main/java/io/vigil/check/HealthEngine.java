@@ -28,7 +28,8 @@ import java.util.random.RandomGenerator;
  *   <li>Real server: alive iff all its checkers are up. Failed + {@code inhibit_on_failure}: kept with
  *       weight 0. misc_dynamic verdicts carry a weight that replaces the configured one.</li>
  *   <li>Virtual server quorum: gained when the alive weight reaches {@code quorum + hysteresis}, lost
- *       when it drops below {@code quorum - hysteresis}.</li>
+ *       when it drops below {@code quorum - hysteresis} or to 0; at start it is up iff the alive weight
+ *       reaches {@code quorum + hysteresis} (the same rule as {@link io.vigil.ipvs.IpvsPlanner}).</li>
  *   <li>vrrp_script: {@code rise} consecutive successes to become OK, {@code fall} consecutive failures
  *       to fail; starts OK unless {@code init_fail}. Probed every {@code interval}.</li>
  * </ul>
@@ -94,12 +95,12 @@ public final class HealthEngine {
     public List<HealthEvent> start(long now) {
         List<HealthEvent> out = new ArrayList<>();
         for (VsState v : virtualServers) {
+            v.quorumUp = v.aliveWeight() >= (long) v.spec.quorum() + v.spec.hysteresis();
             for (RsState r : v.realServers) {
                 out.add(new RealServerChanged(++seq, Cause.STARTUP, now, v.spec.id(), r.spec.id(), r.alive(),
-                        r.ipvsWeight(), !r.alive() && r.spec.inhibitOnFailure()));
+                        r.ipvsWeight(), !r.alive() && r.spec.inhibitOnFailure(), v.quorumUp));
                 r.wasAlive = r.alive();
             }
-            v.quorumUp = v.aliveWeight() >= v.spec.quorum();
             out.add(new QuorumChanged(++seq, Cause.STARTUP, now, v.spec.id(), v.quorumUp, v.aliveWeight(),
                     v.spec.quorum(), v.spec.hysteresis()));
         }
@@ -163,9 +164,11 @@ public final class HealthEngine {
                     out.add(new CheckerChanged(++seq, cause, pc.atNanos(), spec.name(), rs.spec.id(), true, r.detail()));
                     rs.update(new Cause.Event(seq), pc.atNanos(), out);
                 } else if (!oldWeight.equals(rs.dynamicWeight()) && rs.alive()) {
-                    out.add(new RealServerWeightChanged(++seq, cause, pc.atNanos(), rs.vs.spec.id(), rs.spec.id(),
-                            rs.ipvsWeight()));
-                    rs.vs.updateQuorum(new Cause.Event(seq), pc.atNanos(), out);
+                    long s = ++seq;
+                    List<HealthEvent> quorum = rs.vs.updateQuorum(new Cause.Event(s), pc.atNanos());
+                    out.add(new RealServerWeightChanged(s, cause, pc.atNanos(), rs.vs.spec.id(), rs.spec.id(),
+                            rs.ipvsWeight(), rs.vs.quorumUp));
+                    out.addAll(quorum);
                 }
                 return spec.delayLoop().toNanos();
             }
@@ -211,9 +214,12 @@ public final class HealthEngine {
             boolean alive = alive();
             if (alive == wasAlive) return;
             wasAlive = alive;
-            out.add(new RealServerChanged(++seq, cause, now, vs.spec.id(), spec.id(), alive, ipvsWeight(),
-                    !alive && spec.inhibitOnFailure()));
-            vs.updateQuorum(new Cause.Event(seq), now, out);
+            // the quorum this change leads to is decided first, so the event carries it (not the one before)
+            long s = ++seq;
+            List<HealthEvent> quorum = vs.updateQuorum(new Cause.Event(s), now);
+            out.add(new RealServerChanged(s, cause, now, vs.spec.id(), spec.id(), alive, ipvsWeight(),
+                    !alive && spec.inhibitOnFailure(), vs.quorumUp));
+            out.addAll(quorum);
         }
     }
 
@@ -230,14 +236,15 @@ public final class HealthEngine {
             return w;
         }
 
-        void updateQuorum(Cause cause, long now, List<HealthEvent> out) {
+        /** The QuorumChanged this state leads to (none or one); its seq follows the caller's. */
+        List<HealthEvent> updateQuorum(Cause cause, long now) {
             long w = aliveWeight();
             boolean up = quorumUp
-                    ? w >= (long) spec.quorum() - spec.hysteresis()
+                    ? w > 0 && w >= (long) spec.quorum() - spec.hysteresis()
                     : w >= (long) spec.quorum() + spec.hysteresis();
-            if (up == quorumUp) return;
+            if (up == quorumUp) return List.of();
             quorumUp = up;
-            out.add(new QuorumChanged(++seq, cause, now, spec.id(), up, w, spec.quorum(), spec.hysteresis()));
+            return List.of(new QuorumChanged(++seq, cause, now, spec.id(), up, w, spec.quorum(), spec.hysteresis()));
         }
     }
 

@@ -31,16 +31,21 @@ public sealed interface HealthEvent {
     /**
      * A real server became alive or failed. {@code weight} is what IPVS should carry while it is present;
      * when failed with {@code inhibit_on_failure} it stays in IPVS with weight 0 ({@code inhibited}),
-     * otherwise it is removed.
+     * otherwise it is removed. {@code quorumUp} is the virtual server's quorum <em>after</em> this change (a
+     * {@link QuorumChanged} caused by this event follows when it moved).
      */
     record RealServerChanged(long seq, Cause cause, long atNanos, String virtualServer, String realServer,
-                             boolean alive, int weight, boolean inhibited) implements HealthEvent {}
+                             boolean alive, int weight, boolean inhibited, boolean quorumUp) implements HealthEvent {}
 
-    /** misc_dynamic changed an alive real server's weight. */
+    /** misc_dynamic changed an alive real server's weight; {@code quorumUp} as in {@link RealServerChanged}. */
     record RealServerWeightChanged(long seq, Cause cause, long atNanos, String virtualServer, String realServer,
-                                   int weight) implements HealthEvent {}
+                                   int weight, boolean quorumUp) implements HealthEvent {}
 
-    /** A virtual server gained or lost quorum (sum of alive weights vs quorum ± hysteresis). */
+    /**
+     * A virtual server gained or lost quorum (sum of alive weights vs quorum ± hysteresis): lost when the alive
+     * weight is 0 or below quorum − hysteresis, regained at quorum + hysteresis, as keepalived's
+     * update_quorum_state (and {@link io.vigil.ipvs.IpvsPlanner}, which puts in the sorry server).
+     */
     record QuorumChanged(long seq, Cause cause, long atNanos, String virtualServer, boolean up, long aliveWeight,
                          int quorum, int hysteresis) implements HealthEvent {}
 

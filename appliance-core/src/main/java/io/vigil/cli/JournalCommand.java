@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,7 +165,9 @@ public final class JournalCommand implements Runnable {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write entries as JSON lines.")
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write entries as JSON lines, each with its hash. Without --type every entry is written, "
+                    + "snapshots included, so `journal import` can check the hash chain.")
     static final class Export extends Sub {
         @Option(names = "--from", paramLabel = "T") String from;
         @Option(names = "--to", paramLabel = "T") String to;
@@ -174,7 +175,8 @@ public final class JournalCommand implements Runnable {
         @Mixin TypeFilter filter;
 
         @Override int run() throws Exception {
-            Set<EventType> types = filter.set();
+            // the hash chain runs through snapshots too: a provable export has them
+            Set<EventType> types = filter.types == null || filter.types.isEmpty() ? EnumSet.allOf(EventType.class) : filter.set();
             long f = from == null ? Long.MIN_VALUE : TimeArg.parse(from);
             long t = to == null ? Long.MAX_VALUE : TimeArg.parse(to);
             PrintWriter w = output == null ? out()
@@ -195,16 +197,34 @@ public final class JournalCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Append exported JSON lines to the journal in --dir (empty, or continuing the same seq); "
-                    + "snapshots are rebuilt, the hash chain is computed anew.")
+            description = "Append an export (JSON lines) to the journal in --dir (empty, or ending where the export "
+                    + "continues) as the exporter wrote it: every entry is checked against its exported hash and the "
+                    + "chain before anything is written; a changed field, timestamp or missing entry is refused.")
     static final class Import extends Sub {
         @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "JSON lines file (default: stdin)") Path input;
 
         @Override int run() throws Exception {
-            var in = input == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(input, StandardCharsets.UTF_8);
-            long n;
-            try (in; JournalImport imp = JournalImport.open(dirOption.dir)) {
+            Path src = input, spool = null;
+            if (src == null) { // stdin is read twice: check everything, then write
+                spool = Files.createTempFile("vigil-import", ".jsonl");
+                Files.copy(System.in, spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                src = spool;
+            }
+            try {
+                try (JournalImport check = JournalImport.check(dirOption.dir)) { feed(src, check); }
+                try (JournalImport imp = JournalImport.open(dirOption.dir)) {
+                    feed(src, imp);
+                    err().println("imported " + imp.imported() + " events (seq " + imp.firstSeq() + ".." + imp.lastSeq()
+                            + ") into " + dirOption.dir + ", hashes checked" + (imp.note().isEmpty() ? "" : "; note: " + imp.note()));
+                }
+            } finally {
+                if (spool != null) Files.deleteIfExists(spool);
+            }
+            return 0;
+        }
+
+        private static void feed(Path src, JournalImport imp) throws java.io.IOException {
+            try (BufferedReader in = Files.newBufferedReader(src, StandardCharsets.UTF_8)) {
                 String line;
                 int lineNo = 0;
                 while ((line = in.readLine()) != null) {
@@ -216,10 +236,7 @@ public final class JournalCommand implements Runnable {
                         throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage());
                     }
                 }
-                n = imp.imported();
             }
-            err().println("imported " + n + " events into " + dirOption.dir);
-            return 0;
         }
     }
 

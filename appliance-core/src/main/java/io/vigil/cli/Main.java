@@ -22,7 +22,19 @@ public final class Main implements Runnable {
 
     @Override public void run() { spec.commandLine().usage(System.out); }
 
-    public static int run(String... args) { return new CommandLine(new Main()).execute(args); }
+    /**
+     * Runs the command and flushes its output: picocli's writers flush only on println, so a command ending in
+     * {@code print} (journal state, ldirectord-convert) printed nothing before exit. Flushing here covers them all.
+     */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
 
     public static void main(String[] args) { System.exit(run(args)); }
 }

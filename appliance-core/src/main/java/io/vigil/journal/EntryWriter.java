@@ -24,6 +24,7 @@ final class EntryWriter implements AutoCloseable {
     private byte[] prevHash;
     private long lastSeq, lastWall, lastMono;
     private final Projection projection;
+    private final Entry recovered;
     private int lastCycle = Integer.MIN_VALUE;
     private int sinceSnapshot;
     private boolean unsynced;
@@ -58,6 +59,7 @@ final class EntryWriter implements AutoCloseable {
             queue.close();
             throw e;
         }
+        recovered = last;
         prevHash = last == null ? HashChain.GENESIS : last.hash();
         lastSeq = last == null ? 0 : last.seq();
         lastWall = last == null ? 0 : last.wallNs();
@@ -68,6 +70,9 @@ final class EntryWriter implements AutoCloseable {
     long lastSeq() { return lastSeq; }
     /** The last event (not a snapshot or drop note) on disk when this writer opened, or null if none. */
     Entry lastEventAtOpen() { return lastEvent; }
+
+    /** The journal's last entry when this writer opened it (null: empty). */
+    Entry recoveredLast() { return recovered; }
     /** An immutable copy of the live state (costs a copy of the state: call per burst, not per event). */
     View view() { return projection.view(); }
     SingleChronicleQueue queue() { return queue; }
@@ -84,6 +89,18 @@ final class EntryWriter implements AutoCloseable {
         lastMono = e.monoNs();
         projection.apply(e);
         sinceSnapshot++;
+    }
+
+    /**
+     * Writes an imported entry as its exporter wrote it: same fields, the exporter's hash (which
+     * {@link JournalImport} has checked against the chain), snapshots included, none added.
+     */
+    void appendVerbatim(Entry e) {
+        write(e, e.hash());
+        lastSeq = e.seq();
+        lastWall = e.wallNs();
+        lastMono = e.monoNs();
+        projection.apply(e);
     }
 
     /** For imports of a range that does not start at seq 1 into an empty journal. */
@@ -105,13 +122,16 @@ final class EntryWriter implements AutoCloseable {
         sinceSnapshot = 0;
     }
 
-    private void writeRaw(Entry e) {
+    private void writeRaw(Entry e) { write(e, null); }
+
+    /** Encodes and appends {@code e} with {@code hash}, or with the next hash of the chain when null. */
+    private void write(Entry e, byte[] hash) {
         buf.clear();
         EventCodec.encode(e, buf);
         int len = (int) buf.writePosition();
         java.nio.ByteBuffer bb = buf.underlyingObject();
         bb.limit(len).position(0);
-        byte[] h = chain.next(prevHash, bb);
+        byte[] h = hash != null ? hash : chain.next(prevHash, bb);
         buf.write(h);
         appender.writeBytes(buf);
         prevHash = h;

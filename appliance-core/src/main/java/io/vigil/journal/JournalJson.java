@@ -29,6 +29,7 @@ public final class JournalJson {
                 .put("event", (JsonObject) value(e.event()));
         if (e.hash().length > 0) o.put("hash", e.hashHex());
         if (e.index() >= 0) o.put("index", e.index());
+        if (e.format() != EventCodec.CURRENT_FORMAT) o.put("format", e.format());
         return o;
     }
 
@@ -50,7 +51,10 @@ public final class JournalJson {
         };
     }
 
-    /** Parses an exported entry (hash and index are not taken over: an importing journal computes its own). */
+    /**
+     * Parses an exported entry with its exporter's hash (checked by {@link JournalImport}); the index is not taken
+     * over. {@code time} is only a readable copy of {@code wallNs}: when both are present they must agree.
+     */
     public static Entry fromJson(JsonObject o) {
         EventType type = EventType.parse(o.getString("type"));
         if (type == EventType.UNKNOWN) throw new IllegalArgumentException("cannot import an entry of unknown type");
@@ -68,11 +72,17 @@ public final class JournalJson {
             default -> throw new IllegalArgumentException("unknown cause kind " + c.getString("kind"));
         };
         Long wall = o.getLong("wallNs");
+        String time = o.getString("time");
         if (wall == null) {
-            Instant t = Instant.parse(o.getString("time"));
+            Instant t = Instant.parse(time);
             wall = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        } else if (time != null && !time.equals(EntryFormat.time(wall))) {
+            throw new IllegalArgumentException("time " + time + " does not match wallNs " + wall + " (" + EntryFormat.time(wall) + ")");
         }
-        return new Entry(o.getString("node"), o.getLong("seq"), wall, o.getLong("monoNs", 0L), (Cause) parse(ct, c), ev);
+        String hash = o.getString("hash");
+        byte[] h = hash == null ? null : HexFormat.of().parseHex(hash);
+        return new Entry(o.getString("node"), o.getLong("seq"), wall, o.getLong("monoNs", 0L), (Cause) parse(ct, c), ev,
+                h, -1, o.getInteger("format", EventCodec.CURRENT_FORMAT));
     }
 
     // ---- generic record <-> JSON --------------------------------------------------------------------
@@ -111,7 +121,7 @@ public final class JournalJson {
         if (c == String.class) return json == null ? "" : json.toString();
         if (c == int.class) return json == null ? 0 : ((Number) json).intValue();
         if (c == long.class) return json == null ? 0L : ((Number) json).longValue();
-        if (c == boolean.class) return json != null && (Boolean) json;
+        if (c == boolean.class || c == Boolean.class) return json != null && (Boolean) json;
         if (c == byte[].class) return json == null ? new byte[0] : Base64.getDecoder().decode(json.toString());
         if (c.isEnum()) return enumValue(c, json.toString());
         if (Map.class.isAssignableFrom(c)) {

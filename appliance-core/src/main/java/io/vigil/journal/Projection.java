@@ -83,6 +83,7 @@ public final class Projection {
                         new RealServer(r.virtualServer(), r.realServer(), r.up(), r.weight(), s));
                 quorum.put(r.virtualServer(), r.quorumUp());
             }
+            case Event.QuorumChanged q -> quorum.put(q.virtualServer(), q.up());
             case Event.IpvsChanged ic when ic.ok() -> ipvs(ic, s);
             default -> { }
         }

@@ -188,23 +188,34 @@ public final class CheckerNode implements AutoCloseable {
                         + ": " + c.reason(), 0), c.atNanos())));
             }
             case HealthEvent.QuorumChanged q -> {
+                long seq = journal.append(cause, new Event.QuorumChanged(q.virtualServer(), q.up(), quorumDetail(q)), q.atNanos());
                 quorum.put(q.virtualServer(), q.up());
-                causeOf.put(q.seq(), cause);
+                causeOf.put(q.seq(), Cause.event(seq));
+                // the IPVS changes quorum brings (sorry server in or out, alive servers leaving the pool) are its effect
+                ipvsThread.execute(() -> program(Cause.event(seq), false));
             }
             case HealthEvent.RealServerChanged r -> {
                 long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
-                        r.weight(), quorum.getOrDefault(r.virtualServer(), true)), r.atNanos());
+                        r.weight(), r.quorumUp()), r.atNanos());
                 causeOf.put(r.seq(), Cause.event(seq));
                 String why = lastReason.getOrDefault(r.realServer(), "real_server " + r.realServer() + (r.alive() ? " up" : " down"));
                 RealServerState s = r.alive() ? new RealServerState(true, r.weight(), why) : RealServerState.down(why);
-                ipvsThread.execute(() -> { stateChanged(r.virtualServer(), r.realServer(), s); program(Cause.event(seq), false); });
+                boolean quorumFollows = quorumMoves(r.virtualServer(), r.quorumUp());
+                ipvsThread.execute(() -> {
+                    stateChanged(r.virtualServer(), r.realServer(), s);
+                    if (!quorumFollows) program(Cause.event(seq), false);
+                });
             }
             case HealthEvent.RealServerWeightChanged w -> {
                 long seq = journal.append(cause, new Event.RealServerChanged(w.virtualServer(), w.realServer(), true,
-                        w.weight(), quorum.getOrDefault(w.virtualServer(), true)), w.atNanos());
+                        w.weight(), w.quorumUp()), w.atNanos());
                 causeOf.put(w.seq(), Cause.event(seq));
                 String why = "misc_dynamic " + w.realServer() + " weight " + w.weight();
-                ipvsThread.execute(() -> { stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why)); program(Cause.event(seq), false); });
+                boolean quorumFollows = quorumMoves(w.virtualServer(), w.quorumUp());
+                ipvsThread.execute(() -> {
+                    stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why));
+                    if (!quorumFollows) program(Cause.event(seq), false);
+                });
             }
             case HealthEvent.TrackerChanged t -> {
                 long seq = journal.append(cause, new Event.CheckResult("track_script " + t.tracker(), "", t.ok(), 0,
@@ -213,6 +224,28 @@ public final class CheckerNode implements AutoCloseable {
                 trackers.changed(t.tracker(), t.ok(), Cause.event(seq));
             }
         }
+    }
+
+    /**
+     * Whether a QuorumChanged follows this real-server event (the engine emits it right after, on this thread):
+     * then IPVS is programmed once, caused by the quorum change, instead of twice.
+     */
+    private boolean quorumMoves(String virtualServer, boolean quorumUp) {
+        Boolean known = quorum.get(virtualServer);
+        return known == null || known != quorumUp;
+    }
+
+    /**
+     * keepalived's numbers (the event's {@code up} says lost/regained): "alive weight 1 < quorum 2 - hysteresis 0",
+     * "at start: alive weight 2 ≥ quorum 2 + hysteresis 0", "no real server alive (alive weight 0, ...)".
+     */
+    static String quorumDetail(HealthEvent.QuorumChanged q) {
+        boolean start = q.cause() instanceof io.vigil.check.Cause.Startup;
+        // to come (or start) up the alive weight must reach quorum + hysteresis; to stay up, quorum - hysteresis
+        String thr = "quorum " + q.quorum() + (q.up() || start ? " + " : " - ") + "hysteresis " + q.hysteresis();
+        String at = start ? "at start: " : "";
+        if (!q.up() && q.aliveWeight() == 0) return at + "no real server alive (alive weight 0, " + thr + ")";
+        return at + "alive weight " + q.aliveWeight() + (q.up() ? " ≥ " : " < ") + thr;
     }
 
     private Cause cause(io.vigil.check.Cause c) {

@@ -117,6 +117,16 @@ class JournalAccessTest {
             var parsed = io.vigil.journal.JournalJson.fromJson(new io.vertx.core.json.JsonObject(lines.get(1)));
             assertThat(parsed.event()).isEqualTo(new Event.VrrpTransition("VI_1", VrrpState.BACKUP, VrrpState.MASTER, "master_down timer expired", 100));
             assertThat(parsed.seq()).isEqualTo(s2);
+            // unfiltered, the download carries the snapshots too and imports with its hashes checked
+            List<String> everything = new ArrayList<>();
+            access.export(Instant.EPOCH, Instant.now().plusSeconds(1), Set.of(), everything::add);
+            assertThat(everything).anyMatch(l -> l.contains("\"type\":\"snapshot\""));
+            Path copy = dir.resolve("imported");
+            try (var imp = io.vigil.journal.JournalImport.open(copy)) {
+                for (String l : everything) imp.add(io.vigil.journal.JournalJson.fromJson(new io.vertx.core.json.JsonObject(l)));
+                assertThat(imp.imported()).isEqualTo(3);
+            }
+            try (var r = io.vigil.journal.JournalReader.open(copy)) { assertThat(r.verify().ok()).isTrue(); }
             assertThat(access.info().sizeBytes()).isPositive();
         }
     }

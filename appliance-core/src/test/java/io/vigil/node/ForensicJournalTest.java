@@ -101,8 +101,8 @@ class ForensicJournalTest {
             Event.NodeAlive lastAlive = (Event.NodeAlive) alive.getLast().event();
             assertThat(lastAlive.periodMs()).isEqualTo(1000);
             assertThat(lastAlive.beats()).containsExactly(
-                    new Event.NodeAlive.Beat("VI_1", 51, "192.0.2.11", Event.VrrpState.MASTER, 150),
-                    new Event.NodeAlive.Beat("VI_2", 52, "192.0.2.11", Event.VrrpState.MASTER, 150));
+                    new Event.NodeAlive.Beat("VI_1", 51, "192.0.2.11", Event.VrrpState.MASTER, 150, 1000),
+                    new Event.NodeAlive.Beat("VI_2", 52, "192.0.2.11", Event.VrrpState.MASTER, 150, 1000));
             // the backup journaled the master it hears (a change: sampled=false), dated when it arrived
             Entry seen = awaitEntry("vb", "MasterSeen .11 150", e -> e.event() instanceof Event.MasterSeen m
                     && m.peer().equals("192.0.2.11") && m.priority() == 150 && !m.sampled());
