@@ -23,7 +23,7 @@ record WireTruth(List<Advert> adverts) {
     }
 
     private static final Pattern TIME = Pattern.compile("^(\\d+\\.\\d+) IP ");
-    private static final Pattern ADVERT = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+) > [\\d.]+: vrrp .*?vrid (\\d+), prio (\\d+)");
+    private static final Pattern ADVERT = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+) > [\\d.]+: (?i:vrrp).*?vrid (\\d+), prio (\\d+)");
 
     static WireTruth parse(String tcpdump) {
         List<Advert> out = new ArrayList<>();

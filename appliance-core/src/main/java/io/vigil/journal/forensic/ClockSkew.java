@@ -13,8 +13,9 @@ import java.util.Map;
  * Estimates each director's clock offset from causal pairs in both directions: an advert cannot be heard before
  * its sender started advertising that priority. If node X started advertising priority p at {@code tX} (X's
  * clock) and node Y first heard X advertise p at {@code rY} (Y's clock), then {@code clockY - clockX <= rY - tX};
- * the same pair the other way round bounds it from below. The estimate is the middle of [lower, upper] and the
- * bound its half width (the adverts' transit time and the hearing delay widen it, never invalidate it).
+ * the same pair the other way round bounds it from below. The estimate is 0 when [lower, upper] holds 0 (the
+ * clocks agree as far as the evidence tells), else its middle; the bound is the farthest end from the estimate
+ * (the adverts' transit time and the hearing delay widen it, never invalidate it).
  * Pure.
  */
 public final class ClockSkew {
@@ -39,16 +40,49 @@ public final class ClockSkew {
         for (NodeHistory n : nodes) for (String a : n.addresses().keySet()) byAddress.put(a, n);
         List<Hearing> hearings = new ArrayList<>();
         for (NodeHistory n : nodes) hearings.addAll(hearings(n, byAddress));
-        for (NodeHistory n : nodes.subList(1, nodes.size())) {
-            Bounds b = bounds(ref, n, hearings);
-            if (b.lower() != null && b.upper() != null) {
-                long lo = Math.min(b.lower(), b.upper()), hi = Math.max(b.lower(), b.upper());
-                out.put(n.node(), new Estimate(n.node(), ref.node(), lo + (hi - lo) / 2, (hi - lo) / 2, b.pairs(), true));
-            } else {
-                out.put(n.node(), new Estimate(n.node(), ref.node(), 0, Long.MAX_VALUE, b.pairs(), false));
+        // every pair bounds clock(j) - clock(i); as difference constraints, the shortest paths give each node's tightest
+        // bounds against the reference, also through third nodes (a reference that never was MASTER was never heard)
+        int n = nodes.size();
+        long inf = Long.MAX_VALUE / 4;
+        long[][] d = new long[n][n];
+        int[][] pairs = new int[n][n];
+        for (int i = 0; i < n; i++) { java.util.Arrays.fill(d[i], inf); d[i][i] = 0; }
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                Bounds b = bounds(nodes.get(i), nodes.get(j), hearings);
+                if (b.upper() != null) d[i][j] = Math.min(d[i][j], b.upper());   // clock(j) - clock(i) <= upper
+                if (b.lower() != null) d[j][i] = Math.min(d[j][i], -b.lower());  // clock(i) - clock(j) <= -lower
+                pairs[i][j] = pairs[j][i] = b.pairs();
             }
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    if (d[i][k] < inf && d[k][j] < inf && d[i][k] + d[k][j] < d[i][j]) d[i][j] = d[i][k] + d[k][j];
+        boolean consistent = true;
+        for (int i = 0; i < n; i++) if (d[i][i] < 0) consistent = false;  // contradicting evidence: no correction
+        for (int k = 1; k < n; k++) {
+            int p = 0;
+            for (int j = 0; j < n; j++) p += pairs[k][j];
+            Long upper = consistent && d[0][k] < inf ? d[0][k] : null, lower = consistent && d[k][0] < inf ? -d[k][0] : null;
+            out.put(nodes.get(k).node(), estimateOf(nodes.get(k).node(), ref.node(), new Bounds(lower, upper, p)));
         }
         return out;
+    }
+
+    /**
+     * Clocks are taken as right (NTP) while the evidence allows it. With both directions: 0 when [lower, upper] holds
+     * it, else the middle. With one direction only: the smallest correction the evidence forces (often none), and not
+     * "estimated" — its bound is open on one side.
+     */
+    static Estimate estimateOf(String node, String ref, Bounds b) {
+        Long lo = b.lower(), hi = b.upper();
+        if (lo != null && hi != null) {
+            long l = Math.min(lo, hi), h = Math.max(lo, hi);
+            long offset = l <= 0 && h >= 0 ? 0 : l + (h - l) / 2;
+            return new Estimate(node, ref, offset, Math.max(offset - l, h - offset), b.pairs(), true);
+        }
+        long offset = hi != null ? Math.min(0, hi) : lo != null ? Math.max(0, lo) : 0;
+        return new Estimate(node, ref, offset, Long.MAX_VALUE, b.pairs(), false);
     }
 
     /** Largest offset considered: clocks further apart than this are not "skewed", they are wrong. */
@@ -62,25 +96,50 @@ public final class ClockSkew {
      * the offsets every hearing allows remain. A hearing that contradicts all the others is left out, not trusted.
      */
     static Bounds bounds(NodeHistory x, NodeHistory y, List<Hearing> hearings) {
+        // 1. the offsets every hearing allows (a stretch's whole extent): this resolves which stretch each hearing heard
         List<long[]> feasible = new ArrayList<>(List.<long[]>of(new long[]{-MAX_OFFSET, MAX_OFFSET}));
-        int pairs = 0;
         for (Hearing h : hearings) {
-            List<long[]> allowed = new ArrayList<>();
-            if (h.sender().equals(x.node()) && h.receiver().equals(y.node())) {
-                for (NodeHistory.Stretch s : x.stretches(h.priority()))
-                    allowed.add(new long[]{h.receivedNs() - s.toNs() - SLACK, h.receivedNs() - s.fromNs()});
-            } else if (h.sender().equals(y.node()) && h.receiver().equals(x.node())) {
-                for (NodeHistory.Stretch s : y.stretches(h.priority()))
-                    allowed.add(new long[]{s.fromNs() - h.receivedNs(), s.toNs() + SLACK - h.receivedNs()});
-            } else continue;
+            List<long[]> allowed = allowed(x, y, h);
+            if (allowed == null) continue;
             List<long[]> next = intersect(feasible, allowed);
-            if (next.isEmpty()) continue;
-            feasible = next;
-            pairs++;
+            if (!next.isEmpty()) feasible = next; // a hearing that contradicts all the others is left out, not trusted
         }
         long lo = feasible.getFirst()[0], hi = feasible.getLast()[1];
-        boolean bounded = pairs > 0 && lo > -MAX_OFFSET && hi < MAX_OFFSET;
-        return new Bounds(bounded ? lo : null, bounded ? hi : null, pairs);
+        // 2. the tight side of each hearing: its stretch's start (a first hearing follows the start by the transit
+        //    time); the stretch's end only bounds loosely, so each direction bounds one side
+        Long upper = null, lower = null;
+        int pairs = 0;
+        for (Hearing h : hearings) {
+            boolean xToY = h.sender().equals(x.node()) && h.receiver().equals(y.node());
+            boolean yToX = h.sender().equals(y.node()) && h.receiver().equals(x.node());
+            if (!xToY && !yToX) continue;
+            Long tight = null;
+            for (NodeHistory.Stretch st : (xToY ? x : y).stretches(h.priority())) {
+                long[] a = xToY ? new long[]{h.receivedNs() - st.toNs() - SLACK, h.receivedNs() - st.fromNs()}
+                        : new long[]{st.fromNs() - h.receivedNs(), st.toNs() + SLACK - h.receivedNs()};
+                if (a[1] < lo || a[0] > hi) continue;            // not the stretch heard
+                long t = xToY ? a[1] : a[0];
+                tight = tight == null ? t : xToY ? Math.max(tight, t) : Math.min(tight, t); // valid for every candidate
+            }
+            if (tight == null) continue;
+            pairs++;
+            if (xToY) upper = upper == null ? tight : Math.min(upper, tight);
+            else lower = lower == null ? tight : Math.max(lower, tight);
+        }
+        return new Bounds(lower, upper, pairs);
+    }
+
+    /** What one hearing allows for clock(y) - clock(x), or null if it is not between x and y. */
+    private static List<long[]> allowed(NodeHistory x, NodeHistory y, Hearing h) {
+        List<long[]> allowed = new ArrayList<>();
+        if (h.sender().equals(x.node()) && h.receiver().equals(y.node())) {
+            for (NodeHistory.Stretch s : x.stretches(h.priority()))
+                allowed.add(new long[]{h.receivedNs() - s.toNs() - SLACK, h.receivedNs() - s.fromNs()});
+        } else if (h.sender().equals(y.node()) && h.receiver().equals(x.node())) {
+            for (NodeHistory.Stretch s : y.stretches(h.priority()))
+                allowed.add(new long[]{s.fromNs() - h.receivedNs(), s.toNs() + SLACK - h.receivedNs()});
+        } else return null;
+        return allowed;
     }
 
     private static List<long[]> intersect(List<long[]> a, List<long[]> b) {

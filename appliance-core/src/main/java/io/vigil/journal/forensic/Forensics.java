@@ -82,7 +82,7 @@ public final class Forensics {
 
     long offset(String node) {
         ClockSkew.Estimate e = skew.get(node);
-        return e == null || !e.estimated() ? 0 : e.offsetNs();
+        return e == null ? 0 : e.offsetNs(); // 0 unless the evidence forces a correction
     }
 
     /** A node's own time on the reference clock. */

@@ -28,7 +28,7 @@ public final class IncidentFormat {
                     .put("lastSeq", c.lastSeq()).put("restart", c.restartNs() < 0 ? null : time(c.restartNs())));
         for (ClockSkew.Estimate s : r.skews())
             out.add(new JsonObject().put("type", "skew").put("node", s.node()).put("reference", s.reference())
-                    .put("offsetMs", s.estimated() ? s.offsetNs() / 1e6 : null)
+                    .put("offsetMs", s.offsetNs() / 1e6)
                     .put("boundMs", s.estimated() ? s.boundNs() / 1e6 : null).put("pairs", s.pairs()));
         for (MissingPeer m : r.missingPeers())
             out.add(new JsonObject().put("type", "missing-peer").put("instance", m.instance()).put("address", m.address())
@@ -58,8 +58,8 @@ public final class IncidentFormat {
             sb.append(s.estimated()
                     ? String.format("clock   %s %+.1f ms ± %.1f ms against %s (%d causal pairs)%n", s.node(), s.offsetNs() / 1e6,
                         s.boundNs() / 1e6, s.reference(), s.pairs())
-                    : String.format("clock   %s: offset against %s not estimable (%d pairs, one direction only)%n",
-                        s.node(), s.reference(), s.pairs()));
+                    : String.format("clock   %s %+.1f ms against %s: bound open (%d causal pairs, one direction only)%n",
+                        s.node(), s.offsetNs() / 1e6, s.reference(), s.pairs()));
         for (SplitBrain w : r.splitBrains()) {
             sb.append("split-brain ").append(w.instance()).append(" [").append(w.cls()).append("] ")
                     .append(String.join(" + ", w.nodes())).append(' ').append(time(w.startNs())).append(" .. ")
