@@ -53,28 +53,54 @@ public final class ManagementServer implements AutoCloseable {
     private final ManagementOptions options;
     private final Router router;
     private final Buffered openApi;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
-    private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
+    private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options, ApiLimits limits) {
         this.vertx = vertx;
         this.node = node;
         this.metrics = metrics;
         this.options = options;
+        this.guard = new ConnectionGuard(vertx, limits, "management API");
         this.openApi = new Buffered(loadOpenApi());
         this.router = routes();
     }
 
     /** Starts listening; the future completes once the port is bound. */
     public static Future<ManagementServer> start(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
-        var s = new ManagementServer(vertx, node, metrics, options);
-        return vertx.createHttpServer().requestHandler(s.router).listen(options.port(), options.host())
-                .map(http -> {
-                    s.server = http;
-                    LOG.info("management API on http://{}:{}/ (control actions {})", options.host(), http.actualPort(),
-                            options.token().isPresent() ? "enabled with bearer token" : "disabled: no token");
+        return start(vertx, node, metrics, options, ApiLimits.defaults());
+    }
+
+    public static Future<ManagementServer> start(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options,
+                                                 ApiLimits limits) {
+        var s = new ManagementServer(vertx, node, metrics, options, limits);
+        HttpServer http = vertx.createHttpServer(httpOptions(limits));
+        s.guard.install(http);
+        return http.requestHandler(s.router).listen(options.port(), options.host())
+                .map(bound -> {
+                    s.server = bound;
+                    LOG.info("management API on http://{}:{}/ (control actions {}; at most {} connections, {} per address)",
+                            options.host(), bound.actualPort(),
+                            options.token().isPresent() ? "enabled with bearer token" : "disabled: no token",
+                            limits.maxConnections(), limits.maxConnectionsPerAddress());
                     return s;
                 });
     }
+
+    /**
+     * Idle timeout and header bounds shared by the management and replay servers. HTTP/1.1 only: with h2c on, Vert.x
+     * sees a connection only once its first bytes arrive, so a silent socket would escape the connection caps.
+     */
+    static io.vertx.core.http.HttpServerOptions httpOptions(ApiLimits limits) {
+        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024);
+    }
+
+    /** Connections refused at accept by the caps, and idle ones closed for a newcomer (for /metrics and tests). */
+    public long connectionsRefused() { return guard.refused(); }
+
+    public long connectionsDisplaced() { return guard.displaced(); }
 
     public static Future<ManagementServer> start(Vertx vertx, NodeView node, ManagementOptions options) {
         return start(vertx, node, new VigilMetrics(node), options);
@@ -96,6 +122,14 @@ public final class ManagementServer implements AutoCloseable {
 
     private Router routes() {
         Router r = Router.router(vertx);
+        r.route().handler(guard::request);
+        // a request that is not a stream answers 503 after the request timeout instead of holding its connection
+        var timeout = io.vertx.ext.web.handler.TimeoutHandler.create(guard.limits().requestTimeout().toMillis(), 503);
+        r.route().handler(ctx -> {
+            String p = ctx.request().path();
+            if (p.equals(API + "/events/stream") || p.equals(API + "/journal/export")) ctx.next();
+            else timeout.handle(ctx);
+        });
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
         r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape, text ->
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text)));
@@ -265,18 +299,43 @@ public final class ManagementServer implements AutoCloseable {
         return true;
     }
 
+    /** Streamed in chunks as the journal is read, paced by the client's socket: memory stays bounded whatever the range. */
     private void export(RoutingContext ctx) {
         Instant from = instantParam(ctx, "from", Instant.EPOCH);
         Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(1));
         Set<String> types = types(ctx);
-        blocking(ctx, () -> {
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
+                .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"");
+        AtomicBoolean closed = new AtomicBoolean();
+        res.closeHandler(v -> closed.set(true));
+        vertx.executeBlocking(() -> {
             var sb = new StringBuilder();
-            node.export(from, to, types, line -> sb.append(line).append('\n'));
-            return sb.toString();
-        }, body -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
-                .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"")
-                .end(body));
+            node.export(from, to, types, line -> {
+                sb.append(line).append('\n');
+                if (sb.length() >= WRITE_CHUNK) {
+                    awaitWritable(res, closed);
+                    res.write(sb.toString());
+                    sb.setLength(0);
+                }
+            });
+            if (!sb.isEmpty()) res.write(sb.toString());
+            return null;
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) res.end();
+            else if (!res.headWritten()) ctx.fail(ar.cause());
+            else res.reset(); // mid-stream: the client sees a cut transfer, not a truncated file that looks whole
+        });
+    }
+
+    /** On a worker: waits while the client's socket is full; gives up (ending the export) on close or a stall. */
+    private static void awaitWritable(HttpServerResponse res, AtomicBoolean closed) {
+        long deadline = System.nanoTime() + STALL_NANOS;
+        while (res.writeQueueFull()) {
+            if (closed.get() || System.nanoTime() > deadline) throw new java.util.concurrent.CancellationException("export client gone or stalled");
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        if (closed.get()) throw new java.util.concurrent.CancellationException("export client gone");
     }
 
     // ---------------------------------------------------------------- control
