@@ -127,7 +127,7 @@ public final class ManagementServer implements AutoCloseable {
         var timeout = io.vertx.ext.web.handler.TimeoutHandler.create(guard.limits().requestTimeout().toMillis(), 503);
         r.route().handler(ctx -> {
             String p = ctx.request().path();
-            if (p.equals(API + "/events/stream") || p.equals(API + "/journal/export")) ctx.next();
+            if (p.equals(API + "/events/stream") || p.equals(API + "/journal/export") || p.equals(API + "/reload")) ctx.next();
             else timeout.handle(ctx);
         });
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
@@ -165,7 +165,7 @@ public final class ManagementServer implements AutoCloseable {
                 control(ctx, () -> node.maintenance(ctx.pathParam("name"), true)));
         r.delete(API + "/instances/:name/maintenance").handler(guard).handler(ctx ->
                 control(ctx, () -> node.maintenance(ctx.pathParam("name"), false)));
-        r.post(API + "/reload").handler(guard).handler(ctx -> control(ctx, node::reload));
+        r.post(API + "/reload").handler(guard).handler(this::reload);
 
         r.route().failureHandler(this::failure);
         return r;
@@ -357,6 +357,17 @@ public final class ManagementServer implements AutoCloseable {
         } else {
             ctx.next();
         }
+    }
+
+    /** 200 when the new configuration runs, 422 with the errors when it was rejected (the old one runs on). */
+    private void reload(RoutingContext ctx) {
+        String f = ctx.queryParams().get("force");
+        if (f != null && !f.equals("true") && !f.equals("false")) throw new BadRequest("force must be true or false, got '" + f + "'");
+        boolean force = "true".equals(f);
+        blocking(ctx, () -> node.reload(force), r -> ctx.response().setStatusCode(r.applied() ? 200 : 422)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("applied", r.applied()).put("seq", r.seq()).put("summary", r.summary())
+                        .put("errors", new JsonArray(List.copyOf(r.errors()))).encode()));
     }
 
     private void control(RoutingContext ctx, Callable<Long> action) {

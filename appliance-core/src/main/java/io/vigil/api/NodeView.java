@@ -58,7 +58,8 @@ public interface NodeView {
 
     long maintenance(String instance, boolean on);
 
-    long reload();
+    /** Runs the reload and waits for its outcome; {@code force} lets it remove every instance or VIP. */
+    Views.Reload reload(boolean force);
 
     /** IPVS availability: empty when the kernel programs IPVS, otherwise why not (e.g. "no ip_vs in kernel"). */
     default Optional<String> ipvsUnavailable() { return Optional.empty(); }
