@@ -64,6 +64,7 @@ final class ConnectionGuard {
     void install(HttpServer server) { server.connectionHandler(this::accepted); }
 
     private void accepted(HttpConnection c) {
+        if (gate == null && c instanceof io.vertx.core.net.impl.ConnectionBase base && base.channel().parent() != null) installGate(base.channel().parent());
         String address = c.remoteAddress() == null ? "?" : c.remoteAddress().hostAddress();
         HttpConnection evict = null;
         Conn conn = new Conn(address);
@@ -84,13 +85,71 @@ final class ConnectionGuard {
             open.put(c, conn);
             perAddress.merge(address, 1, Integer::sum);
         }
-        if (evict != null) evict.close();
+        if (evict != null) closeNow(evict);
         c.closeHandler(v -> { synchronized (this) { forget(c); } });
         vertx.setTimer(limits.firstRequestTimeout().toMillis(), id -> {
             boolean silent;
             synchronized (this) { silent = conn.requests == 0 && open.containsKey(c); }
             if (silent) c.close();
         });
+    }
+
+    /**
+     * Closes the socket at once: Vert.x's close() is a graceful shutdown that lags behind a fast accept loop, and
+     * every accepted socket not yet closed holds a descriptor.
+     */
+    private static void closeNow(HttpConnection c) {
+        if (c instanceof io.vertx.core.net.impl.ConnectionBase base) base.channel().close();
+        else c.close();
+    }
+
+    // ---------------------------------------------------------------- accept gate
+
+    /** Sockets the gate let through beyond the total cap, for newcomers to displace idle connections with. */
+    static final int GATE_SLACK = 64;
+    private volatile AcceptGate gate;
+
+    /**
+     * Vert.x accepts on a thread of its own, ahead of the event loop that hands connections to {@link #accepted}: in a
+     * flood thousands of sockets can be accepted (each a descriptor) before the first is refused. The gate sits in the
+     * listening channel's pipeline, on the accepting thread, and closes a socket over the per-address cap or over the
+     * total cap plus {@link #GATE_SLACK} before it is ever registered. Installed at the first connection.
+     */
+    private synchronized void installGate(io.netty.channel.Channel server) {
+        if (gate != null) return;
+        gate = new AcceptGate();
+        server.pipeline().addFirst("vigil-accept-gate", gate);
+    }
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class AcceptGate extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.ConcurrentHashMap<String, Integer> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.channel.Channel child && child.remoteAddress() instanceof java.net.InetSocketAddress ra) {
+                String address = ra.getAddress().getHostAddress();
+                boolean[] admitted = {false};
+                byAddress.compute(address, (k, n) -> {
+                    int now = n == null ? 0 : n;
+                    if (now >= limits.maxConnectionsPerAddress() || total.get() >= limits.maxConnections() + GATE_SLACK) return n;
+                    admitted[0] = true;
+                    total.incrementAndGet();
+                    return now + 1;
+                });
+                if (!admitted[0]) {
+                    child.unsafe().closeForcibly();
+                    synchronized (ConnectionGuard.this) { refuse(null, address, "at accept: per-address cap " + limits.maxConnectionsPerAddress()
+                            + ", total " + (limits.maxConnections() + GATE_SLACK)); }
+                    return;
+                }
+                child.closeFuture().addListener(f -> {
+                    total.decrementAndGet();
+                    byAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+                });
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Under the lock. */
@@ -108,7 +167,7 @@ final class ConnectionGuard {
     /** Under the lock. Rate-limited log: a flood must not flood the log too. */
     private void refuse(HttpConnection c, String address, String why) {
         refused.incrementAndGet();
-        c.close();
+        if (c != null) closeNow(c);
         long now = System.nanoTime();
         if (now - lastLogNs > LOG_EVERY_NS) {
             long n = refused.get() - refusedLogged;
