@@ -193,8 +193,8 @@ final class ConnectionGuard {
             ctx.addEndHandler(v -> { synchronized (this) { conn.active--; } });
         }
         String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long n = 0;
         if (declared != null) {
-            long n;
             try {
                 n = Long.parseLong(declared.strip());
             } catch (NumberFormatException e) {
@@ -206,13 +206,16 @@ final class ConnectionGuard {
                 return;
             }
         }
-        if (!req.isEnded()) {
+        boolean body = n > 0 || req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        if (body && !req.isEnded()) {
             long[] received = {0};
             req.handler(buf -> {
                 received[0] += buf.length();
                 if (received[0] > limits.maxBodyBytes() && !ctx.response().ended() && !ctx.response().headWritten())
                     reject(ctx, 413, "request body over " + limits.maxBodyBytes() + " bytes");
             });
+            // the client is told, so it does not send its next request on a connection about to close
+            ctx.addHeadersEndHandler(v -> { if (!req.isEnded()) ctx.response().putHeader(HttpHeaders.CONNECTION, "close"); });
             ctx.addEndHandler(v -> { if (!req.isEnded()) c.close(); });
             req.resume();
         }

@@ -146,11 +146,11 @@ public final class ManagementServer implements AutoCloseable {
                 () -> ApiJson.virtualServer(virtualServer(ctx.pathParam("vs"))), body -> json(ctx, body)));
         r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx -> blocking(ctx,
                 () -> array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList()), body -> json(ctx, body)));
-        r.get(API + "/checks").handler(ctx -> json(ctx, array(node.checks().stream().map(ApiJson::check).toList())));
+        r.get(API + "/checks").handler(ctx -> json(ctx, visible(ctx, array(node.checks().stream().map(ApiJson::check).toList()))));
         r.get(API + "/state").handler(ctx -> {
             Instant at = instantParam(ctx, "at", Instant.now());
             blocking(ctx, () -> node.stateAt(at), state ->
-                    json(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state))));
+                    json(ctx, visible(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state)))));
         });
         r.get(API + "/events").handler(this::events);
         r.get(API + "/events/stream").handler(this::stream);
@@ -201,7 +201,7 @@ public final class ManagementServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", DEFAULT_EVENT_LIMIT);
         if (limit < 1 || limit > MAX_EVENT_LIMIT) throw new BadRequest("limit must be 1.." + MAX_EVENT_LIMIT);
         blocking(ctx, () -> node.events(from, to, types, limit), list ->
-                json(ctx, array(list.stream().map(ApiJson::event).toList())));
+                json(ctx, visible(ctx, array(list.stream().map(ApiJson::event).toList()))));
     }
 
     /**
@@ -213,6 +213,7 @@ public final class ManagementServer implements AutoCloseable {
         String lastId = ctx.request().getHeader("Last-Event-ID");
         long after = lastId != null ? parseLong(lastId, "Last-Event-ID") : longParam(ctx, "after", node.lastSeq());
         Set<String> types = types(ctx);
+        boolean redact = !hasToken(ctx);
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -258,7 +259,8 @@ public final class ManagementServer implements AutoCloseable {
         };
         subscription.set(node.subscribe(after, e -> {
             if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
-            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n";
+            JsonObject data = ApiJson.event(e);
+            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + (redact ? Redaction.apply(data) : data).encode() + "\n\n";
             if (pendingBytes.get() > MAX_PENDING_BYTES && !awaitRoom(pendingBytes, closed)) {
                 context.runOnContext(v -> { if (slowClient(res, closed, pending)) end.run(); });
                 return;
@@ -305,6 +307,9 @@ public final class ManagementServer implements AutoCloseable {
         Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(1));
         Set<String> types = types(ctx);
         HttpServerResponse res = ctx.response();
+        boolean redact = !hasToken(ctx);
+        // redacted lines no longer match their hashes: a verifiable export needs the token
+        if (redact) res.putHeader("X-Vigil-Redacted", "notify command lines and script output; send the API token for a verifiable export");
         res.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
                 .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"");
         AtomicBoolean closed = new AtomicBoolean();
@@ -312,7 +317,7 @@ public final class ManagementServer implements AutoCloseable {
         vertx.executeBlocking(() -> {
             var sb = new StringBuilder();
             node.export(from, to, types, line -> {
-                sb.append(line).append('\n');
+                sb.append(redact && (line.contains("\"script\"") || line.contains("\"checker\"")) ? Redaction.apply(new JsonObject(line)).encode() : line).append('\n');
                 if (sb.length() >= WRITE_CHUNK) {
                     awaitWritable(res, closed);
                     res.write(sb.toString());
@@ -339,6 +344,15 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- control
+
+    /** True when the request carries the node's token (readers without it see {@link Redaction redacted} script fields). */
+    private boolean hasToken(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && options.token().isPresent()
+                && MessageDigest.isEqual(header.substring(7).strip().getBytes(StandardCharsets.UTF_8), options.token().get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private <T> T visible(RoutingContext ctx, T json) { return hasToken(ctx) ? json : Redaction.apply(json); }
 
     /** 401 without a bearer token, 403 with a wrong one (or when the node was started without a token). */
     private void authorize(RoutingContext ctx) {
