@@ -49,7 +49,7 @@ public final class ConfiguredNodeView implements NodeView {
 
         long maintenance(String instance, boolean on);
 
-        long reload();
+        Views.Reload reload(boolean force);
     }
 
     private final String nodeName;
@@ -197,7 +197,7 @@ public final class ConfiguredNodeView implements NodeView {
         return runtime.maintenance(instance, on);
     }
 
-    @Override public long reload() { return runtime.reload(); }
+    @Override public Views.Reload reload(boolean force) { return runtime.reload(force); }
 
     @Override public Optional<String> ipvsUnavailable() { return runtime.ipvsUnavailable(); }
 }

@@ -53,28 +53,54 @@ public final class ManagementServer implements AutoCloseable {
     private final ManagementOptions options;
     private final Router router;
     private final Buffered openApi;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
-    private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
+    private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options, ApiLimits limits) {
         this.vertx = vertx;
         this.node = node;
         this.metrics = metrics;
         this.options = options;
+        this.guard = new ConnectionGuard(vertx, limits, "management API");
         this.openApi = new Buffered(loadOpenApi());
         this.router = routes();
     }
 
     /** Starts listening; the future completes once the port is bound. */
     public static Future<ManagementServer> start(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options) {
-        var s = new ManagementServer(vertx, node, metrics, options);
-        return vertx.createHttpServer().requestHandler(s.router).listen(options.port(), options.host())
-                .map(http -> {
-                    s.server = http;
-                    LOG.info("management API on http://{}:{}/ (control actions {})", options.host(), http.actualPort(),
-                            options.token().isPresent() ? "enabled with bearer token" : "disabled: no token");
+        return start(vertx, node, metrics, options, ApiLimits.defaults());
+    }
+
+    public static Future<ManagementServer> start(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options,
+                                                 ApiLimits limits) {
+        var s = new ManagementServer(vertx, node, metrics, options, limits);
+        HttpServer http = vertx.createHttpServer(httpOptions(limits));
+        s.guard.install(http);
+        return http.requestHandler(s.router).listen(options.port(), options.host())
+                .map(bound -> {
+                    s.server = bound;
+                    LOG.info("management API on http://{}:{}/ (control actions {}; at most {} connections, {} per address)",
+                            options.host(), bound.actualPort(),
+                            options.token().isPresent() ? "enabled with bearer token" : "disabled: no token",
+                            limits.maxConnections(), limits.maxConnectionsPerAddress());
                     return s;
                 });
     }
+
+    /**
+     * Idle timeout and header bounds shared by the management and replay servers. HTTP/1.1 only: with h2c on, Vert.x
+     * sees a connection only once its first bytes arrive, so a silent socket would escape the connection caps.
+     */
+    static io.vertx.core.http.HttpServerOptions httpOptions(ApiLimits limits) {
+        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024);
+    }
+
+    /** Connections refused at accept by the caps, and idle ones closed for a newcomer (for /metrics and tests). */
+    public long connectionsRefused() { return guard.refused(); }
+
+    public long connectionsDisplaced() { return guard.displaced(); }
 
     public static Future<ManagementServer> start(Vertx vertx, NodeView node, ManagementOptions options) {
         return start(vertx, node, new VigilMetrics(node), options);
@@ -96,6 +122,14 @@ public final class ManagementServer implements AutoCloseable {
 
     private Router routes() {
         Router r = Router.router(vertx);
+        r.route().handler(guard::request);
+        // a request that is not a stream answers 503 after the request timeout instead of holding its connection
+        var timeout = io.vertx.ext.web.handler.TimeoutHandler.create(guard.limits().requestTimeout().toMillis(), 503);
+        r.route().handler(ctx -> {
+            String p = ctx.request().path();
+            if (p.equals(API + "/events/stream") || p.equals(API + "/journal/export") || p.equals(API + "/reload")) ctx.next();
+            else timeout.handle(ctx);
+        });
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
         r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape, text ->
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text)));
@@ -112,11 +146,11 @@ public final class ManagementServer implements AutoCloseable {
                 () -> ApiJson.virtualServer(virtualServer(ctx.pathParam("vs"))), body -> json(ctx, body)));
         r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx -> blocking(ctx,
                 () -> array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList()), body -> json(ctx, body)));
-        r.get(API + "/checks").handler(ctx -> json(ctx, array(node.checks().stream().map(ApiJson::check).toList())));
+        r.get(API + "/checks").handler(ctx -> json(ctx, visible(ctx, array(node.checks().stream().map(ApiJson::check).toList()))));
         r.get(API + "/state").handler(ctx -> {
             Instant at = instantParam(ctx, "at", Instant.now());
             blocking(ctx, () -> node.stateAt(at), state ->
-                    json(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state))));
+                    json(ctx, visible(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state)))));
         });
         r.get(API + "/events").handler(this::events);
         r.get(API + "/events/stream").handler(this::stream);
@@ -131,7 +165,7 @@ public final class ManagementServer implements AutoCloseable {
                 control(ctx, () -> node.maintenance(ctx.pathParam("name"), true)));
         r.delete(API + "/instances/:name/maintenance").handler(guard).handler(ctx ->
                 control(ctx, () -> node.maintenance(ctx.pathParam("name"), false)));
-        r.post(API + "/reload").handler(guard).handler(ctx -> control(ctx, node::reload));
+        r.post(API + "/reload").handler(guard).handler(this::reload);
 
         r.route().failureHandler(this::failure);
         return r;
@@ -167,7 +201,7 @@ public final class ManagementServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", DEFAULT_EVENT_LIMIT);
         if (limit < 1 || limit > MAX_EVENT_LIMIT) throw new BadRequest("limit must be 1.." + MAX_EVENT_LIMIT);
         blocking(ctx, () -> node.events(from, to, types, limit), list ->
-                json(ctx, array(list.stream().map(ApiJson::event).toList())));
+                json(ctx, visible(ctx, array(list.stream().map(ApiJson::event).toList()))));
     }
 
     /**
@@ -179,6 +213,7 @@ public final class ManagementServer implements AutoCloseable {
         String lastId = ctx.request().getHeader("Last-Event-ID");
         long after = lastId != null ? parseLong(lastId, "Last-Event-ID") : longParam(ctx, "after", node.lastSeq());
         Set<String> types = types(ctx);
+        boolean redact = !hasToken(ctx);
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -224,7 +259,8 @@ public final class ManagementServer implements AutoCloseable {
         };
         subscription.set(node.subscribe(after, e -> {
             if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
-            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + ApiJson.event(e).encode() + "\n\n";
+            JsonObject data = ApiJson.event(e);
+            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + (redact ? Redaction.apply(data) : data).encode() + "\n\n";
             if (pendingBytes.get() > MAX_PENDING_BYTES && !awaitRoom(pendingBytes, closed)) {
                 context.runOnContext(v -> { if (slowClient(res, closed, pending)) end.run(); });
                 return;
@@ -265,21 +301,58 @@ public final class ManagementServer implements AutoCloseable {
         return true;
     }
 
+    /** Streamed in chunks as the journal is read, paced by the client's socket: memory stays bounded whatever the range. */
     private void export(RoutingContext ctx) {
         Instant from = instantParam(ctx, "from", Instant.EPOCH);
         Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(1));
         Set<String> types = types(ctx);
-        blocking(ctx, () -> {
+        HttpServerResponse res = ctx.response();
+        boolean redact = !hasToken(ctx);
+        // redacted lines no longer match their hashes: a verifiable export needs the token
+        if (redact) res.putHeader("X-Vigil-Redacted", "notify command lines and script output; send the API token for a verifiable export");
+        res.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
+                .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"");
+        AtomicBoolean closed = new AtomicBoolean();
+        res.closeHandler(v -> closed.set(true));
+        vertx.executeBlocking(() -> {
             var sb = new StringBuilder();
-            node.export(from, to, types, line -> sb.append(line).append('\n'));
-            return sb.toString();
-        }, body -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
-                .putHeader("Content-Disposition", "attachment; filename=\"vigil-journal-" + node.nodeName().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl\"")
-                .end(body));
+            node.export(from, to, types, line -> {
+                sb.append(redact && (line.contains("\"script\"") || line.contains("\"checker\"")) ? Redaction.apply(new JsonObject(line)).encode() : line).append('\n');
+                if (sb.length() >= WRITE_CHUNK) {
+                    awaitWritable(res, closed);
+                    res.write(sb.toString());
+                    sb.setLength(0);
+                }
+            });
+            if (!sb.isEmpty()) res.write(sb.toString());
+            return null;
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) res.end();
+            else if (!res.headWritten()) ctx.fail(ar.cause());
+            else res.reset(); // mid-stream: the client sees a cut transfer, not a truncated file that looks whole
+        });
+    }
+
+    /** On a worker: waits while the client's socket is full; gives up (ending the export) on close or a stall. */
+    private static void awaitWritable(HttpServerResponse res, AtomicBoolean closed) {
+        long deadline = System.nanoTime() + STALL_NANOS;
+        while (res.writeQueueFull()) {
+            if (closed.get() || System.nanoTime() > deadline) throw new java.util.concurrent.CancellationException("export client gone or stalled");
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        if (closed.get()) throw new java.util.concurrent.CancellationException("export client gone");
     }
 
     // ---------------------------------------------------------------- control
+
+    /** True when the request carries the node's token (readers without it see {@link Redaction redacted} script fields). */
+    private boolean hasToken(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && options.token().isPresent()
+                && MessageDigest.isEqual(header.substring(7).strip().getBytes(StandardCharsets.UTF_8), options.token().get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private <T> T visible(RoutingContext ctx, T json) { return hasToken(ctx) ? json : Redaction.apply(json); }
 
     /** 401 without a bearer token, 403 with a wrong one (or when the node was started without a token). */
     private void authorize(RoutingContext ctx) {
@@ -298,6 +371,17 @@ public final class ManagementServer implements AutoCloseable {
         } else {
             ctx.next();
         }
+    }
+
+    /** 200 when the new configuration runs, 422 with the errors when it was rejected (the old one runs on). */
+    private void reload(RoutingContext ctx) {
+        String f = ctx.queryParams().get("force");
+        if (f != null && !f.equals("true") && !f.equals("false")) throw new BadRequest("force must be true or false, got '" + f + "'");
+        boolean force = "true".equals(f);
+        blocking(ctx, () -> node.reload(force), r -> ctx.response().setStatusCode(r.applied() ? 200 : 422)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("applied", r.applied()).put("seq", r.seq()).put("summary", r.summary())
+                        .put("errors", new JsonArray(List.copyOf(r.errors()))).encode()));
     }
 
     private void control(RoutingContext ctx, Callable<Long> action) {

@@ -43,12 +43,17 @@ public final class NodeApi implements AutoCloseable {
         DrainHook NONE = (vs, rs, on, cause) -> { };
     }
 
+    /** The node's reload, the same as SIGHUP's: runs it and reports the outcome (the cause is the operator's entry). */
+    public interface ReloadHook {
+        Views.Reload reload(boolean force, Cause cause);
+    }
+
     /**
-     * @param reload runs the same reload as SIGHUP (asynchronously); the API journals the operator's request first
+     * @param reload runs the same reload as SIGHUP and waits for its outcome; the API journals the operator's request first
      * @param drain  applies a drain to IPVS
      */
     public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
-                                VrrpNode node, Runnable reload, DrainHook drain) throws Exception {
+                                VrrpNode node, ReloadHook reload, DrainHook drain) throws Exception {
         var ref = new AtomicReference<>(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         // one kernel dump serves a whole scrape (every service and destination); Prometheus scrapes every 15 s or so
@@ -92,7 +97,7 @@ public final class NodeApi implements AutoCloseable {
         private final VrrpNode node;
         private final Journal journal;
         private final AtomicReference<KeepalivedConfig> config;
-        private final Runnable reload;
+        private final ReloadHook reload;
         private final DrainHook drainHook;
         private final Set<String> maintenance = ConcurrentHashMap.newKeySet();
         private final Set<String> drained = ConcurrentHashMap.newKeySet();
@@ -101,7 +106,7 @@ public final class NodeApi implements AutoCloseable {
 
         private final KernelIpvsStats ipvs;
 
-        VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, Runnable reload,
+        VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, ReloadHook reload,
                         DrainHook drainHook, KernelIpvsStats ipvs) {
             this.drainHook = drainHook;
             this.ipvs = ipvs;
@@ -186,10 +191,10 @@ public final class NodeApi implements AutoCloseable {
             return seq;
         }
 
-        @Override public long reload() {
-            long seq = operator("reload", "");
-            reload.run();
-            return seq;
+        @Override public Views.Reload reload(boolean force) {
+            long seq = operator("reload", force ? "force" : "");
+            Views.Reload r = reload.reload(force, Cause.event(seq));
+            return new Views.Reload(seq, r.applied(), r.summary(), r.errors());
         }
 
         private long operator(String action, String detail) {

@@ -58,7 +58,8 @@ public interface NodeView {
 
     long maintenance(String instance, boolean on);
 
-    long reload();
+    /** Runs the reload and waits for its outcome; {@code force} lets it remove every instance or VIP. */
+    Views.Reload reload(boolean force);
 
     /** Dropped adverts of each instance by reason ({@code DropReason.label()}: "truncated", "bad_checksum", ...). */
     default Map<String, Map<String, Long>> vrrpDrops() { return Map.of(); }

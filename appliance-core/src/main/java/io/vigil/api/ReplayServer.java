@@ -40,6 +40,7 @@ public final class ReplayServer implements AutoCloseable {
     private final Forensics forensics;
     private final Forensics.Report report;
     private HttpServer server;
+    private ConnectionGuard guard;
 
     private ReplayServer(Vertx vertx, List<Path> journals) {
         this.vertx = vertx;
@@ -57,8 +58,16 @@ public final class ReplayServer implements AutoCloseable {
 
     /** Opens the journals and listens on {@code host:port} (port 0 = any free port). */
     public static ReplayServer start(Vertx vertx, List<Path> journals, String host, int port) {
+        return start(vertx, journals, host, port, ApiLimits.defaults());
+    }
+
+    /** As the management API: connection caps, idle timeout, no request bodies (docs/api.md "Limits"). */
+    public static ReplayServer start(Vertx vertx, List<Path> journals, String host, int port, ApiLimits limits) {
         ReplayServer s = new ReplayServer(vertx, journals);
-        s.server = vertx.createHttpServer().requestHandler(s.router()).listen(port, host).await();
+        s.guard = new ConnectionGuard(vertx, limits, "replay server");
+        HttpServer http = vertx.createHttpServer(ManagementServer.httpOptions(limits));
+        s.guard.install(http);
+        s.server = http.requestHandler(s.router()).listen(port, host).await();
         return s;
     }
 
@@ -71,6 +80,7 @@ public final class ReplayServer implements AutoCloseable {
 
     private Router router() {
         Router r = Router.router(vertx);
+        r.route().handler(guard::request);
         r.get("/replay/api/nodes").handler(this::nodes);
         r.get("/replay/api/timeline").handler(this::timeline);
         r.get("/replay/api/events").handler(this::events);
@@ -84,10 +94,14 @@ public final class ReplayServer implements AutoCloseable {
         r.get("/replay/api/state").blockingHandler(this::state, true);
         r.get("/").handler(ctx -> ctx.redirect("/replay/"));
         r.route("/replay/*").handler(StaticHandler.create("io/vigil/ui").setCachingEnabled(false));
-        r.route().failureHandler(ctx -> ctx.response().setStatusCode(ctx.failure() instanceof IllegalArgumentException ? 400
-                        : ctx.statusCode() < 0 ? 500 : ctx.statusCode())
-                .putHeader("content-type", "application/json")
-                .end(new JsonObject().put("error", ctx.failure() == null ? "error" : ctx.failure().getMessage()).encode()));
+        r.route().failureHandler(ctx -> {
+            if (ctx.response().ended()) return;
+            // a bad parameter is the client's mistake (400), not the server's
+            int status = ctx.failure() instanceof IllegalArgumentException ? 400 : ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("error", ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage()))
+                            .put("status", status).encode());
+        });
         return r;
     }
 
@@ -146,7 +160,7 @@ public final class ReplayServer implements AutoCloseable {
         long from = time(ctx, "from", Long.MIN_VALUE), to = time(ctx, "to", Long.MAX_VALUE);
         String node = ctx.queryParams().get("node");
         Set<String> types = ctx.queryParams().contains("type") ? Set.copyOf(ctx.queryParams().getAll("type")) : Set.of();
-        int limit = Integer.parseInt(ctx.queryParams().contains("limit") ? ctx.queryParams().get("limit") : "2000");
+        int limit = limit(ctx.queryParams().get("limit"));
         JsonArray a = new JsonArray();
         for (Entry e : entries) {
             long at = forensics.corrected(e.node(), e.wallNs());
@@ -183,6 +197,17 @@ public final class ReplayServer implements AutoCloseable {
         json(ctx, out);
     }
 
+    private static int limit(String v) {
+        if (v == null || v.isBlank()) return 2000;
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("limit=" + v + ": expected a positive integer");
+    }
+
     /** {@code ?name=} as ISO-8601 instant or epoch milliseconds → wall ns. */
     private static long time(RoutingContext ctx, String name, long dflt) {
         String v = ctx.queryParams().get(name);
@@ -190,7 +215,7 @@ public final class ReplayServer implements AutoCloseable {
         try {
             if (v.chars().allMatch(Character::isDigit)) return Math.multiplyExact(Long.parseLong(v), 1_000_000L);
             Instant i = Instant.parse(v);
-            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException ex) {
             throw new IllegalArgumentException(name + "=" + v + ": expected an ISO-8601 instant or epoch milliseconds");
         }

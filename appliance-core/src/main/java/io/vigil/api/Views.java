@@ -56,4 +56,12 @@ public final class Views {
     public record Event(long seq, Instant time, String type, String cause, Map<String, Object> data) {}
 
     public record JournalInfo(long events, long sizeBytes) {}
+
+    /**
+     * What a reload did: applied (with the node's summary, e.g. "~VI_1 +VI_2"), or rejected with the reasons
+     * (file:line errors) while the running configuration stays. {@code seq} is the operator's journal entry.
+     */
+    public record Reload(long seq, boolean applied, String summary, java.util.List<String> errors) {
+        public Reload { errors = java.util.List.copyOf(errors); }
+    }
 }

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadResult;
+import io.vigil.config.ReloadGuard;
+import io.vigil.api.Views;
 import io.vigil.config.Severity;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,8 +62,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-P", "--vrrp"}, description = "run only the VRRP part, no checks or IPVS (as keepalived -P)")
     boolean vrrpOnly;
 
+    @Option(names = "--allow-empty-reload",
+            description = "accept a reload that removes every vrrp_instance, every virtual_server or every VIP of an instance"
+                    + " (refused by default; POST /api/v1/reload?force=true forces one reload)")
+    boolean allowEmptyReload;
+
+    /** A reload whose reading takes longer than this (a huge include, a FIFO appearing mid-read) is cancelled and rejected. */
+    static final java.time.Duration RELOAD_READ_LIMIT = java.time.Duration.ofSeconds(20);
+
     /** The checker half (health checks → IPVS); replaced on reload. */
     private final AtomicReference<CheckerNode> checker = new AtomicReference<>();
+    /** The configuration running now (the last one applied). */
+    private final AtomicReference<KeepalivedConfig> running = new AtomicReference<>();
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private Vertx vertx;
     @Mixin ApiOptions api;
@@ -79,6 +93,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ConfigExit.CONFIG_ERRORS;
         }
+        running.set(r.config().get());
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
         Journal opened;
         try {
@@ -107,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
-            Signals.install(() -> control.execute(() -> reload(node, journal)), sig -> {
+            Signals.install(() -> control.execute(() -> reload(node, journal, "SIGHUP", Cause.signal("SIGHUP"), false)), sig -> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
@@ -117,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
                     var apiOptions = api.options();
                     if (apiOptions.isPresent()) {
                         var started = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
-                                () -> control.execute(() -> reload(node, journal)), this::drain);
+                                (force, cause) -> apiReload(control, node, journal, force, cause), this::drain);
                         synchronized (this) {
                             if (stopping) started.close();
                             else nodeApi = started;
@@ -148,36 +163,95 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** SIGHUP: a file that does not load cleanly is reported and changes nothing. */
-    private void reload(VrrpNode node, Journal journal) {
-        NodeLog.info("reloading " + source.displayName() + " (SIGHUP)");
-        LoadResult r = source.load();
-        report(r);
-        String problem = null;
+    /** POST /api/v1/reload: the same reload as SIGHUP, queued behind any running one, and its outcome. */
+    private Views.Reload apiReload(ExecutorService control, VrrpNode node, Journal journal, boolean force, Cause cause) {
+        try {
+            return control.submit(() -> reload(node, journal, "api", cause, force))
+                    .get(RELOAD_READ_LIMIT.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the reload is still running after " + (RELOAD_READ_LIMIT.toSeconds() + 30)
+                    + " s; its outcome will be journaled");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("reload failed: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /**
+     * The one reload path (SIGHUP and the API), on the control thread: the file is read on a thread of its own with a
+     * time limit, so a stuck read is cancelled and reported and never wedges later reloads; a file that does not load
+     * cleanly, or that would stop every instance unless forced, is rejected, journaled and changes nothing.
+     */
+    private Views.Reload reload(VrrpNode node, Journal journal, String who, Cause cause, boolean force) {
+        NodeLog.info("reloading " + source.displayName() + " (" + who + (force ? ", forced" : "") + ")");
+        List<String> problems = new ArrayList<>();
+        LoadResult r = readWithinLimit(problems);
         NodeSetup next = null;
-        if (r.config().isEmpty() || r.hasErrors()) {
-            problem = r.errors().isEmpty() ? "configuration unusable" : r.errors().getFirst().format();
-        } else {
-            try {
-                next = NodeConfig.from(r.config().get(), Path.of(source.displayName()), NodeLog::warn);
-            } catch (NodeConfig.Invalid e) {
-                problem = e.getMessage();
+        if (r != null) {
+            report(r);
+            if (r.config().isEmpty() || r.hasErrors()) {
+                if (r.errors().isEmpty()) problems.add(source.displayName() + ": configuration unusable");
+                r.errors().forEach(d -> problems.add(d.format()));
+            } else {
+                if (!force && !allowEmptyReload && running.get() != null)
+                    ReloadGuard.check(running.get(), r.config().get(), source.displayName()).forEach(d -> problems.add(d.format()));
+                if (problems.isEmpty()) {
+                    try {
+                        next = NodeConfig.from(r.config().get(), Path.of(source.displayName()), NodeLog::warn);
+                    } catch (NodeConfig.Invalid e) {
+                        problems.add(e.getMessage());
+                    }
+                }
             }
         }
         if (next != null) {
             try {
-                node.reload(next, Cause.signal("SIGHUP"));
+                String summary = node.reload(next, cause);
+                running.set(r.config().get());
                 // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
                 stopChecker();
                 startChecker(r, journal, node);
                 if (nodeApi != null) nodeApi.configChanged(r.config().get());
-                return;
+                return new Views.Reload(-1, true, summary, List.of());
             } catch (Exception e) {
-                problem = String.valueOf(e.getMessage());
+                problems.add(String.valueOf(e.getMessage()));
             }
         }
-        NodeLog.error("reload failed, keeping the running configuration: " + problem);
-        journal.append(Cause.signal("SIGHUP"), new Event.OperatorAction("SIGHUP", "reload-rejected", problem));
+        for (String p : problems) NodeLog.error(p);
+        NodeLog.error("reload failed, keeping the running configuration: " + problems.getFirst()
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        String detail = String.join("\n", problems);
+        if (detail.length() > 4000) detail = detail.substring(0, 4000) + "...";
+        journal.append(cause, new Event.OperatorAction(who, "reload-rejected", detail));
+        return new Views.Reload(-1, false, "", problems);
+    }
+
+    /** Loads the file on a fresh daemon thread; null (with the problem) if that takes longer than {@link #RELOAD_READ_LIMIT}. */
+    private LoadResult readWithinLimit(List<String> problems) {
+        var result = new java.util.concurrent.CompletableFuture<LoadResult>();
+        Thread reader = Thread.ofPlatform().name("vigil-config-read").daemon().start(() -> {
+            try {
+                result.complete(source.load());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(RELOAD_READ_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            reader.interrupt(); // the lexer stops at its next line; a read blocked in the kernel stays with its daemon thread
+            problems.add(source.displayName() + ": reading the configuration took longer than " + RELOAD_READ_LIMIT.toSeconds()
+                    + " s; reload cancelled");
+        } catch (java.util.concurrent.ExecutionException e) {
+            problems.add(source.displayName() + ": cannot load: " + e.getCause());
+        } catch (InterruptedException e) {
+            reader.interrupt();
+            Thread.currentThread().interrupt();
+            problems.add("reload interrupted");
+        }
+        return null;
     }
 
     private void startChecker(LoadResult r, Journal journal, VrrpNode node) {

@@ -69,6 +69,8 @@ final class Lexer {
     private final List<String> files = new ArrayList<>();
     private final Random random = new Random(0);
     private long generatedLines;
+    /** Bytes read from every file so far: the size cap is for the configuration as a whole. */
+    private long totalBytes;
     private String oddSpaceFile;
     private boolean generationCapReported;
 
@@ -125,18 +127,34 @@ final class Lexer {
             diags.error(errAt, "includes nested more than " + MAX_INCLUDE_DEPTH + " deep");
             return;
         }
+        // only regular files: a device (/dev/zero, /dev/urandom) never ends and a FIFO blocks the open itself
+        if (!Files.isRegularFile(real)) {
+            diags.error(errAt, displayName + " is " + kind(real) + ", not a regular file; configuration is read only from regular files");
+            return;
+        }
         byte[] bytes;
         try {
             long size = Files.size(real);
-            if (size > options.maxFileBytes()) {
-                diags.error(new SourceLocation(displayName, 1, 1), "file is " + size + " bytes; configuration files over "
-                        + options.maxFileBytes() + " bytes are refused");
+            long room = options.maxFileBytes() - totalBytes;
+            if (size > room) {
+                diags.error(includedFrom != null ? includedFrom : new SourceLocation(displayName, 1, 1), "file " + displayName
+                        + " is " + size + " bytes; the configuration and its includes may have at most "
+                        + options.maxFileBytes() + " bytes in total" + (totalBytes > 0 ? " (" + totalBytes + " read before it)" : ""));
                 return;
             }
-            bytes = Files.readAllBytes(real);
+            bytes = readAtMost(real, room);
+            if (bytes == null) {
+                diags.error(errAt, displayName + " grew past " + options.maxFileBytes() + " bytes in total while it was read");
+                return;
+            }
+            totalBytes += bytes.length;
         } catch (IOException | UncheckedIOException | SecurityException | OutOfMemoryError e) {
             diags.error(errAt, "cannot read " + displayName + ": " + e.getMessage());
             return;
+        }
+        // the first line may start with a UTF-8 byte order mark (Windows editors write one): not part of the text
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 3, bytes.length);
         }
         String text = decode(bytes, displayName);
         if (text == null) return;
@@ -147,6 +165,34 @@ final class Lexer {
         } finally {
             includeStack.pop();
         }
+    }
+
+    /** The whole file, or null if it holds more than {@code max} bytes (it grew since its size was read). */
+    private static byte[] readAtMost(Path file, long max) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max));
+            return in.read() < 0 ? b : null;
+        }
+    }
+
+    private static String kind(Path p) {
+        try {
+            var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
+            if (a.isOther()) {
+                String mode = Files.getAttribute(p, "unix:mode").toString();
+                int type = Integer.parseInt(mode) & 0170000;
+                return switch (type) {
+                    case 0010000 -> "a FIFO";
+                    case 0020000 -> "a character device";
+                    case 0060000 -> "a block device";
+                    case 0140000 -> "a socket";
+                    default -> "a special file";
+                };
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return "a special file";
     }
 
     /** UTF-8 text, or null (with an error) for binary data: keepalived.conf never contains NULs or control bytes. */
@@ -170,8 +216,13 @@ final class Lexer {
 
     private void processText(String file, Path dir, String text) {
         int n = text.length();
-        int pos = 0, lineNo = 0;
+        int pos = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? 1 : 0, lineNo = 0;
         while (pos < n) {
+            if (Thread.currentThread().isInterrupted()) {
+                // a reload that ran past its time limit: stop, the caller reports it
+                diags.error(new SourceLocation(file, lineNo + 1, 1), "reading the configuration was cancelled");
+                return;
+            }
             int nl = text.indexOf('\n', pos);
             int end = nl < 0 ? n : nl;
             lineNo++;

@@ -8,7 +8,8 @@ import java.util.Set;
  * @param configId the keepalived config-id ({@code -i}) that {@code @name} / {@code @^name} lines are compared with;
  *                 keepalived's default is the first part of the node name
  * @param extraCheckerKeywords checker block keywords claimed by plugins (e.g. MYSQL_CHECK), kept like built-in ones
- * @param maxFileBytes files larger than this are refused (a keepalived.conf is kilobytes; generated ones megabytes)
+ * @param maxFileBytes the configuration and all its includes together may hold at most this many bytes (a keepalived.conf
+ *                     is kilobytes, generated ones megabytes); only regular files are read
  * @param maxDiagnostics report at most this many diagnostics, then a count of the rest
  * @param maxLines stop (with an error) when ~SEQ and parameter expansion produce more lines than this
  */

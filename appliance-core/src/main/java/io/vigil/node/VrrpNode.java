@@ -642,9 +642,9 @@ public final class VrrpNode implements AutoCloseable {
     /**
      * Applies a new configuration: unchanged instances keep their state and VIPs; a changed priority is applied in
      * place; other changes restart that instance (priority 0 and VIPs released first); removed ones stop, new ones
-     * start. Throws (and changes nothing) when the new setup cannot be used.
+     * start. Throws (and changes nothing) when the new setup cannot be used. Returns what changed, e.g. "~VI_1 +VI_2".
      */
-    public void reload(NodeSetup next, Cause why) throws Exception {
+    public String reload(NodeSetup next, Cause why) throws Exception {
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
         long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), ""));
@@ -666,6 +666,7 @@ public final class VrrpNode implements AutoCloseable {
         scripts = startScripts(next);
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
+        return summary;
     }
 
     /** On the vrrp thread. Returns e.g. "~VI_1 +VI_2 -VI_3". */

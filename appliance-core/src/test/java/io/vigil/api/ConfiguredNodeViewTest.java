@@ -33,7 +33,7 @@ class ConfiguredNodeViewTest {
         @Override public boolean drained(String vs, String rs) { return drained.contains(vs + "|" + rs); }
         @Override public long drain(String vs, String rs, boolean d) { if (d) drained.add(vs + "|" + rs); else drained.remove(vs + "|" + rs); return 1; }
         @Override public long maintenance(String instance, boolean on) { if (on) maintenance.add(instance); else maintenance.remove(instance); return 2; }
-        @Override public long reload() { return 3; }
+        @Override public Views.Reload reload(boolean force) { return new Views.Reload(3, true, "", java.util.List.of()); }
     };
 
     @Test

@@ -175,7 +175,7 @@ public final class KernelMetricsGuestScenario {
             @Override public Optional<String> ipvsUnavailable() { return kernel.unavailable(); }
             @Override public long drain(String vs, String rs, boolean on) { throw new UnsupportedOperationException(); }
             @Override public long maintenance(String instance, boolean on) { throw new UnsupportedOperationException(); }
-            @Override public long reload() { throw new UnsupportedOperationException(); }
+            @Override public Views.Reload reload(boolean force) { throw new UnsupportedOperationException(); }
         };
     }
 
@@ -193,7 +193,7 @@ public final class KernelMetricsGuestScenario {
             @Override public Views.JournalInfo journalInfo() { return new Views.JournalInfo(0, 0); }
             @Override public long drain(String vs, String rs, boolean drained) { throw new UnsupportedOperationException(); }
             @Override public long maintenance(String instance, boolean on) { throw new UnsupportedOperationException(); }
-            @Override public long reload() { throw new UnsupportedOperationException(); }
+            @Override public Views.Reload reload(boolean force) { throw new UnsupportedOperationException(); }
             @Override public Optional<String> ipvsUnavailable() { return runtime.ipvsUnavailable(); }
         };
     }

@@ -157,8 +157,31 @@ class ManagementApiTest {
         assertThat(new JsonObject(get("/api/v1/instances/VI_1").body()).getInteger("effectivePriority")).isEqualTo(1);
         assertThat(send("DELETE", "/api/v1/instances/VI_1/maintenance", TOKEN).statusCode()).isEqualTo(202);
         assertThat(node.instances().getFirst().maintenance()).isFalse();
-        assertThat(send("POST", "/api/v1/reload", TOKEN).statusCode()).isEqualTo(202);
+        var reload = send("POST", "/api/v1/reload", TOKEN);
+        assertThat(reload.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(reload.body()).getBoolean("applied")).isTrue();
         assertThat(node.reloads).isEqualTo(1);
+    }
+
+    @Test
+    void reloadAnswersTheRealOutcome() throws Exception {
+        try {
+            node.reloadErrors = List.of("/etc/keepalived/keepalived.conf:3:1: error: vrrp_instance VI_1 would have no virtual_ipaddress");
+            var rejected = send("POST", "/api/v1/reload", TOKEN);
+            assertThat(rejected.statusCode()).isEqualTo(422);
+            var body = new JsonObject(rejected.body());
+            assertThat(body.getBoolean("applied")).isFalse();
+            assertThat(body.getJsonArray("errors").getString(0)).contains("keepalived.conf:3:1").contains("no virtual_ipaddress");
+            assertThat(node.lastReloadForced).isFalse();
+
+            node.reloadErrors = List.of();
+            var forced = send("POST", "/api/v1/reload?force=true", TOKEN);
+            assertThat(forced.statusCode()).isEqualTo(200);
+            assertThat(node.lastReloadForced).isTrue();
+            assertThat(send("POST", "/api/v1/reload?force=maybe", TOKEN).statusCode()).isEqualTo(400);
+        } finally {
+            node.reloadErrors = List.of();
+        }
     }
 
     @Test

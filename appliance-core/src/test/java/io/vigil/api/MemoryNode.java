@@ -113,9 +113,15 @@ final class MemoryNode implements NodeView {
         return append("Maintenance", "operator", Map.of("instance", instance, "on", on)).seq();
     }
 
-    @Override public synchronized long reload() {
+    /** What the next reloads report: applied when empty, else rejected with these errors. */
+    volatile List<String> reloadErrors = List.of();
+    volatile boolean lastReloadForced;
+
+    @Override public synchronized Views.Reload reload(boolean force) {
         reloads++;
-        return append("ConfigReloaded", "operator", Map.of()).seq();
+        lastReloadForced = force;
+        long seq = append("ConfigReloaded", "operator", Map.of()).seq();
+        return reloadErrors.isEmpty() ? new Views.Reload(seq, true, "~VI_1", List.of()) : new Views.Reload(seq, false, "", reloadErrors);
     }
 
     /** Kernel IPVS counters to report, or null for "this kernel has no ip_vs". */

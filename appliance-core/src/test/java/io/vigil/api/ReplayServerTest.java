@@ -126,6 +126,13 @@ class ReplayServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(rsp.statusCode()).isEqualTo(400);
         assertThat(rsp.body()).contains("at=yesterday: expected an ISO-8601 instant or epoch milliseconds");
+        for (String q : new String[] {"events?limit=abc", "events?limit=-1", "events?from=99999999999999999999", "events?to=tomorrow",
+                "state?at=+999999999-12-31T23:59:59Z"}) {
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/replay/api/" + q)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(q).isEqualTo(400);
+            assertThat(r.body()).as(q).contains("\"status\":400");
+        }
     }
 
     /** The UI in Debian's chromium via playwright-core (installed by .ci/setup into ui/test/node_modules). */

@@ -45,7 +45,7 @@ public final class ApiBench {
                 public boolean drained(String vs, String rs) { return false; }
                 public long drain(String vs, String rs, boolean d) { return 0; }
                 public long maintenance(String i, boolean on) { return 0; }
-                public long reload() { return 0; }
+                public io.vigil.api.Views.Reload reload(boolean force) { return new io.vigil.api.Views.Reload(0, true, "", java.util.List.of()); }
             };
             var view = new ConfiguredNodeView("bench", () -> cfg, new JournalAccess(j), runtime);
             var server = ManagementServer.start(vertx, view, new ManagementOptions("127.0.0.1", 0, Optional.empty()))

@@ -64,7 +64,57 @@ class BadInputTest {
         LoadResult r = ConfigLoader.load(p, LoadOptions.defaults().withMaxFileBytes(1000));
         assertThat(r.config()).isEmpty();
         assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
-                p + ":1:1: error: file is 16000 bytes; configuration files over 1000 bytes are refused");
+                p + ":1:1: error: file " + p + " is 16000 bytes; the configuration and its includes may have at most 1000 bytes in total");
+    }
+
+    @Test void theSizeCapIsForAllIncludesTogether() throws IOException {
+        for (int i = 0; i < 3; i++) write("conf.d/" + i + ".conf", "! " + "x".repeat(400) + "\n");
+        Path p = write("main.conf", "global_defs {\n}\ninclude conf.d/*.conf\n");
+        LoadResult r = ConfigLoader.load(p, LoadOptions.defaults().withMaxFileBytes(1000));
+        // main (38 bytes) + two includes of 403 fit; the third would pass 1000 in total
+        assertThat(r.errors()).singleElement().satisfies(d -> {
+            assertThat(d.format()).startsWith(p + ":3:1: error: file " + dir.resolve("conf.d/2.conf"));
+            assertThat(d.message()).contains("at most 1000 bytes in total").contains("844 read before it");
+        });
+    }
+
+    @Test void includeOfADeviceIsAnErrorAtTheIncludeLineNotAnEndlessRead() throws IOException {
+        for (String dev : new String[] {"/dev/zero", "/dev/urandom"}) {
+            Path p = write("dev.conf", "global_defs {\n}\ninclude " + dev + "\n");
+            long t0 = System.nanoTime();
+            LoadResult r = load(p);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5000);
+            assertThat(r.errors()).extracting(Diagnostic::format).containsExactly(
+                    p + ":3:1: error: " + dev + " is a character device, not a regular file; configuration is read only from regular files");
+        }
+    }
+
+    @Test void includeOfAFifoIsAnErrorAndDoesNotBlock() throws Exception {
+        Path fifo = dir.resolve("pipe.conf");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path p = write("fifo.conf", "global_defs {\n}\n\ninclude pipe.conf\n");
+        LoadResult r = load(p);
+        assertThat(r.errors()).extracting(Diagnostic::format).containsExactly(
+                p + ":4:1: error: " + fifo + " is a FIFO, not a regular file; configuration is read only from regular files");
+        Path main = write("main-fifo.conf", "x");
+        Files.delete(main);
+        Files.createSymbolicLink(main, fifo); // the main file itself, through a symlink
+        assertThat(load(main).errors()).singleElement().satisfies(d -> assertThat(d.message()).contains("is a FIFO"));
+    }
+
+    @Test void aByteOrderMarkAtTheStartIsSkipped() throws IOException {
+        Path p = dir.resolve("bom.conf");
+        byte[] text = "global_defs {\n router_id BOM\n}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[text.length + 3];
+        withBom[0] = (byte) 0xef; withBom[1] = (byte) 0xbb; withBom[2] = (byte) 0xbf;
+        System.arraycopy(text, 0, withBom, 3, text.length);
+        Files.write(p, withBom);
+        LoadResult r = load(p);
+        assertThat(r.diagnostics()).noneMatch(d -> d.message().contains("unknown keyword"));
+        assertThat(r.config().orElseThrow().globalDefs().routerId()).contains("BOM");
+        LoadResult t = ConfigLoader.loadText("t.conf", "\uFEFFglobal_defs {\n router_id T\n}\n", dir, LoadOptions.defaults());
+        assertThat(t.diagnostics()).noneMatch(d -> d.message().contains("unknown keyword"));
+        assertThat(t.config().orElseThrow().globalDefs().routerId()).contains("T");
     }
 
     @Test void binaryGarbageIsNotAConfig() throws IOException {

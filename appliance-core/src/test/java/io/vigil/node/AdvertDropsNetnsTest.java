@@ -163,7 +163,8 @@ class AdvertDropsNetnsTest {
                 journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "drops"));
                 node = ns.call(() -> VrrpNode.start(setup, journal));
                 api = NodeApi.start(new ManagementOptions("127.0.0.1", 0, Optional.empty()), "drops", cfg, journal, node,
-                        () -> { }, NodeApi.DrainHook.NONE);
+                        (force, cause) -> new io.vigil.api.Views.Reload(-1, false, "", java.util.List.of("not in this test")),
+                        NodeApi.DrainHook.NONE);
                 raw = stranger.call(() -> VrrpSocket.open("eth0"));
             } catch (Exception e) {
                 close();

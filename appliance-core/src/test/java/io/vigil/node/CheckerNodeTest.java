@@ -150,7 +150,9 @@ class CheckerNodeTest {
             @Override public boolean drained(String v, String rs) { return false; }
             @Override public long drain(String v, String rs, boolean d) { return 0; }
             @Override public long maintenance(String i, boolean on) { return 0; }
-            @Override public long reload() { return 0; }
+            @Override public io.vigil.api.Views.Reload reload(boolean force) {
+                return new io.vigil.api.Views.Reload(-1, false, "", java.util.List.of("not in this test"));
+            }
         };
 
         try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "lb1"));
