@@ -85,7 +85,7 @@ public sealed interface Cause {
             case Vrrp.PREEMPT -> "preempt: " + advert;
             case Vrrp.PRIORITY_ZERO -> "master_down after priority 0: " + advert;
             case Vrrp.PREEMPT_DELAY -> "preempt_delay expired: " + advert;
-            default -> "master_down timer: last " + advert;
+            default -> v.peer().isEmpty() ? "master_down timer: no advert heard" : "master_down timer: last " + advert;
         };
     }
 

@@ -42,7 +42,7 @@ class ForensicGroundTruthTest {
 
     static Path dirA, dirB;
     static WireTruth wire;
-    static double partitionHealed, killAt;
+    static double partitionHealed, killAt, restartKillAt;
     static List<JsonObject> report;
     static String logs;
 
@@ -106,9 +106,18 @@ class ForensicGroundTruthTest {
             await("a back after restart", lab::logs, Duration.ofSeconds(20), quiet(() -> lab.hasAddr(a, VIP) && !lab.hasAddr(b, VIP)));
             Thread.sleep(2500);
 
-            // 5. kill -9 of the master, never restarted
-            killAt = now();
+            // 5. kill -9 of the master and a restart; then kill -9 again, never restarted
+            restartKillAt = now();
             lab.kill9(va2);
+            NetLab.run("ip", "-n", a, "addr", "del", VIP, "dev", "eth0"); // gone with the crashed box
+            await("b MASTER after the first crash", lab::logs, Duration.ofSeconds(10), quiet(() -> lab.hasAddr(b, VIP)));
+            Thread.sleep(1500);
+            NetLab.Proc va3 = lab.vigil("va", a, confA);
+            NetLab.awaitStarted(va3);
+            await("a back after the crash", lab::logs, Duration.ofSeconds(20), quiet(() -> lab.hasAddr(a, VIP) && !lab.hasAddr(b, VIP)));
+            Thread.sleep(2500);
+            killAt = now();
+            lab.kill9(va3);
             await("b MASTER after the crash", lab::logs, Duration.ofSeconds(10), quiet(() -> lab.hasAddr(b, VIP)));
             Thread.sleep(6000);
             assertThat(lab.term(vb, Duration.ofSeconds(15))).isZero();
@@ -155,8 +164,18 @@ class ForensicGroundTruthTest {
     @Test
     void theKillIsACrashNotAnInventedSplitBrain() {
         var crashes = of("crash");
-        assertThat(crashes).as(String.valueOf(report)).hasSize(1);
-        JsonObject c = crashes.getFirst();
+        assertThat(crashes).as(String.valueOf(report)).hasSize(2);
+        // the first kill, restarted: dated between its last evidence and the restart
+        JsonObject r = crashes.getFirst();
+        assertThat(r.getString("node")).isEqualTo("lb-a");
+        assertThat(r.getString("restart")).isNotNull();
+        double lastBeforeRestart = wire.lastAdvertBefore(A, restartKillAt + 1);
+        assertThat(seconds(r.getString("lastEntry"))).isBetween(lastBeforeRestart - 1.2, restartKillAt + 0.2);
+        assertThat(seconds(r.getString("restart"))).isGreaterThan(restartKillAt);
+        assertThat(of("split-brain")).noneMatch(o -> Math.abs(seconds(o.getString("start")) - restartKillAt) < 5
+                && !o.getString("class").equals("overlap"));
+        // the last kill: never restarted
+        JsonObject c = crashes.getLast();
         assertThat(c.getString("node")).isEqualTo("lb-a");
         assertThat(c.getValue("restart")).isNull();
         double lastAdvert = wire.lastAdvertBefore(A, killAt + 1);

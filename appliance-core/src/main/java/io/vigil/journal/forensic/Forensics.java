@@ -436,8 +436,15 @@ public final class Forensics {
                     } else {
                         chain.add(new Link(h.node(), -1, heard, "cause", c.describe() + " = " + peer.node()));
                         Entry origin = peerOrigin(peer, v, heard);
-                        if (origin != null) { next = origin; nextNode = peer; }
-                        else chain.add(new Link(peer.node(), -1, heard, "evidence", peerSilence(peer, heard)));
+                        Entry own = v.kind().equals(Cause.Vrrp.PREEMPT) || v.kind().equals(Cause.Vrrp.PREEMPT_DELAY)
+                                ? ownPriorityChange(h, e) : null;
+                        // a preemption is explained by whichever changed last: the peer's advertised priority, or ours
+                        if (own != null && (origin == null
+                                || corrected(h.node(), own.wallNs()) > corrected(peer.node(), origin.wallNs()))) {
+                            next = own;
+                        } else if (origin != null) { next = origin; nextNode = peer; }
+                        else chain.add(new Link(peer.node(), -1, heard, "evidence",
+                                peerSilence(peer, heard, corrected(h.node(), e.wallNs()))));
                     }
                 }
                 case Cause.None n -> { }
@@ -461,10 +468,16 @@ public final class Forensics {
         long slack = sk != null && sk.estimated() ? sk.boundNs() : 0;
         long atPeer = heardRef + offset(peer.node()) + slack;       // the peer's clock
         if (v.kind().equals(Cause.Vrrp.MASTER_DOWN)) {
-            // nothing heard for Master_Down_Interval: the peer's last entry before then says why it went quiet
-            Entry last = null;
-            for (Entry e : peer.entries()) { if (e.wallNs() > atPeer) break; last = e; }
-            return last != null && !(last.event() instanceof Event.NodeAlive) ? last : null;
+            // nothing heard for Master_Down_Interval after the last advert: the peer left MASTER soon after it (or
+            // crashed, or was cut off — peerSilence tells which)
+            if (v.peer().isEmpty()) return null;
+            for (Entry e : peer.entries()) {
+                long at = corrected(peer.node(), e.wallNs());
+                if (at < heardRef - slack - 1_000_000_000L) continue;
+                if (at > heardRef + slack + 10_000_000_000L) break;
+                if (e.event() instanceof Event.VrrpTransition t && t.from() == Event.VrrpState.MASTER) return e;
+            }
+            return null;
         }
         Long start = peer.advertStart(v.priority(), atPeer);
         if (start == null) return null;
@@ -477,13 +490,39 @@ public final class Forensics {
         return best;
     }
 
-    private String peerSilence(NodeHistory peer, long heardRef) {
+    /** Why the peer was not heard after {@code heardRef} until our transition at {@code atRef}. */
+    private String peerSilence(NodeHistory peer, long heardRef, long atRef) {
         for (NodeHistory.Run r : peer.runs())
-            if (r.end() == NodeHistory.End.CRASHED && corrected(peer.node(), r.lastWallNs()) <= heardRef
-                    && (r.restartWallNs() < 0 || corrected(peer.node(), r.restartWallNs()) >= heardRef - 60_000_000_000L))
+            if (r.end() == NodeHistory.End.CRASHED && corrected(peer.node(), r.lastWallNs()) <= atRef
+                    && corrected(peer.node(), r.lastWallNs()) >= heardRef - peer.graceNs()
+                    && (r.restartWallNs() < 0 || corrected(peer.node(), r.restartWallNs()) >= atRef))
                 return peer.node() + " crashed: last evidence " + EntryFormat.time(corrected(peer.node(), r.lastWallNs()))
                         + " (#" + r.lastSeq() + ")";
+        // alive and still MASTER by its own journal: its adverts were sent and did not arrive
+        Entry last = null;
+        for (Entry x : peer.entries()) { if (corrected(peer.node(), x.wallNs()) > atRef) break; last = x; }
+        if (last != null && corrected(peer.node(), last.wallNs()) > atRef - peer.graceNs()) {
+            String state = "";
+            for (Entry x : peer.entries()) {
+                if (x.wallNs() > last.wallNs()) break;
+                if (x.event() instanceof Event.VrrpTransition t) state = t.to().name();
+            }
+            return peer.node() + " was alive" + (state.isEmpty() ? "" : " and " + state) + " (evidence #" + last.seq() + " at "
+                    + EntryFormat.time(corrected(peer.node(), last.wallNs())) + "): its adverts did not arrive — the network between them";
+        }
         return "no entry of " + peer.node() + " explains it";
+    }
+
+    /** Our own latest priority change before {@code e}, in the same run (what made a preemption possible). */
+    private static Entry ownPriorityChange(NodeHistory h, Entry e) {
+        Entry best = null;
+        for (Entry x : h.entries()) {
+            if (x.seq() >= e.seq()) break;
+            if (x.event() instanceof Event.NodeStarted) best = null;
+            if (x.event() instanceof Event.PriorityChanged p && e.event() instanceof Event.VrrpTransition t
+                    && p.instance().equals(t.instance()) && p.newPriority() > p.oldPriority()) best = x;
+        }
+        return best;
     }
 
     private Link link(NodeHistory h, Entry e) {
