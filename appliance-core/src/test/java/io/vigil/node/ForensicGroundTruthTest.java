@@ -244,6 +244,14 @@ class ForensicGroundTruthTest {
         var alone = incidents(List.of(dirB));
         assertThat(alone.stream().filter(o -> o.getString("type").equals("missing-peer")))
                 .anySatisfy(o -> { assertThat(o.getString("address")).isEqualTo(A); assertThat(o.getString("instance")).isEqualTo("VI_1"); });
+        // the partition, seen from b alone: inferred, and it holds the wire's window
+        var truth = wire.splitBrains(1.5 * ADVERT).stream().filter(w -> w.vrid() == 51 && w.seconds() >= ADVERT).toList().getFirst();
+        assertThat(alone.stream().filter(o -> o.getString("type").equals("split-brain")))
+                .anySatisfy(o -> {
+                    assertThat(o.getString("class")).isEqualTo("inferred");
+                    assertThat(seconds(o.getString("start"))).isLessThanOrEqualTo(truth.from() + ADVERT);
+                    assertThat(seconds(o.getString("end"))).isGreaterThanOrEqualTo(truth.to() - ADVERT);
+                });
     }
 
     // ------------------------------------------------------------------ helpers

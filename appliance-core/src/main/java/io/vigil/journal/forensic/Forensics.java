@@ -104,6 +104,7 @@ public final class Forensics {
         }
         List<SplitBrain> windows = new ArrayList<>(splitBrains(segments));
         windows.addAll(inferredFromAnomalies(segments));
+        windows.addAll(inferredFromYields(segments));
         windows.sort(Comparator.comparingLong(SplitBrain::startNs));
         List<Crash> crashes = crashes();
         List<ClockSkew.Estimate> skews = nodes.stream().skip(1).map(h -> skew.get(h.node())).toList();
@@ -352,6 +353,40 @@ public final class Forensics {
                 first, "", List.copyOf(ev));
     }
 
+    /**
+     * A loaded node that was MASTER and yielded to an advert from a router whose journal is not loaded: that
+     * router was MASTER when heard, and may have been since our MASTER stretch began (a partition) or only just
+     * (a restart and preemption) — the missing journal would tell. Reported as inferred, with that upper bound.
+     */
+    private List<SplitBrain> inferredFromYields(List<Segment> segments) {
+        List<SplitBrain> out = new ArrayList<>();
+        for (NodeHistory h : nodes) {
+            for (Entry e : h.entries()) {
+                if (!(e.event() instanceof Event.VrrpTransition t) || t.from() != VrrpState.MASTER
+                        || !(e.cause() instanceof Cause.Vrrp v) || !v.kind().equals(Cause.Vrrp.ADVERT)
+                        || v.peer().isEmpty() || byAddress.containsKey(v.peer())) continue;
+                long at = corrected(h.node(), e.wallNs());
+                Segment master = null;
+                for (Segment s : segments)
+                    if (s.node().equals(h.node()) && s.instance().equals(t.instance()) && s.state() == VrrpState.MASTER
+                            && s.toNs() == at) master = s;
+                if (master == null || at - master.fromNs() < h.advertNs(t.instance())) continue; // a plain handover
+                // only a mastership taken because this peer fell silent can have run alongside it: after a preemption
+                // or our own start-up the peer was heard all along (or was never there)
+                Entry began = h.bySeq(seqOf(master.ref()));
+                if (began == null || !(began.cause() instanceof Cause.Vrrp b) || !b.kind().equals(Cause.Vrrp.MASTER_DOWN)
+                        || !b.peer().equals(v.peer())) continue;
+                out.add(new SplitBrain(t.instance(), List.copyOf(new TreeSet<>(List.of(h.node(), v.peer()))), master.fromNs(), at,
+                        INFERRED, master.ref(), ref(e), List.of(
+                        h.node() + " MASTER since " + master.ref() + " " + master.why(),
+                        "at " + ref(e) + " it heard " + v.peer() + " advertise priority " + v.priority() + " as MASTER and yielded",
+                        v.peer() + " has no journal loaded: it was MASTER at the end of this window and may have been since its "
+                                + "start (a partition) or only just (a restart); load its journal to know")));
+            }
+        }
+        return out;
+    }
+
     public static VrrpState stateAt(List<Segment> segments, String node, String instance, long at) {
         for (Segment s : segments)
             if (s.node().equals(node) && s.instance().equals(instance) && s.fromNs() <= at && (s.toNs() < 0 || s.toNs() > at))
@@ -530,6 +565,11 @@ public final class Forensics {
     }
 
     private static String ref(Entry e) { return e.node() + "#" + e.seq(); }
+
+    private static long seqOf(String ref) {
+        int i = ref.lastIndexOf('#');
+        try { return i < 0 ? -1 : Long.parseLong(ref.substring(i + 1)); } catch (NumberFormatException e) { return -1; }
+    }
 
     private static String ms(long ns) { return String.format("%.1f s", ns / 1e9); }
 

@@ -67,7 +67,9 @@ public final class IncidentFormat {
                     .append('\n');
             for (String e : w.evidence()) sb.append("    ").append(e).append('\n');
         }
-        if (r.splitBrains().isEmpty()) sb.append("split-brain: none (never two MASTERs of one instance in the evidence)\n");
+        if (r.splitBrains().isEmpty())
+            sb.append(r.missingPeers().isEmpty() ? "split-brain: none (never two MASTERs of one instance in the evidence)\n"
+                    : "split-brain: none in the loaded journals, but the peers below advertised without a journal loaded\n");
         for (Crash c : r.crashes())
             sb.append("crash   ").append(c.node()).append(" between ").append(time(c.lastEntryNs())).append(" (last entry #")
                     .append(c.lastSeq()).append(") and ").append(c.restartNs() < 0 ? "the end of the journals (never restarted)"

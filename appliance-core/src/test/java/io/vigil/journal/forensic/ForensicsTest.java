@@ -147,6 +147,14 @@ class ForensicsTest {
             assertThat(m.address()).isEqualTo(A);
             assertThat(m.instance()).isEqualTo("VI_1");
         });
+        // b alone: it took over when a fell silent (the partition) and yielded when a was heard again as MASTER:
+        // a split brain known from one side, up to the length of b's mastership
+        var rb = Forensics.of(journals(s.b())).report();
+        assertThat(rb.splitBrains()).filteredOn(w -> w.startNs() == T0 + 13_200 * MS).singleElement().satisfies(w -> {
+            assertThat(w.cls()).isEqualTo(Forensics.INFERRED);
+            assertThat(w.endNs()).isEqualTo(T0 + 20_500 * MS);
+            assertThat(w.nodes()).containsExactly(A, "lb-b");
+        });
         var ra = Forensics.of(journals(s.a())).report();
         assertThat(ra.missingPeers()).extracting(Forensics.MissingPeer::address).containsExactly(B);
         // a's journal heard b claim MASTER (other_master): a split brain known from one side
