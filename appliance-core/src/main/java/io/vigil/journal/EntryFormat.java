@@ -60,7 +60,7 @@ public final class EntryFormat {
             case VipChanged e -> e.instance() + (e.added() ? " add " : " del ") + e.address() + " dev " + e.device()
                     + (e.ok() ? " ok" : " FAILED " + e.error());
             case GarpSent e -> e.instance() + " " + e.address() + " dev " + e.device() + " x" + e.count();
-            case CheckResult e -> e.checker() + " " + e.target() + (e.up() ? " UP " : " DOWN ") + ms(e.latencyNs())
+            case CheckResult e -> e.checker() + (e.target().isEmpty() ? "" : " " + e.target()) + (e.up() ? " UP " : " DOWN ") + ms(e.latencyNs())
                     + (e.attempt() > 1 ? " attempt " + e.attempt() : "") + (e.detail().isEmpty() ? "" : ": " + e.detail());
             case RealServerChanged e -> "[" + e.virtualServer() + "] " + e.realServer() + (e.up() ? " UP" : " DOWN")
                     + " weight " + e.weight() + (e.quorumUp() ? " quorum up" : " QUORUM LOST");
