@@ -269,10 +269,27 @@ public final class JournalCommand implements Runnable {
 
         @Override int run() {
             try (JournalReader r = JournalReader.open(dirOption.dir)) {
-                View v = at == null ? r.stateAtEnd() : r.stateAt(TimeArg.parse(at));
-                if (json) out().println(JournalJson.toJson(new Entry("", v.seq(), v.wallNs(), 0, Cause.NONE,
-                        new Event.Snapshot(v))).getJsonObject("event").getJsonObject("view").encodePrettily());
-                else out().print(EntryFormat.view(v));
+                long t = at == null ? TimeArg.parse("now") : TimeArg.parse(at);
+                View v = at == null ? r.stateAtEnd() : r.stateAt(t);
+                // past the node's last evidence its state is unknown, whatever it was last (a crash writes nothing)
+                JournalReader.Evidence ev = r.evidenceAt(t);
+                boolean silent = ev.silentAt(t);
+                if (json) {
+                    var o = JournalJson.toJson(new Entry("", v.seq(), v.wallNs(), 0, Cause.NONE,
+                            new Event.Snapshot(v))).getJsonObject("event").getJsonObject("view");
+                    if (ev.last() != null) o.put("evidence", new io.vertx.core.json.JsonObject()
+                            .put("lastEntry", EntryFormat.time(ev.last().wallNs())).put("lastSeq", ev.last().seq())
+                            .put("alive", !silent));
+                    var inst = o.getJsonObject("instances");
+                    if (silent && inst != null) for (String name : inst.fieldNames())
+                        inst.getJsonObject(name).put("lastKnownState", inst.getJsonObject(name).getString("state")).put("state", "UNKNOWN");
+                    out().println(o.encodePrettily());
+                } else {
+                    if (silent) out().println("UNKNOWN: no evidence since " + EntryFormat.time(ev.last().wallNs()) + " (#"
+                            + ev.last().seq() + "): the node crashed or was cut off, or this copy of its journal ends there."
+                            + " Last known state:");
+                    out().print(EntryFormat.view(v));
+                }
                 return 0;
             }
         }

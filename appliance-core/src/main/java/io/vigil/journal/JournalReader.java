@@ -133,6 +133,41 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
+    /**
+     * What the journal says about the node being alive at {@code wallNs}: its last event at or before then, and the
+     * period of the liveness marks written around it (0: none, an older writer). A node whose last evidence is
+     * older than three periods was not running as far as its journal tells.
+     */
+    public record Evidence(Entry last, long alivePeriodNs) {
+        /** True when the journal cannot say the node was alive at {@code wallNs}: state there is unknown. */
+        public boolean silentAt(long wallNs) {
+            return last != null && alivePeriodNs > 0 && !(last.event() instanceof Event.NodeStopped)
+                    && wallNs - last.wallNs() > 3 * alivePeriodNs;
+        }
+    }
+
+    public Evidence evidenceAt(long wallNs) {
+        long idx = indexAtOrBefore(wallNs);
+        if (idx < 0) return new Evidence(null, 0);
+        Entry last = null;
+        long period = 0;
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.moveToIndex(idx);
+            t.direction(TailerDirection.BACKWARD);
+            for (int i = 0; i < 256 && period == 0; i++) { // liveness marks come every second: a few entries back at most
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) break;
+                    Entry e = read(dc);
+                    if (e.event().isAnnotation()) continue;
+                    if (last == null) last = e;
+                    if (e.event() instanceof Event.NodeAlive a) period = a.periodMs() * 1_000_000L;
+                    if (e.event() instanceof Event.NodeStarted && e != last) break;
+                }
+            }
+        }
+        return new Evidence(last, period);
+    }
+
     // ---- time seek --------------------------------------------------------------------------------------
 
     /**

@@ -126,6 +126,30 @@ class JournalCommandTest {
     }
 
     @Test
+    void stateAfterTheLastEvidenceIsUnknownNotTheLastState() throws Exception {
+        Path c = tmp.resolve("lb-c");
+        ScriptClock cc = new ScriptClock();
+        try (Journal j = Journal.open(JournalConfig.defaults(c, "lb-c").withClock(cc))) {
+            cc.at("03:20:00.000000");
+            j.append(Cause.NONE, new NodeStarted("vigil 0.1.0", 7));
+            cc.at("03:20:00.100000");
+            j.append(Cause.timer("master_down"), new VrrpTransition("VI_1", VrrpState.INIT, VrrpState.MASTER, "master_down", 150));
+            for (int s = 1; s <= 5; s++) {  // alive for 5 s, then killed -9: nothing more
+                cc.at(String.format("03:20:%02d.000000", s));
+                j.append(Cause.NONE, io.vigil.journal.Event.NodeAlive.of(1000, java.util.List.of(
+                        new io.vigil.journal.Event.NodeAlive.Beat("VI_1", 51, "192.0.2.13", VrrpState.MASTER, 150, 1000))));
+            }
+            j.flush(Duration.ofSeconds(10));
+        }
+        assertThat(run("state-alive", "journal", "state", "--dir", c.toString(), "--at", "2026-11-24T03:20:04Z"))
+                .doesNotContain("UNKNOWN").contains("VI_1 MASTER");
+        String dead = run("state-unknown", "journal", "state", "--dir", c.toString(), "--at", "2026-11-24T03:20:30Z");
+        assertThat(dead).startsWith("UNKNOWN: no evidence since 2026-11-24T03:20:05.000000Z").contains("Last known state:");
+        String json = run("state-unknown-json", "journal", "state", "--dir", c.toString(), "--at", "2026-11-24T03:20:30Z", "--json");
+        assertThat(json).contains("\"state\" : \"UNKNOWN\"").contains("\"lastKnownState\" : \"MASTER\"").contains("\"alive\" : false");
+    }
+
+    @Test
     void whyDidBBecomeMaster() throws Exception {
         String s = run("q1-why-master", "journal", "show", "--dir", b.toString(), "--from", "2026-11-24T03:12:03Z",
                 "--to", "2026-11-24T03:12:05Z");
