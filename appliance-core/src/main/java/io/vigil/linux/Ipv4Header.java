@@ -1,5 +1,8 @@
 package io.vigil.linux;
 
+import io.vigil.vrrp.InternetChecksum;
+
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,16 +26,7 @@ public final class Ipv4Header {
                 .putShort((short) id).putShort((short) 0) // flags/fragment offset: DF clear, as keepalived
                 .put((byte) ttl).put((byte) protocol).putShort((short) 0)
                 .put(source.getAddress()).put(destination.getAddress());
-        b.putShort(start + 10, (short) checksum(b, start, LENGTH));
+        b.putShort(start + 10, (short) InternetChecksum.compute(MemorySegment.ofBuffer(b.duplicate().clear()), start, LENGTH));
         buf.position(start + LENGTH);
-    }
-
-    /** RFC 1071 Internet checksum of {@code len} bytes at {@code off} (absolute) in {@code b}. */
-    public static int checksum(ByteBuffer b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) sum += ((b.get(off + i) & 0xff) << 8) | (b.get(off + i + 1) & 0xff);
-        if ((len & 1) != 0) sum += (b.get(off + len - 1) & 0xff) << 8;
-        while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
-        return (int) (~sum & 0xffff);
     }
 }
