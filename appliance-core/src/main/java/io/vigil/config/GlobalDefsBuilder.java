@@ -133,13 +133,20 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps")
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
-            .notActedAll("not applied", "default_interface", "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop",
-                    "vrrp_garp_lower_prio_delay", "vrrp_down_timer_adverts", "vrrp_garp_lower_prio_repeat",
-                    "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_lower_prio_no_advert",
-                    "vrrp_higher_prio_send_advert", "disable_local_igmp", "vrrp_notify_priority_changes",
-                    "fifo_write_vrrp_states_on_reload", "dynamic_interfaces", "rs_init_notifies", "umask",
-                    "vrrp_startup_delay", "log_unknown_vrids", "vmac_prefix", "vmac_addr_prefix", "config_save_dir",
-                    "reload_check_config", "include_check", "reload_time_file", "reload_repeat", "reload_file");
+            .notActedAll("Vigil's GARPs follow vrrp_garp_master_* and vrrp_garp_interval only",
+                    "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_gna_interval", "vrrp_min_garp",
+                    "vrrp_garp_extra_if")
+            .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
+                    "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
+            .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
+                    "lvs_flush_on_stop")
+            .notActedAll("Vigil sends no such notification", "vrrp_notify_priority_changes",
+                    "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
+            .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
+            .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
+                    "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")
+            .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",
+                    "vrrp_startup_delay", "log_unknown_vrids");
 
     private static Optional<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
         return Optional.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));

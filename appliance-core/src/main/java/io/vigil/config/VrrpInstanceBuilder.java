@@ -101,10 +101,13 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .noEffect("debug", "keepalived's debug level for the instance (not implemented in keepalived either)")
             .noEffect("kernel_rx_buf_size", GlobalDefsBuilder.SOCKET_BUFFERS)
             .noEffect("linkbeat_use_polling", GlobalDefsBuilder.LINK_POLLING)
+            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_lower_prio_delay", "garp_lower_prio_repeat",
+                    "garp_extra_if")
+            .notActedAll("Vigil's adverts and master-down timer are the RFC's", "down_timer_adverts",
+                    "lower_prio_no_advert", "higher_prio_send_advert")
+            .notActedAll("Vigil adds no routes or rules with the VIPs", "virtual_routes", "virtual_rules")
             .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
-                    "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "garp_lower_prio_delay",
-                    "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts", "lower_prio_no_advert",
-                    "higher_prio_send_advert", "promote_secondaries", "virtual_routes", "virtual_rules",
+                    "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "promote_secondaries",
                     "notify_master_rx_lower_pri"), true);
 
     VrrpInstanceBuilder(Ctx cx, String name, GlobalDefs g, Set<String> scripts, Set<String> files) {

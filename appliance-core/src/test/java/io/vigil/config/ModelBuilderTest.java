@@ -263,8 +263,8 @@ class ModelBuilderTest {
                 "k.conf:3:2: warning: parsed, not acted on: max_auto_priority in global_defs (Vigil does not change its "
                         + "scheduling or memory locking)",
                 "k.conf:7:2: warning: parsed, not acted on: use_vmac in vrrp_instance VI_1 (Vigil creates no VMAC interface)",
-                "k.conf:8:2: warning: parsed, not acted on: garp_lower_prio_repeat in vrrp_instance VI_1 (Vigil does not "
-                        + "act on it)");
+                "k.conf:8:2: warning: parsed, not acted on: garp_lower_prio_repeat in vrrp_instance VI_1 (Vigil's GARPs "
+                        + "follow garp_master_* only)");
         assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
     }
 
