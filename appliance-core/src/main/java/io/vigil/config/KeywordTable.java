@@ -114,14 +114,4 @@ final class KeywordTable<B> {
         for (String kw : kws) notActed(kw, reason);
         return this;
     }
-
-    /** Adds the entries of a shared fragment (notify scripts, checker defaults), whose builder type is a supertype. */
-    @SuppressWarnings("unchecked")
-    KeywordTable<B> include(KeywordTable<? super B> shared) {
-        for (Entry<? super B> e : shared.entries.values()) {
-            add(e.keyword(), e.status(), e.note(), e.model(), (Handler<B>) (Handler<?>) e.handler(),
-                    (Audit<B>) (Audit<?>) e.audit());
-        }
-        return this;
-    }
 }
