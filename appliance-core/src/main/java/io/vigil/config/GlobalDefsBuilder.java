@@ -65,8 +65,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .notActed("vrrp_mcast_group4", "Vigil sends and listens on 224.0.0.18 only; warned unless it is 224.0.0.18",
                     "vrrpMcastGroup4", (b, c) -> b.mcast4 = b.v.string(c).filter(a -> b.checkIp(c, a, false)),
                     (b, c) -> !c.args().isEmpty() && !c.args().getFirst().equals("224.0.0.18")
-                            ? Optional.of(warn(c, "vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only"))
-                            : Optional.empty())
+                            ? List.of(warn(c, "vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only"))
+                            : List.of())
             .notActed("vrrp_mcast_group6", "IPv4 VRRP only", "vrrpMcastGroup6",
                     (b, c) -> b.mcast6 = b.v.string(c).filter(a -> b.checkIp(c, a, true)))
             .acted("script_user", "notify scripts, vrrp_script and MISC_CHECK without a `user` of its own run via "
@@ -82,10 +82,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "enableScriptSecurity", (b, c) -> { b.v.flag(c); b.scriptSecurity = true; })
             .notActed("vrrp_strict", "no strict RFC checks and no firewall rules for the VIPs", "vrrpStrict",
                     (b, c) -> { b.v.flag(c); b.strict = true; },
-                    (b, c) -> Optional.of(warn(c, "vrrp_strict is not acted on: no strict RFC checks, and " + NO_FIREWALL)))
+                    (b, c) -> List.of(warn(c, "vrrp_strict is not acted on: no strict RFC checks, and " + NO_FIREWALL)))
             .notActed("vrrp_skip_check_adv_addr", "a note: Vigil checks the address list of every advert, stricter than "
                     + "keepalived", "vrrpSkipCheckAdvAddr", (b, c) -> b.skipCheckAdv = b.v.bool(c).orElse(b.skipCheckAdv),
-                    (b, c) -> Optional.of(note(c, "vrrp_skip_check_adv_addr is not acted on: Vigil checks"
+                    (b, c) -> List.of(note(c, "vrrp_skip_check_adv_addr is not acted on: Vigil checks"
                             + " the address list of every advert (stricter than keepalived)")))
             .acted("vrrp_check_unicast_src", "as `check_unicast_src` in every instance with unicast peers",
                     "vrrpCheckUnicastSrc", (b, c) -> { b.v.flag(c); b.checkUnicastSrc = true; })
@@ -148,8 +148,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",
                     "vrrp_startup_delay", "log_unknown_vrids");
 
-    private static Optional<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
-        return Optional.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));
+    private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
+        return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));
     }
 
     GlobalDefsBuilder(Ctx cx) { super(cx); }

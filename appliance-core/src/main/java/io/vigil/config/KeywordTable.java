@@ -5,8 +5,8 @@ import io.vigil.check.api.ConfigNode;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,15 +35,15 @@ final class KeywordTable<B> {
 
     interface Handler<B> { void read(B builder, ConfigNode c); }
 
-    /** The diagnostic that replaces the default "parsed, not acted on" warning (security keywords word their own). */
-    interface Audit<B> { Optional<Diagnostic> check(B builder, ConfigNode c); }
+    /** The diagnostics that replace the default "parsed, not acted on" warning (security keywords word their own). */
+    interface Audit<B> { List<Diagnostic> check(B builder, ConfigNode c); }
 
     record Entry<B>(String keyword, Status status, String note, String model, Handler<B> handler, Audit<B> audit) {
         /** Runs the handler, then reports what Vigil does not act on. */
         void read(B b, ConfigNode c, String where, Consumer<Diagnostic> report) {
             handler.read(b, c);
             if (audit != null) {
-                audit.check(b, c).ifPresent(report);
+                audit.check(b, c).forEach(report);
             } else if (status == Status.NOT_ACTED_ON) {
                 report.accept(Diagnostic.warning(c.where(), "parsed, not acted on: " + keyword + " " + where + " (" + note + ")"));
             }

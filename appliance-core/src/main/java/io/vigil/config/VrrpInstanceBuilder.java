@@ -48,13 +48,11 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .acted("mcast_src_ip", "source of multicast adverts; else `unicast_src_ip`, else the interface's primary IPv4 "
                     + "address", "mcastSrcIp", (b, c) -> b.mcastSrc = b.v.string(c).filter(a -> b.checkAddr(c, a)))
             .acted("unicast_peer", "IPv4 only; anything else is a file:line error; per-peer `min_ttl`/`max_ttl` are warned "
-                    + "about, not checked", "unicastPeers", VrrpInstanceBuilder::unicastPeers, (b, c) -> {
-                for (ConfigNode p : c.children()) {
-                    if (!p.args().isEmpty()) b.reports.add(warn(p, b.at() + "unicast_peer options '"
-                            + String.join(" ", p.args()) + "' are not acted on (min_ttl/max_ttl are not checked)"));
-                }
-                return Optional.empty();
-            })
+                    + "about, not checked", "unicastPeers", VrrpInstanceBuilder::unicastPeers, (b, c) -> c.children().stream()
+                    .filter(p -> !p.args().isEmpty())
+                    .map(p -> warn(p, b.at() + "unicast_peer options '" + String.join(" ", p.args())
+                            + "' are not acted on (min_ttl/max_ttl are not checked)"))
+                    .toList())
             .acted("nopreempt", "", "nopreempt", (b, c) -> { b.v.flag(c); b.nopreempt = true; b.nopreemptNode = c; })
             .acted("preempt", "", "nopreempt", (b, c) -> { b.v.flag(c); b.nopreempt = false; })
             .acted("preempt_delay", "", "preemptDelay",
@@ -77,18 +75,18 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .noEffect("accept", "Vigil installs no filter rules: VIPs always accept traffic, which is what accept asks for",
                     "accept", (b, c) -> { b.v.flag(c); b.accept = true; })
             .notActed("no_accept", NO_FILTER, "accept", (b, c) -> { b.v.flag(c); b.accept = false; },
-                    (b, c) -> Optional.of(warn(c, b.at() + "no_accept is not acted on: " + GlobalDefsBuilder.NO_FIREWALL)))
+                    (b, c) -> List.of(warn(c, b.at() + "no_accept is not acted on: " + GlobalDefsBuilder.NO_FIREWALL)))
             .notActed("strict_mode", "as `vrrp_strict`", "", (b, c) -> { },
-                    (b, c) -> Optional.of(warn(c, b.at() + "strict_mode is not acted on: no strict RFC checks, and "
+                    (b, c) -> List.of(warn(c, b.at() + "strict_mode is not acted on: no strict RFC checks, and "
                             + GlobalDefsBuilder.NO_FIREWALL)))
             .notActed("skip_check_adv_addr", "a note, as `vrrp_skip_check_adv_addr`", "", (b, c) -> { },
-                    (b, c) -> Optional.of(note(c, b.at() + "skip_check_adv_addr is not acted on: Vigil checks"
+                    (b, c) -> List.of(note(c, b.at() + "skip_check_adv_addr is not acted on: Vigil checks"
                             + " the address list of every advert (stricter than keepalived)")))
             .notActed("unicast_ttl", "adverts are sent with TTL 255, unicast TTL not checked", "", (b, c) -> { },
-                    (b, c) -> Optional.of(warn(c, b.at() + "unicast_ttl is not acted on: adverts are sent with TTL 255"
+                    (b, c) -> List.of(warn(c, b.at() + "unicast_ttl is not acted on: adverts are sent with TTL 255"
                             + " and the TTL of unicast adverts is not checked")))
             .notActed("mcast_dst_ip", "Vigil uses 224.0.0.18", "", (b, c) -> { },
-                    (b, c) -> Optional.of(warn(c, b.at() + "mcast_dst_ip is not acted on: Vigil sends and listens on 224.0.0.18 only")))
+                    (b, c) -> List.of(warn(c, b.at() + "mcast_dst_ip is not acted on: Vigil sends and listens on 224.0.0.18 only")))
             .acted("check_unicast_src", "with `unicast_peer`: adverts from any other source are dropped and counted, "
                     + "`vigil_vrrp_dropped_total{reason=\"not_unicast_peer\"}`; without peers a warning at `vigil run`", "",
                     (b, c) -> { })

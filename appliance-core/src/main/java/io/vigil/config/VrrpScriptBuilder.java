@@ -3,6 +3,7 @@ package io.vigil.config;
 import io.vigil.check.api.ConfigNode;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code vrrp_script NAME { ... }}. */
@@ -28,7 +29,7 @@ final class VrrpScriptBuilder extends BlockBuilder {
             .acted("rise", "", "rise", (b, c) -> b.rise = b.v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(b.rise))
             .acted("fall", "", "fall", (b, c) -> b.fall = b.v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(b.fall))
             .notActed("user", "vrrp_script runs as global `script_user`", "user", (b, c) -> b.user = b.v.string(c),
-                    (b, c) -> Optional.of(warn(c, "vrrp_script " + b.name + ": user is not acted on;"
+                    (b, c) -> List.of(warn(c, "vrrp_script " + b.name + ": user is not acted on;"
                             + " the script runs as global_defs script_user (or as Vigil's own user)")))
             .acted("init_fail", "", "initFail", (b, c) -> { b.v.flag(c); b.initFail = true; });
 
