@@ -72,7 +72,6 @@ public final class ConfigLoader {
         List<ConfigNode> tree = builder.finish();
         KeepalivedConfig config = new ModelBuilder(diags, options, builder.locations()).build(tree, lexed.files(),
                 ContentHash.of(tree));
-        SecurityKeywords.audit(config).forEach(diags::add);
         return new LoadResult(Optional.of(config), sorted(diags.toList()), tree);
     }
 

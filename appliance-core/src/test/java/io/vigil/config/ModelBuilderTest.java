@@ -47,8 +47,12 @@ class ModelBuilderTest {
                   vrrp_mcast_group4 224.0.0.19
                 }
                 """);
-        // parsed into the model, and warned about because Vigil does not act on them (SecurityKeywords)
+        // parsed into the model, and warned about because Vigil does not act on them (the keyword tables)
         assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
+                "k.conf:3:3: warning: parsed, not acted on: notification_email in global_defs (Vigil sends no e-mail)",
+                "k.conf:7:3: warning: parsed, not acted on: notification_email_from in global_defs (Vigil sends no e-mail)",
+                "k.conf:8:3: warning: parsed, not acted on: smtp_server in global_defs (Vigil sends no e-mail)",
+                "k.conf:9:3: warning: parsed, not acted on: smtp_connect_timeout in global_defs (Vigil sends no e-mail)",
                 "k.conf:17:3: warning: vrrp_strict is not acted on: no strict RFC checks, and Vigil installs no"
                         + " iptables/nftables rules: traffic to the VIPs is accepted in every state; filter on the host if you rely on it",
                 "k.conf:18:3: warning: vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only");
@@ -197,6 +201,8 @@ class ModelBuilderTest {
                 }
                 """);
         assertThat(formatted(r)).containsExactly(
+                "k.conf:8:1: warning: parsed, not acted on: track_file at top level (`vigil run` also warns at each "
+                        + "instance reference, which counts as OK)",
                 "k.conf:21:5: warning: track_script missing is not defined; ignored (as keepalived does)");
         KeepalivedConfig c = r.config().orElseThrow();
         VrrpScript s = c.vrrpScript("chk").orElseThrow();
@@ -248,11 +254,25 @@ class ModelBuilderTest {
         assertThat(r.config().orElseThrow().vrrpInstances().getFirst().node().child("frobnicate")).isPresent();
     }
 
-    @Test void parsedOnlyKeywordsAreAcceptedSilently() {
+    @Test void keywordsVigilDoesNotActOnAreWarnedAboutAndKept() {
         LoadResult r = load("global_defs {\n vrrp_no_swap\n max_auto_priority 50\n}\n"
                 + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
-        assertThat(r.diagnostics()).isEmpty();
+        assertThat(formatted(r)).containsExactly(
+                "k.conf:2:2: warning: parsed, not acted on: vrrp_no_swap in global_defs (Vigil does not change its "
+                        + "scheduling or memory locking)",
+                "k.conf:3:2: warning: parsed, not acted on: max_auto_priority in global_defs (Vigil does not change its "
+                        + "scheduling or memory locking)",
+                "k.conf:7:2: warning: parsed, not acted on: use_vmac in vrrp_instance VI_1 (Vigil creates no VMAC interface)",
+                "k.conf:8:2: warning: parsed, not acted on: garp_lower_prio_repeat in vrrp_instance VI_1 (Vigil's GARPs "
+                        + "follow garp_master_* only)");
         assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
+    }
+
+    @Test void keywordsWithNoEffectByDesignAreAcceptedSilently() {
+        LoadResult r = load("global_defs {\n vrrp_process_name vrrp\n vrrp_netlink_cmd_rcv_bufs 1048576\n}\n"
+                + instance(" virtual_router_id 7\n accept\n debug 2"));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().orElseThrow().globalDefs().node().child("vrrp_process_name")).isPresent();
     }
 
     @Test void securityKeywordsVigilDoesNotActOnAreNeverSilent() {
@@ -325,6 +345,10 @@ class ModelBuilderTest {
     @Test void virtualServersRealServersAndCheckerInheritance() {
         LoadResult r = load(LVS);
         assertThat(formatted(r)).containsExactly(
+                "k.conf:13:3: warning: parsed, not acted on: quorum_up in virtual_server 192.0.2.100 80 (quorum changes "
+                        + "are journaled; the scripts are not run)",
+                "k.conf:21:5: warning: parsed, not acted on: notify_up in real_server 198.51.100.1 80 (real-server changes "
+                        + "are journaled; the scripts are not run)",
                 "k.conf:37:28: warning: real_server 198.51.100.2 port 8080 differs from virtual server port 80: DR "
                         + "forwarding cannot change the port; using 80 (keepalived resets it the same way)",
                 "k.conf:44:1: info: virtual_server fwmark 7: no scheduler set; using wlc (as keepalived does)",
