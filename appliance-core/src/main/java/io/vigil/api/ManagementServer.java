@@ -48,6 +48,8 @@ public final class ManagementServer implements AutoCloseable {
     private static final int WRITE_CHUNK = 64 * 1024;
     /** What answers without a token when the API listens beyond loopback: scrapes, the contract, liveness. */
     static final Set<String> OPEN_BEYOND_LOOPBACK = Set.of("/metrics", "/openapi.json", "/health");
+    static final String HOW_TO_CONFIGURE_TOKEN = "give the node a token with --api-token-file FILE"
+            + " (the appliance: an api-token file beside keepalived.conf) or listen on loopback";
 
     private final Vertx vertx;
     private final NodeView node;
@@ -114,9 +116,6 @@ public final class ManagementServer implements AutoCloseable {
     public long connectionsDisplaced() { return guard.displaced(); }
 
     private static List<String> openRoutes() { return OPEN_BEYOND_LOOPBACK.stream().sorted().toList(); }
-
-    static final String HOW_TO_CONFIGURE_TOKEN = "give the node a token with --api-token-file FILE"
-            + " (the appliance: an api-token file beside keepalived.conf) or listen on loopback";
 
     /** Whether reads need the token: the API listens beyond loopback. */
     public boolean readsNeedToken() { return readsNeedToken; }
