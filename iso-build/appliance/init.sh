@@ -6,6 +6,7 @@
 # vigil.jopts=OPT,OPT (extra JVM options, comma-separated; one naming a GC replaces the default ZGC).
 # Configuration: keepalived.conf (and an optional api-token) from the first disk or CD that carries one at its
 # root or under keepalived/; otherwise Vigil's embedded example (two LVS-DR directors, VIP 192.0.2.100).
+# The API on 0.0.0.0 is beyond loopback: without api-token only /metrics, /openapi.json and /health answer.
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tmpfs tmpfs /tmp
 mkdir -p /run /var/lib/vigil /etc/keepalived /mnt/cfg; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /var/lib/vigil
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin:/opt/jre/bin HOME=/root

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * Where the management server listens and the bearer token that unlocks control actions.
- * Without a token the API is read-only: control routes answer 401/403 and change nothing.
+ * Without a token the API is read-only: control routes answer 401/403 and change nothing. Beyond loopback
+ * ({@link #loopbackOnly()} false) every route but {@code /metrics}, {@code /openapi.json} and {@code /health}
+ * needs the token, reads included.
  *
  * @param host  bind address (default loopback: the API is not meant for the open network)
  * @param port  TCP port, 0 picks a free one
@@ -24,6 +26,19 @@ public record ManagementOptions(String host, int port, Optional<String> token) {
 
     public static ManagementOptions defaults() {
         return new ManagementOptions(DEFAULT_HOST, DEFAULT_PORT, Optional.empty());
+    }
+
+    /**
+     * True when the API is reachable only from this host: the host is (or resolves only to) 127.0.0.0/8 or ::1.
+     * The wildcard (0.0.0.0, ::), any other address, and a name that does not resolve count as beyond loopback.
+     */
+    public boolean loopbackOnly() {
+        try {
+            var all = java.net.InetAddress.getAllByName(host);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Reads the token from a file (first line, surrounding whitespace ignored), as operators keep secrets. */

@@ -46,6 +46,10 @@ public final class ManagementServer implements AutoCloseable {
     /** A client that takes in nothing for this long while frames wait is cut off (it resumes with Last-Event-ID). */
     static final long STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     private static final int WRITE_CHUNK = 64 * 1024;
+    /** What answers without a token when the API listens beyond loopback: scrapes, the contract, liveness. */
+    static final Set<String> OPEN_BEYOND_LOOPBACK = Set.of("/metrics", "/openapi.json", "/health");
+    static final String HOW_TO_CONFIGURE_TOKEN = "give the node a token with --api-token-file FILE"
+            + " (the appliance: an api-token file beside keepalived.conf) or listen on loopback";
 
     private final Vertx vertx;
     private final NodeView node;
@@ -54,6 +58,8 @@ public final class ManagementServer implements AutoCloseable {
     private final Router router;
     private final Buffered openApi;
     private final ConnectionGuard guard;
+    /** Listening beyond loopback: reads need the token too (only {@link #OPEN_BEYOND_LOOPBACK} stays open). */
+    private final boolean readsNeedToken;
     private HttpServer server;
 
     private ManagementServer(Vertx vertx, NodeView node, VigilMetrics metrics, ManagementOptions options, ApiLimits limits) {
@@ -61,6 +67,7 @@ public final class ManagementServer implements AutoCloseable {
         this.node = node;
         this.metrics = metrics;
         this.options = options;
+        this.readsNeedToken = !options.loopbackOnly();
         this.guard = new ConnectionGuard(vertx, limits, "management API");
         this.openApi = new Buffered(loadOpenApi());
         this.router = routes();
@@ -79,10 +86,16 @@ public final class ManagementServer implements AutoCloseable {
         return http.requestHandler(s.router).listen(options.port(), options.host())
                 .map(bound -> {
                     s.server = bound;
-                    LOG.info("management API on http://{}:{}/ (control actions {}; at most {} connections, {} per address)",
+                    LOG.info("management API on http://{}:{}/ ({}; control actions {}; at most {} connections, {} per address)",
                             options.host(), bound.actualPort(),
+                            s.readsNeedToken ? "beyond loopback: every route but " + String.join(", ", openRoutes()) + " needs the bearer token"
+                                    : "loopback: reads open",
                             options.token().isPresent() ? "enabled with bearer token" : "disabled: no token",
                             limits.maxConnections(), limits.maxConnectionsPerAddress());
+                    if (s.readsNeedToken && options.token().isEmpty()) {
+                        LOG.warn("management API listens beyond loopback ({}) without an API token: only {} answer; {}",
+                                options.host(), String.join(", ", openRoutes()), HOW_TO_CONFIGURE_TOKEN);
+                    }
                     return s;
                 });
     }
@@ -101,6 +114,11 @@ public final class ManagementServer implements AutoCloseable {
     public long connectionsRefused() { return guard.refused(); }
 
     public long connectionsDisplaced() { return guard.displaced(); }
+
+    private static List<String> openRoutes() { return OPEN_BEYOND_LOOPBACK.stream().sorted().toList(); }
+
+    /** Whether reads need the token: the API listens beyond loopback. */
+    public boolean readsNeedToken() { return readsNeedToken; }
 
     public static Future<ManagementServer> start(Vertx vertx, NodeView node, ManagementOptions options) {
         return start(vertx, node, new VigilMetrics(node), options);
@@ -130,6 +148,8 @@ public final class ManagementServer implements AutoCloseable {
             if (p.equals(API + "/events/stream") || p.equals(API + "/journal/export") || p.equals(API + "/reload")) ctx.next();
             else timeout.handle(ctx);
         });
+        if (readsNeedToken) r.route().handler(this::authorizeBeyondLoopback);
+        r.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi.text()));
         r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape, text ->
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text)));
@@ -367,6 +387,32 @@ public final class ManagementServer implements AutoCloseable {
         if (token.isEmpty()) {
             error(ctx, 403, "control actions are disabled: the node was started without an API token");
         } else if (!MessageDigest.isEqual(given, token.get().getBytes(StandardCharsets.UTF_8))) {
+            error(ctx, 403, "wrong API token");
+        } else {
+            ctx.next();
+        }
+    }
+
+    /**
+     * Beyond loopback every route but {@link #OPEN_BEYOND_LOOPBACK} needs the token: 401 without a bearer token, 403
+     * with a wrong one; without a token configured, 401/403 saying how to configure one. Matched on the normalized
+     * path, the one the router dispatches on, so {@code /metrics/../api/v1/instances} is not a way round.
+     */
+    private void authorizeBeyondLoopback(RoutingContext ctx) {
+        if (OPEN_BEYOND_LOOPBACK.contains(ctx.normalizedPath())) {
+            ctx.next();
+            return;
+        }
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (!bearer) ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+        if (options.token().isEmpty()) {
+            error(ctx, bearer ? 403 : 401, "the API listens beyond loopback (" + options.host() + ") and the node was started without an"
+                    + " API token: only " + String.join(", ", openRoutes()) + " answer; " + HOW_TO_CONFIGURE_TOKEN);
+        } else if (!bearer) {
+            error(ctx, 401, "the API listens beyond loopback: every route but " + String.join(", ", openRoutes())
+                    + " needs 'Authorization: Bearer <token>'");
+        } else if (!hasToken(ctx)) {
             error(ctx, 403, "wrong API token");
         } else {
             ctx.next();

@@ -253,7 +253,7 @@ public final class Lab {
         for (var d : plan.directors()) {
             boolean running = alive(st, d.name());
             boolean vip = holdsVip(d.ns());
-            String state = running ? apiInstanceState(d.apiUrl(plan.apiPort())).orElse("?") : "-";
+            String state = running ? apiInstanceState(st, d.apiUrl(plan.apiPort())).orElse("?") : "-";
             list.add(new DirectorStatus(d.name(), running, vip, state));
         }
         return list;
@@ -280,7 +280,7 @@ public final class Lab {
         // the weights the master has now (0 for a real server its checks took down), from its API
         var master = directorStatus(prefix).stream().filter(s -> s.running() && "MASTER".equals(s.vrrpState())).findFirst();
         ipvsNote(plan, master.flatMap(m -> plan.directors().stream().filter(d -> d.name().equals(m.name())).findFirst())
-                .map(d -> liveWeights(d.apiUrl(plan.apiPort()))).orElse(Map.of()));
+                .map(d -> liveWeights(st, d.apiUrl(plan.apiPort()))).orElse(Map.of()));
     }
 
     // ------------------------------------------------------------------ incidents
@@ -372,10 +372,9 @@ public final class Lab {
     }
 
     /** The master's real servers by address (GET /api/v1/virtual-servers); empty if it does not answer. */
-    private Map<String, JsonObject> liveWeights(String url) {
+    private Map<String, JsonObject> liveWeights(LabState st, String url) {
         try {
-            var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/virtual-servers"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            var res = http.send(request(st, url + "api/v1/virtual-servers", Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 200) return Map.of();
             Map<String, JsonObject> out = new java.util.HashMap<>();
             for (Object vs : new io.vertx.core.json.JsonArray(res.body())) {
@@ -404,10 +403,10 @@ public final class Lab {
         return r.ok() && r.output().contains(" " + LabPlan.VIP + "/");
     }
 
-    private Optional<String> apiInstanceState(String url) {
+    private Optional<String> apiInstanceState(LabState st, String url) {
         try {
-            var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/instances/" + LabPlan.INSTANCE))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            var res = http.send(request(st, url + "api/v1/instances/" + LabPlan.INSTANCE, Duration.ofSeconds(5)),
+                    HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 200) return Optional.empty();
             return Optional.ofNullable(new JsonObject(res.body()).getString("state"));
         } catch (IOException | RuntimeException e) {
@@ -418,12 +417,30 @@ public final class Lab {
         }
     }
 
+    /**
+     * A GET carrying the lab's token: the directors' APIs listen on the management network, beyond loopback,
+     * where reads need it too (docs/api.md).
+     */
+    private static HttpRequest request(LabState st, String url, Duration timeout) {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        token(st.dir).ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b.build();
+    }
+
+    /** The token `up` generated for the directors ({@code api-token} in the state directory). */
+    static Optional<String> token(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve("api-token")).stream().findFirst().map(String::strip).filter(t -> !t.isEmpty());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private boolean awaitApi(LabState st, String role, String url, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && alive(st, role)) {
             try {
-                var res = http.send(HttpRequest.newBuilder(URI.create(url + "api/v1/node")).timeout(Duration.ofSeconds(1)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                var res = http.send(request(st, url + "api/v1/node", Duration.ofSeconds(1)), HttpResponse.BodyHandlers.discarding());
                 if (res.statusCode() == 200) return true;
             } catch (IOException e) {
                 // not listening yet

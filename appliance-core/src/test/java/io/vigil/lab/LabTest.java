@@ -63,11 +63,17 @@ class LabTest {
         var status = lab.directorStatus(PREFIX);
         assertThat(status).extracting(Lab.DirectorStatus::vrrpState).containsExactly("MASTER", "BACKUP");
 
-        // the API on the management network answers from the host namespace
+        // the API on the management network answers from the host namespace; it listens beyond loopback, so reads
+        // need the token `up` generated (lab status above sent it), /metrics does not
         var http = HttpClient.newHttpClient();
-        var inst = http.send(HttpRequest.newBuilder(URI.create("http://198.51.100.12:9179/api/v1/instances/VI_1")).build(),
+        var url = URI.create("http://198.51.100.12:9179/api/v1/instances/VI_1");
+        assertThat(http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        String token = Files.readString(lab.dir(PREFIX).resolve("api-token")).strip();
+        var inst = http.send(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(new JsonObject(inst.body()).getString("state")).isEqualTo("BACKUP");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://198.51.100.12:9179/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
         lab.incident(PREFIX, Lab.Incident.KILL_MASTER);
         assertThat(ProcessHandle.of(pids.get(indexOf(st, "d1"))).map(ProcessHandle::isAlive).orElse(false)).isFalse();

@@ -91,7 +91,7 @@ class ApiHardeningNodeTest {
                 NetLab.Proc va = startVigil(lab, a, lab.write("a.conf", conf(150, VIRTUAL_SERVER)), 4096);
                 NetLab.awaitStarted(va);
                 await("API up", lab::logs, Duration.ofSeconds(30), quiet(() -> {
-                    try { return http(lab, a, "127.0.0.1", "GET", "/api/v1/node", false).startsWith("HTTP/1.1 200"); } catch (Exception e) { return false; }
+                    try { return http(lab, a, "127.0.0.1", "GET", "/health", false).startsWith("HTTP/1.1 200"); } catch (Exception e) { return false; }
                 }));
                 await("check passing", lab::logs, Duration.ofSeconds(20), () -> va.logText().contains("checker:"));
                 Thread.sleep(2000);
@@ -120,7 +120,7 @@ class ApiHardeningNodeTest {
                 });
                 Thread.sleep(5000); // the checks run every second meanwhile
 
-                String fresh = http(lab, a, "127.0.0.200", "GET", "/api/v1/node", false);
+                String fresh = http(lab, a, "127.0.0.200", "GET", "/health", false);
                 long floodEnd = System.currentTimeMillis() * 1_000_000L;
                 assertThat(fresh).as("a fresh client during the flood (%d connections opened)", opened).startsWith("HTTP/1.1 200");
                 assertThat(va.logText()).doesNotContain("Too many open files");
@@ -160,7 +160,7 @@ class ApiHardeningNodeTest {
                 NetLab.awaitStarted(va);
                 await("MASTER", lab::logs, Duration.ofSeconds(10), quiet(() -> lab.hasAddr(a, VigilPairTest.VIP)));
                 await("API up", lab::logs, Duration.ofSeconds(30), quiet(() -> {
-                    try { return http(lab, a, "127.0.0.1", "GET", "/api/v1/node", false).startsWith("HTTP/1.1 200"); } catch (Exception e) { return false; }
+                    try { return http(lab, a, "127.0.0.1", "GET", "/health", false).startsWith("HTTP/1.1 200"); } catch (Exception e) { return false; }
                 }));
                 double windowStart = System.currentTimeMillis() / 1000.0;
 

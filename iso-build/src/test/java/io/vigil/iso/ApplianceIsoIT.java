@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The guest's network is qemu's user mode with {@code restrict=on} (nothing leaves the host) and the management
  * API forwarded to a loopback port. The director, alone on its segment, must become MASTER with its VIP and
  * /metrics must show the guest kernel's IPVS programmed: first on the embedded example, then with an operator's
- * keepalived.conf and API token on a second disk.
+ * keepalived.conf and API token on a second disk. The appliance listens on 0.0.0.0, beyond loopback: without a
+ * token only /metrics, /openapi.json and /health answer, with one every read needs it (docs/api.md).
  */
 class ApplianceIsoIT {
     static final Path MODULE = Path.of("").toAbsolutePath();
@@ -64,28 +65,39 @@ class ApplianceIsoIT {
         return new Guest(qemu, "http://127.0.0.1:" + port, serial, System.nanoTime());
     }
 
+    /** VI_1 of the embedded example as MASTER (keepalived's state number 2) in /metrics. */
+    static final java.util.regex.Pattern VI_1_MASTER =
+            java.util.regex.Pattern.compile("keepalived_vrrp_state\\{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\",ip_address=\"192.0.2.100\",} 2.0");
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test void theIsoBootsIntoAMasterDirectorWithIpvs() throws Exception {
         try (Guest g = boot("appliance", List.of())) {
-            String instances = awaitBody(http, g.base() + "/api/v1/instances", b -> b.contains("\"state\":\"MASTER\""), g.qemu(), g.serial());
+            // no token file and 0.0.0.0: the state is read where it stays open, in /metrics
+            awaitBody(http, g.base() + "/metrics", null, b -> VI_1_MASTER.matcher(b).find(), g.qemu(), g.serial());
             System.out.printf("MASTER %.0f s after qemu started%n", (System.nanoTime() - g.startedNanos()) / 1e9);
-            assertThat(instances).contains("\"name\":\"VI_1\"").contains("192.0.2.100");
-            String metrics = awaitBody(http, g.base() + "/metrics", b -> b.contains("node_ipvs_backend_weight{"), g.qemu(), g.serial());
-            assertThat(metrics).contains("vigil_ipvs_kernel_available 1.0")
-                    .containsPattern("keepalived_vrrp_state\\{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\",ip_address=\"192.0.2.100\",} 2.0")
+            String metrics = awaitBody(http, g.base() + "/metrics", null, b -> b.contains("node_ipvs_backend_weight{"), g.qemu(), g.serial());
+            assertThat(metrics).contains("vigil_ipvs_kernel_available 1.0").containsPattern(VI_1_MASTER)
                     .contains("remote_address=\"198.51.100.11\"");
-            assertThat(get(http, g.base() + "/api/v1/node")).contains("\"ipvs\":\"kernel\"");
-            assertThat(Files.readString(g.serial())).contains("=== VIGIL-APPLIANCE starting: vigil run --embedded-default");
-            // read-only without a token file: no token 401, any token 403 (control disabled)
-            assertThat(post(http, g.base() + "/api/v1/instances/VI_1/maintenance", null).statusCode()).isEqualTo(401);
-            var refused = post(http, g.base() + "/api/v1/instances/VI_1/maintenance", "guess");
+            assertThat(Files.readString(g.serial())).contains("=== VIGIL-APPLIANCE starting: vigil run --embedded-default")
+                    .contains("management API listens beyond loopback (0.0.0.0) without an API token");
+            // beyond loopback without a token: reads 401 (saying how to configure a token), liveness open
+            var read = send(http, "GET", g.base() + "/api/v1/instances", null);
+            assertThat(read.statusCode()).isEqualTo(401);
+            assertThat(read.body()).contains("started without an API token").contains("--api-token-file");
+            assertThat(send(http, "GET", g.base() + "/api/v1/node", null).statusCode()).isEqualTo(401);
+            assertThat(send(http, "GET", g.base() + "/health", null).statusCode()).isEqualTo(200);
+            // control: no token 401, any token 403
+            assertThat(send(http, "POST", g.base() + "/api/v1/instances/VI_1/maintenance", null).statusCode()).isEqualTo(401);
+            var refused = send(http, "POST", g.base() + "/api/v1/instances/VI_1/maintenance", "guess");
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.body()).contains("started without an API token");
         }
     }
 
     /** The operator's keepalived.conf and API token on a disk: used as they are, control actions enabled. */
+    static final String TOKEN = "iso-secret";
+
     @Test void aConfigurationDiskIsUsedAsWritten() throws Exception {
         Path dir = Files.createDirectories(TARGET.resolve("cfg-disk/keepalived"));
         Files.writeString(dir.resolve("keepalived.conf"), """
@@ -119,40 +131,46 @@ class ApplianceIsoIT {
                     }
                 }
                 """);
-        Files.writeString(dir.resolve("api-token"), "iso-secret\n");
+        Files.writeString(dir.resolve("api-token"), TOKEN + "\n");
         Path disk = TARGET.resolve("cfg-disk.iso");
         Process mk = new ProcessBuilder("xorriso", "-as", "mkisofs", "-quiet", "-o", disk.toString(), "-V", "VIGILCFG",
                 "-r", dir.getParent().toString()).redirectErrorStream(true).start();
         String out = new String(mk.getInputStream().readAllBytes());
         assertThat(mk.waitFor()).as(out).isZero();
         try (Guest g = boot("appliance-cfg", List.of("-drive", "file=" + disk + ",if=virtio,format=raw,readonly=on"))) {
-            String instances = awaitBody(http, g.base() + "/api/v1/instances", b -> b.contains("\"state\":\"MASTER\""), g.qemu(), g.serial());
+            // with a token every read beyond loopback sends it
+            String instances = awaitBody(http, g.base() + "/api/v1/instances", TOKEN, b -> b.contains("\"state\":\"MASTER\""), g.qemu(), g.serial());
             assertThat(instances).contains("\"name\":\"VI_9\"").contains("192.0.2.200/24").doesNotContain("VI_1");
-            String metrics = awaitBody(http, g.base() + "/metrics", b -> b.contains("remote_address=\"198.51.100.21\""), g.qemu(), g.serial());
+            assertThat(send(http, "GET", g.base() + "/api/v1/instances", null).statusCode()).isEqualTo(401);
+            assertThat(send(http, "GET", g.base() + "/api/v1/instances", "guess").statusCode()).isEqualTo(403);
+            assertThat(send(http, "GET", g.base() + "/api/v1/node", TOKEN).body()).contains("\"ipvs\":\"kernel\"");
+            String metrics = awaitBody(http, g.base() + "/metrics", null, b -> b.contains("remote_address=\"198.51.100.21\""), g.qemu(), g.serial());
             assertThat(metrics).contains("local_port=\"443\"");
             assertThat(Files.readString(g.serial())).contains("configuration from /dev/vda")
-                    .contains("starting: vigil run -f /etc/keepalived/keepalived.conf");
-            assertThat(post(http, g.base() + "/api/v1/instances/VI_9/maintenance", null).statusCode()).isEqualTo(401);
-            assertThat(post(http, g.base() + "/api/v1/instances/VI_9/maintenance", "iso-secret").statusCode()).isEqualTo(202);
-            assertThat(awaitBody(http, g.base() + "/api/v1/instances/VI_9", b -> b.contains("\"effectivePriority\":1,"), g.qemu(), g.serial()))
+                    .contains("starting: vigil run -f /etc/keepalived/keepalived.conf")
+                    .contains("beyond loopback: every route but /health, /metrics, /openapi.json needs the bearer token");
+            assertThat(send(http, "POST", g.base() + "/api/v1/instances/VI_9/maintenance", null).statusCode()).isEqualTo(401);
+            assertThat(send(http, "POST", g.base() + "/api/v1/instances/VI_9/maintenance", TOKEN).statusCode()).isEqualTo(202);
+            assertThat(awaitBody(http, g.base() + "/api/v1/instances/VI_9", TOKEN, b -> b.contains("\"effectivePriority\":1,"), g.qemu(), g.serial()))
                     .contains("\"maintenance\":true");
         }
     }
 
-    private static HttpResponse<String> post(HttpClient http, String url, String token) throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+    /** One request, with {@code Authorization: Bearer token} unless the token is null. */
+    private static HttpResponse<String> send(HttpClient http, String method, String url, String token) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) b.header("Authorization", "Bearer " + token);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> ok, Process qemu, Path serial)
+    private static String awaitBody(HttpClient http, String url, String token, java.util.function.Predicate<String> ok, Process qemu, Path serial)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8); // TCG: kernel, JVM and Vigil start emulated
         String last = "";
         while (System.nanoTime() < deadline) {
             if (!qemu.isAlive()) break;
             try {
-                last = get(http, url);
+                last = send(http, "GET", url, token).body();
                 if (ok.test(last)) return last;
             } catch (IOException e) {
                 last = e.toString();
@@ -161,11 +179,6 @@ class ApplianceIsoIT {
         }
         throw new AssertionError("no good answer from " + url + " (last: " + last + ")\nserial console:\n"
                 + (Files.exists(serial) ? tail(Files.readString(serial)) : "(none)"));
-    }
-
-    private static String get(HttpClient http, String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String tail(String s) { return s.length() > 6000 ? s.substring(s.length() - 6000) : s; }
