@@ -57,8 +57,11 @@ public final class Forensics {
     private final Map<String, NodeHistory> byNode = new LinkedHashMap<>();
     private final Map<String, NodeHistory> byAddress = new HashMap<>();
     private final Map<String, ClockSkew.Estimate> skew;
+    /** Entries were thinned by {@link JournalIndex}: only a gap between seq-adjacent entries is a silence. */
+    private final boolean thinned;
 
-    private Forensics(Map<String, List<Entry>> journals) {
+    private Forensics(Map<String, List<Entry>> journals, boolean thinned) {
+        this.thinned = thinned;
         long observedEnd = Long.MIN_VALUE;
         for (List<Entry> l : journals.values())
             for (Entry e : l) observedEnd = Math.max(observedEnd, e.wallNs());
@@ -78,7 +81,13 @@ public final class Forensics {
     }
 
     /** Journals keyed by node id (one list per director; order = order given, the first is the clock reference). */
-    public static Forensics of(Map<String, List<Entry>> journals) { return new Forensics(journals); }
+    public static Forensics of(Map<String, List<Entry>> journals) { return new Forensics(journals, false); }
+
+    /**
+     * Over the state-relevant entries a {@link JournalIndex} kept (thinned journals): same report as over the whole
+     * journals, since the index keeps both entries around every silence and every entry a kept entry names as cause.
+     */
+    public static Forensics ofThinned(Map<String, List<Entry>> kept) { return new Forensics(kept, true); }
 
     long offset(String node) {
         ClockSkew.Estimate e = skew.get(node);
@@ -158,7 +167,7 @@ public final class Forensics {
             if (prev != null) {
                 long prevAt = corrected(h.node(), prev.wallNs());
                 boolean restart = e.event() instanceof Event.NodeStarted;
-                boolean silent = at - prevAt > grace;
+                boolean silent = at - prevAt > grace && (!thinned || e.seq() == prev.seq() + 1);
                 // a stopped node is known to be stopped until it starts again
                 if ((restart || silent) && !(prev.event() instanceof Event.NodeStopped)) {
                     // no evidence between the two entries: a crash (no stop before the restart) or a silence
