@@ -6,6 +6,7 @@ import io.vigil.journal.JournalException;
 import io.vigil.journal.JournalImport;
 import io.vigil.journal.JournalJson;
 import io.vigil.journal.JournalReader;
+import io.vigil.journal.forensic.ClockSkew;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +33,35 @@ public final class ReplayBundle {
     public static final String MAGIC = "vigilBundle";
 
     /** Writes [fromNs, toNs] of each node's journal; {@code offsets}: node clock minus reference clock. */
-    public static long write(Map<String, JournalReader> readers, Map<String, Long> offsets, long fromNs, long toNs, Writer w)
-            throws IOException {
+    public static long write(Map<String, JournalReader> readers, Map<String, Long> offsets, Collection<ClockSkew.Estimate> skews,
+                             long fromNs, long toNs, Writer w) throws IOException {
+        JsonObject sk = new JsonObject();
+        for (ClockSkew.Estimate e : skews)
+            if (e != null) sk.put(e.node(), new JsonObject().put("reference", e.reference()).put("offsetNs", e.offsetNs())
+                    .put("boundNs", e.boundNs()).put("pairs", e.pairs()).put("estimated", e.estimated()));
         w.write(new JsonObject().put(MAGIC, 1).put("from", java.time.Instant.ofEpochSecond(0, fromNs).toString()).put("to", java.time.Instant.ofEpochSecond(0, toNs).toString())
-                .put("nodes", new io.vertx.core.json.JsonArray(List.copyOf(readers.keySet()))).encode());
+                .put("nodes", new io.vertx.core.json.JsonArray(List.copyOf(readers.keySet())))
+                // derived, not evidence: the exporter's estimates over the whole journals (a window has too few pairs)
+                .put("clockSkew", sk).encode());
         w.write('\n');
         JsonObject last = new JsonObject();
         long n = 0;
         for (var r : readers.entrySet()) {
             long off = offsets.getOrDefault(r.getKey(), 0L), from = fromNs + off, to = toNs + off;
-            long anchor = r.getValue().indexAtOrBefore(from - 1);
+            // start at the entry before the last snapshot before the window: the snapshot (verified, since its
+            // hash follows the anchor's) gives the state at the window's start, the anchor is the chain's start
+            long before = r.getValue().indexAtOrBefore(from - 1);
+            long snap = before < 0 ? -1 : r.getValue().snapshotAtOrBefore(before);
+            long anchor = snap < 0 ? before : snap - 1;
             String lastHash = "";
             try (JournalReader.Cursor c = r.getValue().cursor()) {
                 if (anchor < 0) c.toStart(); else c.moveToIndex(anchor);
-                for (Entry e = c.next(); e != null && e.wallNs() <= to; e = c.next()) {
+                Entry e = c.next();
+                if (anchor >= 0 && (e == null || e.index() != anchor)) { // the snapshot opens its cycle: it is the anchor
+                    c.moveToIndex(snap);
+                    e = c.next();
+                }
+                for (; e != null && e.wallNs() <= to; e = c.next()) {
                     w.write(JournalJson.toJson(e).encode());
                     w.write('\n');
                     lastHash = e.hashHex();
@@ -59,7 +76,7 @@ public final class ReplayBundle {
     }
 
     /** A bundle verified and imported into one journal directory per node. */
-    public record Opened(List<Path> dirs, String verified) {}
+    public record Opened(List<Path> dirs, String verified, Map<String, ClockSkew.Estimate> skews) {}
 
     /** Checks and imports {@code file} under {@code workDir}; refuses (JournalException) anything that does not verify. */
     public static Opened open(Path file, Path workDir) {
@@ -69,6 +86,7 @@ public final class ReplayBundle {
         List<Path> dirs = new ArrayList<>();
         JsonObject end = null;
         String window = "";
+        Map<String, ClockSkew.Estimate> skews = new LinkedHashMap<>();
         int lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -82,6 +100,12 @@ public final class ReplayBundle {
                 if (lineNo == 1) {
                     if (!o.containsKey(MAGIC)) throw new JournalException(file + " is not a Vigil incident bundle (no header line)");
                     window = o.getString("from") + " .. " + o.getString("to");
+                    JsonObject sk = o.getJsonObject("clockSkew", new JsonObject());
+                    for (String n : sk.fieldNames()) {
+                        JsonObject e = sk.getJsonObject(n);
+                        skews.put(n, new ClockSkew.Estimate(n, e.getString("reference", ""), e.getLong("offsetNs", 0L),
+                                e.getLong("boundNs", 0L), e.getInteger("pairs", 0), e.getBoolean("estimated", false)));
+                    }
                     continue;
                 }
                 if (o.containsKey(MAGIC + "End")) { end = o; continue; }
@@ -113,6 +137,7 @@ public final class ReplayBundle {
         }
         StringBuilder sb = new StringBuilder("bundle " + file.getFileName() + " verified: window " + window);
         counts.forEach((n, c) -> sb.append("; ").append(n).append(' ').append(c).append(" entries, hash chain checked"));
-        return new Opened(List.copyOf(dirs), sb.toString());
+        if (!skews.isEmpty()) sb.append("; clock offsets as the exporter estimated them");
+        return new Opened(List.copyOf(dirs), sb.toString(), skews);
     }
 }

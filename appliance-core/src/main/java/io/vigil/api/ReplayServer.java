@@ -16,6 +16,7 @@ import io.vigil.journal.JournalException;
 import io.vigil.journal.JournalJson;
 import io.vigil.journal.JournalReader;
 import io.vigil.journal.View;
+import io.vigil.journal.forensic.ClockSkew;
 import io.vigil.journal.forensic.Forensics;
 import io.vigil.journal.forensic.IncidentFormat;
 import io.vigil.journal.forensic.JournalIndex;
@@ -59,7 +60,7 @@ public final class ReplayServer implements AutoCloseable {
     private final Path cleanup;
     private HttpServer server;
 
-    private ReplayServer(Vertx vertx, List<Path> journals, String verified, Path cleanup) {
+    private ReplayServer(Vertx vertx, List<Path> journals, String verified, Path cleanup, Map<String, ClockSkew.Estimate> skews) {
         this.vertx = vertx;
         this.verified = verified;
         this.cleanup = cleanup;
@@ -86,7 +87,7 @@ public final class ReplayServer implements AutoCloseable {
             readers.values().forEach(JournalReader::close);
             throw e;
         }
-        forensics = Forensics.ofThinned(kept);
+        forensics = Forensics.ofThinned(kept, skews);
         report = forensics.report();
         lanes = Lanes.of(forensics, kept);
         kept.keySet().forEach(n -> offsets.put(n, -forensics.corrected(n, 0)));
@@ -104,7 +105,7 @@ public final class ReplayServer implements AutoCloseable {
 
     /** Opens the journals and listens on {@code host:port} (port 0 = any free port). */
     public static ReplayServer start(Vertx vertx, List<Path> journals, String host, int port) {
-        return listen(new ReplayServer(vertx, journals, "", null), host, port);
+        return listen(new ReplayServer(vertx, journals, "", null, Map.of()), host, port);
     }
 
     /** Verifies an incident bundle ({@link ReplayBundle}), refusing it when any hash does not follow, and serves it. */
@@ -112,7 +113,7 @@ public final class ReplayServer implements AutoCloseable {
         Path work = Files.createTempDirectory("vigil-bundle");
         try {
             ReplayBundle.Opened o = ReplayBundle.open(bundle, work);
-            return listen(new ReplayServer(vertx, o.dirs(), o.verified(), work), host, port);
+            return listen(new ReplayServer(vertx, o.dirs(), o.verified(), work, o.skews()), host, port);
         } catch (RuntimeException e) {
             deleteTree(work);
             throw e;
@@ -125,6 +126,9 @@ public final class ReplayServer implements AutoCloseable {
     }
 
     public int port() { return server.actualPort(); }
+
+    /** The incident report the page shows (over the kept entries). */
+    Forensics.Report report() { return report; }
 
     /** "" for journals; for a bundle what was verified on load. */
     public String verified() { return verified; }
@@ -450,7 +454,7 @@ public final class ReplayServer implements AutoCloseable {
     private void bundle(RoutingContext ctx) {
         long from = time(ctx, "from", report.firstNs()), to = time(ctx, "to", report.lastNs());
         StringWriter w = new StringWriter();
-        try { ReplayBundle.write(readers, offsets, from, to, w); }
+        try { ReplayBundle.write(readers, offsets, report.skews(), from, to, w); }
         catch (IOException e) { throw new JournalException("bundle: " + e.getMessage()); }
         String name = "vigil-incident-" + iso(from).replace(':', '-') + ".vigil-bundle";
         ctx.response().putHeader("content-type", "application/x-ndjson")
@@ -459,7 +463,7 @@ public final class ReplayServer implements AutoCloseable {
 
     /** Writes the bundle of [fromNs, toNs] (reference clock) of every loaded journal to {@code file}. */
     public long writeBundle(long fromNs, long toNs, Path file) throws IOException {
-        try (var w = Files.newBufferedWriter(file)) { return ReplayBundle.write(readers, offsets, fromNs, toNs, w); }
+        try (var w = Files.newBufferedWriter(file)) { return ReplayBundle.write(readers, offsets, report.skews(), fromNs, toNs, w); }
     }
 
     /** {@code ?name=} as ISO-8601 instant or epoch milliseconds → wall ns. */

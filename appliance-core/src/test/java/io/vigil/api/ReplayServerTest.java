@@ -142,7 +142,7 @@ class ReplayServerTest {
         if (!done) p.destroyForcibly();
         assertThat(done).as(out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("ok: split VI_1: lb-a + lb-b MASTER", "ok: in window both MASTER",
+        assertThat(out).contains("ok: split VI_1: lb-a + lb-b MASTER", "ok: in window both MASTER", "ok: cause link shows the why tree",
                 "ok: after heal: lb-a BACKUP, lb-b MASTER");
         assertThat(Files.size(shot)).isGreaterThan(10_000);
     }

@@ -45,12 +45,17 @@ public final class JournalIndex {
         private final Map<String, Boolean> lastCheck = new HashMap<>();
         private String node, lastAlive;
         private Entry pending;
-        private boolean pendingAfterGap, first = true;
+        private boolean pendingAfterGap, first = true, seeded, sawTransition;
         private long firstSec = Long.MIN_VALUE, entries, firstWall, lastWall;
         private int[] counts = new int[1024], checks = new int[1024];
 
         public void add(Entry e) {
-            if (e.event().isAnnotation()) return;
+            if (e.event() instanceof Event.VrrpTransition) sawTransition = true;
+            if (e.event().isAnnotation()) {
+                // a journal cut before its first transition starts from its first snapshot (NodeHistory#seed)
+                if (!seeded && !sawTransition && e.event() instanceof Event.Snapshot) { seeded = true; kept.add(e); }
+                return;
+            }
             if (node == null) { node = e.node(); firstSec = Math.floorDiv(e.wallNs(), 1_000_000_000L); firstWall = e.wallNs(); }
             count(e);
             if (pending != null) {
