@@ -44,6 +44,7 @@ try {
   ok('in window both MASTER, VIPs ' + vips.join(' | '));
 
   // follow the cause of a's MASTER→BACKUP transition back to the event that caused it
+  await page.waitForSelector('a.cause', { timeout: 10000 }).catch(() => fail('no clickable causes'));
   const causeLinks = await page.$$('a.cause');
   if (!causeLinks.length) fail('no clickable causes');
   await causeLinks[0].click();

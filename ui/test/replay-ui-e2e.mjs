@@ -116,6 +116,7 @@ try {
   const collapsed = await page.$$eval('[data-testid=collapsed]', c => c.map(x => x.textContent));
   if (!collapsed.length) fail('no collapsed check rows in a busy window');
   ok(`split window table shows ${opened} (opened the window); ${collapsed.length} collapsed check rows (e.g.${collapsed[0]}); ${info}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=why]').textContent.includes('closed by'), null, { timeout: 10000 }).catch(() => {});
   const whyWin = await page.textContent('[data-testid=why]');
   if (!whyWin.includes('opened by') || !whyWin.includes('closed by')) fail('window why tree lacks opened/closed by: ' + whyWin);
   ok('window why tree: opened by and closed by with their chains');

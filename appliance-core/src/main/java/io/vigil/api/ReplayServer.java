@@ -66,25 +66,34 @@ public final class ReplayServer implements AutoCloseable {
         this.cleanup = cleanup;
         if (journals.isEmpty()) throw new IllegalArgumentException("no journal given (--journal DIR, once per director)");
         Map<String, List<Entry>> kept = new LinkedHashMap<>();
+        journals.forEach(ReplayServer::checkDir);
+        // one streaming pass per journal, the journals in parallel (each reader on its own thread)
+        List<JournalReader> opened = new ArrayList<>();
         try {
-            for (Path dir : journals) {
-                checkDir(dir);
-                JournalReader r = JournalReader.open(dir);
-                JournalIndex.Builder b = new JournalIndex.Builder();
-                try { r.forEach(e -> { b.add(e); return true; }); }
-                catch (RuntimeException e) { r.close(); throw e; }
-                JournalIndex.Node n = b.build();
-                if (n.entries() == 0) { r.close(); throw new JournalException("journal at " + dir + " has no entries"); }
-                if (readers.containsKey(n.node())) {
-                    r.close();
-                    throw new JournalException(dir + " is another journal of node '" + n.node() + "', already loaded: give each director's journal once");
+            for (Path dir : journals) opened.add(JournalReader.open(dir));
+            List<java.util.concurrent.CompletableFuture<JournalIndex.Node>> passes = new ArrayList<>();
+            for (JournalReader r : opened)
+                passes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    JournalIndex.Builder b = new JournalIndex.Builder();
+                    r.forEach(e -> { b.add(e); return true; });
+                    return b.build();
+                }, runnable -> Thread.ofPlatform().name("replay-index").start(runnable)));
+            for (int i = 0; i < opened.size(); i++) {
+                JournalIndex.Node n;
+                try { n = passes.get(i).join(); }
+                catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new JournalException(String.valueOf(e.getCause()));
                 }
-                readers.put(n.node(), r);
+                Path dir = journals.get(i);
+                if (n.entries() == 0) throw new JournalException("journal at " + dir + " has no entries");
+                if (readers.containsKey(n.node()))
+                    throw new JournalException(dir + " is another journal of node '" + n.node() + "', already loaded: give each director's journal once");
+                readers.put(n.node(), opened.get(i));
                 index.put(n.node(), n);
                 kept.put(n.node(), n.kept());
             }
         } catch (RuntimeException e) {
-            readers.values().forEach(JournalReader::close);
+            opened.forEach(JournalReader::close);
             throw e;
         }
         forensics = Forensics.ofThinned(kept, skews);
@@ -229,8 +238,11 @@ public final class ReplayServer implements AutoCloseable {
         });
         counts.put("all", all).put("checks", checks);
 
+        // incidents: all of them for the list (all=1, the page's first load), else only those in view
+        boolean everything = "1".equals(param(ctx, "all", "0"));
+        long f = from, t = to;
         JsonArray splits = new JsonArray();
-        report.splitBrains().forEach(s -> splits.add(new JsonObject().put("instance", s.instance())
+        report.splitBrains().stream().filter(s -> everything || s.startNs() <= t && (s.endNs() < 0 || s.endNs() >= f)).forEach(s -> splits.add(new JsonObject().put("instance", s.instance())
                 .put("from", ms(s.startNs())).put("to", s.endNs() < 0 ? null : ms(s.endNs()))
                 .put("fromNs", s.startNs()).put("toNs", s.endNs() < 0 ? null : s.endNs())
                 .put("fromIso", iso(s.startNs())).put("toIso", s.endNs() < 0 ? null : iso(s.endNs()))
@@ -238,11 +250,11 @@ public final class ReplayServer implements AutoCloseable {
                 .put("nodes", new JsonArray(List.copyOf(s.nodes())))
                 .put("openedBy", s.openedBy()).put("closedBy", s.closedBy())));
         JsonArray crashes = new JsonArray();
-        report.crashes().forEach(c -> crashes.add(new JsonObject().put("node", c.node()).put("lastEntry", ms(c.lastEntryNs()))
+        report.crashes().stream().filter(c -> everything || c.lastEntryNs() <= t && (c.restartNs() < 0 || c.restartNs() >= f)).forEach(c -> crashes.add(new JsonObject().put("node", c.node()).put("lastEntry", ms(c.lastEntryNs()))
                 .put("lastSeq", c.lastSeq()).put("restart", c.restartNs() < 0 ? null : ms(c.restartNs()))));
         JsonArray failovers = new JsonArray();
-        report.failovers().forEach(f -> failovers.add(new JsonObject().put("instance", f.instance()).put("node", f.node())
-                .put("seq", f.seq()).put("t", ms(f.atNs())).put("from", f.from())));
+        if (everything) report.failovers().forEach(fo -> failovers.add(new JsonObject().put("instance", fo.instance()).put("node", fo.node())
+                .put("seq", fo.seq()).put("t", ms(fo.atNs())).put("from", fo.from())));
         JsonObject lastEntry = new JsonObject();
         index.forEach((n, ix) -> lastEntry.put(n, ms(forensics.corrected(n, ix.lastWallNs()))));
         json(ctx, new JsonObject().put("first", ms(first)).put("last", ms(last)).put("from", ms(from)).put("to", ms(to))
@@ -307,6 +319,7 @@ public final class ReplayServer implements AutoCloseable {
     // ---------------------------------------------------------------- events: paged, filtered, collapsed
 
     private static final int SCAN_BUDGET = 2_000_000;
+    private static final long PAGE_BUDGET_NS = 400_000_000L;
 
     private void events(RoutingContext ctx) {
         long from = time(ctx, "from", Long.MIN_VALUE), to = time(ctx, "to", Long.MAX_VALUE);
@@ -326,7 +339,7 @@ public final class ReplayServer implements AutoCloseable {
         Map<String, Long> position = new LinkedHashMap<>(after);
         JsonArray rows = new JsonArray();
         Map<String, JsonObject> open = new HashMap<>();   // node|checker|target → its collapsed row
-        long scanned = 0, lastAt = from;
+        long scanned = 0, lastAt = from, deadline = System.nanoTime() + PAGE_BUDGET_NS;
         boolean more = false;
         try {
             for (String n : nodes) {
@@ -340,14 +353,16 @@ public final class ReplayServer implements AutoCloseable {
             while (!heads.isEmpty()) {
                 Head h = heads.peek();
                 if (h.at > to) break;
-                if (scanned >= SCAN_BUDGET) { more = true; break; }
+                // folding a quiet month into a few rows would read it all: a page stops after a time budget too,
+                // and says where it stopped (scannedTo, next) instead of hanging or cutting silently
+                if (scanned >= SCAN_BUDGET || scanned > 0 && (scanned & 1023) == 0 && System.nanoTime() > deadline) { more = true; break; }
                 Entry e = h.e;
                 String key = null;
                 boolean match = matches(e, types, instance, q);
-                if (match && collapse && e.event() instanceof Event.CheckResult c) {
-                    key = e.node() + "|" + c.checker() + "|" + c.target();
+                if (match && collapse && repeatable(e.event()) != null) {
+                    key = e.node() + "|" + e.type() + "|" + repeatKey(e.event());
                     JsonObject row = open.get(key);
-                    if (row != null && row.getBoolean("up") == c.up()) {
+                    if (row != null && row.getString("same").equals(repeatable(e.event()))) {
                         row.put("count", row.getInteger("count") + 1).put("lastMs", ms(h.at)).put("lastSeq", e.seq());
                         match = false;   // folded into its row
                     }
@@ -359,7 +374,7 @@ public final class ReplayServer implements AutoCloseable {
                 position.put(e.node(), e.seq());
                 if (match) {
                     JsonObject row = row(e, h.at);
-                    if (key != null) { row.put("count", 1).put("up", ((Event.CheckResult) e.event()).up()); open.put(key, row); }
+                    if (key != null) { row.put("count", 1).put("same", repeatable(e.event())); open.put(key, row); }
                     rows.add(row);
                 }
                 String n = e.node();
@@ -379,6 +394,27 @@ public final class ReplayServer implements AutoCloseable {
         position.forEach((n, s) -> next.append(next.isEmpty() ? "" : ",").append(n).append(':').append(s));
         json(ctx, new JsonObject().put("rows", rows).put("more", more).put("next", more ? next.toString() : null)
                 .put("scanned", scanned).put("scannedTo", ms(lastAt)).put("totalInRange", total));
+    }
+
+    /**
+     * What must stay the same for an event to fold into the row of the previous one of its kind: a check's
+     * result, a liveness mark's content; null for events that are never folded.
+     */
+    private static String repeatable(Event ev) {
+        return switch (ev) {
+            case Event.CheckResult c -> c.up() ? "up" : "down";
+            case Event.NodeAlive a -> a.instances();
+            case Event.MasterSeen m -> m.peer() + " " + m.priority();
+            default -> null;
+        };
+    }
+
+    private static String repeatKey(Event ev) {
+        return switch (ev) {
+            case Event.CheckResult c -> c.checker() + "|" + c.target();
+            case Event.MasterSeen m -> m.instance();
+            default -> "";
+        };
     }
 
     private static <H> void pull(PriorityQueue<H> heads, JournalReader.Cursor c, String node,

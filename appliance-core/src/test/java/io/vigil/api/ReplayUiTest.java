@@ -148,8 +148,18 @@ class ReplayUiTest {
             assertThat(((JsonObject) o).getString("type")).isEqualTo("VRRP_TRANSITION");
             assertThat(((JsonObject) o).getString("node")).isEqualTo("lb-b");
         });
-        JsonArray text = new JsonObject(get(server, "/replay/api/events?q=alice")).getJsonArray("rows");
+        // a text search pages on (each page within its time budget) until the end: one operator action
+        JsonArray text = new JsonArray();
+        String next = null;
+        for (int i = 0; i < 200; i++) {
+            JsonObject p = new JsonObject(get(server, "/replay/api/events?q=alice" + (next == null ? "" : "&after=" + next)));
+            text.addAll(p.getJsonArray("rows"));
+            next = p.getString("next");
+            if (next == null) break;
+        }
+        assertThat(next).isNull();
         assertThat(text).hasSize(1);
+        assertThat(text.getJsonObject(0).getString("type")).isEqualTo("OPERATOR_ACTION");
     }
 
     @Test

@@ -18,7 +18,8 @@ const svgEl = (tag, attrs, text) => {
   if (text != null) e.textContent = text;
   return e;
 };
-const title = (e, text) => { e.append(svgEl('title', {}, text)); return e; };
+// tooltips: a data-tip attribute read by one floating box (a <title> per shape doubles the DOM of a month's lanes)
+const title = (e, text) => { e.setAttribute('data-tip', text); return e; };
 const dur = ms => ms < 1000 ? `${ms} ms` : ms < 120000 ? `${(ms / 1000).toFixed(3)} s` : ms < 7200000 ? `${(ms / 60000).toFixed(1)} min`
   : ms < 172800000 ? `${(ms / 3600000).toFixed(1)} h` : `${(ms / 86400000).toFixed(1)} d`;
 
@@ -41,7 +42,7 @@ async function load() {
   const list = document.getElementById('f-type-list');
   TYPES.forEach(t => list.append(el('label', {}, el('input', { type: 'checkbox', value: t, 'data-testid': 'type-' + t }), ' ' + t.toLowerCase().replaceAll('_', '-'))));
   const h = new URLSearchParams(location.hash.slice(1));
-  const first = await api('timeline?px=' + width());   // whole range, to know the bounds
+  const first = await api('timeline?all=1&px=' + width());   // whole range, to know the bounds
   S.bounds = { first: first.first, last: first.last };
   S.tl = first;
   fillInstances(first);
@@ -50,6 +51,7 @@ async function load() {
   S.cursor = h.has('at') ? +h.get('at') : first.last;
   drawIncidents();
   wire();
+  tooltips();
   if (h.has('from')) await refresh(); else draw();
   moveCursor(S.cursor, { keepView: true });
   if (h.has('why')) showWhy(h.get('why'));
@@ -85,7 +87,7 @@ function setView(from, to, immediate) {
   permalink();
   draw();                              // at once with what we have, then with the server's aggregation
   clearTimeout(pending);
-  pending = setTimeout(refresh, immediate ? 0 : 60);
+  pending = setTimeout(refresh, immediate ? 0 : 40);
 }
 
 function xOf(t) { const { from, to } = S.view; return LEFT + (t - from) / (to - from) * (width() - LEFT - RIGHT); }
@@ -133,6 +135,12 @@ function rows() {
 }
 
 function draw() {
+  const t0 = performance.now();
+  drawNow();
+  S.lastDrawMs = performance.now() - t0;
+}
+
+function drawNow() {
   const svg = document.getElementById('timeline'), tl = S.tl;
   if (!tl) return;
   const W = width(), { rows: R, height } = rows();
@@ -224,14 +232,16 @@ function drawRow(svg, plot, r) {
     });
   } else if (r.kind === 'counts') {
     const c = tl.counts, all = c.all[r.node] || [], chk = c.checks[r.node] || [];
-    const max = Math.max(1, ...all);
+    const max = Math.max(1, ...all), base = y + r.h;
+    let dAll = '', dChk = '';
     all.forEach((n, i) => {
       if (!n) return;
-      const t = c.from + i * c.binMs, x0 = xOf(t), x1 = xOf(t + c.binMs), h = Math.max(1, n / max * r.h), hc = chk[i] / max * r.h;
-      plot.append(title(svgEl('rect', { x: x0, y: y + r.h - h, width: Math.max(1, x1 - x0 - 0.5), height: h - hc, class: 'count' }),
-        `${fmt(t)} +${dur(c.binMs)}: ${n} events (${chk[i]} check results)`));
-      if (hc > 0) plot.append(svgEl('rect', { x: x0, y: y + r.h - hc, width: Math.max(1, x1 - x0 - 0.5), height: hc, class: 'count-checks' }));
+      const t = c.from + i * c.binMs, x0 = xOf(t), w = Math.max(1, xOf(t + c.binMs) - x0 - 0.5), h = Math.max(1, n / max * r.h), hc = chk[i] / max * r.h;
+      dAll += `M${x0},${base}v${-h}h${w}v${h}z`;
+      if (hc > 0) dChk += `M${x0},${base}v${-hc}h${w}v${hc}z`;
     });
+    plot.append(title(svgEl('path', { d: dAll, class: 'count' }), `events per ${dur(c.binMs)} (light: check results); max ${max}`));
+    if (dChk) plot.append(svgEl('path', { d: dChk, class: 'count-checks' }));
   }
 }
 const MARK = { start: '▶', stop: '■', config: '⚙', operator: '☺', ipvs: '◆', notify: '♪', quorum: 'Q' };
@@ -305,6 +315,17 @@ function wire() {
   document.getElementById('f-type-list').onchange = () => loadEvents();
   let qt;
   document.getElementById('f-q').oninput = () => { clearTimeout(qt); qt = setTimeout(() => loadEvents(), 250); };
+}
+
+function tooltips() {
+  const tip = el('div', { id: 'tip' });
+  document.body.append(tip);
+  document.getElementById('timeline').addEventListener('mousemove', ev => {
+    const t = ev.target.getAttribute && ev.target.getAttribute('data-tip');
+    tip.style.display = t ? 'block' : 'none';
+    if (t) { tip.textContent = t; tip.style.left = (ev.pageX + 12) + 'px'; tip.style.top = (ev.pageY + 12) + 'px'; }
+  });
+  document.getElementById('timeline').addEventListener('mouseleave', () => tip.style.display = 'none');
 }
 
 function zoom(f) { const c = S.cursor != null && S.cursor >= S.view.from && S.cursor <= S.view.to ? S.cursor : (S.view.from + S.view.to) / 2;
@@ -411,15 +432,17 @@ function chainTree(root, chain) {
   });
   return top;
 }
+let whySeq = 0;
 async function showWhy(ref) {
-  const div = document.getElementById('why');
+  const div = document.getElementById('why'), my = ++whySeq;
   S.focus = ref; permalink();
   const w = await api('why?event=' + encodeURIComponent(ref));
+  if (my !== whySeq) return;   // a newer question won
   const [node, seq] = [ref.slice(0, ref.lastIndexOf('#')), +ref.slice(ref.lastIndexOf('#') + 1)];
   div.replaceChildren(el('div', { class: 'why-head' }, `why ${ref}`), chainTree({ node, seq, at: w.at, type: w.type, text: w.text }, w.why));
 }
 async function showWindowWhy(sb) {
-  const div = document.getElementById('why');
+  const div = document.getElementById('why'), my = ++whySeq;
   const root = el('ul', { class: 'why-tree' });
   const top = el('li', { class: 'why-node', 'data-testid': 'why-node' }, el('b', {}, `split brain ${sb.instance} [${sb.class}]`),
     ` ${sb.nodes.join(' + ')} ${fmt(sb.from)} → ${sb.to == null ? 'open' : fmt(sb.to)}`);
@@ -439,6 +462,7 @@ async function showWindowWhy(sb) {
     } catch (e) { kids.append(el('li', {}, `${label} ${ref}: ${e}`)); }
   }
   (sb.evidence || []).forEach(e => kids.append(el('li', { class: 'evidence' }, e)));
+  if (my !== whySeq) return;
   div.replaceChildren(el('div', { class: 'why-head' }, 'why this window'), root);
 }
 
@@ -503,8 +527,15 @@ async function loadEvents(after = null) {
   document.getElementById('f-types-label').textContent = types.length ? types.map(t => t.toLowerCase()).join(', ') : 'all types';
   if (!document.getElementById('f-collapse').checked) p.set('collapse', '0');
   if (after) p.set('after', after);
-  const res = await api('events?' + p);
+  let res = await api('events?' + p);
   if (my !== evSeq) return;
+  // a sparse filter over a long range: pages come back empty within their time budget; search on, saying so
+  for (let hops = 0; !res.rows.length && res.more && hops < 50; hops++) {
+    document.getElementById('page-info').textContent = `searching… scanned to ${fmt(res.scannedTo)}`;
+    p.set('after', res.next);
+    res = await api('events?' + p);
+    if (my !== evSeq) return;
+  }
   if (!after) S.page = [];
   S.page.push(after);
   S.next = res.next;
