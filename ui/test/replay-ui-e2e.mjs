@@ -96,6 +96,7 @@ try {
   const script = await page.$eval('[data-testid=why-node][data-type=check-result]', n => n.dataset.ref + ' ' + n.textContent);
   if (!script.startsWith('lb-a#')) fail('the script result is not lb-a\'s: ' + script);
   ok(`why of lb-b's preemption in 1 click reaches ${script.slice(0, 120)}`);
+  await settle(page);
   await page.screenshot({ path: `${shots}/replay-why.png`, fullPage: true });
   await page.click('[data-testid=why-node][data-type=check-result]');                // click 2: jumps the cursor
   await settle(page);

@@ -109,10 +109,6 @@ class ReplayUiTest {
         assertThat(java.util.Arrays.stream(counts).sum()).isEqualTo(truth.entriesA());
     }
 
-    static final class IncidentFormatProbe {
-        static String text(ReplayServer s) { return io.vigil.journal.forensic.IncidentFormat.text(s.report()); }
-    }
-
     static JsonObject partition(JsonObject tl) {
         return tl.getJsonArray("splitBrains").stream().map(JsonObject.class::cast)
                 .filter(o -> o.getString("class").equals("partition")).findFirst().orElseThrow();
@@ -166,7 +162,7 @@ class ReplayUiTest {
     void bundleVerifiesOnLoadAndATamperedOneIsRefused() throws Exception {
         assertThat(bundled.verified()).contains("verified", "lb-a", "lb-b", "hash chain checked");
         JsonObject tl = new JsonObject(get(bundled, "/replay/api/timeline"));
-        System.out.println("bundle timeline: " + tl.getJsonArray("splitBrains").encodePrettily() + "\n" + IncidentFormatProbe.text(bundled));
+        System.out.println(bundled.verified());
         assertThat(partition(tl).getLong("from")).isEqualTo(truth.splitBrainsMs().getFirst()[0]);
         assertThat(partition(tl).getLong("to")).isEqualTo(truth.splitBrainsMs().getFirst()[1]);
 
@@ -197,6 +193,7 @@ class ReplayUiTest {
         int rc;
         try { rc = new picocli.CommandLine(new io.vigil.cli.ReplayCommand()).execute("--bundle", edited.toString(), "--listen", "127.0.0.1:0"); }
         finally { System.setErr(oldErr); }
+        System.out.println("vigil replay --bundle (edited) → exit " + rc + ": " + err);
         assertThat(rc).isEqualTo(1);
         assertThat(err.toString()).contains("vigil replay:", "hash mismatch");
     }

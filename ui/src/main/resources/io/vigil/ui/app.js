@@ -475,10 +475,10 @@ async function moveCursor(t, opts = {}) {
   const line = document.getElementById('cursor-line');
   if (line) { const x = xOf(t); line.setAttribute('x1', x); line.setAttribute('x2', x); }
   document.getElementById('cursor-label').textContent = 'cursor: ' + fmt(t);
+  if (!S.sel) loadEvents();
   const state = await api('state?at=' + Math.round(t));
   if (S.cursor !== t) return; // a newer click won
   drawState(state);
-  if (!S.sel) loadEvents();
 }
 
 function permalink() {
@@ -516,7 +516,9 @@ function drawState(state) {
 let evSeq = 0;
 async function loadEvents(after = null) {
   const my = ++evSeq;
-  const r = S.sel || { from: Math.max(S.view.from, (S.cursor ?? S.view.from) - 1000), to: S.view.to };
+  const range = () => S.sel || { from: Math.max(S.view.from, (S.cursor ?? S.view.from) - 1000), to: S.view.to };
+  // a reply for another selection or cursor is dropped, whichever request was sent last
+  const r = range(), asked = JSON.stringify([S.sel, S.cursor]), stale = () => my !== evSeq || JSON.stringify([S.sel, S.cursor]) !== asked;
   const p = new URLSearchParams({ from: Math.floor(r.from), to: Math.ceil(r.to), limit: 200 });
   const node = document.getElementById('f-node').value, inst = document.getElementById('f-instance').value, q = document.getElementById('f-q').value;
   if (node) p.set('node', node);
@@ -528,13 +530,13 @@ async function loadEvents(after = null) {
   if (!document.getElementById('f-collapse').checked) p.set('collapse', '0');
   if (after) p.set('after', after);
   let res = await api('events?' + p);
-  if (my !== evSeq) return;
+  if (stale()) return;
   // a sparse filter over a long range: pages come back empty within their time budget; search on, saying so
   for (let hops = 0; !res.rows.length && res.more && hops < 50; hops++) {
     document.getElementById('page-info').textContent = `searching… scanned to ${fmt(res.scannedTo)}`;
     p.set('after', res.next);
     res = await api('events?' + p);
-    if (my !== evSeq) return;
+    if (stale()) return;
   }
   if (!after) S.page = [];
   S.page.push(after);
