@@ -166,6 +166,14 @@ class ReplayUiTest {
         assertThat(partition(tl).getLong("from")).isEqualTo(truth.splitBrainsMs().getFirst()[0]);
         assertThat(partition(tl).getLong("to")).isEqualTo(truth.splitBrainsMs().getFirst()[1]);
 
+        // the page's "export bundle" (GET api/bundle) gives a file that verifies the same way
+        Path viaHttp = tmp.resolve("http.vigil-bundle");
+        Files.writeString(viaHttp, get(server, "/replay/api/bundle?from=" + ms(195) + "&to=" + ms(215)));
+        try (ReplayServer s = ReplayServer.startBundle(vertx, viaHttp, "127.0.0.1", 0)) {
+            assertThat(s.verified()).contains("verified", "hash chain checked");
+            assertThat(partition(new JsonObject(get(s, "/replay/api/timeline"))).getLong("to")).isEqualTo(truth.splitBrainsMs().getFirst()[1]);
+        }
+
         List<String> lines = Files.readAllLines(bundle);
         int mid = lines.size() / 2;
         assertThat(lines.get(mid)).contains("\"wallNs\"");
