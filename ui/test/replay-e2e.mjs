@@ -44,11 +44,12 @@ try {
   ok('in window both MASTER, VIPs ' + vips.join(' | '));
 
   // follow the cause of a's MASTER→BACKUP transition back to the event that caused it
+  await page.waitForSelector('a.cause', { timeout: 10000 }).catch(() => fail('no clickable causes'));
   const causeLinks = await page.$$('a.cause');
   if (!causeLinks.length) fail('no clickable causes');
   await causeLinks[0].click();
-  if ((await page.$$('tr.hit')).length !== 1) fail('clicking a cause highlights no event');
-  ok('cause link highlights ' + await page.textContent('tr.hit td:nth-child(4)'));
+  await page.waitForSelector('[data-testid=why-node][data-ref]', { timeout: 10000 }).catch(() => fail('clicking a cause shows no why tree'));
+  ok('cause link shows the why tree ' + (await page.$$eval('[data-testid=why-node]', n => n.map(x => x.dataset.ref))).join(' <- '));
 
   // click on the timeline after the heal: a is BACKUP again, b MASTER
   const box = await (await page.$('#timeline')).boundingBox();

@@ -33,8 +33,10 @@ public final class JournalJson {
         return o;
     }
 
+    /** {@code kind} names the cause type; a VRRP cause's own kind (advert, master_down, ...) is {@code vrrpKind}. */
     public static JsonObject causeJson(Cause c) {
         JsonObject o = (JsonObject) value(c);
+        if (c instanceof Cause.Vrrp v) o.put("vrrpKind", v.kind());
         return o.put("kind", causeKind(c));
     }
 
@@ -71,6 +73,7 @@ public final class JournalJson {
             case "none" -> Cause.None.class;
             default -> throw new IllegalArgumentException("unknown cause kind " + c.getString("kind"));
         };
+        if (ct == Cause.Vrrp.class) c = c.copy().put("kind", c.getString("vrrpKind", ""));
         Long wall = o.getLong("wallNs");
         String time = o.getString("time");
         if (wall == null) {

@@ -296,7 +296,7 @@ public final class JournalReader implements AutoCloseable {
      * growing windows before {@code index} (Chronicle tailers are fast forwards; backwards each step is an index
      * lookup), reading only the type byte.
      */
-    private long snapshotAtOrBefore(long index) {
+    public long snapshotAtOrBefore(long index) {
         RollCycle rc = queue.rollCycle();
         int cycle = rc.toCycle(index);
         long pos = rc.toSequenceNumber(index);

@@ -110,12 +110,12 @@ class ReplayServerTest {
 
     @Test
     void eventsCarryTheirCauses() throws Exception {
-        JsonArray ev = new JsonArray(get("/replay/api/events?node=lb-a&type=VIP_CHANGED"));
+        JsonArray ev = new JsonObject(get("/replay/api/events?node=lb-a&type=VIP_CHANGED")).getJsonArray("rows");
         assertThat(ev).hasSize(2);
         JsonObject removed = ev.getJsonObject(1);
         assertThat(removed.getJsonObject("data").getBoolean("added")).isFalse();
         long cause = removed.getLong("causeSeq");
-        JsonObject transition = new JsonArray(get("/replay/api/events?node=lb-a&type=VRRP_TRANSITION")).stream()
+        JsonObject transition = new JsonObject(get("/replay/api/events?node=lb-a&type=VRRP_TRANSITION")).getJsonArray("rows").stream()
                 .map(JsonObject.class::cast).filter(e -> e.getLong("seq") == cause).findFirst().orElseThrow();
         assertThat(transition.getString("cause")).isEqualTo("packet from 192.0.2.12 on eth0");
     }
@@ -149,7 +149,7 @@ class ReplayServerTest {
         if (!done) p.destroyForcibly();
         assertThat(done).as(out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("ok: split VI_1 [inferred]: lb-a + lb-b MASTER", "ok: in window both MASTER",
+        assertThat(out).contains("ok: split split brain VI_1 [inferred] lb-a + lb-b MASTER", "ok: in window both MASTER", "ok: cause link shows the why tree",
                 "ok: after heal: lb-a BACKUP, lb-b MASTER");
         assertThat(Files.size(shot)).isGreaterThan(10_000);
     }

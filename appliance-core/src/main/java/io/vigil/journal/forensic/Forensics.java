@@ -57,15 +57,20 @@ public final class Forensics {
     private final Map<String, NodeHistory> byNode = new LinkedHashMap<>();
     private final Map<String, NodeHistory> byAddress = new HashMap<>();
     private final Map<String, ClockSkew.Estimate> skew;
+    /** Entries were thinned by {@link JournalIndex}: only a gap between seq-adjacent entries is a silence. */
+    private final boolean thinned;
 
-    private Forensics(Map<String, List<Entry>> journals) {
+    private Forensics(Map<String, List<Entry>> journals, boolean thinned, Map<String, ClockSkew.Estimate> known) {
+        this.thinned = thinned;
         long observedEnd = Long.MIN_VALUE;
         for (List<Entry> l : journals.values())
             for (Entry e : l) observedEnd = Math.max(observedEnd, e.wallNs());
         // first pass without skew: the estimate needs the histories; crash detection is redone with offsets below
         List<NodeHistory> raw = new ArrayList<>();
         for (var j : journals.entrySet()) raw.add(new NodeHistory(j.getKey(), j.getValue(), observedEnd));
-        skew = ClockSkew.estimate(raw);
+        Map<String, ClockSkew.Estimate> est = new HashMap<>(ClockSkew.estimate(raw));
+        est.putAll(known);
+        skew = java.util.Collections.unmodifiableMap(est);
         long end = Long.MIN_VALUE;
         for (NodeHistory h : raw)
             if (!h.entries().isEmpty()) end = Math.max(end, h.entries().getLast().wallNs() - offset(h.node()));
@@ -78,7 +83,21 @@ public final class Forensics {
     }
 
     /** Journals keyed by node id (one list per director; order = order given, the first is the clock reference). */
-    public static Forensics of(Map<String, List<Entry>> journals) { return new Forensics(journals); }
+    public static Forensics of(Map<String, List<Entry>> journals) { return new Forensics(journals, false, Map.of()); }
+
+    /**
+     * Over the state-relevant entries a {@link JournalIndex} kept (thinned journals): same report as over the whole
+     * journals, since the index keeps both entries around every silence and every entry a kept entry names as cause.
+     */
+    public static Forensics ofThinned(Map<String, List<Entry>> kept) { return new Forensics(kept, true, Map.of()); }
+
+    /**
+     * As {@link #ofThinned(Map)}, with clock offsets estimated elsewhere (an incident bundle carries its exporter's
+     * estimates over the whole journals: a cut window has too few causal pairs to estimate them again).
+     */
+    public static Forensics ofThinned(Map<String, List<Entry>> kept, Map<String, ClockSkew.Estimate> known) {
+        return new Forensics(kept, true, known);
+    }
 
     long offset(String node) {
         ClockSkew.Estimate e = skew.get(node);
@@ -154,12 +173,20 @@ public final class Forensics {
         Entry prev = null;
         int run = 0;
         List<NodeHistory.Run> runs = h.runs();
+        if (h.seed() != null && h.seed().event() instanceof Event.Snapshot snap) {
+            // a cut journal: the state its snapshot recorded, from then on
+            long at = corrected(h.node(), h.seed().wallNs());
+            for (var i : snap.view().instances().values()) {
+                instances.add(i.name());
+                switchTo(out, open, h.node(), i.name(), i.state(), at, ref(h.seed()), "state at snapshot " + ref(h.seed()));
+            }
+        }
         for (Entry e : h.entries()) {
             long at = corrected(h.node(), e.wallNs());
             if (prev != null) {
                 long prevAt = corrected(h.node(), prev.wallNs());
                 boolean restart = e.event() instanceof Event.NodeStarted;
-                boolean silent = at - prevAt > grace;
+                boolean silent = at - prevAt > grace && (!thinned || e.seq() == prev.seq() + 1);
                 // a stopped node is known to be stopped until it starts again
                 if ((restart || silent) && !(prev.event() instanceof Event.NodeStopped)) {
                     // no evidence between the two entries: a crash (no stop before the restart) or a silence
@@ -573,7 +600,7 @@ public final class Forensics {
 
     private static String ms(long ns) { return String.format("%.1f s", ns / 1e9); }
 
-    public Map<String, ClockSkew.Estimate> skews() { return Map.copyOf(skew); }
+    public Map<String, ClockSkew.Estimate> skews() { return skew; }
 
     public List<String> nodeIds() { return List.copyOf(byNode.keySet()); }
 

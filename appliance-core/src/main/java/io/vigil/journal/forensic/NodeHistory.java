@@ -28,6 +28,7 @@ public final class NodeHistory {
     private final Map<String, String> instanceByAddress = new HashMap<>(); // source address → instance
     private final Map<String, Long> advertNsByInstance = new TreeMap<>();
     private final List<Run> runs = new ArrayList<>();
+    private final Entry seed;
 
     /**
      * @param observedEndNs the latest time any loaded journal speaks of, in this node's clock: a run without a
@@ -37,6 +38,12 @@ public final class NodeHistory {
         this.node = node;
         this.entries = all.stream().filter(e -> !e.event().isAnnotation())
                 .sorted(Comparator.comparingLong(Entry::seq)).toList();
+        Entry seedSnap = null;   // a journal cut before its first transition (bundle, retention) starts from a snapshot
+        for (Entry e : all) {
+            if (e.event() instanceof Event.VrrpTransition) break;
+            if (e.event() instanceof Event.Snapshot) { seedSnap = e; break; }
+        }
+        this.seed = seedSnap;
         long period = 0;
         for (Entry e : entries) {
             if (e.event() instanceof Event.NodeAlive a) {
@@ -119,6 +126,9 @@ public final class NodeHistory {
     }
 
     public String node() { return node; }
+
+    /** The snapshot the journal starts from when it was cut before its first transition, else null. */
+    public Entry seed() { return seed; }
     public List<Entry> entries() { return entries; }
     public List<Run> runs() { return List.copyOf(runs); }
 
