@@ -68,6 +68,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         configureLog();
+        if (!vrrpOnly) source.usePlugins(pluginsDir);
         LoadResult r = source.load();
         report(r);
         if (r.config().isEmpty()) return ConfigExit.FATAL;
@@ -117,7 +118,8 @@ public final class RunCommand implements Callable<Integer> {
                     var apiOptions = api.options();
                     if (apiOptions.isPresent()) {
                         var started = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
-                                () -> control.execute(() -> reload(node, journal)), this::drain);
+                                () -> control.execute(() -> reload(node, journal)), this::drain,
+                                () -> java.util.Optional.ofNullable(checker.get()).map(CheckerNode::checks));
                         synchronized (this) {
                             if (stopping) started.close();
                             else nodeApi = started;

@@ -245,7 +245,7 @@ final class ModelBuilder {
         Duration interval = Duration.ofSeconds(1);
         Optional<Duration> timeout = Optional.empty();
         int weight = 0, rise = 1, fall = 1;
-        boolean reverse = false, initFail = false;
+        boolean reverse = false, initFail = false, checker = false;
         Optional<String> user = Optional.empty();
         for (ConfigNode c : n.children()) {
             switch (c.keyword()) {
@@ -262,10 +262,20 @@ final class ModelBuilder {
                 case "fall" -> fall = v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(fall);
                 case "user" -> user = v.string(c);
                 case "init_fail" -> { v.flag(c); initFail = true; }
-                default -> parsedOnly(c, Keywords.VRRP_SCRIPT, "in vrrp_script " + name);
+                default -> {
+                    // Vigil's extension: a checker block instead of a script line; its plugin validates the block
+                    if (BUILT_IN_CHECKERS.contains(c.keyword()) || options.extraCheckerKeywords().contains(c.keyword())) {
+                        checker = true;
+                    } else if (c.hasBlock() && c.keyword().matches("[A-Z][A-Z0-9_]*_(CHECK|GET)")) {
+                        diags.warning(c.where(), "unknown checker '" + c.keyword() + "' in vrrp_script " + name
+                                + ": not a keepalived checker and no plugin claims it; ignored");
+                    } else {
+                        parsedOnly(c, Keywords.VRRP_SCRIPT, "in vrrp_script " + name);
+                    }
+                }
             }
         }
-        if (script.isEmpty()) {
+        if (script.isEmpty() && !checker) {
             diags.warning(n.where(), "vrrp_script " + name + " has no script line; it will never succeed");
         }
         Script s = script.orElse(new Script("", Optional.empty(), Optional.empty(), n.where()));

@@ -63,6 +63,8 @@ public final class CheckerNode implements AutoCloseable {
     private final String configHash;
     private final CheckRegistry registry;
     private final CheckScheduler scheduler;
+    /** Live checker states for the API, fed by the scheduler like the journal. */
+    private final io.vigil.check.CheckStatusBoard board;
     private final List<VirtualServerSpec> virtualServers;
     private final IpvsReconciler reconciler = new IpvsReconciler();
     private final ExecutorService ipvsThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-ipvs").daemon().factory());
@@ -96,7 +98,9 @@ public final class CheckerNode implements AutoCloseable {
             owners.put(c.name(), new String[] {vs.id(), rs.id()});
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
+        this.board = new io.vigil.check.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
         scheduler.addListener(this::onHealth);
+        scheduler.addListener(board);
     }
 
     /**
@@ -147,6 +151,9 @@ public final class CheckerNode implements AutoCloseable {
     public Optional<String> ipvsUnavailable() { return Optional.ofNullable(ipvsUnavailable); }
 
     public io.vigil.check.CheckStats stats() { return scheduler.stats(); }
+
+    /** Every real-server checker's live state (what {@code /api/v1/checks} shows). */
+    public List<io.vigil.check.CheckStatusBoard.Status> checks() { return board.snapshot(); }
 
     /**
      * Operator drain: the real server stays in IPVS with weight 0, so established connections finish and no
