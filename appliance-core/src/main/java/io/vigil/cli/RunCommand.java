@@ -169,9 +169,15 @@ public final class RunCommand implements Callable<Integer> {
         if (next != null) {
             try {
                 node.reload(next, Cause.signal("SIGHUP"));
-                // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
-                stopChecker();
-                startChecker(r, journal, node);
+                CheckerNode running = checker.get();
+                if (running != null && running.runs(r.config().get())) {
+                    // as keepalived: unchanged checkers keep their state, counters and schedule; IPVS is left alone
+                    NodeLog.info("checker: checks unchanged, kept running");
+                } else {
+                    // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
+                    stopChecker();
+                    startChecker(r, journal, node);
+                }
                 if (nodeApi != null) nodeApi.configChanged(r.config().get());
                 return;
             } catch (Exception e) {

@@ -61,6 +61,8 @@ public final class CheckerNode implements AutoCloseable {
 
     private final Journal journal;
     private final String configHash;
+    /** What this checker was built from, without file positions (see {@link #checkInputs}). */
+    private final String inputs;
     private final CheckRegistry registry;
     private final CheckScheduler scheduler;
     /** Live checker states for the API, fed by the scheduler like the journal. */
@@ -91,6 +93,7 @@ public final class CheckerNode implements AutoCloseable {
         this.observer = observer;
         this.trackers = trackers;
         this.configHash = config.contentHash();
+        this.inputs = checkInputs(config, statementsOf(config));
         this.registry = registry;
         this.virtualServers = virtualServers;
         plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers().forEach(c -> {
@@ -145,6 +148,46 @@ public final class CheckerNode implements AutoCloseable {
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
                 + " virtual server(s); providers " + registry.providers());
         return node;
+    }
+
+    /**
+     * Whether a reloaded configuration asks this checker for exactly what it does now: then a reload keeps it running,
+     * and every real server keeps its state, counters and probe schedule, with no IPVS change (keepalived keeps
+     * unchanged checkers across a reload too). Lines that only moved do not count as a change.
+     */
+    public boolean runs(KeepalivedConfig config) { return inputs.equals(checkInputs(config, statementsOf(config))); }
+
+    private static List<ConfigNode> statementsOf(KeepalivedConfig config) {
+        List<ConfigNode> out = new java.util.ArrayList<>();
+        config.virtualServers().forEach(v -> out.add(v.node()));
+        config.vrrpScripts().stream().filter(NodeConfig::isCheckerTracker).forEach(v -> out.add(v.node()));
+        return out;
+    }
+
+    /**
+     * The statements that decide what the checker does — virtual servers (with their groups and the track_files a
+     * FILE_CHECK reads, by way of the whole tree's text), checker-block vrrp_scripts — as text without file positions.
+     */
+    static String checkInputs(KeepalivedConfig config, List<ConfigNode> statements) {
+        StringBuilder b = new StringBuilder();
+        for (ConfigNode n : statements) canonical(n, b);
+        b.append("\u0002groups");
+        config.virtualServerGroups().forEach(g -> canonical(g.node(), b));
+        b.append("\u0002files");
+        config.vrrpTrackFiles().forEach(f -> canonical(f.node(), b));
+        b.append("\u0002global ").append(config.globalDefs().scriptUser()).append(config.globalDefs().scriptGroup()).append(' ').append(config.globalDefs().enableScriptSecurity());
+        return b.toString();
+    }
+
+    private static void canonical(ConfigNode n, StringBuilder b) {
+        b.append(n.keyword());
+        for (String a : n.args()) b.append('\u0001').append(a);
+        if (n.hasBlock()) {
+            b.append('{');
+            for (ConfigNode c : n.children()) canonical(c, b);
+            b.append('}');
+        }
+        b.append('\n');
     }
 
     /** Empty while the kernel's IPVS could be programmed; otherwise why not (said once in the log too). */
