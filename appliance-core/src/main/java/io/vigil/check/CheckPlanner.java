@@ -35,6 +35,7 @@ public final class CheckPlanner {
     private final CheckRegistry registry;
     private final List<CheckConfigException> errors = new ArrayList<>();
     private final Map<String, Check> checks = new LinkedHashMap<>();
+    private final Map<String, String> fingerprints = new LinkedHashMap<>();
     /** global_defs' {@code script_user USER [GROUP]}, if set. */
     private ConfigNode scriptUser;
     /** top-level {@code track_file NAME { file ... }} blocks by name, for FILE_CHECK. */
@@ -65,7 +66,18 @@ public final class CheckPlanner {
                 p.errors.add(e);
             }
         }
-        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors);
+        for (VirtualServerSpec vs : vss) {
+            StringBuilder v = new StringBuilder("quorum " + vs.quorum() + " " + vs.hysteresis());
+            for (RealServerSpec rs : vs.realServers()) {
+                StringBuilder r = new StringBuilder(rs.address() + " " + rs.port() + " weight " + rs.weight() + " inhibit "
+                        + rs.inhibitOnFailure() + " alpha " + rs.alpha());
+                for (CheckerSpec c : rs.checkers()) r.append('\n').append(c.name()).append(' ').append(p.fingerprints.get(c.name()));
+                p.fingerprints.put(vs.id() + "|" + rs.id(), r.toString());
+                v.append('\n').append(rs.id()).append(' ').append(r);
+            }
+            p.fingerprints.put(vs.id(), v.toString());
+        }
+        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors, p.fingerprints);
     }
 
     private VirtualServerSpec virtualServer(ConfigNode vs) throws CheckConfigException {
@@ -120,11 +132,26 @@ public final class CheckPlanner {
                 specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
                         delayBeforeRetry, warmup, c.value("bindto"), c.where()));
                 checks.put(name, check);
+                fingerprints.put(name, String.join(" ", c.keyword(), target, String.valueOf(targetPort), delayLoop.toString(),
+                        connectTimeout.toString(), String.valueOf(retry), delayBeforeRetry.toString(), warmup.toString(),
+                        String.valueOf(c.value("bindto"))) + " " + canonical(c));
             } catch (CheckConfigException e) {
                 errors.add(e);
             }
         }
         return new RealServerSpec(rsId, addr, port, weight, inhibit, alpha, specs);
+    }
+
+    /** A statement as text without its file position: what a reload compares. */
+    static String canonical(ConfigNode n) {
+        StringBuilder b = new StringBuilder(n.keyword());
+        for (String a : n.args()) b.append('\u0001').append(a);
+        if (n.hasBlock()) {
+            b.append('{');
+            for (ConfigNode c : n.children()) b.append(canonical(c)).append('\n');
+            b.append('}');
+        }
+        return b.toString();
     }
 
     /**

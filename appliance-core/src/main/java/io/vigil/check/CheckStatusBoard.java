@@ -77,6 +77,21 @@ public final class CheckStatusBoard implements HealthListener {
         }
     }
 
+    /** Before the scheduler starts: the named checkers go on from the previous checker's entries (a reload). */
+    public void carry(List<Status> previous, java.util.Set<String> names) {
+        for (Status p : previous) {
+            Live l = byName.get(p.checker());
+            if (l == null || !names.contains(p.checker())) continue;
+            synchronized (l) {
+                l.up = p.up();
+                l.lastRun = p.lastRun();
+                l.latency = p.lastLatencySeconds();
+                l.detail = p.lastDetail();
+                l.failures = p.failures();
+            }
+        }
+    }
+
     /** Every checker in plan order. */
     public List<Status> snapshot() {
         List<Status> out = new ArrayList<>(byName.size());

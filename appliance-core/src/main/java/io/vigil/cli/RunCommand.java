@@ -174,9 +174,10 @@ public final class RunCommand implements Callable<Integer> {
                     // as keepalived: unchanged checkers keep their state, counters and schedule; IPVS is left alone
                     NodeLog.info("checker: checks unchanged, kept running");
                 } else {
-                    // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
+                    // checks restart from the new file, unchanged ones where they were; IPVS is reconciled, never flushed
+                    var carry = running == null ? java.util.Optional.<CheckerNode.Carry>empty() : java.util.Optional.of(running.carryOver());
                     stopChecker();
-                    startChecker(r, journal, node);
+                    startChecker(r, journal, node, carry);
                 }
                 if (nodeApi != null) nodeApi.configChanged(r.config().get());
                 return;
@@ -189,6 +190,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void startChecker(LoadResult r, Journal journal, VrrpNode node) {
+        startChecker(r, journal, node, java.util.Optional.empty());
+    }
+
+    private void startChecker(LoadResult r, Journal journal, VrrpNode node, java.util.Optional<CheckerNode.Carry> carry) {
         KeepalivedConfig config = r.config().orElseThrow();
         if (vrrpOnly || !CheckerNode.needed(config)) return;
         // epoll where Netty's native transport loads (the checks open a connection per probe): fewer system calls than NIO
@@ -201,7 +206,7 @@ public final class RunCommand implements Callable<Integer> {
                     a.metrics().observeCheck(keyword, vs, rs, seconds);
                     if (pluginFault) a.metrics().pluginFailed(keyword);
                 },
-                (script, ok, cause) -> node.trackerChanged(script, ok, cause)));
+                (script, ok, cause) -> node.trackerChanged(script, ok, cause), carry));
     }
 
     /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */

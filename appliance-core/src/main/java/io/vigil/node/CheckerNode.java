@@ -61,6 +61,7 @@ public final class CheckerNode implements AutoCloseable {
 
     private final Journal journal;
     private final String configHash;
+    private final CheckPlan plan;
     /** What this checker was built from, without file positions (see {@link #checkInputs}). */
     private final String inputs;
     private final CheckRegistry registry;
@@ -96,6 +97,7 @@ public final class CheckerNode implements AutoCloseable {
         this.inputs = checkInputs(config, statementsOf(config));
         this.registry = registry;
         this.virtualServers = virtualServers;
+        this.plan = plan;
         plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers().forEach(c -> {
             targets.put(c.name(), c.address() + ":" + c.port());
             owners.put(c.name(), new String[] {vs.id(), rs.id()});
@@ -128,6 +130,19 @@ public final class CheckerNode implements AutoCloseable {
     public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
                                     CheckRegistry registry, Journal journal, java.util.Set<String> drained,
                                     ProbeObserver observer, TrackerSink trackers) {
+        return start(vertx, config, statements, registry, journal, drained, observer, trackers, Optional.empty());
+    }
+
+    /**
+     * As keepalived's reload: with {@code previous} (the stopped checker's {@link #carryOver()}), every checker whose
+     * block and timing did not change goes on with its state, failure count and probe schedule; a real server whose
+     * settings and checkers did not change keeps its state and gets no start-up event, a virtual server whose quorum
+     * settings and real servers did not change keeps its quorum; IPVS starts from the kept states, so an unchanged
+     * virtual server sees no IPVS change. Changed and new ones start as at start-up.
+     */
+    public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
+                                    CheckRegistry registry, Journal journal, java.util.Set<String> drained,
+                                    ProbeObserver observer, TrackerSink trackers, Optional<Carry> previous) {
         registry.warnings().forEach(NodeLog::warn);
         // script vrrp_scripts are VrrpNode's processes; checker-block ones (NGINX_CHECK { ... }) run here
         var checkerTrackers = config.vrrpScripts().stream().filter(NodeConfig::isCheckerTracker).map(v -> v.name()).toList();
@@ -143,6 +158,7 @@ public final class CheckerNode implements AutoCloseable {
             String[] vr = d.split("\\|", 2);
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
         }
+        previous.ifPresent(node::takeOver);
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
@@ -188,6 +204,75 @@ public final class CheckerNode implements AutoCloseable {
             b.append('}');
         }
         b.append('\n');
+    }
+
+    /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
+    public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,
+                        Map<RealServerId, RealServerState> states, Map<String, Boolean> ipvsQuorum,
+                        Map<String, Boolean> quorum, List<io.vigil.check.CheckStatusBoard.Status> board) {}
+
+    /** The running checker's states, read from its threads; call before {@link #close()} on a reload. */
+    public Carry carryOver() {
+        CheckScheduler.Carry checkers = scheduler.carryOver().await();
+        try {
+            return ipvsThread.submit(() -> new Carry(plan.fingerprints(), checkers, Map.copyOf(states),
+                    Map.copyOf(lastQuorum), Map.copyOf(quorum), board.snapshot())).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            NodeLog.warn("checker: cannot carry health over the reload: " + e);
+            return new Carry(Map.of(), new CheckScheduler.Carry(Map.of(), Map.of()), Map.of(), Map.of(), Map.of(), List.of());
+        }
+    }
+
+    /** Seeds this (not yet started) checker with what did not change; see {@link Carry}. */
+    private void takeOver(Carry old) {
+        Map<String, String> now = plan.fingerprints();
+        Map<String, io.vigil.check.HealthEngine.Carried> checkers = new HashMap<>();
+        Map<String, Long> due = new HashMap<>();
+        java.util.Set<String> realServers = new java.util.HashSet<>();
+        Map<String, Boolean> quorumKept = new HashMap<>();
+        Map<RealServerId, RealServerState> seeded = new HashMap<>();
+        for (var vs : plan.model().virtualServers()) {
+            boolean vsSame = now.get(vs.id()).equals(old.fingerprints().get(vs.id())) && old.quorum().containsKey(vs.id());
+            if (vsSame) quorumKept.put(vs.id(), old.quorum().get(vs.id()));
+            for (var rs : vs.realServers()) {
+                String key = vs.id() + "|" + rs.id();
+                for (var c : rs.checkers()) {
+                    if (!now.get(c.name()).equals(old.fingerprints().get(c.name()))) continue;
+                    var k = old.checkers().checkers().get(c.name());
+                    if (k != null) checkers.put(c.name(), k);
+                    Long d = old.checkers().due().get(c.name());
+                    if (d != null) due.put(c.name(), d);
+                }
+                if (!now.get(key).equals(old.fingerprints().get(key))) continue;
+                try {
+                    RealServerId id = IpvsConfigMapper.realServerId(vs.id(), rs.id());
+                    RealServerState st = old.states().get(id);
+                    if (st == null) continue;   // never reported: let start-up say it
+                    seeded.put(id, st);
+                    realServers.add(key);
+                } catch (RuntimeException e) {
+                    // not an IPVS destination: start it afresh
+                }
+            }
+            if (vsSame && !vs.realServers().stream().allMatch(rs -> realServers.contains(vs.id() + "|" + rs.id()))) quorumKept.remove(vs.id());
+        }
+        quorum.putAll(quorumKept);
+        board.carry(old.board(), checkers.keySet());
+        scheduler.carry(new CheckScheduler.Carry(checkers, due), realServers, quorumKept);
+        Map<String, Boolean> ipvsQuorum = new HashMap<>(old.ipvsQuorum());
+        ipvsQuorum.keySet().retainAll(quorumKept.keySet());   // hysteresis remembers only what did not change
+        ipvsThread.execute(() -> {
+            states.putAll(seeded);
+            lastQuorum.putAll(ipvsQuorum);
+        });
+        NodeLog.info("checker: reload kept " + checkers.size() + " of " + plan.checks().size() + " check(s), "
+                + realServers.size() + " real server(s), " + quorumKept.size() + " virtual server(s) as they were");
+    }
+
+    /** What IPVS should hold now (read on the IPVS thread, after everything queued there): what a reload compares. */
+    io.vigil.ipvs.DesiredState desired() throws Exception {
+        return ipvsThread.submit(() -> IpvsPlanner.plan(virtualServers, withDrains(states, drained), new HashMap<>(lastQuorum)))
+                .get(5, TimeUnit.SECONDS);
     }
 
     /** Empty while the kernel's IPVS could be programmed; otherwise why not (said once in the log too). */
