@@ -38,7 +38,9 @@ class ReloadKeepsHealthTest {
                 || e.event() instanceof Event.CheckResult c && c.detail().startsWith("checker ");
     }
 
-    static String conf(int alive, int dead, String top) {
+    static String conf(int alive, int dead, String top) { return conf(alive, dead, top, "1"); }
+
+    static String conf(int alive, int dead, String top, String deadTimeout) {
         return top + """
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -63,12 +65,12 @@ class ReloadKeepsHealthTest {
                     }
                     real_server 127.0.0.1 %d {
                         TCP_CHECK {
-                            connect_timeout 1
+                            connect_timeout %s
                             retry 0
                         }
                     }
                 }
-                """.formatted(alive, dead);
+                """.formatted(alive, dead, deadTimeout);
     }
 
     @Test void anUnchangedReloadChangesNothing() throws Exception {
@@ -106,6 +108,20 @@ class ReloadKeepsHealthTest {
                 assertThat(after).anyMatch(e -> e.event() instanceof Event.CheckResult c && !c.up() && c.target().equals("127.0.0.1:" + dead));
             }
             assertThat(vigil.logText().lines().filter(l -> l.contains("checker: checks unchanged, kept running"))).hasSize(2);
+
+            // one checker changes: the live real server keeps its health (no transition), the changed one starts afresh
+            Files.writeString(conf, conf(alive.getLocalPort(), dead, "", "2"));
+            long before = journal(lab).getLast().seq();
+            NetLab.run("kill", "-HUP", String.valueOf(vigil.pid()));
+            await("reload kept 1 of 2", vigil::logText, Duration.ofSeconds(20),
+                    () -> vigil.logText().contains("checker: reload kept 1 of 2 check(s), 1 real server(s), 0 virtual server(s) as they were"));
+            Thread.sleep(3000);
+            List<Entry> after = journal(lab).stream().filter(e -> e.seq() > before).toList();
+            assertThat(after).filteredOn(ReloadKeepsHealthTest::transition).isNotEmpty()
+                    .noneMatch(e -> e.event() instanceof Event.RealServerChanged r && r.realServer().equals(up))
+                    .noneMatch(e -> e.event() instanceof Event.CheckResult c && c.target().equals(up));
+            assertThat(after).anyMatch(e -> e.event() instanceof Event.RealServerChanged r && !r.up() && r.realServer().equals("127.0.0.1:" + dead));
+            assertThat(after).anyMatch(e -> e.event() instanceof Event.CheckResult c && c.up() && c.target().equals(up));
             assertThat(lab.term(vigil, Duration.ofSeconds(20))).isZero();
             alive.close();
         }
