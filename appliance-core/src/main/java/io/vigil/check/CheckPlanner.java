@@ -143,7 +143,7 @@ public final class CheckPlanner {
     }
 
     /** A statement as text without its file position: what a reload compares. */
-    static String canonical(ConfigNode n) {
+    public static String canonical(ConfigNode n) {
         StringBuilder b = new StringBuilder(n.keyword());
         for (String a : n.args()) b.append('\u0001').append(a);
         if (n.hasBlock()) {

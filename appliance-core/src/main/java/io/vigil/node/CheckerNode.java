@@ -181,8 +181,8 @@ public final class CheckerNode implements AutoCloseable {
     }
 
     /**
-     * The statements that decide what the checker does — virtual servers (with their groups and the track_files a
-     * FILE_CHECK reads, by way of the whole tree's text), checker-block vrrp_scripts — as text without file positions.
+     * The statements that decide what the checker does — virtual servers, checker-block vrrp_scripts, virtual server
+     * groups, track_files (a FILE_CHECK reads one), script_user — as text without file positions.
      */
     static String checkInputs(KeepalivedConfig config, List<ConfigNode> statements) {
         StringBuilder b = new StringBuilder();
@@ -195,16 +195,7 @@ public final class CheckerNode implements AutoCloseable {
         return b.toString();
     }
 
-    private static void canonical(ConfigNode n, StringBuilder b) {
-        b.append(n.keyword());
-        for (String a : n.args()) b.append('\u0001').append(a);
-        if (n.hasBlock()) {
-            b.append('{');
-            for (ConfigNode c : n.children()) canonical(c, b);
-            b.append('}');
-        }
-        b.append('\n');
-    }
+    private static void canonical(ConfigNode n, StringBuilder b) { b.append(CheckPlanner.canonical(n)).append('\n'); }
 
     /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
     public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,
