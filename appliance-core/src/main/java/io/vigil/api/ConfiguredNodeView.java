@@ -40,6 +40,9 @@ public final class ConfiguredNodeView implements NodeView {
 
         default List<Views.Script> scripts() { return List.of(); }
 
+        /** The running checker's live states; empty when no checker runs (-P, or nothing to check). */
+        default Optional<List<io.vigil.check.CheckStatusBoard.Status>> liveChecks() { return Optional.empty(); }
+
         /** Every drop of the instance by reason label (see {@link NodeView#vrrpDrops()}). */
         default Map<String, Long> vrrpDrops(String instance) { return Map.of(); }
 
@@ -140,6 +143,8 @@ public final class ConfiguredNodeView implements NodeView {
     }
 
     @Override public List<Views.Check> checks() {
+        Optional<List<io.vigil.check.CheckStatusBoard.Status>> live = runtime.liveChecks();
+        if (live.isPresent()) return liveChecks(live.get());
         View view = journal.journal().view();
         List<Views.Check> out = new ArrayList<>();
         for (var vs : config.get().virtualServers()) {
@@ -152,6 +157,33 @@ public final class ConfiguredNodeView implements NodeView {
                             last == null ? null : JournalAccess.instant(last.wallNs()),
                             last == null ? 0 : last.latencyNs() / 1e9, last == null ? null : last.detail(),
                             last == null || last.up() ? 0 : last.attempt()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The configured checkers with the running checker's state: matched by virtual server (the check engine's id),
+     * real server and the checker's place among the real server's checkers of its type. A configured checker the
+     * checker does not run (no plugin provides it) is UNKNOWN.
+     */
+    private List<Views.Check> liveChecks(List<io.vigil.check.CheckStatusBoard.Status> live) {
+        Map<String, io.vigil.check.CheckStatusBoard.Status> byKey = new java.util.HashMap<>();
+        for (var s : live) byKey.put(s.virtualServer() + "|" + s.realServer() + "|" + s.keyword() + "|" + s.ordinal(), s);
+        List<Views.Check> out = new ArrayList<>();
+        for (var vs : config.get().virtualServers()) {
+            String engineVs = io.vigil.ipvs.IpvsConfigMapper.name(vs);
+            for (var rs : vs.realServers()) {
+                String endpoint = (rs.ip().indexOf(':') >= 0 ? "[" + rs.ip() + "]" : rs.ip()) + ":" + rs.port();
+                Map<String, Integer> seen = new java.util.HashMap<>();
+                for (var c : rs.checkers()) {
+                    int ordinal = seen.merge(c.type(), 1, Integer::sum) - 1;
+                    var s = byKey.get(engineVs + "|" + endpoint + "|" + c.type() + "|" + ordinal);
+                    out.add(new Views.Check(c.type() + "-" + realServerId(rs) + (ordinal == 0 ? "" : "-" + ordinal), c.type(),
+                            virtualServerId(vs), realServerId(rs), s == null ? "UNKNOWN" : s.up() ? "UP" : "DOWN",
+                            s == null ? null : s.lastRun(), s == null ? 0 : s.lastLatencySeconds(),
+                            s == null ? null : s.lastDetail(), s == null ? 0 : s.failures()));
                 }
             }
         }

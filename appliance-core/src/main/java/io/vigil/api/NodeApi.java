@@ -10,6 +10,7 @@ import io.vigil.node.VrrpNode;
 import io.vigil.vrrp.DropReason;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,12 +55,20 @@ public final class NodeApi implements AutoCloseable {
      */
     public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
                                 VrrpNode node, ReloadHook reload, DrainHook drain) throws Exception {
+        return start(options, nodeName, config, journal, node, reload, drain, Optional::empty);
+    }
+
+    /** @param liveChecks the running checker's states (empty while none runs), for {@code /api/v1/checks} */
+    public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
+                                VrrpNode node, ReloadHook reload, DrainHook drain,
+                                java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks)
+            throws Exception {
         var ref = new AtomicReference<>(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         // one kernel dump serves a whole scrape (every service and destination); Prometheus scrapes every 15 s or so
         var ipvs = new KernelIpvsStats(Duration.ofSeconds(1));
         try {
-            var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain, ipvs);
+            var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain, ipvs, liveChecks);
             var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
             var metrics = new VigilMetrics(view);
             node.advertListener((instance, nanos) -> metrics.observeAdvertInterval(instance, nanos / 1e9));
@@ -105,9 +114,14 @@ public final class NodeApi implements AutoCloseable {
         private volatile long countersAt;
 
         private final KernelIpvsStats ipvs;
+        private final java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks;
+
+        @Override public Optional<List<io.vigil.check.CheckStatusBoard.Status>> liveChecks() { return liveChecks.get(); }
 
         VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, ReloadHook reload,
-                        DrainHook drainHook, KernelIpvsStats ipvs) {
+                        DrainHook drainHook, KernelIpvsStats ipvs,
+                        java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks) {
+            this.liveChecks = liveChecks;
             this.drainHook = drainHook;
             this.ipvs = ipvs;
             this.node = node;

@@ -9,11 +9,24 @@ import java.util.Map;
  * A configuration turned into checks: the engine model, one built {@link Check} per probe name, and the
  * problems found ({@code file:line:col: message}). Probes whose block was invalid are left out.
  */
-public record CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors) {
+public record CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors,
+                        Map<String, String> fingerprints) {
     public CheckPlan {
         checks = Map.copyOf(checks);
         errors = List.copyOf(errors);
+        fingerprints = Map.copyOf(fingerprints);
     }
+
+    public CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors) {
+        this(model, checks, errors, Map.of());
+    }
+
+    /**
+     * What a reload compares: each real-server checker's block and timing, each real server's settings with its
+     * checkers, each virtual server's quorum settings with its real servers — without file positions. Keys: the
+     * checker's name, "vsId|rsId", "vsId".
+     */
+    public Map<String, String> fingerprints() { return fingerprints; }
 
     public void closeChecks() {
         for (Check c : checks.values()) {

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * Reads the check-related parts of a keepalived.conf statement tree — {@code virtual_server} /
  * {@code real_server} checker blocks and {@code vrrp_script} — into a {@link CheckPlan}, building each
  * checker through the factory registered for its keyword. Timing keywords inherit checker ← real_server ←
- * virtual_server, with keepalived's defaults (delay_loop 60, connect_timeout 5, retry 1,
- * delay_before_retry 1).
+ * virtual_server, with keepalived's defaults (delay_loop 60, connect_timeout 5; retry 1, MISC_CHECK 0, DNS_CHECK 3;
+ * delay_before_retry 1, HTTP_GET/SSL_GET 3, DNS_CHECK delay_loop — keepalived 2.2.7's check_api.c/check_http.c/
+ * check_dns.c/check_misc.c).
  */
 public final class CheckPlanner {
     static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
@@ -34,8 +35,11 @@ public final class CheckPlanner {
     private final CheckRegistry registry;
     private final List<CheckConfigException> errors = new ArrayList<>();
     private final Map<String, Check> checks = new LinkedHashMap<>();
+    private final Map<String, String> fingerprints = new LinkedHashMap<>();
     /** global_defs' {@code script_user USER [GROUP]}, if set. */
     private ConfigNode scriptUser;
+    /** top-level {@code track_file NAME { file ... }} blocks by name, for FILE_CHECK. */
+    private final Map<String, ConfigNode> trackFiles = new LinkedHashMap<>();
 
     private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
 
@@ -45,6 +49,9 @@ public final class CheckPlanner {
         // global_defs script_user is the default user of every script keepalived runs, MISC_CHECK's included
         for (ConfigNode n : topLevel) {
             if (n.keyword().equals("global_defs")) n.child("script_user").filter(u -> !u.args().isEmpty()).ifPresent(u -> p.scriptUser = u);
+            if ((n.keyword().equals("track_file") || n.keyword().equals("vrrp_track_file")) && !n.args().isEmpty()) {
+                p.trackFiles.putIfAbsent(n.args().getFirst(), n);
+            }
         }
         List<VirtualServerSpec> vss = new ArrayList<>();
         List<TrackerSpec> trackers = new ArrayList<>();
@@ -59,7 +66,18 @@ public final class CheckPlanner {
                 p.errors.add(e);
             }
         }
-        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors);
+        for (VirtualServerSpec vs : vss) {
+            StringBuilder v = new StringBuilder("quorum " + vs.quorum() + " " + vs.hysteresis());
+            for (RealServerSpec rs : vs.realServers()) {
+                StringBuilder r = new StringBuilder(rs.address() + " " + rs.port() + " weight " + rs.weight() + " inhibit "
+                        + rs.inhibitOnFailure() + " alpha " + rs.alpha());
+                for (CheckerSpec c : rs.checkers()) r.append('\n').append(c.name()).append(' ').append(p.fingerprints.get(c.name()));
+                p.fingerprints.put(vs.id() + "|" + rs.id(), r.toString());
+                v.append('\n').append(rs.id()).append(' ').append(r);
+            }
+            p.fingerprints.put(vs.id(), v.toString());
+        }
+        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors, p.fingerprints);
     }
 
     private VirtualServerSpec virtualServer(ConfigNode vs) throws CheckConfigException {
@@ -91,17 +109,20 @@ public final class CheckPlanner {
         int index = 0;
         for (ConfigNode raw : rs.children()) {
             if (!CHECKER.matcher(raw.keyword()).matches()) continue;
-            ConfigNode c = withScriptUser(withoutSlashAnnotations(raw));
+            ConfigNode c = withTrackFile(withScriptUser(withoutSlashAnnotations(raw)), weight, rs);
             String name = c.keyword() + "#" + index++ + " " + rsId + " (vs " + vsId + ")";
             try {
                 CheckFactory f = registry.factory(c.keyword()).orElseThrow(() -> new CheckConfigException(c.where(),
                         "no check plugin provides " + c.keyword() + " (is its plugin in the plugins directory?)"));
                 Check check = f.create(c);
-                Duration delayLoop = inherited(c, rs, vs, "delay_loop", DEFAULT_DELAY_LOOP);
+                // keepalived watches a FILE_CHECK's file with inotify; read it every second unless told otherwise
+                Duration delayLoop = c.keyword().equals("FILE_CHECK")
+                        ? ConfigValues.optionalSeconds(c, "delay_loop").orElse(Duration.ofSeconds(1))
+                        : inherited(c, rs, vs, "delay_loop", DEFAULT_DELAY_LOOP);
                 Duration connectTimeout = inherited(c, rs, vs, "connect_timeout", DEFAULT_CONNECT_TIMEOUT);
-                Duration delayBeforeRetry = inherited(c, rs, vs, "delay_before_retry", DEFAULT_DELAY_BEFORE_RETRY);
+                Duration delayBeforeRetry = inherited(c, rs, vs, "delay_before_retry", defaultDelayBeforeRetry(c.keyword(), delayLoop));
                 Duration warmup = inherited(c, rs, vs, "warmup", Duration.ZERO);
-                int retry = retry(c, rs, vs);
+                int retry = retry(c, rs, vs, defaultRetry(c.keyword()));
                 String target = c.value("connect_ip").orElse(addr);
                 int targetPort = c.child("connect_port").isPresent()
                         ? ConfigValues.integer(c.child("connect_port").get(), 1, 65535) : port;
@@ -111,11 +132,26 @@ public final class CheckPlanner {
                 specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
                         delayBeforeRetry, warmup, c.value("bindto"), c.where()));
                 checks.put(name, check);
+                fingerprints.put(name, String.join(" ", c.keyword(), target, String.valueOf(targetPort), delayLoop.toString(),
+                        connectTimeout.toString(), String.valueOf(retry), delayBeforeRetry.toString(), warmup.toString(),
+                        String.valueOf(c.value("bindto"))) + " " + canonical(c));
             } catch (CheckConfigException e) {
                 errors.add(e);
             }
         }
         return new RealServerSpec(rsId, addr, port, weight, inhibit, alpha, specs);
+    }
+
+    /** A statement as text without its file position: what a reload compares. */
+    public static String canonical(ConfigNode n) {
+        StringBuilder b = new StringBuilder(n.keyword());
+        for (String a : n.args()) b.append('\u0001').append(a);
+        if (n.hasBlock()) {
+            b.append('{');
+            for (ConfigNode c : n.children()) b.append(canonical(c)).append('\n');
+            b.append('}');
+        }
+        return b.toString();
     }
 
     /**
@@ -151,14 +187,48 @@ public final class CheckPlanner {
         return dflt;
     }
 
-    private static int retry(ConfigNode checker, ConfigNode rs, ConfigNode vs) throws CheckConfigException {
+    private static int retry(ConfigNode checker, ConfigNode rs, ConfigNode vs, int dflt) throws CheckConfigException {
         for (ConfigNode n : List.of(checker, rs, vs)) {
             for (String k : List.of("retry", "nb_get_retry")) {
                 Optional<ConfigNode> r = n.child(k);
                 if (r.isPresent()) return ConfigValues.integer(r.get(), 0, 1_000_000);
             }
         }
-        return DEFAULT_RETRY;
+        return dflt;
+    }
+
+    /** keepalived's per-checker retry default (check_misc.c 0, check_dns.c 3; FILE_CHECK has no retries). */
+    static int defaultRetry(String keyword) {
+        return switch (keyword) {
+            case "MISC_CHECK", "FILE_CHECK" -> 0;
+            case "DNS_CHECK" -> 3;
+            default -> DEFAULT_RETRY;
+        };
+    }
+
+    /** keepalived's per-checker delay_before_retry default (check_http.c 3 s, check_dns.c delay_loop, else 1 s). */
+    static Duration defaultDelayBeforeRetry(String keyword, Duration delayLoop) {
+        return switch (keyword) {
+            case "HTTP_GET", "SSL_GET" -> Duration.ofSeconds(3);
+            case "DNS_CHECK" -> delayLoop;
+            default -> DEFAULT_DELAY_BEFORE_RETRY;
+        };
+    }
+
+    /**
+     * A FILE_CHECK gets what its plugin cannot see: the top-level {@code track_file NAME} definition as the
+     * block of its {@code track_file NAME} statement, and the real server's configured weight (the base the file's
+     * value adjusts). An unknown name is left as it is; the plugin reports it.
+     */
+    ConfigNode withTrackFile(ConfigNode checker, int rsWeight, ConfigNode rs) {
+        if (!checker.keyword().equals("FILE_CHECK")) return checker;
+        List<ConfigNode> kids = new ArrayList<>();
+        for (ConfigNode k : checker.children()) {
+            ConfigNode def = k.keyword().equals("track_file") && !k.args().isEmpty() ? trackFiles.get(k.args().getFirst()) : null;
+            kids.add(def == null ? k : new ConfigNode(k.keyword(), k.args(), withoutSlashAnnotations(def).children(), k.where()));
+        }
+        kids.add(new ConfigNode("@real_server_weight", List.of(String.valueOf(rsWeight)), List.of(), rs.where()));
+        return new ConfigNode(checker.keyword(), checker.args(), kids, checker.where());
     }
 
     /**

@@ -53,6 +53,9 @@ public final class CheckScheduler implements AutoCloseable {
     private final ExecutorService invoker = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-probe-", 0).factory());
     private final long[] timers;
+    /** When each probe runs next (monotonic nanos): carried across a reload with the checker's state. */
+    private final long[] due;
+    private Map<String, Long> carriedDue = Map.of();
     private final int[] generation;
     /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
     private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
@@ -70,6 +73,7 @@ public final class CheckScheduler implements AutoCloseable {
         this.checks = plan.checks();
         this.probes = engine.probes();
         this.timers = new long[probes.size()];
+        this.due = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
     }
@@ -92,7 +96,10 @@ public final class CheckScheduler implements AutoCloseable {
             context.runOnContext(x -> {
                 long now = System.nanoTime();
                 emit(engine.start(now));
-                for (Probe probe : probes) schedule(probe.id(), engine.firstDue(probe.id(), now));
+                for (Probe probe : probes) {
+                    Long kept = carriedDue.get(probe.name());
+                    schedule(probe.id(), kept != null ? Math.max(now, kept) : engine.firstDue(probe.id(), now));
+                }
                 p.complete();
             });
             return p.future();
@@ -116,8 +123,30 @@ public final class CheckScheduler implements AutoCloseable {
                 });
     }
 
+    /** What a reload carries over: checker states and when each probe runs next. */
+    public record Carry(Map<String, HealthEngine.Carried> checkers, Map<String, Long> due) {}
+
+    /** Before {@link #start}: see {@link HealthEngine#carry}; the carried probes keep their schedule. */
+    public void carry(Carry carry, java.util.Set<String> realServers, Map<String, Boolean> quorum) {
+        engine.carry(carry.checkers(), realServers, quorum);
+        carriedDue = Map.copyOf(carry.due());
+    }
+
+    /** The states and schedule to carry to the next configuration, read on the engine's context. */
+    public Future<Carry> carryOver() {
+        io.vertx.core.Promise<Carry> p = io.vertx.core.Promise.promise();
+        if (context == null) return Future.succeededFuture(new Carry(Map.of(), Map.of()));
+        context.runOnContext(x -> {
+            Map<String, Long> d = new java.util.HashMap<>();
+            for (Probe probe : probes) d.put(probe.name(), due[probe.id()]);
+            p.complete(new Carry(engine.carried(), d));
+        });
+        return p.future();
+    }
+
     private void schedule(int id, long dueNanos) {
         if (stopped) return;
+        due[id] = dueNanos;
         long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
         timers[id] = vertx.setTimer(delayMs, t -> runProbe(id));
     }

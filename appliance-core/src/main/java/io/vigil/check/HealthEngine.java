@@ -88,6 +88,37 @@ public final class HealthEngine {
 
     public List<Probe> probes() { return List.copyOf(probes); }
 
+    /** A real-server checker's state, carried across a reload (keepalived's migrate_checkers). */
+    public record Carried(boolean up, int failures, OptionalInt dynamicWeight) {}
+
+    private java.util.Set<String> carriedRealServers = java.util.Set.of();
+    private java.util.Map<String, Boolean> carriedQuorum = java.util.Map.of();
+
+    /**
+     * Before {@link #start}: the named checkers go on from these states; the real servers ("vsId|rsId") and virtual
+     * servers (id → quorum up) listed are the same as before the reload, so start() says nothing about them.
+     */
+    public void carry(java.util.Map<String, Carried> checkerStates, java.util.Set<String> realServers,
+                      java.util.Map<String, Boolean> quorum) {
+        for (CheckerState c : checkers) {
+            if (c == null) continue;
+            Carried k = checkerStates.get(c.spec.name());
+            if (k == null) continue;
+            c.up = k.up();
+            c.failures = k.failures();
+            c.dynamicWeight = k.dynamicWeight();
+        }
+        carriedRealServers = java.util.Set.copyOf(realServers);
+        carriedQuorum = java.util.Map.copyOf(quorum);
+    }
+
+    /** Every real-server checker's state by name, for the next reload. */
+    public java.util.Map<String, Carried> carried() {
+        java.util.Map<String, Carried> out = new java.util.HashMap<>();
+        for (CheckerState c : checkers) if (c != null) out.put(c.spec.name(), new Carried(c.up, c.failures, c.dynamicWeight));
+        return out;
+    }
+
     /**
      * Initial state from configuration: one RealServerChanged per real server, QuorumChanged per virtual
      * server and TrackerChanged per tracker (all caused by {@link Cause#STARTUP}).
@@ -95,14 +126,19 @@ public final class HealthEngine {
     public List<HealthEvent> start(long now) {
         List<HealthEvent> out = new ArrayList<>();
         for (VsState v : virtualServers) {
-            v.quorumUp = v.aliveWeight() >= (long) v.spec.quorum() + v.spec.hysteresis();
+            Boolean kept = carriedQuorum.get(v.spec.id());
+            v.quorumUp = kept != null ? kept : v.aliveWeight() >= (long) v.spec.quorum() + v.spec.hysteresis();
             for (RsState r : v.realServers) {
-                out.add(new RealServerChanged(++seq, Cause.STARTUP, now, v.spec.id(), r.spec.id(), r.alive(),
-                        r.ipvsWeight(), !r.alive() && r.spec.inhibitOnFailure(), v.quorumUp));
+                if (!carriedRealServers.contains(v.spec.id() + "|" + r.spec.id())) {
+                    out.add(new RealServerChanged(++seq, Cause.STARTUP, now, v.spec.id(), r.spec.id(), r.alive(),
+                            r.ipvsWeight(), !r.alive() && r.spec.inhibitOnFailure(), v.quorumUp));
+                }
                 r.wasAlive = r.alive();
             }
-            out.add(new QuorumChanged(++seq, Cause.STARTUP, now, v.spec.id(), v.quorumUp, v.aliveWeight(),
-                    v.spec.quorum(), v.spec.hysteresis()));
+            if (kept == null) {
+                out.add(new QuorumChanged(++seq, Cause.STARTUP, now, v.spec.id(), v.quorumUp, v.aliveWeight(),
+                        v.spec.quorum(), v.spec.hysteresis()));
+            }
         }
         for (TrackerState t : trackerStates) out.add(t.changedEvent(Cause.STARTUP, now));
         return out;

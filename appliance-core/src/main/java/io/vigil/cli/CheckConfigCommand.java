@@ -22,11 +22,16 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Mixin ConfigSourceOptions source;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "directory of PF4J check plugin zips whose checker blocks are known (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path pluginsDir = java.nio.file.Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
+
     @Option(names = {"-q", "--quiet"}, description = "print only errors and warnings, no notes or summary")
     boolean quiet;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        source.usePlugins(pluginsDir);
         LoadResult r = source.load();
         long errors = 0, warnings = 0, notes = 0;
         for (Diagnostic d : r.diagnostics()) {

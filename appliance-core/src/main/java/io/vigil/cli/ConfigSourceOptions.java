@@ -5,7 +5,10 @@ import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import picocli.CommandLine.Option;
 
+import io.vigil.check.CheckRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** Which configuration a command reads: keepalived's -f and -i, plus Vigil's embedded example. */
 public final class ConfigSourceOptions {
@@ -21,9 +24,22 @@ public final class ConfigSourceOptions {
             description = "config-id for @ID / @^ID conditional lines (default: first part of the host name)")
     String configId;
 
+    /** Checker keywords the check plugins claim (MYSQL_CHECK, ...): checked as checkers, not warned about as unknown. */
+    Set<String> pluginKeywords = Set.of();
+
     LoadOptions loadOptions() {
-        var o = LoadOptions.defaults();
+        var o = LoadOptions.defaults().withCheckerKeywords(pluginKeywords);
         return configId == null ? o : o.withConfigId(configId);
+    }
+
+    /** Reads which checker keywords the plugins in {@code dir} provide (none when it is absent). */
+    void usePlugins(Path dir) {
+        if (!Files.isDirectory(dir)) return;
+        // PF4J's start-up notes are not diagnostics: keep check-config's output to the configuration's
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.pf4j") == null) System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "warn");
+        try (CheckRegistry r = CheckRegistry.load(dir)) {
+            pluginKeywords = Set.copyOf(r.providers().keySet());
+        }
     }
 
     /** The name diagnostics and summaries use for the configuration. */

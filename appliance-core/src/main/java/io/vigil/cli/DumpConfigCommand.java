@@ -21,10 +21,15 @@ public final class DumpConfigCommand implements Callable<Integer> {
 
     @Mixin ConfigSourceOptions source;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "directory of PF4J check plugin zips whose checker blocks are known (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path pluginsDir = java.nio.file.Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
+
     @Option(names = "--compact", description = "one line of JSON instead of indented")
     boolean compact;
 
     @Override public Integer call() {
+        source.usePlugins(pluginsDir);
         LoadResult r = source.load();
         var err = spec.commandLine().getErr();
         for (Diagnostic d : r.diagnostics()) err.println(d.format());

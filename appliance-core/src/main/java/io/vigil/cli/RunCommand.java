@@ -82,6 +82,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         configureLog();
+        if (!vrrpOnly) source.usePlugins(pluginsDir);
         LoadResult r = source.load();
         report(r);
         if (r.config().isEmpty()) return ConfigExit.FATAL;
@@ -132,7 +133,8 @@ public final class RunCommand implements Callable<Integer> {
                     var apiOptions = api.options();
                     if (apiOptions.isPresent()) {
                         var started = io.vigil.api.NodeApi.start(apiOptions.get(), id, r.config().get(), journal, node,
-                                (force, cause) -> apiReload(control, node, journal, force, cause), this::drain);
+                                (force, cause) -> apiReload(control, node, journal, force, cause), this::drain,
+                                () -> java.util.Optional.ofNullable(checker.get()).map(CheckerNode::checks));
                         synchronized (this) {
                             if (stopping) started.close();
                             else nodeApi = started;
@@ -210,9 +212,16 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 String summary = node.reload(next, cause);
                 running.set(r.config().get());
-                // checks restart from the new file; IPVS is reconciled against the kernel, never flushed
-                stopChecker();
-                startChecker(r, journal, node);
+                CheckerNode current = checker.get();
+                if (current != null && current.runs(r.config().get())) {
+                    // as keepalived: unchanged checkers keep their state, counters and schedule; IPVS is left alone
+                    NodeLog.info("checker: checks unchanged, kept running");
+                } else {
+                    // checks restart from the new file, unchanged ones where they were; IPVS is reconciled, never flushed
+                    var carry = current == null ? java.util.Optional.<CheckerNode.Carry>empty() : java.util.Optional.of(current.carryOver());
+                    stopChecker();
+                    startChecker(r, journal, node, carry);
+                }
                 if (nodeApi != null) nodeApi.configChanged(r.config().get());
                 return new Views.Reload(-1, true, summary, List.of());
             } catch (Exception e) {
@@ -255,6 +264,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void startChecker(LoadResult r, Journal journal, VrrpNode node) {
+        startChecker(r, journal, node, java.util.Optional.empty());
+    }
+
+    private void startChecker(LoadResult r, Journal journal, VrrpNode node, java.util.Optional<CheckerNode.Carry> carry) {
         KeepalivedConfig config = r.config().orElseThrow();
         if (vrrpOnly || !CheckerNode.needed(config)) return;
         // epoll where Netty's native transport loads (the checks open a connection per probe): fewer system calls than NIO
@@ -267,7 +280,7 @@ public final class RunCommand implements Callable<Integer> {
                     a.metrics().observeCheck(keyword, vs, rs, seconds);
                     if (pluginFault) a.metrics().pluginFailed(keyword);
                 },
-                (script, ok, cause) -> node.trackerChanged(script, ok, cause)));
+                (script, ok, cause) -> node.trackerChanged(script, ok, cause), carry));
     }
 
     /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */

@@ -15,6 +15,7 @@ final class VrrpScriptBuilder extends BlockBuilder {
     private int weight, rise = 1, fall = 1;
     private boolean reverse, initFail;
     private Optional<String> user = Optional.empty();
+    private boolean checker;
 
     static final KeywordTable<VrrpScriptBuilder> TABLE = new KeywordTable<VrrpScriptBuilder>("vrrp_script")
             .acted("script", "", "script", (b, c) -> b.script = b.script(c))
@@ -39,8 +40,18 @@ final class VrrpScriptBuilder extends BlockBuilder {
     }
 
     VrrpScript build(ConfigNode n) {
-        for (ConfigNode c : n.children()) dispatch(TABLE, this, c, "in vrrp_script " + name);
-        if (script.isEmpty()) {
+        for (ConfigNode c : n.children()) {
+            // Vigil's extension: a checker block instead of a script line; its plugin validates the block
+            if (Keywords.CHECKER_SPECIFIC.containsKey(c.keyword()) || cx.options().extraCheckerKeywords().contains(c.keyword())) {
+                checker = true;
+            } else if (c.hasBlock() && c.keyword().matches("[A-Z][A-Z0-9_]*_(CHECK|GET)")) {
+                diags.warning(c.where(), "unknown checker '" + c.keyword() + "' in vrrp_script " + name
+                        + ": not a keepalived checker and no plugin claims it; ignored");
+            } else {
+                dispatch(TABLE, this, c, "in vrrp_script " + name);
+            }
+        }
+        if (script.isEmpty() && !checker) {
             diags.warning(n.where(), "vrrp_script " + name + " has no script line; it will never succeed");
         }
         Script s = script.orElse(new Script("", Optional.empty(), Optional.empty(), n.where()));

@@ -61,8 +61,13 @@ public final class CheckerNode implements AutoCloseable {
 
     private final Journal journal;
     private final String configHash;
+    private final CheckPlan plan;
+    /** What this checker was built from, without file positions (see {@link #checkInputs}). */
+    private final String inputs;
     private final CheckRegistry registry;
     private final CheckScheduler scheduler;
+    /** Live checker states for the API, fed by the scheduler like the journal. */
+    private final io.vigil.check.CheckStatusBoard board;
     private final List<VirtualServerSpec> virtualServers;
     private final IpvsReconciler reconciler = new IpvsReconciler();
     private final ExecutorService ipvsThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-ipvs").daemon().factory());
@@ -89,14 +94,18 @@ public final class CheckerNode implements AutoCloseable {
         this.observer = observer;
         this.trackers = trackers;
         this.configHash = config.contentHash();
+        this.inputs = checkInputs(config, statementsOf(config));
         this.registry = registry;
         this.virtualServers = virtualServers;
+        this.plan = plan;
         plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers().forEach(c -> {
             targets.put(c.name(), c.address() + ":" + c.port());
             owners.put(c.name(), new String[] {vs.id(), rs.id()});
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
+        this.board = new io.vigil.check.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
         scheduler.addListener(this::onHealth);
+        scheduler.addListener(board);
     }
 
     /**
@@ -121,6 +130,19 @@ public final class CheckerNode implements AutoCloseable {
     public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
                                     CheckRegistry registry, Journal journal, java.util.Set<String> drained,
                                     ProbeObserver observer, TrackerSink trackers) {
+        return start(vertx, config, statements, registry, journal, drained, observer, trackers, Optional.empty());
+    }
+
+    /**
+     * As keepalived's reload: with {@code previous} (the stopped checker's {@link #carryOver()}), every checker whose
+     * block and timing did not change goes on with its state, failure count and probe schedule; a real server whose
+     * settings and checkers did not change keeps its state and gets no start-up event, a virtual server whose quorum
+     * settings and real servers did not change keeps its quorum; IPVS starts from the kept states, so an unchanged
+     * virtual server sees no IPVS change. Changed and new ones start as at start-up.
+     */
+    public static CheckerNode start(Vertx vertx, KeepalivedConfig config, List<ConfigNode> statements,
+                                    CheckRegistry registry, Journal journal, java.util.Set<String> drained,
+                                    ProbeObserver observer, TrackerSink trackers, Optional<Carry> previous) {
         registry.warnings().forEach(NodeLog::warn);
         // script vrrp_scripts are VrrpNode's processes; checker-block ones (NGINX_CHECK { ... }) run here
         var checkerTrackers = config.vrrpScripts().stream().filter(NodeConfig::isCheckerTracker).map(v -> v.name()).toList();
@@ -136,6 +158,7 @@ public final class CheckerNode implements AutoCloseable {
             String[] vr = d.split("\\|", 2);
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
         }
+        previous.ifPresent(node::takeOver);
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
@@ -143,10 +166,113 @@ public final class CheckerNode implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Whether a reloaded configuration asks this checker for exactly what it does now: then a reload keeps it running,
+     * and every real server keeps its state, counters and probe schedule, with no IPVS change (keepalived keeps
+     * unchanged checkers across a reload too). Lines that only moved do not count as a change.
+     */
+    public boolean runs(KeepalivedConfig config) { return inputs.equals(checkInputs(config, statementsOf(config))); }
+
+    private static List<ConfigNode> statementsOf(KeepalivedConfig config) {
+        List<ConfigNode> out = new java.util.ArrayList<>();
+        config.virtualServers().forEach(v -> out.add(v.node()));
+        config.vrrpScripts().stream().filter(NodeConfig::isCheckerTracker).forEach(v -> out.add(v.node()));
+        return out;
+    }
+
+    /**
+     * The statements that decide what the checker does — virtual servers, checker-block vrrp_scripts, virtual server
+     * groups, track_files (a FILE_CHECK reads one), script_user — as text without file positions.
+     */
+    static String checkInputs(KeepalivedConfig config, List<ConfigNode> statements) {
+        StringBuilder b = new StringBuilder();
+        for (ConfigNode n : statements) canonical(n, b);
+        b.append("\u0002groups");
+        config.virtualServerGroups().forEach(g -> canonical(g.node(), b));
+        b.append("\u0002files");
+        config.vrrpTrackFiles().forEach(f -> canonical(f.node(), b));
+        b.append("\u0002global ").append(config.globalDefs().scriptUser()).append(config.globalDefs().scriptGroup()).append(' ').append(config.globalDefs().enableScriptSecurity());
+        return b.toString();
+    }
+
+    private static void canonical(ConfigNode n, StringBuilder b) { b.append(CheckPlanner.canonical(n)).append('\n'); }
+
+    /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
+    public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,
+                        Map<RealServerId, RealServerState> states, Map<String, Boolean> ipvsQuorum,
+                        Map<String, Boolean> quorum, List<io.vigil.check.CheckStatusBoard.Status> board) {}
+
+    /** The running checker's states, read from its threads; call before {@link #close()} on a reload. */
+    public Carry carryOver() {
+        CheckScheduler.Carry checkers = scheduler.carryOver().await();
+        try {
+            return ipvsThread.submit(() -> new Carry(plan.fingerprints(), checkers, Map.copyOf(states),
+                    Map.copyOf(lastQuorum), Map.copyOf(quorum), board.snapshot())).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            NodeLog.warn("checker: cannot carry health over the reload: " + e);
+            return new Carry(Map.of(), new CheckScheduler.Carry(Map.of(), Map.of()), Map.of(), Map.of(), Map.of(), List.of());
+        }
+    }
+
+    /** Seeds this (not yet started) checker with what did not change; see {@link Carry}. */
+    private void takeOver(Carry old) {
+        Map<String, String> now = plan.fingerprints();
+        Map<String, io.vigil.check.HealthEngine.Carried> checkers = new HashMap<>();
+        Map<String, Long> due = new HashMap<>();
+        java.util.Set<String> realServers = new java.util.HashSet<>();
+        Map<String, Boolean> quorumKept = new HashMap<>();
+        Map<RealServerId, RealServerState> seeded = new HashMap<>();
+        for (var vs : plan.model().virtualServers()) {
+            boolean vsSame = now.get(vs.id()).equals(old.fingerprints().get(vs.id())) && old.quorum().containsKey(vs.id());
+            if (vsSame) quorumKept.put(vs.id(), old.quorum().get(vs.id()));
+            for (var rs : vs.realServers()) {
+                String key = vs.id() + "|" + rs.id();
+                for (var c : rs.checkers()) {
+                    if (!now.get(c.name()).equals(old.fingerprints().get(c.name()))) continue;
+                    var k = old.checkers().checkers().get(c.name());
+                    if (k != null) checkers.put(c.name(), k);
+                    Long d = old.checkers().due().get(c.name());
+                    if (d != null) due.put(c.name(), d);
+                }
+                if (!now.get(key).equals(old.fingerprints().get(key))) continue;
+                try {
+                    RealServerId id = IpvsConfigMapper.realServerId(vs.id(), rs.id());
+                    RealServerState st = old.states().get(id);
+                    if (st == null) continue;   // never reported: let start-up say it
+                    seeded.put(id, st);
+                    realServers.add(key);
+                } catch (RuntimeException e) {
+                    // not an IPVS destination: start it afresh
+                }
+            }
+            if (vsSame && !vs.realServers().stream().allMatch(rs -> realServers.contains(vs.id() + "|" + rs.id()))) quorumKept.remove(vs.id());
+        }
+        quorum.putAll(quorumKept);
+        board.carry(old.board(), checkers.keySet());
+        scheduler.carry(new CheckScheduler.Carry(checkers, due), realServers, quorumKept);
+        Map<String, Boolean> ipvsQuorum = new HashMap<>(old.ipvsQuorum());
+        ipvsQuorum.keySet().retainAll(quorumKept.keySet());   // hysteresis remembers only what did not change
+        ipvsThread.execute(() -> {
+            states.putAll(seeded);
+            lastQuorum.putAll(ipvsQuorum);
+        });
+        NodeLog.info("checker: reload kept " + checkers.size() + " of " + plan.checks().size() + " check(s), "
+                + realServers.size() + " real server(s), " + quorumKept.size() + " virtual server(s) as they were");
+    }
+
+    /** What IPVS should hold now (read on the IPVS thread, after everything queued there): what a reload compares. */
+    io.vigil.ipvs.DesiredState desired() throws Exception {
+        return ipvsThread.submit(() -> IpvsPlanner.plan(virtualServers, withDrains(states, drained), new HashMap<>(lastQuorum)))
+                .get(5, TimeUnit.SECONDS);
+    }
+
     /** Empty while the kernel's IPVS could be programmed; otherwise why not (said once in the log too). */
     public Optional<String> ipvsUnavailable() { return Optional.ofNullable(ipvsUnavailable); }
 
     public io.vigil.check.CheckStats stats() { return scheduler.stats(); }
+
+    /** Every real-server checker's live state (what {@code /api/v1/checks} shows). */
+    public List<io.vigil.check.CheckStatusBoard.Status> checks() { return board.snapshot(); }
 
     /**
      * Operator drain: the real server stays in IPVS with weight 0, so established connections finish and no
