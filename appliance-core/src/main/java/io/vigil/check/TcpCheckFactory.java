@@ -31,7 +31,17 @@ public final class TcpCheckFactory implements CheckFactory {
         private int timeoutMs;
         private java.util.Optional<String> bindTo;
 
+        /** The target as an address when it is an IP literal (keepalived's real servers are); null: resolve via Vert.x. */
+        private java.net.InetAddress literal;
+        private String literalOf;
+
         @Override public Future<CheckResult> run(CheckContext ctx) {
+            if (!ctx.address().equals(literalOf)) {
+                literalOf = ctx.address();
+                try { literal = java.net.InetAddress.ofLiteral(ctx.address()); } catch (IllegalArgumentException e) { literal = null; }
+            }
+            if (literal != null)
+                return TcpProber.get().connect(literal, ctx.port(), ctx.bindTo().orElse(null), Math.max(1, ctx.connectTimeout().toMillis()));
             long start = System.nanoTime();
             var client = client(ctx);
             Promise<CheckResult> p = Promise.promise();
