@@ -24,8 +24,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class TcpProber implements Runnable {
     private static final TcpProber INSTANCE = new TcpProber();
 
-    private record Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, InetSocketAddress target,
-                           String bindTo, SocketChannel[] channel) {}
+    /** One connect in flight; {@code done} once answered (its deadline entry is then skipped, not searched for). */
+    private static final class Pending {
+        final Promise<CheckResult> promise;
+        final long startNs, deadlineNs;
+        final InetSocketAddress target;
+        final String bindTo;
+        SocketChannel channel;
+        boolean done;
+
+        Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, InetSocketAddress target, String bindTo) {
+            this.promise = promise; this.startNs = startNs; this.deadlineNs = deadlineNs; this.target = target; this.bindTo = bindTo;
+        }
+    }
 
     private final ConcurrentLinkedQueue<Pending> submitted = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Pending> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNs, b.deadlineNs));
@@ -50,7 +61,7 @@ final class TcpProber implements Runnable {
     Future<CheckResult> connect(InetAddress address, int port, String bindTo, long timeoutMs) {
         Promise<CheckResult> p = Promise.promise();
         long now = System.nanoTime();
-        submitted.add(new Pending(p, now, now + timeoutMs * 1_000_000L, new InetSocketAddress(address, port), bindTo, new SocketChannel[1]));
+        submitted.add(new Pending(p, now, now + timeoutMs * 1_000_000L, new InetSocketAddress(address, port), bindTo));
         if (selecting.compareAndSet(true, false)) selector.wakeup();
         return p.future();
     }
@@ -80,7 +91,7 @@ final class TcpProber implements Runnable {
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
             ch.configureBlocking(false);
             if (p.bindTo != null) ch.bind(new InetSocketAddress(InetAddress.ofLiteral(p.bindTo), 0));
-            p.channel[0] = ch;
+            p.channel = ch;
             if (ch.connect(p.target)) {
                 done(p, true, "connected");
                 return;
@@ -88,16 +99,16 @@ final class TcpProber implements Runnable {
             ch.register(selector, SelectionKey.OP_CONNECT, p);
             deadlines.add(p);
         } catch (IOException | RuntimeException e) {
-            if (ch != null && p.channel[0] == null) close(ch);
+            if (ch != null && p.channel == null) close(ch);
             done(p, false, "connect failed: " + message(e));
         }
     }
 
     private void finish(Pending p, SelectionKey k) {
         k.cancel();
-        deadlines.remove(p);
+        if (p.done) return;
         try {
-            boolean ok = p.channel[0].finishConnect();
+            boolean ok = p.channel.finishConnect();
             done(p, ok, ok ? "connected" : "connect failed: not connected");
         } catch (IOException e) {
             done(p, false, "connect failed: " + message(e));
@@ -108,14 +119,16 @@ final class TcpProber implements Runnable {
         Pending p;
         while ((p = deadlines.peek()) != null && p.deadlineNs <= now) {
             deadlines.poll();
-            SelectionKey k = p.channel[0].keyFor(selector);
+            if (p.done) continue;
+            SelectionKey k = p.channel.keyFor(selector);
             if (k != null) k.cancel();
             done(p, false, "connect failed: connection timed out after " + (p.deadlineNs - p.startNs) / 1_000_000 + " ms");
         }
     }
 
     private static void done(Pending p, boolean up, String detail) {
-        if (p.channel[0] != null) close(p.channel[0]);
+        p.done = true;
+        if (p.channel != null) close(p.channel);
         java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - p.startNs);
         p.promise.tryComplete(up ? CheckResult.up(took, detail) : CheckResult.down(took, detail));
     }
