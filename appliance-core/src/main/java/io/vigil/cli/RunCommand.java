@@ -51,6 +51,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "DIR", description = "journal directory (default: ${DEFAULT-VALUE})")
     Path journalDir = JournalConfig.DEFAULT_DIR;
 
+    @Option(names = "--journal-retain-age", paramLabel = "DURATION", defaultValue = "P14D",
+            description = "delete journal hours older than this (ISO-8601, default ${DEFAULT-VALUE}; PT0S: keep)")
+    java.time.Duration retainAge;
+
+    @Option(names = "--journal-retain-size", paramLabel = "SIZE", defaultValue = "2G",
+            description = "delete the oldest journal hours while the journal is larger (e.g. 500M, 2G; 0: no limit; default ${DEFAULT-VALUE})."
+                    + " The hour being written is never deleted.")
+    String retainSize;
+
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "directory of PF4J check plugin zips (default: ${DEFAULT-VALUE})")
     Path pluginsDir = Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
@@ -82,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
         Journal opened;
         try {
-            opened = Journal.open(JournalConfig.defaults(journalDir, id));
+            opened = Journal.open(JournalConfig.defaults(journalDir, id).withRetention(retainAge, bytes(retainSize)));
         } catch (io.vigil.journal.JournalException e) { // e.g. a damaged journal: never append after the damage
             System.err.println("vigil: " + e.getMessage());
             return 1;
@@ -213,6 +222,23 @@ public final class RunCommand implements Callable<Integer> {
         for (Diagnostic d : r.diagnostics()) {
             if (d.severity() == Severity.ERROR) NodeLog.error(d.format());
             else if (d.severity() == Severity.WARNING) NodeLog.warn(d.format());
+        }
+    }
+
+    /** "2G", "500M", "64K" or plain bytes. */
+    static long bytes(String size) {
+        String s = size.trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            case 'T' -> 1L << 40;
+            default -> 1;
+        };
+        try {
+            return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.TypeConversionException("bad size '" + size + "' (e.g. 500M, 2G)");
         }
     }
 

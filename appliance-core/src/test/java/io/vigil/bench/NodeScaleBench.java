@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (tcpdump in a peer namespace). Needs root, tcpdump and a packaged jar ({@code ./mvnw -q -DskipTests package}).
  *
  * <p>Run: {@code bin/bench io.vigil.bench.NodeScaleBench [virtualServers] [realServersPerVs] [warmupS] [measureS]}
- * (defaults 1000 10 30 60; keepalived's production anchor: 2284 16).
+ * (defaults 1000 10 60 330: the window spans one check-summary interval, 300 s; keepalived's production anchor: 2284 16).
  */
 public final class NodeScaleBench {
     static final int REFUSED_PORT = 8080, FLAP_PORT = 9000;
@@ -46,8 +46,8 @@ public final class NodeScaleBench {
     public static void main(String[] args) throws Exception {
         int vsCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rsPer = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        int measure = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int measure = args.length > 3 ? Integer.parseInt(args[3]) : 330;
         int flapEvery = Integer.getInteger("flap", 10);
         if (System.getProperty("conf.out") != null) { // just the configuration, for profiling by hand
             Files.writeString(Path.of(System.getProperty("conf.out")), config(vsCount, rsPer, Math.max(1, vsCount * rsPer / 100)));
@@ -113,10 +113,15 @@ public final class NodeScaleBench {
                 double secs = (t1 - t0) / 1e9;
                 stop(p);
                 Map<String, Long> byType = countEntries(journalDir, wall0, wall1);
+                io.vigil.journal.ProbeQuery.Answer probes = probes(journalDir, wall0, wall1);
                 long entries = byType.values().stream().mapToLong(Long::longValue).sum();
                 System.out.printf(Locale.ROOT, "window %.0f s after %d s warm-up:%n", secs, warmup);
                 System.out.printf(Locale.ROOT, "  CPU %.2f cores (vigil process, /proc utime+stime)%n", (cpu1 - cpu0) / 100.0 / secs);
                 System.out.printf(Locale.ROOT, "  RSS max %d MB, at end %d MB%n", rssMax / 1024, rssEnd / 1024);
+                long n = probes.up() + probes.down(), maybe = probes.upUncertain() + probes.downUncertain();
+                System.out.printf(Locale.ROOT, "  probes (from the journal, ProbeQuery): %d up + %d down in the window%s = %.0f/s (all %d checkers at delay_loop 1: <= %d/s)%n",
+                        probes.up(), probes.down(), maybe > 0 ? " (+ up to " + maybe + " in runs crossing the window's bounds)" : "",
+                        n / secs, servers, servers);
                 System.out.printf(Locale.ROOT, "  journal %.0f entries/s %s; %.2f GB/day (%.0f KB/s allocated on disk)%n",
                         entries / secs, byType, (bytes1 - bytes0) / secs * 86_400 / 1e9, (bytes1 - bytes0) / secs / 1024);
                 System.out.println("  adverts (advert_int 0.1, tcpdump in the peer namespace): " + AdvertJitter.report(times, 0.1));
@@ -274,6 +279,15 @@ public final class NodeScaleBench {
                 if (e.wallNs() >= fromMs * 1_000_000L) n.merge(e.type().cliName(), 1L, Long::sum);
         }
         return n;
+    }
+
+    /** Every probe in the window, from check-result and check-summary entries (summaries are written up to 5 min later). */
+    static io.vigil.journal.ProbeQuery.Answer probes(Path dir, long fromMs, long toMs) {
+        var q = new io.vigil.journal.ProbeQuery("", fromMs * 1_000_000L, toMs * 1_000_000L);
+        try (JournalReader r = JournalReader.open(dir); JournalReader.Cursor c = r.cursor().seekWall(fromMs * 1_000_000L)) {
+            for (Entry e = c.next(); e != null; e = c.next()) q.accept(e);
+        }
+        return q.answer();
     }
 
     /** NodeLog's "yyyy-MM-dd HH:mm:ss.SSS" (local time) at the start of a line, as epoch millis. */
