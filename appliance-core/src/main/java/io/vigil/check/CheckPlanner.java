@@ -39,6 +39,20 @@ public final class CheckPlanner {
 
     private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
 
+    private final Map<String, String> shareKeys = new java.util.HashMap<>();
+
+    /** A block as text without its source location: equal text, equal check. */
+    static String canonical(ConfigNode n) {
+        StringBuilder b = new StringBuilder(n.keyword());
+        for (String a : n.args()) b.append(' ').append('"').append(a.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        if (!n.children().isEmpty()) {
+            b.append(" {");
+            for (ConfigNode c : n.children()) b.append(' ').append(canonical(c)).append(';');
+            b.append(" }");
+        }
+        return b.toString();
+    }
+
     /** Plans checks for the top-level statements of a parsed keepalived.conf. */
     public static CheckPlan plan(List<ConfigNode> topLevel, CheckRegistry registry) {
         CheckPlanner p = new CheckPlanner(registry);
@@ -59,7 +73,7 @@ public final class CheckPlanner {
                 p.errors.add(e);
             }
         }
-        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors);
+        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors, p.shareKeys);
     }
 
     private VirtualServerSpec virtualServer(ConfigNode vs) throws CheckConfigException {
@@ -110,6 +124,11 @@ public final class CheckPlanner {
                 }
                 specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
                         delayBeforeRetry, warmup, c.value("bindto"), c.where()));
+                // keepalived #2358: the same real server with the same checker in several virtual servers is probed
+                // once. Equal key = same target, same block (every option, in order), same timing and retry, same
+                // initial state (alpha): such checkers see the same results at the same times, so one probe serves all.
+                shareKeys.put(name, c.keyword() + " " + target + ":" + targetPort + " " + delayLoop + " " + connectTimeout
+                        + " " + delayBeforeRetry + " " + warmup + " retry " + retry + " alpha " + alpha + " " + canonical(c));
                 checks.put(name, check);
             } catch (CheckConfigException e) {
                 errors.add(e);

@@ -72,7 +72,28 @@ public final class CheckScheduler implements AutoCloseable {
         this.timers = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
+        // checkers with equal share keys (CheckPlanner) run one probe: the first is probed, the rest follow it
+        int[] leader = new int[probes.size()];
+        Map<String, Integer> first = new java.util.HashMap<>();
+        for (Probe p : probes) {
+            String key = p.tracker() ? null : plan.shareKeys().get(p.name());
+            Integer l = key == null ? null : first.putIfAbsent(key, p.id());
+            leader[p.id()] = l == null ? p.id() : l;
+        }
+        Map<Integer, List<Integer>> byLeader = new java.util.HashMap<>();
+        for (int id = 0; id < leader.length; id++) if (leader[id] != id) byLeader.computeIfAbsent(leader[id], k -> new java.util.ArrayList<>()).add(id);
+        this.followers = new int[probes.size()][];
+        for (int id = 0; id < leader.length; id++)
+            if (leader[id] == id) followers[id] = byLeader.getOrDefault(id, List.of()).stream().mapToInt(Integer::intValue).toArray();
+        this.sharedProbes = leader.length - (int) java.util.Arrays.stream(followers).filter(java.util.Objects::nonNull).count();
     }
+
+    /** Per leader probe id: the checkers that take its results (null for a follower). */
+    private final int[][] followers;
+    private final int sharedProbes;
+
+    /** Checkers that take another checker's probe results instead of probing (keepalived #2358). */
+    public int sharedProbes() { return sharedProbes; }
 
     public void addListener(HealthListener l) { listeners.add(l); }
 
@@ -92,7 +113,7 @@ public final class CheckScheduler implements AutoCloseable {
             context.runOnContext(x -> {
                 long now = System.nanoTime();
                 emit(engine.start(now));
-                for (Probe probe : probes) schedule(probe.id(), engine.firstDue(probe.id(), now));
+                for (Probe probe : probes) if (followers[probe.id()] != null) schedule(probe.id(), engine.firstDue(probe.id(), now));
                 p.complete();
             });
             return p.future();
@@ -217,8 +238,11 @@ public final class CheckScheduler implements AutoCloseable {
         if (!r.up()) c.down.increment();
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
         if (fault == ProbeFault.TIMEOUT) c.timeouts.increment();
-        HealthEngine.Step step = engine.onResult(id, r, fault, System.nanoTime());
+        long now = System.nanoTime();
+        HealthEngine.Step step = engine.onResult(id, r, fault, now);
         emit(step.events());
+        // same block, timing and start state: the followers' engines step exactly as the leader's did
+        for (int f : followers[id]) emit(engine.onResult(f, r, fault, now).events());
         schedule(id, step.nextDueNanos());
     }
 

@@ -153,8 +153,10 @@ public final class CheckerNode implements AutoCloseable {
         }
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
+        int shared = node.scheduler.sharedProbes();
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
-                + " virtual server(s); providers " + registry.providers());
+                + " virtual server(s)" + (shared > 0 ? " (" + shared + " share another's identical probe)" : "")
+                + "; providers " + registry.providers());
         return node;
     }
 
