@@ -106,13 +106,6 @@ public final class RunCommand implements Callable<Integer> {
                 journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));
                 return 1;
             }
-            try {
-                startChecker(r, journal, node);
-            } catch (RuntimeException e) {
-                NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
-            }
-            NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
-                    + ", journal " + journalDir + ", node id " + id);
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
@@ -120,6 +113,17 @@ public final class RunCommand implements Callable<Integer> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
+            // VRRP runs and signals are handled already; the checker (plugins, planning, IPVS) starts after, on the
+            // control thread, so a SIGHUP waits for it and a slow plugin or 10,000 real servers never delay an advert
+            control.execute(() -> {
+                try {
+                    startChecker(r, journal, node);
+                } catch (RuntimeException e) {
+                    NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
+                }
+            });
+            NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
+                    + ", journal " + journalDir + ", node id " + id);
             // the API starts off the main path (Vert.x start-up takes a while on a busy host); VRRP and signals run already
             Thread apiStarter = Thread.ofPlatform().name("vigil-api-start").daemon().start(() -> {
                 try {
@@ -145,6 +149,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             apiStarter.interrupt();
             control.shutdownNow();
+            // a checker start or reload in progress finishes first (it is not interruptible midway), then stops
+            if (!control.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) NodeLog.error("checker start/reload still running at stop");
             stopChecker();
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));

@@ -122,11 +122,11 @@ final class EntryWriter implements AutoCloseable {
     }
 
     /**
-     * A large state (10,000 checks: ~1.5 MB) is snapshotted only after four times its size in events, so
-     * snapshots stay under a fifth of the journal while a replay from one still reads at most that much.
+     * A large state (10,000 checks: ~1.5 MB) is snapshotted only after eight times its size in events, so
+     * snapshots stay under a ninth of the journal while a replay from one still reads at most that much.
      */
     private boolean snapshotAffordable() {
-        return lastSnapshotBytes < SMALL_SNAPSHOT || bytesSinceSnapshot >= 4 * lastSnapshotBytes;
+        return lastSnapshotBytes < SMALL_SNAPSHOT || bytesSinceSnapshot >= 8 * lastSnapshotBytes;
     }
 
     private void writeSnapshot() {
