@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The whole node at scale, as an operator runs it: {@code bin/vigil run} (bin/vigil's default JVM settings, no API)
+ * The whole node at scale, as an operator runs it: {@code bin/vigil run} (bin/vigil's default JVM settings, no API calls)
  * in a network namespace with one VRRP instance (advert_int 0.1, it becomes MASTER) and VS virtual servers × RS
  * real servers, TCP_CHECK at delay_loop 1. Real servers are distinct loopback addresses (127.x.y.z) on a refused
  * port — a steady mass failure — except a 1 % flapping subset on a port this bench opens and closes every
@@ -79,8 +79,9 @@ public final class NodeScaleBench {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String l;
                     while ((l = r.readLine()) != null) {
-                        if (l.contains("Entering BACKUP STATE")) backupSeenNs.complete(System.nanoTime());
+                        long seen = System.nanoTime();
                         if (lines.size() < 10_000) lines.add(l);
+                        if (l.contains("Entering BACKUP STATE")) backupSeenNs.complete(seen);
                     }
                 } catch (IOException ignored) {
                     // process ended
@@ -91,7 +92,7 @@ public final class NodeScaleBench {
                 String backupLine = lines.stream().filter(l -> l.contains("Entering BACKUP STATE")).findFirst().orElse("");
                 long stampMs = stampMillis(backupLine);
                 System.out.printf(Locale.ROOT, "NodeScaleBench: %d virtual servers x %d real servers = %d TCP_CHECKs at delay_loop 1 "
-                        + "(%d flapping every %d s, the rest refused), bin/vigil defaults, no API%n", vsCount, rsPer, servers, flappers, flapEvery);
+                        + "(%d flapping every %d s, the rest refused), bin/vigil defaults, API on its default address and unused%n", vsCount, rsPer, servers, flappers, flapEvery);
                 System.out.printf(Locale.ROOT, "start-up exec -> \"Entering BACKUP STATE\": %d ms by the log line's time stamp, %.0f ms until read%n",
                         stampMs - execWallMs, (seenNs - execNs) / 1e6);
                 long pid = javaPid(p);
