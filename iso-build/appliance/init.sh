@@ -42,12 +42,14 @@ done
 src="--embedded-default"; [ -n "$conf" ] && src="-f $conf"
 tok=; [ -f /etc/keepalived/api-token ] && tok="--api-token-file /etc/keepalived/api-token"
 gc=-XX:+UseZGC; case "$jopts" in *GC*) gc=;; esac
+# heap sized on purpose, as bin/vigil (docs/operations.md, "Memory"); jopts may raise -Xmx for >30,000 real servers
+heap="-Xmx256m -XX:SoftMaxHeapSize=160m"; export MALLOC_ARENA_MAX=2
 echo "=== VIGIL-APPLIANCE starting: vigil run $src -i $cid --api-listen $api"
 java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-  $gc $jopts -Dvigil.plugins=/opt/vigil/plugins \
+  $gc $heap $jopts -Dvigil.plugins=/opt/vigil/plugins \
   -jar /opt/vigil/vigil.jar run $src -i "$cid" --journal /var/lib/vigil/journal --api-listen "$api" $tok
 echo "=== VIGIL-APPLIANCE vigil exited rc=$?"
 poweroff -f

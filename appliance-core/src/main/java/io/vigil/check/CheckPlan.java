@@ -7,18 +7,21 @@ import java.util.Map;
 
 /**
  * A configuration turned into checks: the engine model, one built {@link Check} per probe name, and the
- * problems found ({@code file:line:col: message}). Probes whose block was invalid are left out.
+ * problems found ({@code file:line:col: message}). Probes whose block was invalid are left out. {@code shareKeys}:
+ * checker name → what makes its probe and its state (see {@link CheckPlanner}); checkers with equal keys share one
+ * probe ({@link CheckScheduler}).
  */
 public record CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors,
-                        Map<String, String> fingerprints) {
+                        Map<String, String> fingerprints, Map<String, String> shareKeys) {
     public CheckPlan {
         checks = Map.copyOf(checks);
         errors = List.copyOf(errors);
         fingerprints = Map.copyOf(fingerprints);
+        shareKeys = Map.copyOf(shareKeys);
     }
 
     public CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors) {
-        this(model, checks, errors, Map.of());
+        this(model, checks, errors, Map.of(), Map.of());
     }
 
     /**

@@ -43,6 +43,9 @@ public final class CheckPlanner {
 
     private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
 
+    private final Map<String, String> shareKeys = new java.util.HashMap<>();
+
+    
     /** Plans checks for the top-level statements of a parsed keepalived.conf. */
     public static CheckPlan plan(List<ConfigNode> topLevel, CheckRegistry registry) {
         CheckPlanner p = new CheckPlanner(registry);
@@ -77,7 +80,7 @@ public final class CheckPlanner {
             }
             p.fingerprints.put(vs.id(), v.toString());
         }
-        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors, p.fingerprints);
+        return new CheckPlan(new HealthModel(vss, trackers), p.checks, p.errors, p.fingerprints, p.shareKeys);
     }
 
     private VirtualServerSpec virtualServer(ConfigNode vs) throws CheckConfigException {
@@ -131,6 +134,11 @@ public final class CheckPlanner {
                 }
                 specs.add(new CheckerSpec(name, c.keyword(), target, targetPort, delayLoop, connectTimeout, retry,
                         delayBeforeRetry, warmup, c.value("bindto"), c.where()));
+                // keepalived #2358: the same real server with the same checker in several virtual servers is probed
+                // once. Equal key = same target, same block (every option, in order), same timing and retry, same
+                // initial state (alpha): such checkers see the same results at the same times, so one probe serves all.
+                shareKeys.put(name, c.keyword() + " " + target + ":" + targetPort + " " + delayLoop + " " + connectTimeout
+                        + " " + delayBeforeRetry + " " + warmup + " retry " + retry + " alpha " + alpha + " " + canonical(c));
                 checks.put(name, check);
                 fingerprints.put(name, String.join(" ", c.keyword(), target, String.valueOf(targetPort), delayLoop.toString(),
                         connectTimeout.toString(), String.valueOf(retry), delayBeforeRetry.toString(), warmup.toString(),

@@ -76,7 +76,28 @@ public final class CheckScheduler implements AutoCloseable {
         this.due = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
+        // checkers with equal share keys (CheckPlanner) run one probe: the first is probed, the rest follow it
+        int[] leader = new int[probes.size()];
+        Map<String, Integer> first = new java.util.HashMap<>();
+        for (Probe p : probes) {
+            String key = p.tracker() ? null : plan.shareKeys().get(p.name());
+            Integer l = key == null ? null : first.putIfAbsent(key, p.id());
+            leader[p.id()] = l == null ? p.id() : l;
+        }
+        Map<Integer, List<Integer>> byLeader = new java.util.HashMap<>();
+        for (int id = 0; id < leader.length; id++) if (leader[id] != id) byLeader.computeIfAbsent(leader[id], k -> new java.util.ArrayList<>()).add(id);
+        this.followers = new int[probes.size()][];
+        for (int id = 0; id < leader.length; id++)
+            if (leader[id] == id) followers[id] = byLeader.getOrDefault(id, List.of()).stream().mapToInt(Integer::intValue).toArray();
+        this.sharedProbes = leader.length - (int) java.util.Arrays.stream(followers).filter(java.util.Objects::nonNull).count();
     }
+
+    /** Per leader probe id: the checkers that take its results (null for a follower). */
+    private final int[][] followers;
+    private final int sharedProbes;
+
+    /** Checkers that take another checker's probe results instead of probing (keepalived #2358). */
+    public int sharedProbes() { return sharedProbes; }
 
     public void addListener(HealthListener l) { listeners.add(l); }
 
@@ -97,6 +118,7 @@ public final class CheckScheduler implements AutoCloseable {
                 long now = System.nanoTime();
                 emit(engine.start(now));
                 for (Probe probe : probes) {
+                    if (followers[probe.id()] == null) continue; // shares a leader's probe
                     Long kept = carriedDue.get(probe.name());
                     schedule(probe.id(), kept != null ? Math.max(now, kept) : engine.firstDue(probe.id(), now));
                 }
@@ -246,8 +268,11 @@ public final class CheckScheduler implements AutoCloseable {
         if (!r.up()) c.down.increment();
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
         if (fault == ProbeFault.TIMEOUT) c.timeouts.increment();
-        HealthEngine.Step step = engine.onResult(id, r, fault, System.nanoTime());
+        long now = System.nanoTime();
+        HealthEngine.Step step = engine.onResult(id, r, fault, now);
         emit(step.events());
+        // same block, timing and start state: the followers' engines step exactly as the leader's did
+        for (int f : followers[id]) emit(engine.onResult(f, r, fault, now).events());
         schedule(id, step.nextDueNanos());
     }
 

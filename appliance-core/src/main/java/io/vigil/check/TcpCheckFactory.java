@@ -23,11 +23,27 @@ public final class TcpCheckFactory implements CheckFactory {
     }
 
     static final class TcpCheck implements Check {
+        /**
+         * One client per check, made at the first probe and reused: a client per probe cost ~1 KB of Vert.x
+         * state each and, at 10k probes/s, was neither cheap nor promptly released (NodeScaleBench: 240k live).
+         */
+        private io.vertx.core.net.NetClient client;
+        private int timeoutMs;
+        private java.util.Optional<String> bindTo;
+
+        /** The target as an address when it is an IP literal (keepalived's real servers are); null: resolve via Vert.x. */
+        private java.net.InetAddress literal;
+        private String literalOf;
+
         @Override public Future<CheckResult> run(CheckContext ctx) {
+            if (!ctx.address().equals(literalOf)) {
+                literalOf = ctx.address();
+                try { literal = java.net.InetAddress.ofLiteral(ctx.address()); } catch (IllegalArgumentException e) { literal = null; }
+            }
+            if (literal != null)
+                return TcpProber.get().connect(literal, ctx.port(), ctx.bindTo().orElse(null), Math.max(1, ctx.connectTimeout().toMillis()));
             long start = System.nanoTime();
-            NetClientOptions o = new NetClientOptions().setConnectTimeout((int) Math.max(1, ctx.connectTimeout().toMillis()));
-            ctx.bindTo().ifPresent(o::setLocalAddress);
-            var client = ctx.vertx().createNetClient(o);
+            var client = client(ctx);
             Promise<CheckResult> p = Promise.promise();
             client.connect(ctx.port(), ctx.address()).onComplete(ar -> {
                 if (ar.succeeded()) {
@@ -36,9 +52,27 @@ public final class TcpCheckFactory implements CheckFactory {
                 } else {
                     p.complete(CheckResult.down(CheckResult.since(start), "connect failed: " + ar.cause().getMessage()));
                 }
-                client.close();
             });
             return p.future();
+        }
+
+        /** Synchronized against {@link #close} from the host's thread; made again if the context's options change. */
+        private synchronized io.vertx.core.net.NetClient client(CheckContext ctx) {
+            int ms = (int) Math.max(1, ctx.connectTimeout().toMillis());
+            if (client == null || ms != timeoutMs || !ctx.bindTo().equals(bindTo)) {
+                if (client != null) client.close();
+                NetClientOptions o = new NetClientOptions().setConnectTimeout(ms);
+                ctx.bindTo().ifPresent(o::setLocalAddress);
+                client = ctx.vertx().createNetClient(o);
+                timeoutMs = ms;
+                bindTo = ctx.bindTo();
+            }
+            return client;
+        }
+
+        @Override public synchronized void close() {
+            if (client != null) client.close();
+            client = null;
         }
 
         @Override public String describe(CheckContext ctx) { return "TCP_CHECK " + ctx.authority(0); }

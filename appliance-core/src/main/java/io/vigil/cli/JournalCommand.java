@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "journal", mixinStandardHelpOptions = true,
         description = "Read the event journal: why did a failover happen, what was the state at time T.",
         subcommands = {JournalCommand.Tail.class, JournalCommand.Show.class, JournalCommand.Export.class,
-                JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class,
+                JournalCommand.Import.class, JournalCommand.Verify.class, JournalCommand.State.class, JournalCommand.Checks.class,
                 IncidentCommands.Incidents.class, IncidentCommands.Why.class})
 public final class JournalCommand implements Runnable {
     static {
@@ -161,6 +161,42 @@ public final class JournalCommand implements Runnable {
                     if (e.wallNs() >= f && types.contains(e.type())) out().println(p.line(e));
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "checks", mixinStandardHelpOptions = true,
+            description = {"How many probes of a real server succeeded and failed between --from and --to, and how fast:",
+                    "from its check-result entries and the check-summary runs repeats are folded into.",
+                    "A run that crosses --from or --to is reported apart (between 0 and all of it fell inside)."})
+    static final class Checks extends Sub {
+        @Option(names = "--target", required = true, paramLabel = "ADDR[:PORT]",
+                description = "real server (198.51.100.13:80, or just the address) or checker name") String target;
+        @Option(names = "--from", paramLabel = "T", description = "start time (as for show)") String from;
+        @Option(names = "--to", paramLabel = "T", description = "end time, exclusive") String to;
+        @Option(names = "--summary-lag", paramLabel = "DURATION", defaultValue = "PT1H",
+                description = "how long after --to a run's summary may be written (default ${DEFAULT-VALUE}; >= -Dvigil.check.summary)")
+        Duration lag;
+
+        @Override int run() {
+            long f = from == null ? Long.MIN_VALUE : TimeArg.parse(from);
+            long t = to == null ? Long.MAX_VALUE : TimeArg.parse(to);
+            long readTo = t == Long.MAX_VALUE ? t : t + lag.toNanos();
+            ProbeQuery q = new ProbeQuery(target, f, t);
+            // a summary is written after its last probe, so none that reaches past --from is written before it
+            try (JournalReader r = JournalReader.open(dirOption.dir); JournalReader.Cursor c = r.cursor()) {
+                if (from == null) c.toStart(); else c.seekWall(f);
+                for (Entry e = c.next(); e != null && e.wallNs() < readTo; e = c.next()) q.accept(e);
+            }
+            ProbeQuery.Answer a = q.answer();
+            out().println(target + " " + (from == null ? "start" : EntryFormat.time(f)) + " .. " + (to == null ? "end" : EntryFormat.time(t)) + ":");
+            out().println("  succeeded " + a.up() + (a.upUncertain() > 0 ? " (+ up to " + a.upUncertain() + " in runs crossing the bounds)" : "")
+                    + ", failed " + a.down() + (a.downUncertain() > 0 ? " (+ up to " + a.downUncertain() + " in runs crossing the bounds)" : "")
+                    + (a.exact() ? " (exact)" : ""));
+            if (a.latencyCount() > 0)
+                out().println(String.format(java.util.Locale.ROOT, "  latency of %d successes: min %.2f ms, mean %.2f ms, max %.2f ms, p50 <= %.2f ms, p99 <= %.2f ms",
+                        a.latencyCount(), a.latencyMinNs() / 1e6, a.meanNs() / 1e6, a.latencyMaxNs() / 1e6,
+                        a.histogram().quantileUpperNs(0.5) / 1e6, a.histogram().quantileUpperNs(0.99) / 1e6));
             return 0;
         }
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 JournalCommand.class,
                 RealserverCommand.class,
                 RunCommand.class,
+                AotTrainCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

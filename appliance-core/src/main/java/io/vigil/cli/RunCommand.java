@@ -55,6 +55,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "DIR", description = "journal directory (default: ${DEFAULT-VALUE})")
     Path journalDir = JournalConfig.DEFAULT_DIR;
 
+    @Option(names = "--journal-retain-age", paramLabel = "DURATION", defaultValue = "P14D",
+            description = "delete journal hours older than this (ISO-8601, default ${DEFAULT-VALUE}; PT0S: keep)")
+    java.time.Duration retainAge;
+
+    @Option(names = "--journal-retain-size", paramLabel = "SIZE", defaultValue = "2G",
+            description = "delete the oldest journal hours while the journal is larger (e.g. 500M, 2G; 0: no limit; default ${DEFAULT-VALUE})."
+                    + " The hour being written is never deleted.")
+    String retainSize;
+
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "directory of PF4J check plugin zips (default: ${DEFAULT-VALUE})")
     Path pluginsDir = Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
@@ -98,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
         Journal opened;
         try {
-            opened = Journal.open(JournalConfig.defaults(journalDir, id));
+            opened = Journal.open(JournalConfig.defaults(journalDir, id).withRetention(retainAge, bytes(retainSize)));
         } catch (io.vigil.journal.JournalException e) { // e.g. a damaged journal: never append after the damage
             System.err.println("vigil: " + e.getMessage());
             return 1;
@@ -113,13 +122,6 @@ public final class RunCommand implements Callable<Integer> {
                 journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));
                 return 1;
             }
-            try {
-                startChecker(r, journal, node);
-            } catch (RuntimeException e) {
-                NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
-            }
-            NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
-                    + ", journal " + journalDir + ", node id " + id);
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
@@ -127,6 +129,17 @@ public final class RunCommand implements Callable<Integer> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
+            // VRRP runs and signals are handled already; the checker (plugins, planning, IPVS) starts after, on the
+            // control thread, so a SIGHUP waits for it and a slow plugin or 10,000 real servers never delay an advert
+            control.execute(() -> {
+                try {
+                    startChecker(r, journal, node);
+                } catch (RuntimeException e) {
+                    NodeLog.error("checker: cannot start: " + e.getMessage() + " (VRRP goes on)");
+                }
+            });
+            NodeLog.info("vigil started: " + setup.instances().size() + " vrrp_instance(s) from " + source.displayName()
+                    + ", journal " + journalDir + ", node id " + id);
             // the API starts off the main path (Vert.x start-up takes a while on a busy host); VRRP and signals run already
             Thread apiStarter = Thread.ofPlatform().name("vigil-api-start").daemon().start(() -> {
                 try {
@@ -153,6 +166,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             apiStarter.interrupt();
             control.shutdownNow();
+            // a checker start or reload in progress finishes first (it is not interruptible midway), then stops
+            if (!control.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) NodeLog.error("checker start/reload still running at stop");
             stopChecker();
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
@@ -300,6 +315,23 @@ public final class RunCommand implements Callable<Integer> {
         for (Diagnostic d : r.diagnostics()) {
             if (d.severity() == Severity.ERROR) NodeLog.error(d.format());
             else if (d.severity() == Severity.WARNING) NodeLog.warn(d.format());
+        }
+    }
+
+    /** "2G", "500M", "64K" or plain bytes. */
+    static long bytes(String size) {
+        String s = size.trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            case 'T' -> 1L << 40;
+            default -> 1;
+        };
+        try {
+            return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.TypeConversionException("bad size '" + size + "' (e.g. 500M, 2G)");
         }
     }
 

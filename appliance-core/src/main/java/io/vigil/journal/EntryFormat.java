@@ -62,6 +62,10 @@ public final class EntryFormat {
             case GarpSent e -> e.instance() + " " + e.address() + " dev " + e.device() + " x" + e.count();
             case CheckResult e -> e.checker() + (e.target().isEmpty() ? "" : " " + e.target()) + (e.up() ? " UP " : " DOWN ") + ms(e.latencyNs())
                     + (e.attempt() > 1 ? " attempt " + e.attempt() : "") + (e.detail().isEmpty() ? "" : ": " + e.detail());
+            case CheckSummary e -> e.checker() + " " + e.target() + (e.up() ? " UP" : " DOWN") + " x" + e.count()
+                    + " " + time(e.firstWallNs()) + ".." + time(e.lastWallNs()) + " latency min " + ms(e.latencyMinNs())
+                    + " mean " + ms(e.count() == 0 ? 0 : e.latencySumNs() / e.count()) + " max " + ms(e.latencyMaxNs())
+                    + (e.detail().isEmpty() ? "" : ": " + e.detail());
             case RealServerChanged e -> "[" + e.virtualServer() + "] " + e.realServer() + (e.up() ? " UP" : " DOWN")
                     + " weight " + e.weight() + (e.quorumUp() ? " quorum up" : " QUORUM LOST");
             case IpvsChanged e -> e.op().name().toLowerCase().replace('_', '-') + " " + e.service()

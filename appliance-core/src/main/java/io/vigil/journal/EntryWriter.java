@@ -27,6 +27,10 @@ final class EntryWriter implements AutoCloseable {
     private final Entry recovered;
     private int lastCycle = Integer.MIN_VALUE;
     private int sinceSnapshot;
+    /** Bytes since the last snapshot, and that snapshot's size: a large state is snapshotted less often. */
+    private long bytesSinceSnapshot, lastSnapshotBytes;
+    /** Below this a snapshot is cheap and {@code snapshotEvery} alone decides. */
+    private static final long SMALL_SNAPSHOT = 64 * 1024;
     private boolean unsynced;
 
     EntryWriter(JournalConfig cfg) {
@@ -82,7 +86,7 @@ final class EntryWriter implements AutoCloseable {
         if (e.event().isAnnotation()) throw new IllegalArgumentException("annotations are written by the journal");
         if (e.seq() != lastSeq + 1) throw new IllegalStateException("seq " + e.seq() + " does not follow " + lastSeq);
         int cycle = queue.cycle();
-        if (cycle != lastCycle || sinceSnapshot >= cfg.snapshotEvery()) writeSnapshot();
+        if (cycle != lastCycle || sinceSnapshot >= cfg.snapshotEvery() && snapshotAffordable()) writeSnapshot();
         writeRaw(e);
         lastSeq = e.seq();
         lastWall = e.wallNs();
@@ -117,8 +121,19 @@ final class EntryWriter implements AutoCloseable {
         writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Dropped(count)));
     }
 
+    /**
+     * A large state (10,000 checks: ~1.5 MB) is snapshotted only after eight times its size in events, so
+     * snapshots stay under a ninth of the journal while a replay from one still reads at most that much.
+     */
+    private boolean snapshotAffordable() {
+        return lastSnapshotBytes < SMALL_SNAPSHOT || bytesSinceSnapshot >= 8 * lastSnapshotBytes;
+    }
+
     private void writeSnapshot() {
+        bytesSinceSnapshot = 0;
         writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(projection.view())));
+        lastSnapshotBytes = bytesSinceSnapshot; // writeRaw counted the snapshot alone
+        bytesSinceSnapshot = 0;
         sinceSnapshot = 0;
     }
 
@@ -134,6 +149,7 @@ final class EntryWriter implements AutoCloseable {
         byte[] h = hash != null ? hash : chain.next(prevHash, bb);
         buf.write(h);
         appender.writeBytes(buf);
+        bytesSinceSnapshot += len + h.length;
         prevHash = h;
         lastCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
         unsynced = true;

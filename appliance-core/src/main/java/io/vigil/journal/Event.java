@@ -124,6 +124,20 @@ public sealed interface Event {
         public CheckResult { checker = nz(checker); target = nz(target); detail = nz(detail); }
     }
 
+    /**
+     * A run of {@code count} further probe results of one checker in the same class (up/down and detail class, see
+     * {@link CheckCoalescer}) as the individual {@link CheckResult} that began the run (this entry's cause).
+     * Written when the run ends (the class changes: before that new individual result) or at most every
+     * {@code check-summary} interval while it lasts, so a steady failure costs one entry per interval, not one
+     * per probe. {@code firstWallNs}/{@code lastWallNs} are the first and last summarised probes' times;
+     * latencies: min, max, sum and {@code histogram} ("upper bound:count" per power-of-two bucket,
+     * {@link LatencyHistogram}). {@code detail} is the run's detail (the first one of its class).
+     */
+    record CheckSummary(String checker, String target, boolean up, String detail, long count, long firstWallNs,
+                        long lastWallNs, long latencyMinNs, long latencyMaxNs, long latencySumNs, String histogram) implements Event {
+        public CheckSummary { checker = nz(checker); target = nz(target); detail = nz(detail); histogram = nz(histogram); }
+    }
+
     /** A real_server of a virtual_server went up or down (after retries / delay_before_retry), with its weight
      *  and whether the virtual_server still has quorum. */
     record RealServerChanged(String virtualServer, String realServer, boolean up, int weight, boolean quorumUp) implements Event {

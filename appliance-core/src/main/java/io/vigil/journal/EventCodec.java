@@ -186,6 +186,12 @@ public final class EventCodec {
                 o.writeUtf8(e.checker()); o.writeUtf8(e.target()); o.writeBoolean(e.up()); o.writeStopBit(e.latencyNs());
                 o.writeUtf8(e.detail()); o.writeStopBit(e.attempt());
             }
+            case CheckSummary e -> {
+                o.writeUtf8(e.checker()); o.writeUtf8(e.target()); o.writeBoolean(e.up()); o.writeUtf8(e.detail());
+                o.writeStopBit(e.count()); o.writeLong(e.firstWallNs()); o.writeStopBit(e.lastWallNs() - e.firstWallNs());
+                o.writeStopBit(e.latencyMinNs()); o.writeStopBit(e.latencyMaxNs()); o.writeStopBit(e.latencySumNs());
+                o.writeUtf8(e.histogram());
+            }
             case RealServerChanged e -> {
                 o.writeUtf8(e.virtualServer()); o.writeUtf8(e.realServer()); o.writeBoolean(e.up());
                 o.writeStopBit(e.weight()); o.writeBoolean(e.quorumUp());
@@ -220,6 +226,14 @@ public final class EventCodec {
             case VIP_CHANGED -> new VipChanged(i.readUtf8(), i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readBoolean(), i.readUtf8());
             case GARP_SENT -> new GarpSent(i.readUtf8(), i.readUtf8(), i.readUtf8(), (int) i.readStopBit());
             case CHECK_RESULT -> new CheckResult(i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readStopBit(), i.readUtf8(), intOr(i, 1));
+            case CHECK_SUMMARY -> {
+                String checker = i.readUtf8(), target = i.readUtf8();
+                boolean up = i.readBoolean();
+                String detail = i.readUtf8();
+                long count = i.readStopBit(), first = i.readLong(), last = first + i.readStopBit();
+                yield new CheckSummary(checker, target, up, detail, count, first, last, i.readStopBit(), i.readStopBit(),
+                        i.readStopBit(), i.readUtf8());
+            }
             case REAL_SERVER_CHANGED -> new RealServerChanged(i.readUtf8(), i.readUtf8(), i.readBoolean(), (int) i.readStopBit(), i.readBoolean());
             case IPVS_CHANGED -> new IpvsChanged(ipvsOp(i), i.readUtf8(), i.readUtf8(), (int) i.readStopBit(), i.readUtf8(), i.readBoolean(), i.readUtf8());
             case NOTIFY_RUN -> new NotifyRun(i.readUtf8(), i.readUtf8(), (int) i.readStopBit(), i.readStopBit(), i.readUtf8());

@@ -36,6 +36,11 @@ public final class Journal implements AutoCloseable {
     private volatile View view;
     private volatile long viewSeq;
     private boolean viewStale; // writer thread only
+    private long viewPublishedNs; // writer thread only
+    /** flush() wants the view now, not at the next publish tick. */
+    private volatile boolean viewWanted;
+    /** A view copies the whole state (10k checks at scale): published at most this often unless flush() asks. */
+    private static final long VIEW_EVERY_NS = 100_000_000L;
     private volatile long writeErrors;
     /** appendDurable wants everything up to this seq msync'ed; the writer publishes what it synced. */
     private final java.util.concurrent.atomic.AtomicLong syncWanted = new java.util.concurrent.atomic.AtomicLong();
@@ -156,6 +161,8 @@ public final class Journal implements AutoCloseable {
         long seq = ring.claimed() - 1;
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!awaitWritten(seq, timeout)) return false;
+        viewWanted = true;
+        wake();
         while (viewSeq < seq) {
             if (System.nanoTime() > deadline || !thread.isAlive()) return viewSeq >= seq;
             LockSupport.parkNanos(50_000);
@@ -166,7 +173,7 @@ public final class Journal implements AutoCloseable {
     /** Seq of the newest event written to the queue. */
     public long writtenSeq() { return writtenSeq; }
 
-    /** The live projection: exact when the writer is idle, at most 1024 events behind while it is busy. */
+    /** The live projection: at most 100 ms (or 1024 events) behind; exact after {@link #flush}. */
     public View view() { return view; }
 
     /** Events producers could not append because the buffer was full. */
@@ -211,9 +218,15 @@ public final class Journal implements AutoCloseable {
                 }
                 continue;
             }
-            if (viewStale) publishView();
+            if (viewStale && (viewWanted || System.nanoTime() - viewPublishedNs >= VIEW_EVERY_NS)) publishView();
             if (syncWanted.get() > syncedSeq) syncNow();
             if (closing && ring.isEmpty()) break;
+            if (viewStale) { // park only until the view is due
+                sleeping = true;
+                if (ring.isEmpty() && !closing && !viewWanted) LockSupport.parkNanos(Math.max(1_000_000L, VIEW_EVERY_NS - (System.nanoTime() - viewPublishedNs)));
+                sleeping = false;
+                continue;
+            }
             if (++idleSpins < 100) { Thread.onSpinWait(); continue; }
             long now = System.nanoTime();
             if (now - lastIdleWork > 20_000_000L) { // ≤ 50 msync/s when busy-then-idle
@@ -241,11 +254,13 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The live view is copied out at the end of each burst and every 1024 events, not per event. */
+    /** The live view is copied out every 1024 events and, after a burst, at most every 100 ms: not per event. */
     private void publishView() {
+        viewWanted = false;
         view = writer.view();
         viewSeq = writtenSeq;
         viewStale = false;
+        viewPublishedNs = System.nanoTime();
     }
 
     private long reportDrops(long reported) {

@@ -78,6 +78,9 @@ public final class Projection {
             }
             case Event.CheckResult c -> checks.put(c.checker() + "|" + c.target(), new Check(c.checker(), c.target(), c.up(),
                     c.latencyNs(), c.detail(), c.attempt(), s, e.wallNs()));
+            // the checker's last result is still of its run's class; the summary dates it (latency: the run's mean)
+            case Event.CheckSummary c -> checks.put(c.checker() + "|" + c.target(), new Check(c.checker(), c.target(), c.up(),
+                    c.count() == 0 ? 0 : c.latencySumNs() / c.count(), c.detail(), 1, s, c.lastWallNs()));
             case Event.RealServerChanged r -> {
                 realServers.put(r.virtualServer() + "|" + r.realServer(),
                         new RealServer(r.virtualServer(), r.realServer(), r.up(), r.weight(), s));

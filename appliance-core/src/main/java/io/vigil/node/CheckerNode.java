@@ -76,14 +76,30 @@ public final class CheckerNode implements AutoCloseable {
     private final Map<String, String[]> owners = new HashMap<>();
     private final ProbeObserver observer;
     private final TrackerSink trackers;
-    /** health-engine sequence → journal sequence (or the journal cause it stood for). */
-    private final Map<Long, Cause> causeOf = new ConcurrentHashMap<>();
+    /**
+     * health-engine sequence → journal sequence (or the journal cause it stood for). Bounded: an engine event
+     * cites one from moments before (a probe, a retry's previous probe); a map of every probe ever grew by 10k/s.
+     */
+    private final CauseRing causeOf = new CauseRing(1 << 16);
+    /** Probe results by change; repeats become check-summary entries (see docs/journal.md). */
+    private final io.vigil.journal.CheckCoalescer coalescer = new io.vigil.journal.CheckCoalescer(SUMMARY_EVERY_NS);
+    private final io.vigil.journal.CheckCoalescer.Sink sink;
+    /**
+     * Longest a check-summary stays open while its run lasts: -Dvigil.check.summary=SECONDS (default 900). Shorter
+     * answers "between T1 and T2" more finely within a long run (at run boundaries it is exact anyway); each
+     * interval costs one entry per steady checker: 10,000 / 900 s = 11 entries/s (NodeScaleBench: at 300 s the
+     * journal took 1.9 GB/day, over the 1 GB target).
+     */
+    static final long SUMMARY_EVERY_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(Long.getLong("vigil.check.summary", 900));
     /** last checker transition text per real server, used as the IPVS change's cause text. */
     private final Map<String, String> lastReason = new ConcurrentHashMap<>();
     private final Map<String, Boolean> quorum = new ConcurrentHashMap<>();
     // owned by ipvsThread
     private final Map<RealServerId, RealServerState> states = new HashMap<>();
     private final Map<String, Boolean> lastQuorum = new HashMap<>();
+    private final Map<io.vigil.ipvs.DestKey, Cause> pendingCauses = new HashMap<>();
+    private Cause pendingLast = Cause.NONE;
+    private boolean programQueued;
     /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
     private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
@@ -91,6 +107,7 @@ public final class CheckerNode implements AutoCloseable {
     private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
                         List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer, TrackerSink trackers) {
         this.journal = journal;
+        this.sink = journal::append;
         this.observer = observer;
         this.trackers = trackers;
         this.configHash = config.contentHash();
@@ -161,8 +178,10 @@ public final class CheckerNode implements AutoCloseable {
         previous.ifPresent(node::takeOver);
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
+        int shared = node.scheduler.sharedProbes();
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
-                + " virtual server(s); providers " + registry.providers());
+                + " virtual server(s)" + (shared > 0 ? " (" + shared + " share another's identical probe)" : "")
+                + "; providers " + registry.providers());
         return node;
     }
 
@@ -301,9 +320,8 @@ public final class CheckerNode implements AutoCloseable {
         Cause cause = cause(ev.cause());
         switch (ev) {
             case HealthEvent.ProbeCompleted p -> {
-                causeOf.put(p.seq(), Cause.event(journal.append(cause,
-                        new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""), p.up(), p.latencyNanos(),
-                                p.detail(), p.attempt()), p.atNanos())));
+                causeOf.put(p.seq(), coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
+                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink));
                 String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
                 observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
             }
@@ -318,7 +336,7 @@ public final class CheckerNode implements AutoCloseable {
                 quorum.put(q.virtualServer(), q.up());
                 causeOf.put(q.seq(), Cause.event(seq));
                 // the IPVS changes quorum brings (sorry server in or out, alive servers leaving the pool) are its effect
-                ipvsThread.execute(() -> program(Cause.event(seq), false));
+                ipvsThread.execute(() -> requestProgram(null, Cause.event(seq)));
             }
             case HealthEvent.RealServerChanged r -> {
                 long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
@@ -328,8 +346,8 @@ public final class CheckerNode implements AutoCloseable {
                 RealServerState s = r.alive() ? new RealServerState(true, r.weight(), why) : RealServerState.down(why);
                 boolean quorumFollows = quorumMoves(r.virtualServer(), r.quorumUp());
                 ipvsThread.execute(() -> {
-                    stateChanged(r.virtualServer(), r.realServer(), s);
-                    if (!quorumFollows) program(Cause.event(seq), false);
+                    var id = stateChanged(r.virtualServer(), r.realServer(), s);
+                    if (!quorumFollows) requestProgram(id, Cause.event(seq));
                 });
             }
             case HealthEvent.RealServerWeightChanged w -> {
@@ -339,8 +357,8 @@ public final class CheckerNode implements AutoCloseable {
                 String why = "misc_dynamic " + w.realServer() + " weight " + w.weight();
                 boolean quorumFollows = quorumMoves(w.virtualServer(), w.quorumUp());
                 ipvsThread.execute(() -> {
-                    stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why));
-                    if (!quorumFollows) program(Cause.event(seq), false);
+                    var id = stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why));
+                    if (!quorumFollows) requestProgram(id, Cause.event(seq));
                 });
             }
             case HealthEvent.TrackerChanged t -> {
@@ -376,24 +394,54 @@ public final class CheckerNode implements AutoCloseable {
 
     private Cause cause(io.vigil.check.Cause c) {
         return switch (c) {
-            case io.vigil.check.Cause.Event e -> causeOf.getOrDefault(e.seq(), Cause.NONE);
+            case io.vigil.check.Cause.Event e -> causeOf.get(e.seq(), Cause.NONE);
             case io.vigil.check.Cause.Startup s -> Cause.configReload(configHash);
             case io.vigil.check.Cause.Probe p -> Cause.timer("delay_loop " + p.checker());
             // a retry was run by delay_before_retry after that failed result: cite it, so the attempts chain up
-            case io.vigil.check.Cause.Retry r -> causeOf.getOrDefault(r.previousSeq(), Cause.timer("delay_before_retry " + r.checker()));
+            case io.vigil.check.Cause.Retry r -> causeOf.get(r.previousSeq(), Cause.timer("delay_before_retry " + r.checker()));
         };
     }
 
-    private void stateChanged(String virtualServer, String realServer, RealServerState s) {
+    private RealServerId stateChanged(String virtualServer, String realServer, RealServerState s) {
         try {
-            states.put(IpvsConfigMapper.realServerId(virtualServer, realServer), s);
+            RealServerId id = IpvsConfigMapper.realServerId(virtualServer, realServer);
+            states.put(id, s);
+            return id;
         } catch (RuntimeException e) {
             NodeLog.warn("checker: cannot map real server " + realServer + " of " + virtualServer + " to IPVS: " + e.getMessage());
+            return null;
         }
     }
 
+    /**
+     * On the IPVS thread: plans once for every change queued before this point, not once per change — a plan
+     * covers all real servers, so 100 servers flapping together cost one plan instead of 100 (at 10,000 real
+     * servers a plan per change was most of the node's allocation). Each IPVS change is journaled with the cause
+     * of its own destination's event when there is one, else with the latest (a quorum change's, typically).
+     */
+    private void requestProgram(RealServerId id, Cause cause) {
+        if (id != null) pendingCauses.put(id.dest(), cause);
+        pendingLast = cause;
+        if (programQueued) return;
+        programQueued = true;
+        ipvsThread.execute(() -> {
+            programQueued = false;
+            Map<io.vigil.ipvs.DestKey, Cause> byDest = new HashMap<>(pendingCauses);
+            Cause last = pendingLast;
+            pendingCauses.clear();
+            program(c -> switch (c) {
+                case IpvsChange.AddDest a -> byDest.getOrDefault(a.dest().key(), last);
+                case IpvsChange.EditDest e -> byDest.getOrDefault(e.after().key(), last);
+                case IpvsChange.DeleteDest d -> byDest.getOrDefault(d.dest(), last);
+                default -> last;
+            }, false);
+        });
+    }
+
     /** On the IPVS thread: plan and apply; each applied or refused change is journaled with {@code cause}. */
-    private void program(Cause cause, boolean fullRead) {
+    private void program(Cause cause, boolean fullRead) { program(c -> cause, fullRead); }
+
+    private void program(java.util.function.Function<IpvsChange, Cause> causeOfChange, boolean fullRead) {
         DesiredState desired = IpvsPlanner.plan(virtualServers, withDrains(states, drained), lastQuorum);
         lastQuorum.putAll(desired.quorumUp()); // hysteresis needs the previous verdict
         IpvsReconciler.Result r;
@@ -408,10 +456,10 @@ public final class CheckerNode implements AutoCloseable {
             return;
         }
         ipvsUnavailable = null;
-        r.applied().forEach(c -> journal.append(cause, ipvsEvent(c, true, "")));
+        r.applied().forEach(c -> journal.append(causeOfChange.apply(c), ipvsEvent(c, true, "")));
         r.failures().forEach(f -> {
             NodeLog.warn("IPVS: " + f.change().describe() + " refused: " + f.error().getMessage());
-            journal.append(cause, ipvsEvent(f.change(), false, f.error().getMessage()));
+            journal.append(causeOfChange.apply(f.change()), ipvsEvent(f.change(), false, f.error().getMessage()));
         });
     }
 
@@ -440,8 +488,33 @@ public final class CheckerNode implements AutoCloseable {
         };
     }
 
+    /** The last engine events' journal causes, by engine seq: a fixed ring, an old seq answers the default. */
+    static final class CauseRing {
+        private final long[] seqs;
+        private final Cause[] causes;
+
+        CauseRing(int size) {
+            seqs = new long[size];
+            causes = new Cause[size];
+            java.util.Arrays.fill(seqs, -1);
+        }
+
+        synchronized void put(long seq, Cause c) {
+            int i = (int) (seq & (seqs.length - 1));
+            seqs[i] = seq;
+            causes[i] = c;
+        }
+
+        synchronized Cause get(long seq, Cause dflt) {
+            int i = (int) (seq & (seqs.length - 1));
+            return seqs[i] == seq ? causes[i] : dflt;
+        }
+    }
+
     @Override public void close() {
         scheduler.close();
+        // the open runs' summaries: a reload or stop must not lose the probes counted since the last one
+        coalescer.flushAll(journal.config().clock().monoNs(), journal.config().clock().wallNs(), sink);
         ipvsThread.shutdown();
         try { ipvsThread.awaitTermination(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         reconciler.close();

@@ -102,6 +102,41 @@ class CheckSchedulerTest {
                 .map(e -> (ProbeCompleted) e).toList();
     }
 
+    /**
+     * keepalived #2358: the same real server with the same TCP_CHECK in two virtual servers is connected to once per
+     * delay_loop, and both checkers (and real servers) follow it; a third with another connect_timeout probes itself.
+     */
+    @Test void identicalCheckersShareOneProbe() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        NetServer server = vertx.createNetServer().connectHandler(so -> { accepted.incrementAndGet(); so.close(); });
+        int port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();
+        String vs = """
+                virtual_server 192.0.2.10 %d {
+                    delay_loop 0.2
+                    real_server 127.0.0.1 %d {
+                        TCP_CHECK {
+                            connect_timeout %s
+                        }
+                    }
+                }
+                """;
+        CheckScheduler s = start(vs.formatted(80, port, "1") + vs.formatted(81, port, "1") + vs.formatted(82, port, "2"));
+        assertThat(s.sharedProbes()).isEqualTo(1);
+        await(() -> probes("TCP_CHECK").size() >= 30, 10_000);
+        s.close();
+        var byChecker = probes("TCP_CHECK").stream().collect(java.util.stream.Collectors.groupingBy(ProbeCompleted::checker,
+                java.util.stream.Collectors.counting()));
+        assertThat(byChecker).hasSize(3);
+        String vs80 = byChecker.keySet().stream().filter(k -> k.contains("192.0.2.10:80")).findFirst().orElseThrow();
+        String vs81 = byChecker.keySet().stream().filter(k -> k.contains("192.0.2.10:81")).findFirst().orElseThrow();
+        // the follower saw every result the leader did, at the same time, and was never probed on its own
+        assertThat(Math.abs(byChecker.get(vs80) - byChecker.get(vs81))).isLessThanOrEqualTo(1);
+        long leaderAndOwn = byChecker.entrySet().stream().filter(e -> !e.getKey().equals(vs81)).mapToLong(java.util.Map.Entry::getValue).sum();
+        assertThat((long) accepted.get()).isBetween(leaderAndOwn - 2, leaderAndOwn + 2);
+        assertThat(probes("TCP_CHECK")).allMatch(ProbeCompleted::up);
+        server.close().await(5, TimeUnit.SECONDS);
+    }
+
     @Test void tcpCheckFollowsARealServerGoingAway() throws Exception {
         NetServer server = vertx.createNetServer().connectHandler(so -> so.close());
         int port = server.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS).actualPort();

@@ -33,6 +33,8 @@ final class SampleEvents {
                 new VipChanged("VI_1", "192.0.2.100/24", "eth0", false, false, "EADDRNOTAVAIL"),
                 new GarpSent("VI_1", "192.0.2.100", "eth0", 5),
                 new CheckResult("HTTP_GET", "198.51.100.13:80", false, 3_000_000_000L, "connect timeout", 3),
+                new CheckSummary("TCP_CHECK#0 198.51.100.13:80", "198.51.100.13:80", false, "connect failed: Connection refused",
+                        299, 1_700_000_000_000_000_000L, 1_700_000_300_000_000_000L, 41_000, 2_500_000, 30_000_000, "64us:290 128us:8 4096us:1"),
                 new RealServerChanged("TCP 192.0.2.100:80", "198.51.100.13:80", false, 0, false),
                 new IpvsChanged(IpvsOp.DEST_DELETE, "TCP 192.0.2.100:80 wrr", "198.51.100.13:80", 3, "masq", false, "ENOENT"),
                 new NotifyRun("/etc/keepalived/notify.sh", "notify_master", -1, 12_000_000, "started nginx\nok"),

@@ -1,0 +1,132 @@
+package io.vigil.journal;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Journals probe results by change, not by probe: a result whose class differs from its checker's previous one
+ * (up/down, or the class of its detail — "connection refused" vs "timed out"), and every retry, is journaled individually as a
+ * {@link Event.CheckResult}; the repeats after it are folded into one {@link Event.CheckSummary} (count, first and
+ * last time, latency min/max/sum/histogram, caused by that individual entry), written when the class changes
+ * (just before the new individual result) or once the summary has been open {@code summaryEveryNs}. 10,000
+ * real servers failing the same way at delay_loop 1 then cost 10,000 / interval entries per second, not 10,000,
+ * and {@link ProbeQuery} still answers "how many probes of X succeeded between T1 and T2, how fast" from them.
+ *
+ * <p>A checker is known by its name, unique on a node (it names its target too). Pure: entries go to a {@link Sink} (the node's journal, or a list in tests). Synchronized: the check engine
+ * offers from its context, the node flushes at close.
+ */
+public final class CheckCoalescer {
+
+    /** Takes an entry; returns its seq, or -1 if it was not taken (then the next result is journaled individually). */
+    @FunctionalInterface
+    public interface Sink {
+        long append(Cause cause, Event event, long monoNs, long wallNs);
+    }
+
+    /** Durations inside a detail ("after 2000 ms", "12.5ms") vary per probe without changing what happened. */
+    private static final Pattern DURATION = Pattern.compile("\\d+(\\.\\d+)?\\s*(ns|us|µs|ms|s)\\b");
+
+    private final long summaryEveryNs;
+    private final Map<String, Run> runs = new HashMap<>();
+    /** Runs with an open summary, in the order it opened (entries go stale when a summary closes early). */
+    private final ArrayDeque<Due> due = new ArrayDeque<>();
+
+    public CheckCoalescer(long summaryEveryNs) {
+        if (summaryEveryNs <= 0) throw new IllegalArgumentException("summary interval must be > 0");
+        this.summaryEveryNs = summaryEveryNs;
+    }
+
+    /** The class a detail belongs to: the detail with its durations blanked. */
+    public static String detailClass(String detail) {
+        if (detail == null || detail.isEmpty()) return "";
+        boolean digit = false;
+        for (int i = 0; i < detail.length() && !digit; i++) digit = Character.isDigit(detail.charAt(i));
+        return digit ? DURATION.matcher(detail).replaceAll("#$2") : detail;
+    }
+
+    /**
+     * One probe result ({@code r.attempt() ≥ 1}); {@code cause} is the probe's own cause. Returns what an event
+     * caused by this probe should cite: its individual entry, or the entry that began the run it joined.
+     */
+    public synchronized Cause offer(Cause cause, Event.CheckResult r, long monoNs, long wallNs, Sink sink) {
+        flushDue(monoNs, wallNs, sink);
+        Run run = runs.get(r.checker());
+        String cls = detailClass(r.detail());
+        // retries (attempt > 1) stay individual: they happen only on the way to a transition and chain to each other
+        if (run != null && run.headSeq >= 0 && r.attempt() <= 1 && run.up == r.up() && run.cls.equals(cls)) {
+            if (run.count > 0 && monoNs - run.openedMono >= summaryEveryNs) run.flush(monoNs, wallNs, sink);
+            if (run.count == 0) {
+                run.openedMono = monoNs;
+                due.add(new Due(run, monoNs));
+            }
+            run.add(r.latencyNs(), wallNs);
+            return Cause.event(run.headSeq);
+        }
+        if (run != null) run.flush(monoNs, wallNs, sink);
+        long seq = sink.append(cause, r, monoNs, wallNs);
+        runs.put(r.checker(), new Run(r.checker(), r.target(), r.up(), cls, r.detail(), seq));
+        return seq >= 0 ? Cause.event(seq) : cause;
+    }
+
+    /** Writes the summaries that have been open for the interval. */
+    public synchronized void flushDue(long monoNs, long wallNs, Sink sink) {
+        Due d;
+        while ((d = due.peek()) != null && monoNs - d.openedMono >= summaryEveryNs) {
+            due.poll();
+            if (d.run.count > 0 && d.run.openedMono == d.openedMono && runs.get(d.run.checker) == d.run)
+                d.run.flush(monoNs, wallNs, sink);
+        }
+    }
+
+    /** Writes every open summary (checks stop: reload, shutdown). Runs stay, so a restart continues them. */
+    public synchronized void flushAll(long monoNs, long wallNs, Sink sink) {
+        for (Run r : runs.values()) r.flush(monoNs, wallNs, sink);
+        due.clear();
+    }
+
+    /** Forgets every run: the next result of each checker is journaled individually. */
+    public synchronized void reset() {
+        runs.clear();
+        due.clear();
+    }
+
+    private record Due(Run run, long openedMono) {}
+
+    /** One checker's current class and its open summary. */
+    private static final class Run {
+        final String checker, target, cls, detail;
+        final boolean up;
+        final long headSeq;
+        long count, first, last, min, max, sum, openedMono;
+        LatencyHistogram histogram;
+
+        Run(String checker, String target, boolean up, String cls, String detail, long headSeq) {
+            this.checker = checker; this.target = target; this.up = up; this.cls = cls; this.detail = detail; this.headSeq = headSeq;
+        }
+
+        void add(long latencyNs, long wallNs) {
+            if (count == 0) {
+                first = wallNs;
+                min = Long.MAX_VALUE;
+                max = Long.MIN_VALUE;
+                sum = 0;
+                if (histogram == null) histogram = new LatencyHistogram(); else histogram.clear();
+            }
+            count++;
+            last = wallNs;
+            min = Math.min(min, latencyNs);
+            max = Math.max(max, latencyNs);
+            sum += latencyNs;
+            histogram.add(latencyNs);
+        }
+
+        void flush(long monoNs, long wallNs, Sink sink) {
+            if (count == 0) return;
+            sink.append(Cause.event(headSeq), new Event.CheckSummary(checker, target, up, detail, count, first, last,
+                    min, max, sum, histogram.format()), monoNs, wallNs);
+            count = 0;
+        }
+    }
+}
