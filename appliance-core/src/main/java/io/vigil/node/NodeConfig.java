@@ -3,6 +3,7 @@ package io.vigil.node;
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
+import io.vigil.config.ScriptFile;
 import io.vigil.config.TrackRef;
 import io.vigil.config.VirtualIp;
 import io.vigil.config.VrrpScript;
@@ -44,8 +45,9 @@ public final class NodeConfig {
             if (d.isError()) throw new Invalid(d.format());
             warn.accept(d.format());
         }
+        List<VrrpInstanceSpec> instances = withoutDisabledScripts(c, mapped.instances());
         Map<String, VrrpScripts.Spec> scripts = new LinkedHashMap<>();
-        for (VrrpInstanceSpec spec : mapped.instances()) {
+        for (VrrpInstanceSpec spec : instances) {
             for (TrackerSpec t : spec.trackers()) {
                 if (t.kind() != TrackerSpec.Kind.SCRIPT || scripts.containsKey(t.name())) continue;
                 VrrpScript s = c.vrrpScript(t.name()).orElse(null);
@@ -65,9 +67,24 @@ public final class NodeConfig {
         for (String kw : List.of("notify_fifo", "vrrp_notify_fifo")) {
             global(gd.node(), kw).ifPresent(f -> fifos.add(Path.of(f)));
         }
-        return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
+        return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval());
+    }
+
+    /**
+     * A tracked vrrp_script whose program is missing or not executable is disabled, as keepalived 2.2.7 does: it
+     * is not run and its instances track it no more (the loader warned at its script line).
+     */
+    private static List<VrrpInstanceSpec> withoutDisabledScripts(KeepalivedConfig c, List<VrrpInstanceSpec> in) {
+        List<VrrpInstanceSpec> out = new ArrayList<>();
+        for (VrrpInstanceSpec spec : in) {
+            List<TrackerSpec> kept = spec.trackers().stream().filter(t -> t.kind() != TrackerSpec.Kind.SCRIPT
+                    || c.vrrpScript(t.name()).filter(s -> !isCheckerTracker(s))
+                            .flatMap(s -> ScriptFile.problem(s.script().command())).isEmpty()).toList();
+            out.add(kept.size() == spec.trackers().size() ? spec : spec.withTrackers(kept));
+        }
+        return out;
     }
 
     /** {@code vrrp_script NAME { NGINX_CHECK { ... } ... }}: no script line, one checker block (a Vigil extension). */

@@ -68,6 +68,8 @@ public final class VrrpNode implements AutoCloseable {
     private final Map<String, VrrpSocket> sockets = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Long> trackerSeq = new ConcurrentHashMap<>();
+    /** Last value reported per tracker (JournalCauses.trackerKey): seeds an instance that starts tracking it. */
+    private final Map<String, Long> trackerValue = new ConcurrentHashMap<>();
     private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
     private final Map<String, Boolean> linkUp = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -156,6 +158,7 @@ public final class VrrpNode implements AutoCloseable {
         threads.add(mon);
         long seq = journal.append(Cause.configReload(s.contentHash()),
                 new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
+        VrrpScripts vs = newScripts(s, null);
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
@@ -163,7 +166,8 @@ public final class VrrpNode implements AutoCloseable {
             recomputeDeadline();
             return null;
         }).get(10, TimeUnit.SECONDS);
-        this.scripts = startScripts(s);
+        this.scripts = vs;
+        if (vs != null) vs.start();
     }
 
     // ------------------------------------------------------------------ setup helpers (control thread)
@@ -208,22 +212,35 @@ public final class VrrpNode implements AutoCloseable {
                 });
     }
 
-    private VrrpScripts startScripts(NodeSetup s) {
+    /**
+     * The vrrp_script runner for {@code s}, not started; unchanged scripts keep {@code previous}'s state. Their
+     * states seed {@link #trackerValue}, so an instance starting (or, on reload, starting to track one) sees
+     * the script as it is, an init_fail script as down.
+     */
+    private VrrpScripts newScripts(NodeSetup s, VrrpScripts previous) {
+        trackerValue.keySet().removeIf(k -> k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, "")));
         if (s.scripts().isEmpty()) return null;
         VrrpScripts vs = new VrrpScripts(s.scripts(), new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()),
                 (name, up, o) -> {
                     long seq = journal.append(Cause.timer("vrrp_script " + name), new Event.CheckResult("track_script " + name, "",
-                            up, o.duration().toNanos(), o.error() != null ? o.error() : "exit " + o.exitCode(), 1));
+                            up, o.duration().toNanos(), detail(o), 1));
                     trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, name), seq);
+                    trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, name), up ? 1L : 0L);
                     NodeLog.info("VRRP_Script(" + name + ") " + (up ? "succeeded" : "failed") + " (exit " + o.exitCode() + ")");
                     vrrp.submit(() -> {
                         long now = System.nanoTime();
                         for (Slot sl : List.copyOf(slots.values()))
                             if (tracks(sl, TrackerSpec.Kind.SCRIPT, name)) step(sl, VrrpInput.TrackerChanged.script(now, name, up));
                     });
-                });
-        vs.start();
+                }, previous);
+        vs.states().forEach((spec, up) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, spec.name()), up ? 1L : 0L));
         return vs;
+    }
+
+    /** "exit 2: line 3: syntax error ..." — the script's first output lines (stdout and stderr) are kept, as docs/plugins.md says. */
+    static String detail(ScriptOutcome o) {
+        String head = o.error() != null ? o.error() : "exit " + o.exitCode();
+        return o.firstLines().isEmpty() ? head : head + ": " + String.join(" | ", o.firstLines());
     }
 
     /**
@@ -232,6 +249,7 @@ public final class VrrpNode implements AutoCloseable {
      */
     public void trackerChanged(String script, boolean up, Cause cause) {
         if (cause instanceof Cause.Event e) trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, script), e.seq());
+        trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, script), up ? 1L : 0L);
         NodeLog.info("VRRP_Script(" + script + ") " + (up ? "succeeded" : "failed"));
         vrrp.submit(() -> {
             long now = System.nanoTime();
@@ -265,12 +283,26 @@ public final class VrrpNode implements AutoCloseable {
         for (VrrpInstance e : engines.values()) {
             Slot s = new Slot(e, groupOf.get(e.name()));
             slots.put(e.name(), s);
-            for (String ifname : interfacesOf(e.spec())) {
-                Boolean up = linkUp.get(ifname);
-                if (up != null && !up) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
-            }
+            seed(s, List.of(), Set.of(), now);
         }
         for (VrrpInstance e : engines.values()) step(slots.get(e.name()), new VrrpInput.Start(now));
+    }
+
+    /**
+     * Tells an instance the state of the links and trackers it tracks and {@code oldTrackers}/{@code oldInterfaces}
+     * did not (all of them at start): down links, and every tracker value already reported.
+     */
+    private void seed(Slot s, List<TrackerSpec> oldTrackers, Set<String> oldInterfaces, long now) {
+        for (String ifname : interfacesOf(s.spec())) {
+            Boolean up = linkUp.get(ifname);
+            if (up != null && !up && !oldInterfaces.contains(ifname)) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
+        }
+        for (TrackerSpec t : s.spec().trackers()) {
+            if (t.kind() == TrackerSpec.Kind.INTERFACE || oldTrackers.stream().anyMatch(o -> o.kind() == t.kind() && o.name().equals(t.name())))
+                continue;
+            Long v = trackerValue.get(JournalCauses.trackerKey(t.kind(), t.name()));
+            if (v != null) step(s, new VrrpInput.TrackerChanged(now, t.kind(), t.name(), t.kind() == TrackerSpec.Kind.FILE ? v == 0 : v != 0, v));
+        }
     }
 
     private static Set<String> interfacesOf(VrrpInstanceSpec s) {
@@ -640,67 +672,82 @@ public final class VrrpNode implements AutoCloseable {
     // ------------------------------------------------------------------ reload and stop (control thread)
 
     /**
-     * Applies a new configuration: unchanged instances keep their state and VIPs; a changed priority is applied in
-     * place; other changes restart that instance (priority 0 and VIPs released first); removed ones stop, new ones
-     * start. Throws (and changes nothing) when the new setup cannot be used. Returns what changed, e.g. "~VI_1 +VI_2".
+     * Applies a new configuration, changing only what changed: unchanged instances keep their state, timers and
+     * VIPs; a change of priority, trackers, notify scripts, garp or preempt settings is taken in place (a MASTER
+     * stays MASTER unless its new priority loses to a peer's adverts); other changes restart that instance
+     * (priority 0 and VIPs released first); removed ones stop, new ones start. One ConfigApplied entry records
+     * the diff before it is applied, so what the reload causes cites it. Throws (and changes nothing) when the
+     * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk ~VI_2 restart(vrid) +VI_3".
      */
     public String reload(NodeSetup next, Cause why) throws Exception {
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
-        long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), ""));
         Notifier oldNotifier = notifier;
         Notifier newNotifier = newNotifier(next);
         VrrpScripts oldScripts = scripts;
+        if (oldScripts != null) oldScripts.close(); // no old result may land after the new runner took its states
+        VrrpScripts newScripts = newScripts(next, oldScripts);
         String summary = vrrp.call(() -> {
-            configCause = seq >= 0 ? Cause.event(seq) : why;
             notifier = newNotifier;
             reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
             try {
-                return reconcile(specs, next.syncGroups());
+                return reconcile(specs, next.syncGroups(), next, why);
             } finally {
                 reloading = false;
             }
         }).get(10, TimeUnit.SECONDS);
         setup = next;
-        if (oldScripts != null) oldScripts.close();
-        scripts = startScripts(next);
+        scripts = newScripts;
+        if (newScripts != null) newScripts.start();
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
     }
 
-    /** On the vrrp thread. Returns e.g. "~VI_1 +VI_2 -VI_3". */
-    private String reconcile(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs) {
-        long now = System.nanoTime();
+    private record Change(Slot slot, VrrpInstanceSpec next, List<String> changed) {}
+
+    /** On the vrrp thread: journals the diff (ConfigApplied), then applies it. */
+    private String reconcile(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs, NodeSetup next, Cause why) {
         Map<String, VrrpInstanceSpec> wanted = new LinkedHashMap<>();
         for (VrrpInstanceSpec s : specs) wanted.put(s.name(), s);
         Set<String> grouped = new HashSet<>();
         for (SyncGroupSpec g : groupSpecs) grouped.addAll(g.members());
-        List<String> summary = new ArrayList<>();
-        List<VrrpInstanceSpec> restart = new ArrayList<>();
         Set<String> oldGroupMembers = new HashSet<>();
         for (VrrpSyncGroup g : groups.values()) for (VrrpInstance m : g.members()) oldGroupMembers.add(m.name());
+        List<String> summary = new ArrayList<>();
+        List<Slot> removed = new ArrayList<>();
+        List<Change> inPlace = new ArrayList<>(), restart = new ArrayList<>();
         for (Slot s : List.copyOf(slots.values())) {
             VrrpInstanceSpec n = wanted.get(s.name());
-            boolean groupingChanged = grouped.contains(s.name()) != oldGroupMembers.contains(s.name());
-            if (n == null) {
-                stopSlot(s, now);
-                summary.add("-" + s.name());
-            } else if (SpecDiff.same(s.spec(), n) && !groupingChanged) {
-                // unchanged: keeps state, timers and VIPs
-            } else if (SpecDiff.sameExceptPriority(s.spec(), n) && !groupingChanged) {
-                step(s, new VrrpInput.SetPriority(now, n.priority(), "priority " + n.priority() + " by config reload"));
-                summary.add("~" + s.name() + " priority " + n.priority());
+            if (n == null) { removed.add(s); summary.add("-" + s.name()); continue; }
+            List<String> changed = new ArrayList<>(SpecDiff.changed(s.spec(), n));
+            if (grouped.contains(s.name()) != oldGroupMembers.contains(s.name())) changed.add("sync group");
+            if (changed.isEmpty()) continue; // unchanged: keeps state, timers and VIPs
+            if (SpecDiff.inPlace(changed)) {
+                inPlace.add(new Change(s, n, changed));
+                summary.add("~" + s.name() + " " + SpecDiff.describe(s.spec(), n, changed));
             } else {
-                stopSlot(s, now);
-                restart.add(n);
-                summary.add("~" + s.name());
+                restart.add(new Change(s, n, changed));
+                summary.add("~" + s.name() + " restart(" + String.join(", ", changed) + ")");
             }
         }
-        List<VrrpInstanceSpec> fresh = new ArrayList<>(restart);
-        for (VrrpInstanceSpec n : specs) if (!slots.containsKey(n.name()) && !restart.contains(n)) { fresh.add(n); summary.add("+" + n.name()); }
+        List<VrrpInstanceSpec> fresh = new ArrayList<>();
+        for (Change c : restart) fresh.add(c.next());
+        for (VrrpInstanceSpec n : specs) if (!slots.containsKey(n.name())) { fresh.add(n); summary.add("+" + n.name()); }
+        String diff = String.join(" ", summary);
+        long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), diff));
+        configCause = seq >= 0 ? Cause.event(seq) : why;
+        long now = System.nanoTime();
+        for (Slot s : removed) stopSlot(s, now);
+        for (Change c : restart) stopSlot(c.slot(), now);
+        for (Change c : inPlace) {
+            List<TrackerSpec> oldTrackers = c.slot().spec().trackers();
+            Set<String> oldInterfaces = interfacesOf(c.slot().spec());
+            step(c.slot(), new VrrpInput.Reconfigure(now, c.next(), "config reload: " + SpecDiff.describe(c.slot().spec(), c.next(), c.changed())));
+            seed(c.slot(), oldTrackers, oldInterfaces, now);
+        }
         install(fresh, groupSpecs);
-        return String.join(" ", summary);
+        return diff;
     }
 
     private void stopSlot(Slot s, long now) {

@@ -35,7 +35,7 @@ import java.util.OptionalLong;
 public final class VrrpInstance {
     private static final long NANOS_PER_CENTI = 10_000_000L;
 
-    private final VrrpInstanceSpec spec;
+    private VrrpInstanceSpec spec; // replaced only by Reconfigure, in the fields it allows
     private final String name;
     private final List<Ipv4Address> advertAddresses;
     private final List<VirtualAddress> allAddresses;
@@ -144,10 +144,27 @@ public final class VrrpInstance {
                 basePriority = p.priority();
                 reevaluate(now, new Cause.Operator(p.why()), out);
             }
+            case VrrpInput.Reconfigure r -> reconfigure(now, r, out);
             case Shutdown s -> stop(out);
         }
         finish(out);
         return out;
+    }
+
+    private void reconfigure(long now, VrrpInput.Reconfigure r, List<VrrpEffect> out) {
+        VrrpInstanceSpec n = r.spec();
+        if (!n.name().equals(name) || n.vrid() != spec.vrid() || n.version() != spec.version()
+                || !n.interfaceName().equals(spec.interfaceName()) || n.advertIntervalCentis() != spec.advertIntervalCentis()
+                || !n.virtualAddresses().equals(spec.virtualAddresses()) || !n.excludedAddresses().equals(spec.excludedAddresses()))
+            throw new IllegalArgumentException("vrrp_instance " + name + ": reconfigure cannot change identity, interval or addresses");
+        if (n.sourceAddress() == null) n = n.withSourceAddress(spec.sourceAddress());
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (TrackerSpec t : n.trackers()) keep.add(key(t.kind(), t.name()));
+        trackerValues.keySet().retainAll(keep); // a removed tracker no longer counts; re-added it starts afresh
+        spec = n;
+        basePriority = n.priority();
+        if (spec.preemptDelay().isZero()) preemptTimer.off();
+        reevaluate(now, new Cause.Operator(r.why()), out);
     }
 
     private void finish(List<VrrpEffect> out) {
