@@ -4,7 +4,6 @@ import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.ScriptFile;
-import io.vigil.config.TrackRef;
 import io.vigil.config.VirtualIp;
 import io.vigil.config.VrrpScript;
 import io.vigil.vrrp.TrackerSpec;
@@ -22,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * keepalived.conf model → what the node runs. Problems that make an instance unusable are errors naming
- * file:line:col; things Vigil does not act on (IPv6 VIPs, track_file, VIP scope) are warnings, and the rest still runs.
+ * file:line:col; things Vigil does not act on (IPv6 VIPs, VIP scope) are warnings, and the rest still runs.
  */
 public final class NodeConfig {
     /** keepalived has no notify timeout; a hung script must still not pile up forever. */
@@ -55,9 +54,20 @@ public final class NodeConfig {
                 if (s != null && !isCheckerTracker(s)) scripts.put(s.name(), script(s));
             }
         }
+        // a track_file / vrrp_track_process is read only if some instance tracks it (keepalived)
+        Map<String, TrackFiles.Spec> files = new LinkedHashMap<>();
+        Map<String, ProcessTracker.Spec> processes = new LinkedHashMap<>();
+        for (VrrpInstanceSpec spec : instances) {
+            for (TrackerSpec t : spec.trackers()) {
+                if (t.kind() == TrackerSpec.Kind.FILE) c.vrrpTrackFile(t.name()).ifPresent(f -> files.putIfAbsent(f.name(),
+                        new TrackFiles.Spec(f.name(), Path.of(f.file()), f.initValue(), f.initOverwrite())));
+                if (t.kind() == TrackerSpec.Kind.PROCESS) c.vrrpTrackProcess(t.name()).ifPresent(p -> processes.putIfAbsent(p.name(),
+                        new ProcessTracker.Spec(p.name(), p.process(),
+                                p.params().isEmpty() && p.paramMatch().isEmpty() ? null : p.params(), p.paramMatch().orElse(""),
+                                p.quorum(), p.quorumMax(), p.forkDelay(), p.terminateDelay(), p.fullCommand())));
+            }
+        }
         for (io.vigil.config.VrrpInstance i : c.vrrpInstances()) {
-            for (TrackRef t : i.trackFiles())
-                warn.accept(t.where() + ": track_file " + t.name() + " is not acted on by this Vigil version (counts as OK)");
             for (VirtualIp v : i.virtualIpAddresses())
                 if (v.scope().isPresent() && !v.scope().get().equals("global"))
                     warn.accept(v.where() + ": scope " + v.scope().get() + " is not applied (added as global)");
@@ -69,7 +79,7 @@ public final class NodeConfig {
         }
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval());
+                fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()));
     }
 
     /**

@@ -76,6 +76,8 @@ public final class VrrpNode implements AutoCloseable {
     private volatile NodeSetup setup;
     private volatile Notifier notifier;
     private volatile VrrpScripts scripts;
+    private volatile TrackFiles trackFiles;
+    private volatile ProcessTracker processes;
 
     // ---- touched on the vrrp thread only
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -159,6 +161,7 @@ public final class VrrpNode implements AutoCloseable {
         long seq = journal.append(Cause.configReload(s.contentHash()),
                 new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
         VrrpScripts vs = newScripts(s, null);
+        newWatchers(s);
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
@@ -168,6 +171,48 @@ public final class VrrpNode implements AutoCloseable {
         }).get(10, TimeUnit.SECONDS);
         this.scripts = vs;
         if (vs != null) vs.start();
+        startWatchers();
+    }
+
+    /**
+     * track_file and vrrp_track_process watchers for {@code s}, not started; their first readings seed
+     * {@link #trackerValue}. Read afresh on reload: the file and /proc are the truth, not the old reading.
+     */
+    private void newWatchers(NodeSetup s) {
+        trackerValue.keySet().removeIf(k -> k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.FILE, ""))
+                || k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.PROCESS, "")));
+        TrackFiles f = s.trackFiles().isEmpty() ? null : new TrackFiles(s.trackFiles(),
+                (name, value) -> trackerReport(TrackerSpec.Kind.FILE, name, value == 0, value, "value " + value));
+        ProcessTracker p = s.trackProcesses().isEmpty() ? null : new ProcessTracker(s.trackProcesses(),
+                (name, up, n) -> trackerReport(TrackerSpec.Kind.PROCESS, name, up, up ? 1 : 0, n + " running"));
+        if (f != null) f.values().forEach((n, v) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.FILE, n), v));
+        if (p != null) p.values().forEach((n, up) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.PROCESS, n), up ? 1L : 0L));
+        trackFiles = f;
+        processes = p;
+    }
+
+    private void startWatchers() {
+        if (trackFiles != null) trackFiles.start();
+        if (processes != null) processes.start();
+    }
+
+    private void closeWatchers() {
+        if (trackFiles != null) trackFiles.close();
+        if (processes != null) processes.close();
+    }
+
+    /** A track_file or track_process changed: journaled (the cause its transitions cite), then handed to the vrrp thread. */
+    private void trackerReport(TrackerSpec.Kind kind, String name, boolean up, long value, String detail) {
+        String key = JournalCauses.trackerKey(kind, name);
+        String what = (kind == TrackerSpec.Kind.FILE ? "track_file " : "track_process ") + name;
+        long seq = journal.append(Cause.timer(what), new Event.CheckResult(what, "", up, 0, detail, 1));
+        trackerSeq.put(key, seq);
+        trackerValue.put(key, value);
+        vrrp.submit(() -> {
+            long now = System.nanoTime();
+            for (Slot sl : List.copyOf(slots.values()))
+                if (tracks(sl, kind, name)) step(sl, new VrrpInput.TrackerChanged(now, kind, name, up, value));
+        });
     }
 
     // ------------------------------------------------------------------ setup helpers (control thread)
@@ -687,6 +732,8 @@ public final class VrrpNode implements AutoCloseable {
         VrrpScripts oldScripts = scripts;
         if (oldScripts != null) oldScripts.close(); // no old result may land after the new runner took its states
         VrrpScripts newScripts = newScripts(next, oldScripts);
+        closeWatchers();
+        newWatchers(next);
         String summary = vrrp.call(() -> {
             notifier = newNotifier;
             reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
@@ -699,6 +746,7 @@ public final class VrrpNode implements AutoCloseable {
         setup = next;
         scripts = newScripts;
         if (newScripts != null) newScripts.start();
+        startWatchers();
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
@@ -747,6 +795,13 @@ public final class VrrpNode implements AutoCloseable {
             seed(c.slot(), oldTrackers, oldInterfaces, now);
         }
         install(fresh, groupSpecs);
+        // files and processes were read afresh: an instance that kept running gets any change since its last report
+        for (Slot s : List.copyOf(slots.values()))
+            for (TrackerSpec t : s.spec().trackers()) {
+                if (t.kind() != TrackerSpec.Kind.FILE && t.kind() != TrackerSpec.Kind.PROCESS) continue;
+                Long v = trackerValue.get(JournalCauses.trackerKey(t.kind(), t.name()));
+                if (v != null) step(s, new VrrpInput.TrackerChanged(now, t.kind(), t.name(), t.kind() == TrackerSpec.Kind.FILE ? v == 0 : v != 0, v));
+            }
         return diff;
     }
 
@@ -780,6 +835,7 @@ public final class VrrpNode implements AutoCloseable {
         }
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
+        closeWatchers();
         Notifier n = notifier;
         if (n != null) n.awaitIdle(setup == null ? Duration.ofSeconds(5) : setup.notifyTimeout().plusSeconds(1));
         close();
@@ -858,6 +914,7 @@ public final class VrrpNode implements AutoCloseable {
         keeper.close();
         control.close();
         if (scripts != null) scripts.close();
+        closeWatchers();
         if (notifier != null) notifier.close();
     }
 }
