@@ -43,9 +43,6 @@ final class VrrpScriptBuilder extends BlockBuilder {
         if (script.isEmpty()) {
             diags.warning(n.where(), "vrrp_script " + name + " has no script line; it will never succeed");
         }
-        script.flatMap(sc -> ScriptFile.problem(sc.command())).ifPresent(why -> diags.warning(script.get().where(),
-                "vrrp_script " + name + ": " + why + "; the script is disabled and instances tracking it ignore it"
-                        + " (as keepalived 2.2.7)"));
         Script s = script.orElse(new Script("", Optional.empty(), Optional.empty(), n.where()));
         return new VrrpScript(name, s, interval, timeout.orElse(interval), weight, reverse, rise, fall, initFail, user,
                 n.where(), n);

@@ -44,6 +44,7 @@ public final class NodeConfig {
             if (d.isError()) throw new Invalid(d.format());
             warn.accept(d.format());
         }
+        for (Diagnostic d : ScriptFile.audit(c)) warn.accept(d.format());
         List<VrrpInstanceSpec> instances = withoutDisabledScripts(c, mapped.instances());
         Map<String, VrrpScripts.Spec> scripts = new LinkedHashMap<>();
         for (VrrpInstanceSpec spec : instances) {
@@ -84,7 +85,7 @@ public final class NodeConfig {
 
     /**
      * A tracked vrrp_script whose program is missing or not executable is disabled, as keepalived 2.2.7 does: it
-     * is not run and its instances track it no more (the loader warned at its script line).
+     * is not run and its instances track it no more (warned about at its script line).
      */
     private static List<VrrpInstanceSpec> withoutDisabledScripts(KeepalivedConfig c, List<VrrpInstanceSpec> in) {
         List<VrrpInstanceSpec> out = new ArrayList<>();
