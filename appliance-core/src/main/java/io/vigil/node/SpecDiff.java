@@ -38,12 +38,12 @@ final class SpecDiff {
 
     static boolean inPlace(List<String> changed) { return IN_PLACE.containsAll(changed); }
 
-    /** For the journal: "priority 100->110 track +script:chk -file:f notifyScripts". */
+    /** For the journal: "priority 110 (was 100), track +script:chk(-60) -file:f, notifyScripts". */
     static String describe(VrrpInstanceSpec a, VrrpInstanceSpec b, List<String> changed) {
         List<String> w = new ArrayList<>();
         for (String c : changed) {
             switch (c) {
-                case "priority" -> w.add("priority " + a.priority() + "->" + b.priority());
+                case "priority" -> w.add("priority " + b.priority() + " (was " + a.priority() + ")");
                 case "trackers" -> {
                     StringBuilder sb = new StringBuilder("track");
                     for (TrackerSpec t : b.trackers()) if (!a.trackers().contains(t)) sb.append(" +").append(word(t));

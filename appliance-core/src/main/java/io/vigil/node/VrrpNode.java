@@ -722,7 +722,7 @@ public final class VrrpNode implements AutoCloseable {
      * stays MASTER unless its new priority loses to a peer's adverts); other changes restart that instance
      * (priority 0 and VIPs released first); removed ones stop, new ones start. One ConfigApplied entry records
      * the diff before it is applied, so what the reload causes cites it. Throws (and changes nothing) when the
-     * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk ~VI_2 restart(vrid) +VI_3".
+     * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk(-60) ~VI_2 restart(virtualRouterId) +VI_3".
      */
     public String reload(NodeSetup next, Cause why) throws Exception {
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
@@ -734,19 +734,23 @@ public final class VrrpNode implements AutoCloseable {
         VrrpScripts newScripts = newScripts(next, oldScripts);
         closeWatchers();
         newWatchers(next);
-        String summary = vrrp.call(() -> {
-            notifier = newNotifier;
-            reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
-            try {
-                return reconcile(specs, next.syncGroups(), next, why);
-            } finally {
-                reloading = false;
-            }
-        }).get(10, TimeUnit.SECONDS);
+        String summary;
+        try {
+            summary = vrrp.call(() -> {
+                notifier = newNotifier;
+                reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
+                try {
+                    return reconcile(specs, next.syncGroups(), next, why);
+                } finally {
+                    reloading = false;
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } finally { // trackers keep running whatever happened on the vrrp thread
+            scripts = newScripts;
+            if (newScripts != null) newScripts.start();
+            startWatchers();
+        }
         setup = next;
-        scripts = newScripts;
-        if (newScripts != null) newScripts.start();
-        startWatchers();
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
