@@ -88,6 +88,7 @@ public final class VrrpNode implements AutoCloseable {
     private Cause configCause;
     private Cause stopCause = Cause.signal("SIGTERM");
     private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
+    private boolean reconfiguring;    // stepping a Reconfigure: address changes are the reload's, not a transition's
     private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
     /** Datagrams no instance could be charged with (unreadable VRID, or a VRID nobody here runs), per interface. */
@@ -433,13 +434,14 @@ public final class VrrpNode implements AutoCloseable {
         }
         for (VrrpEffect e : effects) {
             switch (e) {
-                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), causeOf(a.instance()));
-                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), causeOf(r.instance()));
+                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), reconfiguring ? configCause : causeOf(a.instance()));
+                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), reconfiguring ? configCause : causeOf(r.instance()));
                 case VrrpEffect.SendGarp g -> keeper.garp(g.instance(), g.interfaceName(), g.addresses(), g.repeat(),
                         switch (g.reason()) {
                             case BECAME_MASTER -> causeOf(g.instance());
                             case MASTER_DELAY -> Cause.timer("garp_master_delay");
                             case REFRESH -> Cause.timer("garp_master_refresh");
+                            case ADDRESS_ADDED -> configCause;
                         });
                 case VrrpEffect.RunNotify n -> {
                     ScriptCommand cmd = ScriptCommand.parse(n.command()).with(n.extraArgs().toArray(String[]::new));
@@ -795,7 +797,12 @@ public final class VrrpNode implements AutoCloseable {
         for (Change c : inPlace) {
             List<TrackerSpec> oldTrackers = c.slot().spec().trackers();
             Set<String> oldInterfaces = interfacesOf(c.slot().spec());
-            step(c.slot(), new VrrpInput.Reconfigure(now, c.next(), "config reload: " + SpecDiff.describe(c.slot().spec(), c.next(), c.changed())));
+            reconfiguring = true;
+            try {
+                step(c.slot(), new VrrpInput.Reconfigure(now, c.next(), "config reload: " + SpecDiff.describe(c.slot().spec(), c.next(), c.changed())));
+            } finally {
+                reconfiguring = false;
+            }
             seed(c.slot(), oldTrackers, oldInterfaces, now);
         }
         install(fresh, groupSpecs);

@@ -56,6 +56,31 @@ class VrrpReconfigureTest {
     }
 
     @Test
+    void aMasterChangesOnlyTheAddressesThatChanged() {
+        VirtualAddress b = VirtualAddress.of("192.0.2.101", 32), c = VirtualAddress.of("192.0.2.102", 32);
+        VrrpInstanceSpec spec = d1(2).priority(150).virtualAddress(b).build(); // VIP and .101
+        VrrpInstance i = master(spec);
+        VrrpInstanceSpec next = d1(2).priority(150).virtualAddress(b).virtualAddress(c).build(); // VIP dropped, .102 added
+        next = new VrrpInstanceSpec(next.name(), next.interfaceName(), next.vrid(), next.version(), next.priority(),
+                next.initialState(), next.advertIntervalCentis(), next.preempt(), next.preemptDelay(), next.authType(),
+                next.authPassword(), List.of(b, c), next.excludedAddresses(), null, next.unicastPeers(), next.trackers(),
+                next.notifyScripts(), next.garp(), next.trackPrimaryInterface(), next.checkUnicastSource());
+        List<VrrpEffect> out = i.step(new Reconfigure(T0 + 10 * S, next, "reload"));
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(only(out, RemoveAddresses.class)).singleElement().satisfies(r -> assertThat(r.addresses()).containsExactly(VirtualAddress.of("192.0.2.100", 24)));
+        assertThat(only(out, AddAddresses.class)).singleElement().satisfies(a -> assertThat(a.addresses()).containsExactly(c));
+        assertThat(only(out, SendGarp.class)).singleElement().satisfies(g -> {
+            assertThat(g.addresses()).containsExactly(c.address());
+            assertThat(g.reason()).isEqualTo(GarpReason.ADDRESS_ADDED);
+        });
+        assertThat(out).noneMatch(e -> e instanceof SendAdvert || e instanceof StateChanged);
+        // the next advert carries the new list
+        long t = T0 + 10 * S;
+        List<VrrpEffect> tick = i.step(new Tick(t + 2 * S));
+        assertThat(only(tick, SendAdvert.class)).isNotEmpty();
+    }
+
+    @Test
     void identityChangesAreRefused() {
         VrrpInstanceSpec spec = d1(2).build();
         VrrpInstance i = master(spec);
