@@ -92,6 +92,42 @@ class ReloadNoFlapTest {
         }
     }
 
+    /** A reload that adds one VIP and then drops another touches only those: ip monitor sees exactly that. */
+    @Test void vipChangesTouchOnlyTheAddressesThatChanged() throws Exception {
+        try (NetLab lab = new NetLab("rv")) {
+            String a = lab.node("a", "192.0.2.11");
+            Conf ca = Conf.node("a", 150);
+            Path confA = lab.write("a.conf", ca.text());
+            NetLab.Proc va = lab.vigil("va", a, confA);
+            try {
+                NetLab.awaitStarted(va);
+                await("a MASTER", lab::logs, Duration.ofSeconds(15), quiet(() -> lab.hasAddr(a, VIP)));
+                NetLab.Proc cap = lab.start("capw", lab.switchNs(), List.of("tcpdump", "-l", "-n", "-tt", "-v", "-i", "br0", "ip proto 112"));
+                NetLab.Proc mon = lab.start("mon", a, List.of("ip", "-o", "monitor", "address"));
+                await("tcpdump listening", lab::logs, Duration.ofSeconds(10), () -> cap.logText().contains("listening on"));
+                Thread.sleep(500);
+                ca.vip = VIP + "\n    192.0.2.101/24";
+                Files.writeString(confA, ca.text());
+                reload(lab, va, 1);
+                await("192.0.2.101 added", lab::logs, Duration.ofSeconds(5), quiet(() -> lab.hasAddr(a, "192.0.2.101/24")));
+                ca.vip = "192.0.2.101/24";
+                Files.writeString(confA, ca.text());
+                reload(lab, va, 2);
+                await("192.0.2.100 removed", lab::logs, Duration.ofSeconds(5), quiet(() -> !lab.hasAddr(a, VIP)));
+                Thread.sleep(1500);
+                List<String> deleted = mon.logText().lines().filter(l -> l.startsWith("Deleted")).toList();
+                assertThat(deleted).singleElement().satisfies(l -> assertThat(l).contains("192.0.2.100/24"));
+                assertThat(mon.logText().lines().filter(l -> !l.startsWith("Deleted") && l.contains("inet "))).singleElement()
+                        .satisfies(l -> assertThat(l).contains("192.0.2.101/24"));
+                assertThat(WireTruth.parse(cap.logText()).adverts()).isNotEmpty().allMatch(x -> x.priority() == 150);
+                assertThat(va.logText()).contains("~VI_1 virtualAddresses");
+            } catch (AssertionError e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("timed out")) throw e;
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
     private static void reload(NetLab lab, NetLab.Proc va, int nth) throws Exception {
         NetLab.sh("kill", "-HUP", Long.toString(va.pid()));
         await("reload " + nth + " applied", lab::logs, Duration.ofSeconds(10),
