@@ -186,10 +186,19 @@ public final class VrrpNode implements AutoCloseable {
                 (name, value) -> trackerReport(TrackerSpec.Kind.FILE, name, value == 0, value, "value " + value));
         ProcessTracker p = s.trackProcesses().isEmpty() ? null : new ProcessTracker(s.trackProcesses(),
                 (name, up, n) -> trackerReport(TrackerSpec.Kind.PROCESS, name, up, up ? 1 : 0, n + " running"));
-        if (f != null) f.values().forEach((n, v) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.FILE, n), v));
-        if (p != null) p.values().forEach((n, up) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.PROCESS, n), up ? 1L : 0L));
+        if (f != null) f.values().forEach((n, v) -> initialReading(TrackerSpec.Kind.FILE, n, v == 0, v, "value " + v));
+        if (p != null) p.values().forEach((n, up) -> initialReading(TrackerSpec.Kind.PROCESS, n, up, up ? 1 : 0, up ? "quorum" : "no quorum"));
         trackFiles = f;
         processes = p;
+    }
+
+    /** A first reading is known before the instances use it; one that is not OK is journaled so what it causes cites it. */
+    private void initialReading(TrackerSpec.Kind kind, String name, boolean ok, long value, String detail) {
+        String key = JournalCauses.trackerKey(kind, name);
+        trackerValue.put(key, value);
+        if (ok) return;
+        String what = (kind == TrackerSpec.Kind.FILE ? "track_file " : "track_process ") + name;
+        trackerSeq.put(key, journal.append(Cause.timer(what), new Event.CheckResult(what, "", false, 0, detail, 1)));
     }
 
     private void startWatchers() {

@@ -3,6 +3,10 @@ package io.vigil.node;
 import static io.vigil.node.NetLab.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.JournalReader;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -80,6 +84,13 @@ class TrackFileProcessInteropTest {
                 expect(lab, cap, 100, "quorum 2 reached", 51);
                 procs.removeFirst().destroy();
                 expect(lab, cap, 80, "one process left", 51);
+                assertThat(lab.term(va, Duration.ofSeconds(10))).isZero();
+                try (JournalReader r = JournalReader.open(lab.dir.resolve("va-journal"))) {
+                    List<String> results = r.readAll().stream().map(Entry::event)
+                            .filter(e -> e instanceof Event.CheckResult c && c.checker().equals("track_process tp"))
+                            .map(e -> ((Event.CheckResult) e).up() + " " + ((Event.CheckResult) e).detail()).toList();
+                    assertThat(results).containsExactly("false no quorum", "true 2 running", "false 1 running");
+                }
             } catch (AssertionError e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("timed out")) throw e;
                 throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
