@@ -177,11 +177,9 @@ public final class VrrpNode implements AutoCloseable {
 
     /**
      * track_file and vrrp_track_process watchers for {@code s}, not started; their first readings seed
-     * {@link #trackerValue}. Read afresh on reload: the file and /proc are the truth, not the old reading.
+     * {@link #trackerValue} (overwriting the old ones). Read afresh on reload: the file and /proc are the truth.
      */
     private void newWatchers(NodeSetup s) {
-        trackerValue.keySet().removeIf(k -> k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.FILE, ""))
-                || k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.PROCESS, "")));
         TrackFiles f = s.trackFiles().isEmpty() ? null : new TrackFiles(s.trackFiles(),
                 (name, value) -> trackerReport(TrackerSpec.Kind.FILE, name, value == 0, value, "value " + value));
         ProcessTracker p = s.trackProcesses().isEmpty() ? null : new ProcessTracker(s.trackProcesses(),
@@ -269,11 +267,10 @@ public final class VrrpNode implements AutoCloseable {
 
     /**
      * The vrrp_script runner for {@code s}, not started; unchanged scripts keep {@code previous}'s state. Their
-     * states seed {@link #trackerValue}, so an instance starting (or, on reload, starting to track one) sees
-     * the script as it is, an init_fail script as down.
+     * states seed {@link #trackerValue} (checker-block trackers reported by CheckerNode keep theirs), so an instance
+     * starting (or, on reload, starting to track one) sees the script as it is, an init_fail script as down.
      */
     private VrrpScripts newScripts(NodeSetup s, VrrpScripts previous) {
-        trackerValue.keySet().removeIf(k -> k.startsWith(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, "")));
         if (s.scripts().isEmpty()) return null;
         VrrpScripts vs = new VrrpScripts(s.scripts(), new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()),
                 (name, up, o) -> {
