@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.config.Diagnostic;
 import io.vigil.config.LoadResult;
+import io.vigil.config.ScriptFile;
 import io.vigil.config.Severity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code vigil check-config}: keepalived -t for Vigil. */
@@ -34,7 +37,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
         source.usePlugins(pluginsDir);
         LoadResult r = source.load();
         long errors = 0, warnings = 0, notes = 0;
-        for (Diagnostic d : r.diagnostics()) {
+        List<Diagnostic> all = new ArrayList<>(r.diagnostics());
+        List<Diagnostic> files = r.config().map(ScriptFile::audit).orElse(List.of()); // the file system, as keepalived checks it
+        all.addAll(files);
+        for (Diagnostic d : all) {
             switch (d.severity()) {
                 case ERROR -> errors++;
                 case WARNING -> warnings++;
@@ -44,6 +50,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             out.println(d.format());
         }
         int exit = ConfigExit.of(r);
+        if (exit == ConfigExit.OK && !files.isEmpty()) exit = ConfigExit.CONFIG_ERRORS;
         if (!quiet) {
             String what = r.config().map(c -> c.vrrpInstances().size() + " vrrp_instance, " + c.virtualServers().size()
                     + " virtual_server, " + c.virtualServers().stream().mapToInt(v -> v.realServers().size()).sum()

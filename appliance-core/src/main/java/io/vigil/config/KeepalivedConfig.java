@@ -16,8 +16,10 @@ import java.util.Optional;
 public record KeepalivedConfig(GlobalDefs globalDefs, List<VrrpScript> vrrpScripts, List<VrrpTrackFile> vrrpTrackFiles,
                                List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
                                List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers,
-                               List<ConfigNode> otherBlocks, List<String> files, String contentHash) {
+                               List<ConfigNode> otherBlocks, List<String> files, String contentHash,
+                               List<VrrpTrackProcess> vrrpTrackProcesses) {
     public KeepalivedConfig {
+        vrrpTrackProcesses = List.copyOf(vrrpTrackProcesses);
         vrrpScripts = List.copyOf(vrrpScripts);
         vrrpTrackFiles = List.copyOf(vrrpTrackFiles);
         vrrpSyncGroups = List.copyOf(vrrpSyncGroups);
@@ -38,6 +40,10 @@ public record KeepalivedConfig(GlobalDefs globalDefs, List<VrrpScript> vrrpScrip
 
     public Optional<VrrpTrackFile> vrrpTrackFile(String name) {
         return vrrpTrackFiles.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<VrrpTrackProcess> vrrpTrackProcess(String name) {
+        return vrrpTrackProcesses.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     public Optional<VirtualServerGroup> virtualServerGroup(String name) {

@@ -16,12 +16,12 @@ import java.util.Optional;
  * the top level. Never throws on bad input: every problem is a {@link Diagnostic} at the statement's location.
  */
 final class ModelBuilder extends BlockBuilder {
-    private static final String TRACK_FILE = "`vigil run` also warns at each instance reference, which counts as OK";
 
     private final List<ConfigNode> globalNodes = new ArrayList<>(), syncNodes = new ArrayList<>(),
             instanceNodes = new ArrayList<>(), vsNodes = new ArrayList<>(), other = new ArrayList<>();
     private final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
     private final Map<String, VrrpTrackFile> trackFiles = new LinkedHashMap<>();
+    private final Map<String, VrrpTrackProcess> trackProcesses = new LinkedHashMap<>();
     private final Map<String, VirtualServerGroup> groups = new LinkedHashMap<>();
 
     static final KeywordTable<ModelBuilder> TABLE = new KeywordTable<ModelBuilder>("top level")
@@ -31,8 +31,11 @@ final class ModelBuilder extends BlockBuilder {
                         var sb = new VrrpScriptBuilder(b.cx, name);
                         if (b.putUnique(b.scripts, name, sb.build(c), c)) sb.flush();
                     }))
-            .notActed("track_file", TRACK_FILE, "vrrpTrackFiles", ModelBuilder::trackFile)
-            .notActed("vrrp_track_file", TRACK_FILE, "vrrpTrackFiles (deprecated synonym, note)", ModelBuilder::trackFile)
+            .acted("track_file", "read by the node (io.vigil.node.TrackFiles)", "vrrpTrackFiles", ModelBuilder::trackFile)
+            .acted("vrrp_track_file", "as track_file", "vrrpTrackFiles (deprecated synonym, note)", ModelBuilder::trackFile)
+            .acted("vrrp_track_process", "counted by the node from /proc (io.vigil.node.ProcessTracker)", "vrrpTrackProcesses",
+                    (b, c) -> b.named(c).ifPresent(name ->
+                            b.putUnique(b.trackProcesses, name, new TrackProcessBuilder(b.cx, name).build(c), c)))
             .acted("vrrp_sync_group", "members and notify; see vrrp_sync_group for `track_*`", "vrrpSyncGroups",
                     (b, c) -> b.syncNodes.add(c))
             .acted("vrrp_instance", "`vigil run`: VRRP engine per instance", "vrrpInstances", (b, c) -> b.instanceNodes.add(c))
@@ -42,7 +45,6 @@ final class ModelBuilder extends BlockBuilder {
             .acted("virtual_server", "checks + IPVS; not with `vigil run -P`", "virtualServers", (b, c) -> b.vsNodes.add(c))
             .notActedAll("Vigil adds no static addresses, routes or rules", "static_ipaddress", "static_routes", "static_rules")
             .notActedAll("Vigil has no BFD", "bfd_instance")
-            .notActedAll("Vigil tracks no processes", "vrrp_track_process")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
             .notActedAll("not applied", "SSL", "garp_group", "track_group")
             .noEffectAll(GlobalDefsBuilder.LINK_POLLING, "linkbeat_interfaces", "linkbeat_use_polling")
@@ -81,6 +83,7 @@ final class ModelBuilder extends BlockBuilder {
                 continue;
             }
             var ib = new VrrpInstanceBuilder(cx, name.get(), global, scripts.keySet(), trackFiles.keySet());
+            ib.processes = trackProcesses.keySet();
             ib.build(n).ifPresent(i -> {
                 instances.add(i);
                 ib.flush();
@@ -89,8 +92,11 @@ final class ModelBuilder extends BlockBuilder {
         checkDuplicateVrids(instances);
         var syncGroups = new ArrayList<VrrpSyncGroup>();
         for (ConfigNode n : syncNodes) {
-            named(n).ifPresent(name -> syncGroups.add(
-                    new SyncGroupBuilder(cx, name, instances, scripts.keySet(), trackFiles.keySet()).build(n)));
+            named(n).ifPresent(name -> {
+                var gb = new SyncGroupBuilder(cx, name, instances, scripts.keySet(), trackFiles.keySet());
+                gb.processes = trackProcesses.keySet();
+                syncGroups.add(gb.build(n));
+            });
         }
         warnUnusedScripts(instances, syncGroups);
         var virtualServers = new ArrayList<VirtualServer>();
@@ -99,7 +105,8 @@ final class ModelBuilder extends BlockBuilder {
         }
         flush();
         return new KeepalivedConfig(global, List.copyOf(scripts.values()), List.copyOf(trackFiles.values()), syncGroups,
-                instances, List.copyOf(groups.values()), virtualServers, other, files, hash);
+                instances, List.copyOf(groups.values()), virtualServers, other, files, hash,
+                List.copyOf(trackProcesses.values()));
     }
 
     private void trackFile(ConfigNode n) {

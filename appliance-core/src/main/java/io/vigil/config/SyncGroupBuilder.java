@@ -54,6 +54,6 @@ final class SyncGroupBuilder extends TrackingBuilder {
             diags.warning(n.where(), "vrrp_sync_group " + name + " has no existing vrrp_instance in its group");
         }
         flush();
-        return new VrrpSyncGroup(name, members, notifyScripts(), ts, ti, tf, smtp, n.where(), n);
+        return new VrrpSyncGroup(name, members, notifyScripts(), ts, ti, tf, smtp, n.where(), n, tp);
     }
 }

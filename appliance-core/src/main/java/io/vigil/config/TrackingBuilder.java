@@ -15,7 +15,9 @@ abstract class TrackingBuilder extends BlockBuilder {
     final Set<String> scripts, files;
     Optional<Script> master = Optional.empty(), backup = Optional.empty(), fault = Optional.empty(),
             stop = Optional.empty(), deleted = Optional.empty(), any = Optional.empty();
-    final List<TrackRef> ts = new ArrayList<>(), ti = new ArrayList<>(), tf = new ArrayList<>();
+    final List<TrackRef> ts = new ArrayList<>(), ti = new ArrayList<>(), tf = new ArrayList<>(), tp = new ArrayList<>();
+    /** vrrp_track_process names (set by ModelBuilder before build). */
+    Set<String> processes = Set.of();
     Optional<Boolean> smtp = Optional.empty();
 
     TrackingBuilder(Ctx cx, Set<String> scripts, Set<String> files) {
@@ -40,11 +42,14 @@ abstract class TrackingBuilder extends BlockBuilder {
                 .acted("track_interface", instance ? "weight 0, the default, = FAULT while down"
                                 : "added to every member, as keepalived", "trackInterfaces",
                         (b, c) -> b.ti.addAll(b.trackRefs(c, null, "track_interface", -253, 253)))
-                .unsupported("track_file", instance ? "`vigil run` warns and ignores it"
-                                : "as in vrrp_instance: warned, counts as OK", "trackFiles",
+                .acted("track_file", instance ? "value x weight added to the priority; weight 0: non-zero = FAULT"
+                                : "added to every member, as keepalived", "trackFiles",
                         (b, c) -> b.tf.addAll(b.trackRefs(c, b.files, "track_file", -254, 254)))
+                .acted("track_process", instance ? "process count from /proc against quorum..quorum_max"
+                                : "added to every member, as keepalived", "trackProcesses",
+                        (b, c) -> b.tp.addAll(b.trackRefs(c, b.processes, "track_process", -254, 254)))
                 .notActed("smtp_alert", GlobalDefsBuilder.NO_MAIL, "smtpAlert", (b, c) -> b.smtp = b.v.bool(c))
-                .notActedAll("not applied", "track_process", "track_bfd", "notify_priority_changes");
+                .notActedAll("not applied", "track_bfd", "notify_priority_changes");
     }
 
     /** track_script / track_file lines: {@code NAME [weight N [reverse]]}. */

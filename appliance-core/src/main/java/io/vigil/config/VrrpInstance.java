@@ -25,8 +25,10 @@ public record VrrpInstance(String name, VrrpState state, Optional<String> iface,
                            List<TrackRef> trackScripts, List<TrackRef> trackInterfaces, List<TrackRef> trackFiles,
                            Notify notifyScripts, Optional<Boolean> smtpAlert, boolean dontTrackPrimary,
                            Optional<String> lvsSyncDaemonInterface, boolean useVmac, Optional<String> vmacName,
-                           boolean accept, Optional<String> syncGroup, SourceLocation where, ConfigNode node) {
+                           boolean accept, Optional<String> syncGroup, SourceLocation where, ConfigNode node,
+                           List<TrackRef> trackProcesses) {
     public VrrpInstance {
+        trackProcesses = List.copyOf(trackProcesses);
         virtualIpAddresses = List.copyOf(virtualIpAddresses);
         virtualIpAddressesExcluded = List.copyOf(virtualIpAddressesExcluded);
         unicastPeers = List.copyOf(unicastPeers);
@@ -43,6 +45,6 @@ public record VrrpInstance(String name, VrrpState state, Optional<String> iface,
                 virtualIpAddresses, virtualIpAddressesExcluded, unicastSrcIp, unicastPeers, mcastSrcIp, nopreempt,
                 preemptDelay, garpMasterDelay, garpMasterRepeat, garpMasterRefresh, garpMasterRefreshRepeat, trackScripts,
                 trackInterfaces, trackFiles, notifyScripts, smtpAlert, dontTrackPrimary, lvsSyncDaemonInterface, useVmac, vmacName,
-                accept, Optional.of(group), where, node);
+                accept, Optional.of(group), where, node, trackProcesses);
     }
 }

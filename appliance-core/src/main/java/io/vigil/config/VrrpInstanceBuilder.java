@@ -191,7 +191,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
         return Optional.of(new VrrpInstance(name, state, iface, vrid.get(), priority, adv, ver, auth, vips, vipsExcluded,
                 unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat,
                 ts, ti, tf, notifyScripts(), smtp, dontTrackPrimary, lvsSyncIf, useVmac, vmacName, accept,
-                Optional.empty(), n.where(), n));
+                Optional.empty(), n.where(), n, tp));
     }
 
     private static String seconds(Duration d) {

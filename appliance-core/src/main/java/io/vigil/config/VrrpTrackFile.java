@@ -7,4 +7,9 @@ import java.util.Optional;
 
 /** {@code vrrp_track_file NAME { file PATH; weight N [reverse]; init_file [VALUE] [overwrite] }} (weight default 1). */
 public record VrrpTrackFile(String name, String file, int weight, boolean weightReverse, Optional<Integer> initValue,
-                            SourceLocation where, ConfigNode node) {}
+                            SourceLocation where, ConfigNode node, boolean initOverwrite) {
+    public VrrpTrackFile(String name, String file, int weight, boolean weightReverse, Optional<Integer> initValue,
+                         SourceLocation where, ConfigNode node) {
+        this(name, file, weight, weightReverse, initValue, where, node, false);
+    }
+}

@@ -3,7 +3,7 @@ package io.vigil.node;
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
-import io.vigil.config.TrackRef;
+import io.vigil.config.ScriptFile;
 import io.vigil.config.VirtualIp;
 import io.vigil.config.VrrpScript;
 import io.vigil.vrrp.TrackerSpec;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * keepalived.conf model → what the node runs. Problems that make an instance unusable are errors naming
- * file:line:col; things Vigil does not act on (IPv6 VIPs, track_file, VIP scope) are warnings, and the rest still runs.
+ * file:line:col; things Vigil does not act on (IPv6 VIPs, VIP scope) are warnings, and the rest still runs.
  */
 public final class NodeConfig {
     /** keepalived has no notify timeout; a hung script must still not pile up forever. */
@@ -44,8 +44,10 @@ public final class NodeConfig {
             if (d.isError()) throw new Invalid(d.format());
             warn.accept(d.format());
         }
+        for (Diagnostic d : ScriptFile.audit(c)) warn.accept(d.format());
+        List<VrrpInstanceSpec> instances = withoutDisabledScripts(c, mapped.instances());
         Map<String, VrrpScripts.Spec> scripts = new LinkedHashMap<>();
-        for (VrrpInstanceSpec spec : mapped.instances()) {
+        for (VrrpInstanceSpec spec : instances) {
             for (TrackerSpec t : spec.trackers()) {
                 if (t.kind() != TrackerSpec.Kind.SCRIPT || scripts.containsKey(t.name())) continue;
                 VrrpScript s = c.vrrpScript(t.name()).orElse(null);
@@ -53,9 +55,20 @@ public final class NodeConfig {
                 if (s != null && !isCheckerTracker(s)) scripts.put(s.name(), script(s));
             }
         }
+        // a track_file / vrrp_track_process is read only if some instance tracks it (keepalived)
+        Map<String, TrackFiles.Spec> files = new LinkedHashMap<>();
+        Map<String, ProcessTracker.Spec> processes = new LinkedHashMap<>();
+        for (VrrpInstanceSpec spec : instances) {
+            for (TrackerSpec t : spec.trackers()) {
+                if (t.kind() == TrackerSpec.Kind.FILE) c.vrrpTrackFile(t.name()).ifPresent(f -> files.putIfAbsent(f.name(),
+                        new TrackFiles.Spec(f.name(), Path.of(f.file()), f.initValue(), f.initOverwrite())));
+                if (t.kind() == TrackerSpec.Kind.PROCESS) c.vrrpTrackProcess(t.name()).ifPresent(p -> processes.putIfAbsent(p.name(),
+                        new ProcessTracker.Spec(p.name(), p.process(),
+                                p.params().isEmpty() && p.paramMatch().isEmpty() ? null : p.params(), p.paramMatch().orElse(""),
+                                p.quorum(), p.quorumMax(), p.forkDelay(), p.terminateDelay(), p.fullCommand())));
+            }
+        }
         for (io.vigil.config.VrrpInstance i : c.vrrpInstances()) {
-            for (TrackRef t : i.trackFiles())
-                warn.accept(t.where() + ": track_file " + t.name() + " is not acted on by this Vigil version (counts as OK)");
             for (VirtualIp v : i.virtualIpAddresses())
                 if (v.scope().isPresent() && !v.scope().get().equals("global"))
                     warn.accept(v.where() + ": scope " + v.scope().get() + " is not applied (added as global)");
@@ -65,9 +78,24 @@ public final class NodeConfig {
         for (String kw : List.of("notify_fifo", "vrrp_notify_fifo")) {
             global(gd.node(), kw).ifPresent(f -> fifos.add(Path.of(f)));
         }
-        return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
+        return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval());
+                fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()));
+    }
+
+    /**
+     * A tracked vrrp_script whose program is missing or not executable is disabled, as keepalived 2.2.7 does: it
+     * is not run and its instances track it no more (warned about at its script line).
+     */
+    private static List<VrrpInstanceSpec> withoutDisabledScripts(KeepalivedConfig c, List<VrrpInstanceSpec> in) {
+        List<VrrpInstanceSpec> out = new ArrayList<>();
+        for (VrrpInstanceSpec spec : in) {
+            List<TrackerSpec> kept = spec.trackers().stream().filter(t -> t.kind() != TrackerSpec.Kind.SCRIPT
+                    || c.vrrpScript(t.name()).filter(s -> !isCheckerTracker(s))
+                            .flatMap(s -> ScriptFile.problem(s.script().command())).isEmpty()).toList();
+            out.add(kept.size() == spec.trackers().size() ? spec : spec.withTrackers(kept));
+        }
+        return out;
     }
 
     /** {@code vrrp_script NAME { NGINX_CHECK { ... } ... }}: no script line, one checker block (a Vigil extension). */

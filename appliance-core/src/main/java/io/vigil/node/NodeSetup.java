@@ -15,8 +15,11 @@ import java.util.List;
 public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
-                        List<Path> notifyFifos, Duration garpInterval) {
+                        List<Path> notifyFifos, Duration garpInterval,
+                        List<TrackFiles.Spec> trackFiles, List<ProcessTracker.Spec> trackProcesses) {
     public NodeSetup {
+        trackFiles = List.copyOf(trackFiles);
+        trackProcesses = List.copyOf(trackProcesses);
         instances = List.copyOf(instances);
         syncGroups = List.copyOf(syncGroups);
         scripts = List.copyOf(scripts);

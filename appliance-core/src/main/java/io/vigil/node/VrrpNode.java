@@ -68,12 +68,16 @@ public final class VrrpNode implements AutoCloseable {
     private final Map<String, VrrpSocket> sockets = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Long> trackerSeq = new ConcurrentHashMap<>();
+    /** Last value reported per tracker (JournalCauses.trackerKey): seeds an instance that starts tracking it. */
+    private final Map<String, Long> trackerValue = new ConcurrentHashMap<>();
     private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
     private final Map<String, Boolean> linkUp = new ConcurrentHashMap<>();
     private volatile boolean closing;
     private volatile NodeSetup setup;
     private volatile Notifier notifier;
     private volatile VrrpScripts scripts;
+    private volatile TrackFiles trackFiles;
+    private volatile ProcessTracker processes;
 
     // ---- touched on the vrrp thread only
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -84,6 +88,7 @@ public final class VrrpNode implements AutoCloseable {
     private Cause configCause;
     private Cause stopCause = Cause.signal("SIGTERM");
     private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
+    private boolean reconfiguring;    // stepping a Reconfigure: address changes are the reload's, not a transition's
     private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
     /** Datagrams no instance could be charged with (unreadable VRID, or a VRID nobody here runs), per interface. */
@@ -156,6 +161,8 @@ public final class VrrpNode implements AutoCloseable {
         threads.add(mon);
         long seq = journal.append(Cause.configReload(s.contentHash()),
                 new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
+        VrrpScripts vs = newScripts(s, null);
+        newWatchers(s);
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
@@ -163,7 +170,57 @@ public final class VrrpNode implements AutoCloseable {
             recomputeDeadline();
             return null;
         }).get(10, TimeUnit.SECONDS);
-        this.scripts = startScripts(s);
+        this.scripts = vs;
+        if (vs != null) vs.start();
+        startWatchers();
+    }
+
+    /**
+     * track_file and vrrp_track_process watchers for {@code s}, not started; their first readings seed
+     * {@link #trackerValue} (overwriting the old ones). Read afresh on reload: the file and /proc are the truth.
+     */
+    private void newWatchers(NodeSetup s) {
+        TrackFiles f = s.trackFiles().isEmpty() ? null : new TrackFiles(s.trackFiles(),
+                (name, value) -> trackerReport(TrackerSpec.Kind.FILE, name, value == 0, value, "value " + value));
+        ProcessTracker p = s.trackProcesses().isEmpty() ? null : new ProcessTracker(s.trackProcesses(),
+                (name, up, n) -> trackerReport(TrackerSpec.Kind.PROCESS, name, up, up ? 1 : 0, n + " running"));
+        if (f != null) f.values().forEach((n, v) -> initialReading(TrackerSpec.Kind.FILE, n, v == 0, v, "value " + v));
+        if (p != null) p.values().forEach((n, up) -> initialReading(TrackerSpec.Kind.PROCESS, n, up, up ? 1 : 0, up ? "quorum" : "no quorum"));
+        trackFiles = f;
+        processes = p;
+    }
+
+    /** A first reading is known before the instances use it; one that is not OK is journaled so what it causes cites it. */
+    private void initialReading(TrackerSpec.Kind kind, String name, boolean ok, long value, String detail) {
+        String key = JournalCauses.trackerKey(kind, name);
+        trackerValue.put(key, value);
+        if (ok) return;
+        String what = (kind == TrackerSpec.Kind.FILE ? "track_file " : "track_process ") + name;
+        trackerSeq.put(key, journal.append(Cause.timer(what), new Event.CheckResult(what, "", false, 0, detail, 1)));
+    }
+
+    private void startWatchers() {
+        if (trackFiles != null) trackFiles.start();
+        if (processes != null) processes.start();
+    }
+
+    private void closeWatchers() {
+        if (trackFiles != null) trackFiles.close();
+        if (processes != null) processes.close();
+    }
+
+    /** A track_file or track_process changed: journaled (the cause its transitions cite), then handed to the vrrp thread. */
+    private void trackerReport(TrackerSpec.Kind kind, String name, boolean up, long value, String detail) {
+        String key = JournalCauses.trackerKey(kind, name);
+        String what = (kind == TrackerSpec.Kind.FILE ? "track_file " : "track_process ") + name;
+        long seq = journal.append(Cause.timer(what), new Event.CheckResult(what, "", up, 0, detail, 1));
+        trackerSeq.put(key, seq);
+        trackerValue.put(key, value);
+        vrrp.submit(() -> {
+            long now = System.nanoTime();
+            for (Slot sl : List.copyOf(slots.values()))
+                if (tracks(sl, kind, name)) step(sl, new VrrpInput.TrackerChanged(now, kind, name, up, value));
+        });
     }
 
     // ------------------------------------------------------------------ setup helpers (control thread)
@@ -208,22 +265,34 @@ public final class VrrpNode implements AutoCloseable {
                 });
     }
 
-    private VrrpScripts startScripts(NodeSetup s) {
+    /**
+     * The vrrp_script runner for {@code s}, not started; unchanged scripts keep {@code previous}'s state. Their
+     * states seed {@link #trackerValue} (checker-block trackers reported by CheckerNode keep theirs), so an instance
+     * starting (or, on reload, starting to track one) sees the script as it is, an init_fail script as down.
+     */
+    private VrrpScripts newScripts(NodeSetup s, VrrpScripts previous) {
         if (s.scripts().isEmpty()) return null;
         VrrpScripts vs = new VrrpScripts(s.scripts(), new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()),
                 (name, up, o) -> {
                     long seq = journal.append(Cause.timer("vrrp_script " + name), new Event.CheckResult("track_script " + name, "",
-                            up, o.duration().toNanos(), o.error() != null ? o.error() : "exit " + o.exitCode(), 1));
+                            up, o.duration().toNanos(), detail(o), 1));
                     trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, name), seq);
+                    trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, name), up ? 1L : 0L);
                     NodeLog.info("VRRP_Script(" + name + ") " + (up ? "succeeded" : "failed") + " (exit " + o.exitCode() + ")");
                     vrrp.submit(() -> {
                         long now = System.nanoTime();
                         for (Slot sl : List.copyOf(slots.values()))
                             if (tracks(sl, TrackerSpec.Kind.SCRIPT, name)) step(sl, VrrpInput.TrackerChanged.script(now, name, up));
                     });
-                });
-        vs.start();
+                }, previous);
+        vs.states().forEach((spec, up) -> trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, spec.name()), up ? 1L : 0L));
         return vs;
+    }
+
+    /** "exit 2: line 3: syntax error ..." — the script's first output lines (stdout and stderr) are kept, as docs/plugins.md says. */
+    static String detail(ScriptOutcome o) {
+        String head = o.error() != null ? o.error() : "exit " + o.exitCode();
+        return o.firstLines().isEmpty() ? head : head + ": " + String.join(" | ", o.firstLines());
     }
 
     /**
@@ -232,6 +301,7 @@ public final class VrrpNode implements AutoCloseable {
      */
     public void trackerChanged(String script, boolean up, Cause cause) {
         if (cause instanceof Cause.Event e) trackerSeq.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, script), e.seq());
+        trackerValue.put(JournalCauses.trackerKey(TrackerSpec.Kind.SCRIPT, script), up ? 1L : 0L);
         NodeLog.info("VRRP_Script(" + script + ") " + (up ? "succeeded" : "failed"));
         vrrp.submit(() -> {
             long now = System.nanoTime();
@@ -265,12 +335,26 @@ public final class VrrpNode implements AutoCloseable {
         for (VrrpInstance e : engines.values()) {
             Slot s = new Slot(e, groupOf.get(e.name()));
             slots.put(e.name(), s);
-            for (String ifname : interfacesOf(e.spec())) {
-                Boolean up = linkUp.get(ifname);
-                if (up != null && !up) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
-            }
+            seed(s, List.of(), Set.of(), now);
         }
         for (VrrpInstance e : engines.values()) step(slots.get(e.name()), new VrrpInput.Start(now));
+    }
+
+    /**
+     * Tells an instance the state of the links and trackers it tracks and {@code oldTrackers}/{@code oldInterfaces}
+     * did not (all of them at start): down links, and every tracker value already reported.
+     */
+    private void seed(Slot s, List<TrackerSpec> oldTrackers, Set<String> oldInterfaces, long now) {
+        for (String ifname : interfacesOf(s.spec())) {
+            Boolean up = linkUp.get(ifname);
+            if (up != null && !up && !oldInterfaces.contains(ifname)) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
+        }
+        for (TrackerSpec t : s.spec().trackers()) {
+            if (t.kind() == TrackerSpec.Kind.INTERFACE || oldTrackers.stream().anyMatch(o -> o.kind() == t.kind() && o.name().equals(t.name())))
+                continue;
+            Long v = trackerValue.get(JournalCauses.trackerKey(t.kind(), t.name()));
+            if (v != null) step(s, new VrrpInput.TrackerChanged(now, t.kind(), t.name(), t.kind() == TrackerSpec.Kind.FILE ? v == 0 : v != 0, v));
+        }
     }
 
     private static Set<String> interfacesOf(VrrpInstanceSpec s) {
@@ -356,13 +440,14 @@ public final class VrrpNode implements AutoCloseable {
         }
         for (VrrpEffect e : effects) {
             switch (e) {
-                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), causeOf(a.instance()));
-                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), causeOf(r.instance()));
+                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), reconfiguring ? configCause : causeOf(a.instance()));
+                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), reconfiguring ? configCause : causeOf(r.instance()));
                 case VrrpEffect.SendGarp g -> keeper.garp(g.instance(), g.interfaceName(), g.addresses(), g.repeat(),
                         switch (g.reason()) {
                             case BECAME_MASTER -> causeOf(g.instance());
                             case MASTER_DELAY -> Cause.timer("garp_master_delay");
                             case REFRESH -> Cause.timer("garp_master_refresh");
+                            case ADDRESS_ADDED -> configCause;
                         });
                 case VrrpEffect.RunNotify n -> {
                     ScriptCommand cmd = ScriptCommand.parse(n.command()).with(n.extraArgs().toArray(String[]::new));
@@ -640,67 +725,101 @@ public final class VrrpNode implements AutoCloseable {
     // ------------------------------------------------------------------ reload and stop (control thread)
 
     /**
-     * Applies a new configuration: unchanged instances keep their state and VIPs; a changed priority is applied in
-     * place; other changes restart that instance (priority 0 and VIPs released first); removed ones stop, new ones
-     * start. Throws (and changes nothing) when the new setup cannot be used. Returns what changed, e.g. "~VI_1 +VI_2".
+     * Applies a new configuration, changing only what changed: unchanged instances keep their state, timers and
+     * VIPs; a change of priority, trackers, notify scripts, garp or preempt settings is taken in place (a MASTER
+     * stays MASTER unless its new priority loses to a peer's adverts); other changes restart that instance
+     * (priority 0 and VIPs released first); removed ones stop, new ones start. One ConfigApplied entry records
+     * the diff before it is applied, so what the reload causes cites it. Throws (and changes nothing) when the
+     * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk(-60) ~VI_2 restart(virtualRouterId) +VI_3".
      */
     public String reload(NodeSetup next, Cause why) throws Exception {
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
-        long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), ""));
         Notifier oldNotifier = notifier;
         Notifier newNotifier = newNotifier(next);
         VrrpScripts oldScripts = scripts;
-        String summary = vrrp.call(() -> {
-            configCause = seq >= 0 ? Cause.event(seq) : why;
-            notifier = newNotifier;
-            reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
-            try {
-                return reconcile(specs, next.syncGroups());
-            } finally {
-                reloading = false;
-            }
-        }).get(10, TimeUnit.SECONDS);
+        if (oldScripts != null) oldScripts.close(); // no old result may land after the new runner took its states
+        VrrpScripts newScripts = newScripts(next, oldScripts);
+        closeWatchers();
+        newWatchers(next);
+        String summary;
+        try {
+            summary = vrrp.call(() -> {
+                notifier = newNotifier;
+                reloading = true; // removed/restarted instances stop and start because of this reload, not a signal
+                try {
+                    return reconcile(specs, next.syncGroups(), next, why);
+                } finally {
+                    reloading = false;
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } finally { // trackers keep running whatever happened on the vrrp thread
+            scripts = newScripts;
+            if (newScripts != null) newScripts.start();
+            startWatchers();
+        }
         setup = next;
-        if (oldScripts != null) oldScripts.close();
-        scripts = startScripts(next);
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
     }
 
-    /** On the vrrp thread. Returns e.g. "~VI_1 +VI_2 -VI_3". */
-    private String reconcile(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs) {
-        long now = System.nanoTime();
+    private record Change(Slot slot, VrrpInstanceSpec next, List<String> changed) {}
+
+    /** On the vrrp thread: journals the diff (ConfigApplied), then applies it. */
+    private String reconcile(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groupSpecs, NodeSetup next, Cause why) {
         Map<String, VrrpInstanceSpec> wanted = new LinkedHashMap<>();
         for (VrrpInstanceSpec s : specs) wanted.put(s.name(), s);
         Set<String> grouped = new HashSet<>();
         for (SyncGroupSpec g : groupSpecs) grouped.addAll(g.members());
-        List<String> summary = new ArrayList<>();
-        List<VrrpInstanceSpec> restart = new ArrayList<>();
         Set<String> oldGroupMembers = new HashSet<>();
         for (VrrpSyncGroup g : groups.values()) for (VrrpInstance m : g.members()) oldGroupMembers.add(m.name());
+        List<String> summary = new ArrayList<>();
+        List<Slot> removed = new ArrayList<>();
+        List<Change> inPlace = new ArrayList<>(), restart = new ArrayList<>();
         for (Slot s : List.copyOf(slots.values())) {
             VrrpInstanceSpec n = wanted.get(s.name());
-            boolean groupingChanged = grouped.contains(s.name()) != oldGroupMembers.contains(s.name());
-            if (n == null) {
-                stopSlot(s, now);
-                summary.add("-" + s.name());
-            } else if (SpecDiff.same(s.spec(), n) && !groupingChanged) {
-                // unchanged: keeps state, timers and VIPs
-            } else if (SpecDiff.sameExceptPriority(s.spec(), n) && !groupingChanged) {
-                step(s, new VrrpInput.SetPriority(now, n.priority(), "priority " + n.priority() + " by config reload"));
-                summary.add("~" + s.name() + " priority " + n.priority());
+            if (n == null) { removed.add(s); summary.add("-" + s.name()); continue; }
+            List<String> changed = new ArrayList<>(SpecDiff.changed(s.spec(), n));
+            if (grouped.contains(s.name()) != oldGroupMembers.contains(s.name())) changed.add("sync group");
+            if (changed.isEmpty()) continue; // unchanged: keeps state, timers and VIPs
+            if (SpecDiff.inPlace(changed)) {
+                inPlace.add(new Change(s, n, changed));
+                summary.add("~" + s.name() + " " + SpecDiff.describe(s.spec(), n, changed));
             } else {
-                stopSlot(s, now);
-                restart.add(n);
-                summary.add("~" + s.name());
+                restart.add(new Change(s, n, changed));
+                summary.add("~" + s.name() + " restart(" + String.join(", ", changed) + ")");
             }
         }
-        List<VrrpInstanceSpec> fresh = new ArrayList<>(restart);
-        for (VrrpInstanceSpec n : specs) if (!slots.containsKey(n.name()) && !restart.contains(n)) { fresh.add(n); summary.add("+" + n.name()); }
+        List<VrrpInstanceSpec> fresh = new ArrayList<>();
+        for (Change c : restart) fresh.add(c.next());
+        for (VrrpInstanceSpec n : specs) if (!slots.containsKey(n.name())) { fresh.add(n); summary.add("+" + n.name()); }
+        String diff = String.join(" ", summary);
+        long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), diff));
+        configCause = seq >= 0 ? Cause.event(seq) : why;
+        long now = System.nanoTime();
+        for (Slot s : removed) stopSlot(s, now);
+        for (Change c : restart) stopSlot(c.slot(), now);
+        for (Change c : inPlace) {
+            List<TrackerSpec> oldTrackers = c.slot().spec().trackers();
+            Set<String> oldInterfaces = interfacesOf(c.slot().spec());
+            reconfiguring = true;
+            try {
+                step(c.slot(), new VrrpInput.Reconfigure(now, c.next(), "config reload: " + SpecDiff.describe(c.slot().spec(), c.next(), c.changed())));
+            } finally {
+                reconfiguring = false;
+            }
+            seed(c.slot(), oldTrackers, oldInterfaces, now);
+        }
         install(fresh, groupSpecs);
-        return String.join(" ", summary);
+        // files and processes were read afresh: an instance that kept running gets any change since its last report
+        for (Slot s : List.copyOf(slots.values()))
+            for (TrackerSpec t : s.spec().trackers()) {
+                if (t.kind() != TrackerSpec.Kind.FILE && t.kind() != TrackerSpec.Kind.PROCESS) continue;
+                Long v = trackerValue.get(JournalCauses.trackerKey(t.kind(), t.name()));
+                if (v != null) step(s, new VrrpInput.TrackerChanged(now, t.kind(), t.name(), t.kind() == TrackerSpec.Kind.FILE ? v == 0 : v != 0, v));
+            }
+        return diff;
     }
 
     private void stopSlot(Slot s, long now) {
@@ -733,6 +852,7 @@ public final class VrrpNode implements AutoCloseable {
         }
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
+        closeWatchers();
         Notifier n = notifier;
         if (n != null) n.awaitIdle(setup == null ? Duration.ofSeconds(5) : setup.notifyTimeout().plusSeconds(1));
         close();
@@ -811,6 +931,7 @@ public final class VrrpNode implements AutoCloseable {
         keeper.close();
         control.close();
         if (scripts != null) scripts.close();
+        closeWatchers();
         if (notifier != null) notifier.close();
     }
 }

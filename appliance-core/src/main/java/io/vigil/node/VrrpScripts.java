@@ -1,7 +1,9 @@
 package io.vigil.node;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,7 @@ public final class VrrpScripts implements AutoCloseable {
         boolean up;
         int streak;
         final AtomicBoolean running = new AtomicBoolean();
-        Track(Spec s) { spec = s; up = !s.initFail(); }
+        Track(Spec s, Boolean carried) { spec = s; up = carried != null ? carried : !s.initFail(); }
     }
 
     private final ScriptRunner runner;
@@ -46,9 +48,25 @@ public final class VrrpScripts implements AutoCloseable {
     private final List<Track> tracks;
 
     public VrrpScripts(List<Spec> specs, ScriptRunner runner, Listener listener) {
+        this(specs, runner, listener, null);
+    }
+
+    /**
+     * After a reload: a script whose spec is unchanged keeps the state {@code previous} had reached (as keepalived
+     * keeps a script's result across a reload), so a reload never flips a tracker by itself.
+     */
+    public VrrpScripts(List<Spec> specs, ScriptRunner runner, Listener listener, VrrpScripts previous) {
         this.runner = runner;
         this.listener = listener;
-        this.tracks = specs.stream().map(Track::new).toList();
+        Map<Spec, Boolean> old = previous == null ? Map.of() : previous.states();
+        this.tracks = specs.stream().map(s -> new Track(s, old.get(s))).toList();
+    }
+
+    /** Current tracked state per script (up = true). */
+    public Map<Spec, Boolean> states() {
+        Map<Spec, Boolean> m = new HashMap<>();
+        for (Track t : tracks) synchronized (t) { m.put(t.spec, t.up); }
+        return m;
     }
 
     public void start() {

@@ -1,4 +1,4 @@
 package io.vigil.vrrp;
 
 /** Which part of the GARP schedule a {@link VrrpEffect.SendGarp} belongs to. */
-public enum GarpReason { BECAME_MASTER, MASTER_DELAY, REFRESH }
+public enum GarpReason { BECAME_MASTER, MASTER_DELAY, REFRESH, /** a reload gave a MASTER new addresses */ ADDRESS_ADDED }

@@ -22,6 +22,14 @@ public sealed interface VrrpInput {
     record InterfaceChanged(long now, String name, boolean up) implements VrrpInput {}
     /** Operator/config change of the configured (base) priority. */
     record SetPriority(long now, int priority, String why) implements VrrpInput {}
+    /**
+     * Config reload that changes only what an instance can take in place (priority, trackers, notify scripts,
+     * garp settings, preempt, virtual addresses): the instance keeps its state and timers; a MASTER removes the
+     * addresses no longer configured and adds (with GARPs) the new ones, the others untouched; the new priority is compared
+     * as any priority change (a MASTER stays MASTER unless a peer's advert now wins). Tracker values already known
+     * are kept; a new tracker counts as up until reported.
+     */
+    record Reconfigure(long now, VrrpInstanceSpec spec, String why) implements VrrpInput {}
     /** Graceful stop: a MASTER sends priority 0 and releases its addresses. */
     record Shutdown(long now) implements VrrpInput {}
 }

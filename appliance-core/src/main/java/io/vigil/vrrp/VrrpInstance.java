@@ -35,10 +35,10 @@ import java.util.OptionalLong;
 public final class VrrpInstance {
     private static final long NANOS_PER_CENTI = 10_000_000L;
 
-    private final VrrpInstanceSpec spec;
+    private VrrpInstanceSpec spec; // replaced only by Reconfigure, in the fields it allows
     private final String name;
-    private final List<Ipv4Address> advertAddresses;
-    private final List<VirtualAddress> allAddresses;
+    private List<Ipv4Address> advertAddresses;   // replaced by Reconfigure with the spec
+    private List<VirtualAddress> allAddresses;
     private final byte[] authData;
 
     private VrrpState state = VrrpState.INIT;
@@ -144,10 +144,43 @@ public final class VrrpInstance {
                 basePriority = p.priority();
                 reevaluate(now, new Cause.Operator(p.why()), out);
             }
+            case VrrpInput.Reconfigure r -> reconfigure(now, r, out);
             case Shutdown s -> stop(out);
         }
         finish(out);
         return out;
+    }
+
+    private void reconfigure(long now, VrrpInput.Reconfigure r, List<VrrpEffect> out) {
+        VrrpInstanceSpec n = r.spec();
+        if (!n.name().equals(name) || n.vrid() != spec.vrid() || n.version() != spec.version()
+                || !n.interfaceName().equals(spec.interfaceName()) || n.advertIntervalCentis() != spec.advertIntervalCentis())
+            throw new IllegalArgumentException("vrrp_instance " + name + ": reconfigure cannot change identity or interval");
+        if (n.sourceAddress() == null) n = n.withSourceAddress(spec.sourceAddress());
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (TrackerSpec t : n.trackers()) keep.add(key(t.kind(), t.name()));
+        trackerValues.keySet().retainAll(keep); // a removed tracker no longer counts; re-added it starts afresh
+        List<VirtualAddress> oldAll = allAddresses;
+        spec = n;
+        advertAddresses = n.virtualAddresses().stream().map(VirtualAddress::address).toList();
+        List<VirtualAddress> all = new ArrayList<>(n.virtualAddresses());
+        all.addAll(n.excludedAddresses());
+        allAddresses = List.copyOf(all);
+        if (state == VrrpState.MASTER) { // only the difference: the addresses kept are never touched
+            List<VirtualAddress> gone = oldAll.stream().filter(a -> !allAddresses.contains(a)).toList();
+            List<VirtualAddress> added = allAddresses.stream().filter(a -> !oldAll.contains(a)).toList();
+            if (!gone.isEmpty()) out.add(new RemoveAddresses(name, spec.interfaceName(), gone));
+            if (!added.isEmpty()) {
+                out.add(new AddAddresses(name, spec.interfaceName(), added));
+                Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
+                for (VirtualAddress v : added)
+                    byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+                byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, spec.garp().masterRepeat(), GarpReason.ADDRESS_ADDED)));
+            }
+        }
+        basePriority = n.priority();
+        if (spec.preemptDelay().isZero()) preemptTimer.off();
+        reevaluate(now, new Cause.Operator(r.why()), out);
     }
 
     private void finish(List<VrrpEffect> out) {

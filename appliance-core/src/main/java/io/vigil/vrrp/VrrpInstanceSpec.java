@@ -71,6 +71,12 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
                 unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
     }
 
+    public VrrpInstanceSpec withTrackers(List<TrackerSpec> newTrackers) {
+        return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
+                preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
+                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
+    }
+
     public static Builder builder(String name) { return new Builder(name); }
 
     /** Mutable builder with keepalived's defaults (v2, advert_int 1, priority 100, state BACKUP, preempt). */

@@ -9,6 +9,7 @@ import io.vigil.config.TrackRef;
 import io.vigil.config.VirtualIp;
 import io.vigil.config.VrrpScript;
 import io.vigil.config.VrrpTrackFile;
+import io.vigil.config.VrrpTrackProcess;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -101,11 +102,13 @@ public final class VrrpSpecs {
         }
 
         // Trackers: the instance's own, then its sync group's (keepalived applies group tracking to every member).
-        List<TrackRef> scripts = new ArrayList<>(vi.trackScripts()), ifaces = new ArrayList<>(vi.trackInterfaces()), files = new ArrayList<>(vi.trackFiles());
+        List<TrackRef> scripts = new ArrayList<>(vi.trackScripts()), ifaces = new ArrayList<>(vi.trackInterfaces()), files = new ArrayList<>(vi.trackFiles()),
+                processes = new ArrayList<>(vi.trackProcesses());
         vi.syncGroup().flatMap(g -> cfg.vrrpSyncGroups().stream().filter(sg -> sg.name().equals(g)).findFirst()).ifPresent(g -> {
             scripts.addAll(g.trackScripts());
             ifaces.addAll(g.trackInterfaces());
             files.addAll(g.trackFiles());
+            processes.addAll(g.trackProcesses());
         });
         // a tracker naming nothing is skipped with a warning, as keepalived does ("not found, ignoring")
         for (TrackRef r : scripts) {
@@ -127,6 +130,15 @@ public final class VrrpSpecs {
             }
             b.tracker(new TrackerSpec(TrackerSpec.Kind.FILE, r.name(), r.weight().orElse(f.weight()),
                     r.weight().isPresent() ? r.reverse() : f.weightReverse()));
+        }
+        for (TrackRef r : processes) {
+            VrrpTrackProcess p = cfg.vrrpTrackProcess(r.name()).orElse(null);
+            if (p == null) {
+                diags.add(Diagnostic.warning(r.where(), at + "track_process " + r.name() + " has no vrrp_track_process, ignored"));
+                continue;
+            }
+            b.tracker(new TrackerSpec(TrackerSpec.Kind.PROCESS, r.name(), r.weight().orElse(p.weight()),
+                    r.weight().isPresent() ? r.reverse() : p.weightReverse()));
         }
         if (vi.priority() == 255 && !scripts.isEmpty() && scripts.stream().anyMatch(r -> r.weight().orElse(1) != 0))
             diags.add(Diagnostic.warning(vi.locationOf("priority"), at + "priority 255 (address owner): tracker weights are ignored"));

@@ -201,8 +201,6 @@ class ModelBuilderTest {
                 }
                 """);
         assertThat(formatted(r)).containsExactly(
-                "k.conf:8:1: warning: parsed, not acted on: track_file at top level (`vigil run` also warns at each "
-                        + "instance reference, which counts as OK)",
                 "k.conf:21:5: warning: track_script missing is not defined; ignored (as keepalived does)");
         KeepalivedConfig c = r.config().orElseThrow();
         VrrpScript s = c.vrrpScript("chk").orElseThrow();

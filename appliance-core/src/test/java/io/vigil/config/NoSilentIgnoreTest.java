@@ -20,6 +20,7 @@ class NoSilentIgnoreTest {
             Map.entry("global_defs", "global_defs {\n@\n}\n"),
             Map.entry("vrrp_script", "vrrp_script s {\n script /bin/true\n@\n}\n"),
             Map.entry("track_file / vrrp_track_file", "track_file f {\n@\n}\n"),
+            Map.entry("vrrp_track_process", "vrrp_track_process p {\n@\n}\n"),
             Map.entry("vrrp_sync_group", instance("A", 1) + instance("B", 2) + "vrrp_sync_group G {\n group {\n  A B\n }\n@\n}\n"),
             Map.entry("vrrp_instance", "vrrp_instance VI_1 {\n virtual_router_id 1\n@\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n"),
             Map.entry("vrrp_instance › authentication", "vrrp_instance VI_1 {\n virtual_router_id 1\n authentication {\n@\n }\n"
