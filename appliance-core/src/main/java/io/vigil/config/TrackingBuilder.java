@@ -43,7 +43,8 @@ abstract class TrackingBuilder extends BlockBuilder {
                 .unsupported("track_file", instance ? "`vigil run` warns and ignores it"
                                 : "as in vrrp_instance: warned, counts as OK", "trackFiles",
                         (b, c) -> b.tf.addAll(b.trackRefs(c, b.files, "track_file", -254, 254)))
-                .notActed("smtp_alert", GlobalDefsBuilder.NO_MAIL, "smtpAlert", (b, c) -> b.smtp = b.v.bool(c))
+                .acted("smtp_alert", "mails this " + (instance ? "instance's" : "group's") + " MASTER/BACKUP/FAULT "
+                        + "transitions to notification_email via smtp_server", "smtpAlert", (b, c) -> b.smtp = b.v.bool(c))
                 .notActedAll("not applied", "track_process", "track_bfd", "notify_priority_changes");
     }
 

@@ -67,7 +67,40 @@ public final class NodeConfig {
         }
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval());
+                fifos, gd.vrrpGarpInterval(), mail(c, warn));
+    }
+
+    /**
+     * smtp_alert as keepalived 2.2.7 resolves it: an instance's or group's own smtp_alert, else global
+     * smtp_alert_vrrp, else global smtp_alert, else off. Nothing is mailed without smtp_server and notification_email.
+     */
+    static MailSetup mail(KeepalivedConfig c, Consumer<String> warn) {
+        var gd = c.globalDefs();
+        Optional<Boolean> dflt = globalBool(gd.node(), "smtp_alert_vrrp").or(gd::smtpAlert);
+        var instances = new java.util.HashSet<String>();
+        var groups = new java.util.HashSet<String>();
+        for (io.vigil.config.VrrpInstance i : c.vrrpInstances())
+            if (i.smtpAlert().or(() -> dflt).orElse(false)) instances.add(i.name());
+        for (io.vigil.config.VrrpSyncGroup g : c.vrrpSyncGroups())
+            if (g.smtpAlert().or(() -> dflt).orElse(false)) groups.add(g.name());
+        if ((!instances.isEmpty() || !groups.isEmpty()) && (gd.smtpServer().isEmpty() || gd.notificationEmail().isEmpty()))
+            warn.accept(gd.locationOf(gd.smtpServer().isEmpty() ? "smtp_alert" : "smtp_server") + ": smtp_alert is on but "
+                    + (gd.smtpServer().isEmpty() ? "no smtp_server" : "no notification_email") + " is set: no mail is sent"
+                    + " (as keepalived)");
+        if (gd.smtpServer().isEmpty() || gd.notificationEmail().isEmpty()) return MailSetup.NONE;
+        return new MailSetup(gd.smtpServer().get(), gd.smtpPort().orElse(25), gd.smtpHeloName().orElse(""),
+                gd.notificationEmailFrom().orElse(""), gd.notificationEmail(), gd.smtpConnectTimeout(), instances, groups,
+                globalBool(gd.node(), "no_email_faults").orElse(false));
+    }
+
+    /** The last {@code keyword} in global_defs as keepalived's boolean: no value, on, true or yes is true. */
+    private static Optional<Boolean> globalBool(ConfigNode globalDefs, String keyword) {
+        Optional<Boolean> v = Optional.empty();
+        for (ConfigNode n : globalDefs.children()) {
+            if (!n.keyword().equals(keyword)) continue;
+            v = Optional.of(n.args().isEmpty() || List.of("on", "true", "yes").contains(n.args().getFirst().toLowerCase()));
+        }
+        return v;
     }
 
     /** {@code vrrp_script NAME { NGINX_CHECK { ... } ... }}: no script line, one checker block (a Vigil extension). */

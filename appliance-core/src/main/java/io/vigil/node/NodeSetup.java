@@ -10,16 +10,26 @@ import java.util.List;
 /**
  * What the node runs, taken from keepalived.conf: the VRRP instances and sync groups (the engine's specs; a null
  * source address is resolved from the interface at start), the vrrp_scripts they track, and the global script,
- * notify and GARP settings. {@code contentHash} identifies the configuration in journal causes.
+ * notify and GARP settings, and who mails on transitions ({@code mail}, smtp_alert). {@code contentHash} identifies
+ * the configuration in journal causes.
  */
 public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
-                        List<Path> notifyFifos, Duration garpInterval) {
+                        List<Path> notifyFifos, Duration garpInterval, MailSetup mail) {
     public NodeSetup {
+        if (mail == null) mail = MailSetup.NONE;
         instances = List.copyOf(instances);
         syncGroups = List.copyOf(syncGroups);
         scripts = List.copyOf(scripts);
         notifyFifos = List.copyOf(notifyFifos);
+    }
+
+    /** Without smtp_alert mails. */
+    public NodeSetup(Path configPath, String contentHash, String routerId, List<VrrpInstanceSpec> instances,
+                     List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
+                     boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
+        this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
+                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE);
     }
 }

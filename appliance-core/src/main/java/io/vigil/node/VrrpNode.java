@@ -74,6 +74,7 @@ public final class VrrpNode implements AutoCloseable {
     private volatile NodeSetup setup;
     private volatile Notifier notifier;
     private volatile VrrpScripts scripts;
+    private final Mailer mailer;
 
     // ---- touched on the vrrp thread only
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -124,6 +125,7 @@ public final class VrrpNode implements AutoCloseable {
 
     private VrrpNode(Journal journal) throws Exception {
         this.journal = journal;
+        this.mailer = new Mailer(journal);
         this.control = Rtnetlink.open();
         this.monitor = RtnetlinkMonitor.open();
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
@@ -412,6 +414,7 @@ public final class VrrpNode implements AutoCloseable {
         lastTransitionSeq.put(sc.instance(), seq);
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
+        mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
     }
 
     private void priority(VrrpEffect.PriorityChanged pc, long now) {
@@ -472,11 +475,21 @@ public final class VrrpNode implements AutoCloseable {
         };
     }
 
-    /** keepalived writes GROUP lines to the notify FIFO when a sync group's overall state changes. */
+    /** The latest journaled transition of a member: what moved the group. */
+    private long lastGroupCause(VrrpSyncGroup g) {
+        long seq = -1;
+        for (VrrpInstance m : g.members()) seq = Math.max(seq, lastTransitionSeq.getOrDefault(m.name(), -1L));
+        return seq;
+    }
+
+    /** keepalived writes GROUP lines to the notify FIFO (and mails, with smtp_alert) when a sync group's overall state changes. */
     private void groupFifo() {
         for (VrrpSyncGroup g : groups.values()) {
             VrrpState now = g.state();
-            if (now != groupStates.put(g.name(), now) && now != VrrpState.INIT) notifier.fifo("GROUP", g.name(), now.name(), 0);
+            if (now != groupStates.put(g.name(), now) && now != VrrpState.INIT) {
+                notifier.fifo("GROUP", g.name(), now.name(), 0);
+                mailer.group(setup.mail(), setup.routerId(), g.name(), now, lastGroupCause(g));
+            }
         }
     }
 
@@ -812,5 +825,6 @@ public final class VrrpNode implements AutoCloseable {
         control.close();
         if (scripts != null) scripts.close();
         if (notifier != null) notifier.close();
+        mailer.close();
     }
 }
