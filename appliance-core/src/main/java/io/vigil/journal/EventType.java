@@ -23,6 +23,7 @@ public enum EventType {
     DROPPED(16, "dropped", Event.Dropped.class),
     NODE_ALIVE(17, "node-alive", Event.NodeAlive.class),
     QUORUM_CHANGED(18, "quorum-changed", Event.QuorumChanged.class),
+    ROUTE_CHANGED(19, "route-changed", Event.RouteChanged.class),
     UNKNOWN(0, "unknown", Event.Unknown.class);
 
     private static final EventType[] BY_TAG = new EventType[256];
@@ -63,6 +64,7 @@ public enum EventType {
             case Event.Dropped x -> DROPPED;
             case Event.NodeAlive x -> NODE_ALIVE;
             case Event.QuorumChanged x -> QUORUM_CHANGED;
+            case Event.RouteChanged x -> ROUTE_CHANGED;
             case Event.Unknown x -> UNKNOWN;
         };
     }

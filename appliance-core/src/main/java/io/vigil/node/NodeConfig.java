@@ -67,7 +67,7 @@ public final class NodeConfig {
         }
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval(), mail(c, warn));
+                fifos, gd.vrrpGarpInterval(), mail(c, warn), RouteSetup.from(c));
     }
 
     /**

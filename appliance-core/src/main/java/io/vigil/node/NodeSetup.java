@@ -16,20 +16,21 @@ import java.util.List;
 public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
-                        List<Path> notifyFifos, Duration garpInterval, MailSetup mail) {
+                        List<Path> notifyFifos, Duration garpInterval, MailSetup mail, RouteSetup routes) {
     public NodeSetup {
         if (mail == null) mail = MailSetup.NONE;
+        if (routes == null) routes = RouteSetup.NONE;
         instances = List.copyOf(instances);
         syncGroups = List.copyOf(syncGroups);
         scripts = List.copyOf(scripts);
         notifyFifos = List.copyOf(notifyFifos);
     }
 
-    /** Without smtp_alert mails. */
+    /** Without smtp_alert mails, static or virtual routes. */
     public NodeSetup(Path configPath, String contentHash, String routerId, List<VrrpInstanceSpec> instances,
                      List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
-                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE);
+                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE, RouteSetup.NONE);
     }
 }

@@ -75,6 +75,7 @@ public final class VrrpNode implements AutoCloseable {
     private volatile Notifier notifier;
     private volatile VrrpScripts scripts;
     private final Mailer mailer;
+    private final RouteKeeper routes;
 
     // ---- touched on the vrrp thread only
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -129,6 +130,7 @@ public final class VrrpNode implements AutoCloseable {
         this.control = Rtnetlink.open();
         this.monitor = RtnetlinkMonitor.open();
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
+        this.routes = new RouteKeeper(journal, keeper);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { onTick(now); alive(now); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -158,6 +160,7 @@ public final class VrrpNode implements AutoCloseable {
         threads.add(mon);
         long seq = journal.append(Cause.configReload(s.contentHash()),
                 new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
+        routes.statics(s.routes(), true, seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash()));
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
@@ -375,6 +378,9 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
+        for (VrrpEffect e : effects) // virtual_routes follow the VIPs in
+            if (e instanceof VrrpEffect.StateChanged sc && sc.to() == VrrpState.MASTER)
+                routes.virtual(sc.instance(), setup.routes().virtualRoutes(sc.instance()), true, causeOf(sc.instance()));
         groupFifo();
         recomputeDeadline();
     }
@@ -412,6 +418,8 @@ public final class VrrpNode implements AutoCloseable {
                 new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
                         Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
+        if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
+            routes.virtual(sc.instance(), setup.routes().virtualRoutes(sc.instance()), false, causeOf(sc.instance()));
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
         mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
@@ -744,6 +752,7 @@ public final class VrrpNode implements AutoCloseable {
         } catch (Exception e) {
             NodeLog.error("stopping VRRP: " + e.getMessage());
         }
+        if (setup != null) routes.statics(setup.routes(), false, why);
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
         Notifier n = notifier;
@@ -822,6 +831,7 @@ public final class VrrpNode implements AutoCloseable {
         monitor.close();
         for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
         keeper.close();
+        routes.close();
         control.close();
         if (scripts != null) scripts.close();
         if (notifier != null) notifier.close();
