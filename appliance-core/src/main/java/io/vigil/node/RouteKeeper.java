@@ -9,6 +9,8 @@ import io.vigil.linux.Libc;
 import io.vigil.linux.Rtnetlink;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies static_ipaddress, static_routes and virtual_routes through rtnetlink, on the {@link AddressKeeper}'s io
@@ -28,19 +30,33 @@ final class RouteKeeper implements AutoCloseable {
         this.rtnl = Rtnetlink.open();
     }
 
-    /** Queues the static addresses, then the static routes (start) or the reverse (stop). */
+    /** What was put in, so removal takes out exactly that even after a reload changed the configuration. */
+    private volatile RouteSetup staticsIn = RouteSetup.NONE;
+    private final Map<String, List<RouteSpec>> virtualIn = new ConcurrentHashMap<>();
+
+    /** Queues the static addresses, then the static routes (start: {@code s}) or the reverse (stop: what start put in). */
     void statics(RouteSetup s, boolean add, Cause cause) {
+        if (add) staticsIn = s; else s = staticsIn;
         if (s.staticAddresses().isEmpty() && s.staticRoutes().isEmpty()) return;
+        RouteSetup set = s;
         keeper.after(() -> {
-            if (add) for (RouteSpec.StaticAddress a : s.staticAddresses()) address(a, true, cause);
-            for (RouteSpec r : s.staticRoutes()) route(STATIC, r, add, cause);
-            if (!add) for (RouteSpec.StaticAddress a : s.staticAddresses()) address(a, false, cause);
+            if (add) for (RouteSpec.StaticAddress a : set.staticAddresses()) address(a, true, cause);
+            for (RouteSpec r : set.staticRoutes()) route(STATIC, r, add, cause);
+            if (!add) for (RouteSpec.StaticAddress a : set.staticAddresses()) address(a, false, cause);
         });
     }
 
-    /** Queues an instance's virtual_routes (after the VIP work queued before). */
-    void virtual(String instance, List<RouteSpec> routes, boolean add, Cause cause) {
-        if (!routes.isEmpty()) keeper.after(() -> { for (RouteSpec r : routes) route(instance, r, add, cause); });
+    /** Queues an instance's virtual_routes (after the VIP work queued before): on becoming MASTER. */
+    void virtualAdd(String instance, List<RouteSpec> routes, Cause cause) {
+        if (routes.isEmpty()) return;
+        virtualIn.put(instance, routes);
+        keeper.after(() -> { for (RouteSpec r : routes) route(instance, r, true, cause); });
+    }
+
+    /** Queues the removal of what {@link #virtualAdd} put in for {@code instance}: on leaving MASTER. */
+    void virtualRemove(String instance, Cause cause) {
+        List<RouteSpec> routes = virtualIn.remove(instance);
+        if (routes != null) keeper.after(() -> { for (RouteSpec r : routes) route(instance, r, false, cause); });
     }
 
     private void address(RouteSpec.StaticAddress a, boolean add, Cause cause) {

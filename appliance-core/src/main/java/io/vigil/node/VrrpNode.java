@@ -380,7 +380,7 @@ public final class VrrpNode implements AutoCloseable {
         }
         for (VrrpEffect e : effects) // virtual_routes follow the VIPs in
             if (e instanceof VrrpEffect.StateChanged sc && sc.to() == VrrpState.MASTER)
-                routes.virtual(sc.instance(), setup.routes().virtualRoutes(sc.instance()), true, causeOf(sc.instance()));
+                routes.virtualAdd(sc.instance(), setup.routes().virtualRoutes(sc.instance()), causeOf(sc.instance()));
         groupFifo();
         recomputeDeadline();
     }
@@ -419,7 +419,7 @@ public final class VrrpNode implements AutoCloseable {
                         Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
         if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
-            routes.virtual(sc.instance(), setup.routes().virtualRoutes(sc.instance()), false, causeOf(sc.instance()));
+            routes.virtualRemove(sc.instance(), causeOf(sc.instance()));
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
         mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
@@ -752,7 +752,7 @@ public final class VrrpNode implements AutoCloseable {
         } catch (Exception e) {
             NodeLog.error("stopping VRRP: " + e.getMessage());
         }
-        if (setup != null) routes.statics(setup.routes(), false, why);
+        routes.statics(RouteSetup.NONE, false, why);
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
         Notifier n = notifier;
