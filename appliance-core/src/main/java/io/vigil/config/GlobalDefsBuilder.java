@@ -135,8 +135,14 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .noEffectAll("the seed of keepalived's own random numbers (for its tests)", "random_seed")
             .noEffectAll("Vigil journals every check result", "checker_log_all_failures")
             .noEffectAll("Vigil creates no ipsets (vrrp_ipsets is warned about)", "namespace_with_ipsets")
-            .notActedAll("Vigil runs no startup or shutdown script", "startup_script", "startup_script_timeout",
-                    "shutdown_script", "shutdown_script_timeout")
+            .acted("startup_script", "run and waited for before VRRP starts, as keepalived (as written, as script_user)", "",
+                    (b, c) -> b.script(c))
+            .acted("startup_script_timeout", "default 10 s; the script and its children are killed after it", "",
+                    (b, c) -> b.v.timer(c, 1, 1000, "using 10"))
+            .acted("shutdown_script", "run and waited for after VRRP stopped (VIPs released), as keepalived", "",
+                    (b, c) -> b.script(c))
+            .acted("shutdown_script_timeout", "default 10 s; the script and its children are killed after it", "",
+                    (b, c) -> b.v.timer(c, 1, 1000, "using 10"))
             .notActedAll("Vigil has no SNMP agent", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_checker",
                     "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps")
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
