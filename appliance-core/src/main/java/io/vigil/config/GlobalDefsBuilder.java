@@ -160,7 +160,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")
             .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",
-                    "vrrp_startup_delay", "log_unknown_vrids");
+                    "log_unknown_vrids")
+            .acted("vrrp_startup_delay", "the instances start that long after VRRP starts (at start-up only, not on "
+                    + "reload); their initial BACKUP comes after the delay too", "",
+                    (b, c) -> b.v.timer(c, 0, 3600, "no delay"));
 
     private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
         return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));

@@ -67,7 +67,8 @@ public final class NodeConfig {
         }
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval(), mail(c, warn), RouteSetup.from(c));
+                fifos, gd.vrrpGarpInterval(), mail(c, warn), RouteSetup.from(c),
+                startupDelay(gd.node()));
     }
 
     /**
@@ -116,6 +117,18 @@ public final class NodeConfig {
         } catch (IllegalArgumentException e) {
             throw new Invalid(s.where() + ": vrrp_script " + s.name() + ": " + e.getMessage());
         }
+    }
+
+    /** vrrp_startup_delay SECONDS (decimal); a bad value was reported at load. */
+    static Duration startupDelay(ConfigNode g) {
+        return global(g, "vrrp_startup_delay").flatMap(v -> {
+            try {
+                var s = new java.math.BigDecimal(v);
+                return s.signum() > 0 ? Optional.of(Duration.ofNanos(s.movePointRight(9).longValue())) : Optional.<Duration>empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }).orElse(Duration.ZERO);
     }
 
     /** First argument of a global_defs keyword, if written. */

@@ -16,8 +16,10 @@ import java.util.List;
 public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
-                        List<Path> notifyFifos, Duration garpInterval, MailSetup mail, RouteSetup routes) {
+                        List<Path> notifyFifos, Duration garpInterval, MailSetup mail, RouteSetup routes,
+                        Duration vrrpStartupDelay) {
     public NodeSetup {
+        if (vrrpStartupDelay == null) vrrpStartupDelay = Duration.ZERO;
         if (mail == null) mail = MailSetup.NONE;
         if (routes == null) routes = RouteSetup.NONE;
         instances = List.copyOf(instances);
@@ -26,11 +28,11 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
         notifyFifos = List.copyOf(notifyFifos);
     }
 
-    /** Without smtp_alert mails, static or virtual routes. */
+    /** Without smtp_alert mails, static or virtual routes, vrrp_startup_delay. */
     public NodeSetup(Path configPath, String contentHash, String routerId, List<VrrpInstanceSpec> instances,
                      List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
-                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE, RouteSetup.NONE);
+                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE, RouteSetup.NONE, Duration.ZERO);
     }
 }

@@ -86,6 +86,7 @@ public final class VrrpNode implements AutoCloseable {
     private Cause configCause;
     private Cause stopCause = Cause.signal("SIGTERM");
     private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
+    private boolean delayedOnce;      // vrrp_startup_delay applied
     private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
     /** Datagrams no instance could be charged with (unreadable VRID, or a VRID nobody here runs), per interface. */
@@ -274,6 +275,23 @@ public final class VrrpNode implements AutoCloseable {
                 Boolean up = linkUp.get(ifname);
                 if (up != null && !up) step(s, new VrrpInput.InterfaceChanged(now, ifname, false));
             }
+        }
+        Duration delay = reloading || setup == null ? Duration.ZERO : setup.vrrpStartupDelay();
+        if (delay.isPositive() && !delayedOnce) { // vrrp_startup_delay: the first start only, as keepalived
+            delayedOnce = true;
+            NodeLog.info("Delaying startup for " + delay.toMillis() / 1000.0 + " seconds");
+            List<VrrpInstance> later = List.copyOf(engines.values());
+            Thread.ofVirtual().name("vrrp-startup-delay").start(() -> {
+                try { Thread.sleep(delay); } catch (InterruptedException ie) { return; }
+                if (!closing) vrrp.submit(() -> {
+                    long t = System.nanoTime();
+                    for (VrrpInstance e : later) {
+                        Slot sl = slots.get(e.name());
+                        if (sl != null && sl.engine == e) step(sl, new VrrpInput.Start(t)); // not replaced by a reload
+                    }
+                });
+            });
+            return;
         }
         for (VrrpInstance e : engines.values()) step(slots.get(e.name()), new VrrpInput.Start(now));
     }
