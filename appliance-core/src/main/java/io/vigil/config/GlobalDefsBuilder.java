@@ -154,8 +154,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
             .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
                     "lvs_flush_on_stop")
-            .notActedAll("Vigil sends no such notification", "vrrp_notify_priority_changes",
-                    "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
+            .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
+                    (b, c) -> b.v.bool(c))
+            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
             .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")

@@ -68,7 +68,7 @@ public final class NodeConfig {
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), mapped.instances(), mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval(), mail(c, warn), RouteSetup.from(c),
-                startupDelay(gd.node()));
+                startupDelay(gd.node()), priorityChanges(c));
     }
 
     /**
@@ -117,6 +117,19 @@ public final class NodeConfig {
         } catch (IllegalArgumentException e) {
             throw new Invalid(s.where() + ": vrrp_script " + s.name() + ": " + e.getMessage());
         }
+    }
+
+    /** Instances with notify_priority_changes, their own or global vrrp_notify_priority_changes. */
+    static java.util.Set<String> priorityChanges(KeepalivedConfig c) {
+        boolean dflt = globalBool(c.globalDefs().node(), "vrrp_notify_priority_changes").orElse(false);
+        var out = new java.util.HashSet<String>();
+        for (io.vigil.config.VrrpInstance i : c.vrrpInstances()) {
+            Optional<Boolean> own = Optional.empty();
+            for (ConfigNode n : i.node().childrenNamed("notify_priority_changes"))
+                own = Optional.of(n.args().isEmpty() || List.of("on", "true", "yes").contains(n.args().getFirst().toLowerCase()));
+            if (own.orElse(dflt)) out.add(i.name());
+        }
+        return out;
     }
 
     /** vrrp_startup_delay SECONDS (decimal); a bad value was reported at load. */

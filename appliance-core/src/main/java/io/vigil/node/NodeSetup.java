@@ -6,6 +6,7 @@ import io.vigil.vrrp.VrrpInstanceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the node runs, taken from keepalived.conf: the VRRP instances and sync groups (the engine's specs; a null
@@ -17,8 +18,9 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
                         List<Path> notifyFifos, Duration garpInterval, MailSetup mail, RouteSetup routes,
-                        Duration vrrpStartupDelay) {
+                        Duration vrrpStartupDelay, Set<String> notifyPriorityChanges) {
     public NodeSetup {
+        notifyPriorityChanges = notifyPriorityChanges == null ? Set.of() : Set.copyOf(notifyPriorityChanges);
         if (vrrpStartupDelay == null) vrrpStartupDelay = Duration.ZERO;
         if (mail == null) mail = MailSetup.NONE;
         if (routes == null) routes = RouteSetup.NONE;
@@ -33,6 +35,6 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                      List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
-                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE, RouteSetup.NONE, Duration.ZERO);
+                notifyTimeout, notifyFifos, garpInterval, MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of());
     }
 }

@@ -449,6 +449,8 @@ public final class VrrpNode implements AutoCloseable {
         journal.append(JournalCauses.journal(pc.cause(), context(s)),
                 new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), words), now);
         NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + words + ")");
+        if (s != null && setup.notifyPriorityChanges().contains(pc.instance())) // keepalived: FIFO only, STATE_PRIORITY
+            notifier.fifo("INSTANCE", pc.instance(), s.engine.state().name() + "_PRIORITY", pc.to());
     }
 
     private Cause causeOf(String instance) {
