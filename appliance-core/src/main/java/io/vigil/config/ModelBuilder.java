@@ -45,7 +45,8 @@ final class ModelBuilder extends BlockBuilder {
             .acted("static_routes", "IPv4 (`via`, `dev`, `src`, `table`, `metric`, `scope`, blackhole/unreachable/prohibit), "
                     + "proto keepalived: added at start, removed at stop, as keepalived", "",
                     (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
-            .notActedAll("Vigil adds no policy routing rules", "static_rules")
+            .acted("static_rules", RuleSpec.NOTE + ": added at start, removed at stop, as keepalived", "",
+                    (b, c) -> RuleSpec.audit(c, b.diags::warning))
             .notActedAll("Vigil has no BFD", "bfd_instance")
             .notActedAll("Vigil tracks no processes", "vrrp_track_process")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")

@@ -105,7 +105,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     "lower_prio_no_advert", "higher_prio_send_advert")
             .acted("virtual_routes", "as static_routes, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
-            .notActedAll("Vigil adds no policy routing rules with the VIPs", "virtual_rules")
+            .acted("virtual_rules", "as static_rules, added after the VIPs on becoming MASTER and removed on leaving it",
+                    "", (b, c) -> RuleSpec.audit(c, b.diags::warning))
             .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
                     "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "promote_secondaries",
                     "notify_master_rx_lower_pri"), true);

@@ -1,6 +1,7 @@
 package io.vigil.node;
 
 import io.vigil.config.RouteSpec;
+import io.vigil.config.RuleSpec;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
@@ -32,31 +33,41 @@ final class RouteKeeper implements AutoCloseable {
 
     /** What was put in, so removal takes out exactly that even after a reload changed the configuration. */
     private volatile RouteSetup staticsIn = RouteSetup.NONE;
-    private final Map<String, List<RouteSpec>> virtualIn = new ConcurrentHashMap<>();
+    private final Map<String, Virtual> virtualIn = new ConcurrentHashMap<>();
+
+    private record Virtual(List<RouteSpec> routes, List<RuleSpec> rules) { }
 
     /** Queues the static addresses, then the static routes (start: {@code s}) or the reverse (stop: what start put in). */
     void statics(RouteSetup s, boolean add, Cause cause) {
         if (add) staticsIn = s; else s = staticsIn;
-        if (s.staticAddresses().isEmpty() && s.staticRoutes().isEmpty()) return;
+        if (s.staticAddresses().isEmpty() && s.staticRoutes().isEmpty() && s.staticRules().isEmpty()) return;
         RouteSetup set = s;
         keeper.after(() -> {
             if (add) for (RouteSpec.StaticAddress a : set.staticAddresses()) address(a, true, cause);
+            if (!add) for (RuleSpec r : set.staticRules()) rule(STATIC, r, false, cause);
             for (RouteSpec r : set.staticRoutes()) route(STATIC, r, add, cause);
+            if (add) for (RuleSpec r : set.staticRules()) rule(STATIC, r, true, cause);
             if (!add) for (RouteSpec.StaticAddress a : set.staticAddresses()) address(a, false, cause);
         });
     }
 
     /** Queues an instance's virtual_routes (after the VIP work queued before): on becoming MASTER. */
-    void virtualAdd(String instance, List<RouteSpec> routes, Cause cause) {
-        if (routes.isEmpty()) return;
-        virtualIn.put(instance, routes);
-        keeper.after(() -> { for (RouteSpec r : routes) route(instance, r, true, cause); });
+    void virtualAdd(String instance, List<RouteSpec> routes, List<RuleSpec> rules, Cause cause) {
+        if (routes.isEmpty() && rules.isEmpty()) return;
+        virtualIn.put(instance, new Virtual(routes, rules));
+        keeper.after(() -> {
+            for (RouteSpec r : routes) route(instance, r, true, cause);
+            for (RuleSpec r : rules) rule(instance, r, true, cause);
+        });
     }
 
     /** Queues the removal of what {@link #virtualAdd} put in for {@code instance}: on leaving MASTER. */
     void virtualRemove(String instance, Cause cause) {
-        List<RouteSpec> routes = virtualIn.remove(instance);
-        if (routes != null) keeper.after(() -> { for (RouteSpec r : routes) route(instance, r, false, cause); });
+        Virtual v = virtualIn.remove(instance);
+        if (v != null) keeper.after(() -> {
+            for (RuleSpec r : v.rules()) rule(instance, r, false, cause);
+            for (RouteSpec r : v.routes()) route(instance, r, false, cause);
+        });
     }
 
     private void address(RouteSpec.StaticAddress a, boolean add, Cause cause) {
@@ -77,6 +88,19 @@ final class RouteKeeper implements AutoCloseable {
             done(owner, r.text(), add, add ? rtnl.addRoute(k) : rtnl.removeRoute(k), cause);
         } catch (Exception e) {
             failed(owner, r.text(), add, e, cause);
+        }
+    }
+
+    private void rule(String owner, RuleSpec r, boolean add, Cause cause) {
+        String text = "rule " + r.text() + (r.text().matches(".*\\b(priority|preference|pref)\\b.*") ? "" : " (preference "
+                + r.preference().orElse(0) + ")");
+        try {
+            Rtnetlink.Rule k = new Rtnetlink.Rule(r.from().map(RouteKeeper::bytes).orElse(null), r.fromLength(),
+                    r.to().map(RouteKeeper::bytes).orElse(null), r.toLength(), r.iif().orElse(null), r.oif().orElse(null),
+                    r.fwmark().orElse(null), r.table(), r.preference().orElse(0), Rtnetlink.RTPROT_KEEPALIVED);
+            done(owner, text, add, add ? rtnl.addRule(k) : rtnl.removeRule(k), cause);
+        } catch (Exception e) {
+            failed(owner, text, add, e, cause);
         }
     }
 

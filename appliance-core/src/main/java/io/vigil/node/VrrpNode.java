@@ -398,7 +398,8 @@ public final class VrrpNode implements AutoCloseable {
         }
         for (VrrpEffect e : effects) // virtual_routes follow the VIPs in
             if (e instanceof VrrpEffect.StateChanged sc && sc.to() == VrrpState.MASTER)
-                routes.virtualAdd(sc.instance(), setup.routes().virtualRoutes(sc.instance()), causeOf(sc.instance()));
+                routes.virtualAdd(sc.instance(), setup.routes().virtualRoutes(sc.instance()),
+                        setup.routes().virtualRules(sc.instance()), causeOf(sc.instance()));
         groupFifo();
         recomputeDeadline();
     }
