@@ -114,6 +114,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
+            var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
+            var lifecycleRunner = new io.vigil.node.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
+            lifecycle.run("startup", lifecycleRunner, journal, Cause.NONE); // keepalived: before VRRP starts
             VrrpNode node;
             try {
                 node = VrrpNode.start(setup, journal);
@@ -171,6 +174,7 @@ public final class RunCommand implements Callable<Integer> {
             stopChecker();
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
+            lifecycle.run("shutdown", lifecycleRunner, journal, Cause.signal(stopSignal.get())); // after VRRP stopped
             // the last entry of a clean run (the next start reads it as "clean"): waits for ring space, then for disk
             journal.appendOrWait(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()), java.time.Duration.ofSeconds(2));
             if (!journal.flush(java.time.Duration.ofSeconds(3))) NodeLog.error("journal: stop entry not written within 3 s");

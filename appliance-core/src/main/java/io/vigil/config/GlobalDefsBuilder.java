@@ -12,7 +12,8 @@ import java.util.Optional;
 final class GlobalDefsBuilder extends BlockBuilder {
     static final String NO_FIREWALL = "Vigil installs no iptables/nftables rules: traffic to the VIPs is"
             + " accepted in every state; filter on the host if you rely on it";
-    static final String NO_MAIL = "Vigil sends no e-mail";
+    static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
+    static final String NO_CHECKER_MAIL = "Vigil mails VRRP transitions only; checker (real server) mails are not sent";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
     static final String SOCKET_BUFFERS = "buffer sizes of keepalived's own netlink and VRRP sockets; Vigil sizes its own";
     static final String LINK_POLLING = "how keepalived detects link changes (polling instead of netlink); Vigil uses netlink";
@@ -32,24 +33,31 @@ final class GlobalDefsBuilder extends BlockBuilder {
     static final KeywordTable<GlobalDefsBuilder> TABLE = new KeywordTable<GlobalDefsBuilder>("global_defs")
             .acted("router_id", "node id in journal entries unless `vigil run --node-id`", "routerId",
                     (b, c) -> b.routerId = b.v.string(c))
-            .notActed("notification_email", NO_MAIL, "notificationEmail", (b, c) -> {
+            .acted("notification_email", MAIL + "; the recipients", "notificationEmail", (b, c) -> {
                 b.emails.addAll(words(c));
                 b.emails.addAll(c.args());
             })
-            .notActed("notification_email_from", NO_MAIL, "notificationEmailFrom", (b, c) -> b.emailFrom = b.v.string(c))
-            .notActed("smtp_server", NO_MAIL, "smtpServer, smtpPort", (b, c) -> {
+            .acted("notification_email_from", "sender of smtp_alert mails; default root@HOSTNAME, as keepalived",
+                    "notificationEmailFrom", (b, c) -> b.emailFrom = b.v.string(c))
+            .acted("smtp_server", "where smtp_alert mails go (port default 25); plain SMTP, no TLS or AUTH, as keepalived",
+                    "smtpServer, smtpPort", (b, c) -> {
                 if (c.args().isEmpty()) { b.v.string(c); return; }
                 b.v.extraArgs(c, 2);
                 b.smtpServer = Optional.of(c.args().getFirst());
                 b.smtpPort = b.v.port(c, 1);
             })
-            .notActed("smtp_helo_name", NO_MAIL, "smtpHeloName", (b, c) -> b.helo = b.v.string(c))
-            .notActed("smtp_connect_timeout", NO_MAIL, "smtpConnectTimeout",
+            .acted("smtp_helo_name", "HELO of smtp_alert mails; default the hostname", "smtpHeloName", (b, c) -> b.helo = b.v.string(c))
+            .acted("smtp_connect_timeout", "bounds the connect and each SMTP reply", "smtpConnectTimeout",
                     (b, c) -> b.smtpTimeout = b.v.timer(c, 1, 3600, "using 30").orElse(b.smtpTimeout))
-            .notActed("smtp_alert", NO_MAIL, "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
-            .notActedAll(NO_MAIL, "smtp_alert_vrrp", "smtp_alert_checker")
-            .noEffectAll("they only hold back mails, and Vigil sends none (notification_email is warned about)",
-                    "no_email_faults", "no_checker_emails")
+            .acted("smtp_alert", "default of every instance and sync group without its own smtp_alert (after "
+                    + "smtp_alert_vrrp); off when unset", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
+            .acted("smtp_alert_vrrp", "as smtp_alert, for VRRP instances and sync groups; wins over smtp_alert", "",
+                    (b, c) -> b.v.bool(c))
+            .acted("no_email_faults", "no smtp_alert mail for FAULT (instances and sync groups), as keepalived", "",
+                    (b, c) -> b.v.flag(c))
+            .notActedAll(NO_CHECKER_MAIL, "smtp_alert_checker")
+            .noEffectAll("it only holds back checker mails, and Vigil sends none (smtp_alert_checker is warned about)",
+                    "no_checker_emails")
             .acted("vrrp_version", "default for every instance", "vrrpVersion",
                     (b, c) -> b.version = b.v.int32(c, 2, 3, "using 2").orElse(b.version))
             .acted("vrrp_garp_master_delay", "default for every instance", "vrrpGarpMasterDelay",
@@ -127,8 +135,14 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .noEffectAll("the seed of keepalived's own random numbers (for its tests)", "random_seed")
             .noEffectAll("Vigil journals every check result", "checker_log_all_failures")
             .noEffectAll("Vigil creates no ipsets (vrrp_ipsets is warned about)", "namespace_with_ipsets")
-            .notActedAll("Vigil runs no startup or shutdown script", "startup_script", "startup_script_timeout",
-                    "shutdown_script", "shutdown_script_timeout")
+            .acted("startup_script", "run and waited for before VRRP starts, as keepalived (as written, as script_user)", "",
+                    (b, c) -> b.script(c))
+            .acted("startup_script_timeout", "default 10 s; the script and its children are killed after it", "",
+                    (b, c) -> b.v.timer(c, 1, 1000, "using 10"))
+            .acted("shutdown_script", "run and waited for after VRRP stopped (VIPs released), as keepalived", "",
+                    (b, c) -> b.script(c))
+            .acted("shutdown_script_timeout", "default 10 s; the script and its children are killed after it", "",
+                    (b, c) -> b.v.timer(c, 1, 1000, "using 10"))
             .notActedAll("Vigil has no SNMP agent", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_checker",
                     "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps")
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
@@ -140,13 +154,17 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
             .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
                     "lvs_flush_on_stop")
-            .notActedAll("Vigil sends no such notification", "vrrp_notify_priority_changes",
-                    "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
+            .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
+                    (b, c) -> b.v.bool(c))
+            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
             .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")
             .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",
-                    "vrrp_startup_delay", "log_unknown_vrids");
+                    "log_unknown_vrids")
+            .acted("vrrp_startup_delay", "the instances start that long after VRRP starts (at start-up only, not on "
+                    + "reload); their initial BACKUP comes after the delay too", "",
+                    (b, c) -> b.v.timer(c, 0, 3600, "no delay"));
 
     private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
         return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));

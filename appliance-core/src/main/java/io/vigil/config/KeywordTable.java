@@ -104,6 +104,9 @@ final class KeywordTable<B> {
         return add(kw, Status.UNSUPPORTED, note, model, h, null);
     }
 
+    /** A prepared entry (its status chosen by the caller). */
+    KeywordTable<B> add(Entry<B> e) { return add(e.keyword(), e.status(), e.note(), e.model(), e.handler(), e.audit()); }
+
     /** Several keywords with the same status and reason, kept in the node only. */
     KeywordTable<B> noEffectAll(String reason, String... kws) {
         for (String kw : kws) noEffect(kw, reason);

@@ -43,7 +43,13 @@ final class ModelBuilder extends BlockBuilder {
                     "virtualServerGroups", (b, c) -> b.named(c).ifPresent(name ->
                             b.putUnique(b.groups, name, VirtualServerBuilder.group(b, name, c), c)))
             .acted("virtual_server", "checks + IPVS; not with `vigil run -P`", "virtualServers", (b, c) -> b.vsNodes.add(c))
-            .notActedAll("Vigil adds no static addresses, routes or rules", "static_ipaddress", "static_routes", "static_rules")
+            .acted("static_ipaddress", "IPv4, `dev` required: added at start, removed at stop, as keepalived", "",
+                    (b, c) -> RouteSpec.StaticAddress.parseAll(c, b.diags::warning))
+            .acted("static_routes", "IPv4 (`via`, `dev`, `src`, `table`, `metric`, `scope`, blackhole/unreachable/prohibit), "
+                    + "proto keepalived: added at start, removed at stop, as keepalived", "",
+                    (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
+            .acted("static_rules", RuleSpec.NOTE + ": added at start, removed at stop, as keepalived", "",
+                    (b, c) -> RuleSpec.audit(c, b.diags::warning))
             .notActedAll("Vigil has no BFD", "bfd_instance")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
             .notActedAll("not applied", "SSL", "garp_group", "track_group")

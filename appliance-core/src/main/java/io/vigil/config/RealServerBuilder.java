@@ -33,7 +33,7 @@ final class RealServerBuilder extends CheckOptionsBuilder {
                     (b, c) -> b.virtualhost = b.v.string(c))
             .acted("uthreshold", "IPVS destination thresholds", "", (b, c) -> { })
             .acted("lthreshold", "IPVS destination thresholds", "", (b, c) -> { })
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_MAIL)
+            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL)
             .noEffect("snmp_name", NO_SNMP);
 
     private final LoadOptions options;

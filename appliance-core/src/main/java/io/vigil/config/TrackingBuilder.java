@@ -48,8 +48,20 @@ abstract class TrackingBuilder extends BlockBuilder {
                 .acted("track_process", instance ? "process count from /proc against quorum..quorum_max"
                                 : "added to every member, as keepalived", "trackProcesses",
                         (b, c) -> b.tp.addAll(b.trackRefs(c, b.processes, "track_process", -254, 254)))
-                .notActed("smtp_alert", GlobalDefsBuilder.NO_MAIL, "smtpAlert", (b, c) -> b.smtp = b.v.bool(c))
-                .notActedAll("not applied", "track_bfd", "notify_priority_changes");
+                .acted("smtp_alert", "mails this " + (instance ? "instance's" : "group's") + " MASTER/BACKUP/FAULT "
+                        + "transitions to notification_email via smtp_server", "smtpAlert", (b, c) -> b.smtp = b.v.bool(c))
+                .notActedAll("not applied", "track_bfd")
+                .add(priorityChanges(instance));
+    }
+
+    /** notify_priority_changes: acted on in an instance (the FIFO line), not in a sync group. */
+    private static <B extends TrackingBuilder> KeywordTable.Entry<B> priorityChanges(boolean instance) {
+        return instance
+                ? new KeywordTable.Entry<>("notify_priority_changes", KeywordTable.Status.ACTED_ON, "notify FIFO line "
+                        + "`INSTANCE \"VI_1\" MASTER_PRIORITY 130` on each effective priority change, as keepalived", "",
+                        (b, c) -> b.v.bool(c), null)
+                : new KeywordTable.Entry<>("notify_priority_changes", KeywordTable.Status.NOT_ACTED_ON, "not applied", "",
+                        (b, c) -> { }, null);
     }
 
     /** track_script / track_file lines: {@code NAME [weight N [reverse]]}. */

@@ -69,7 +69,7 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
             .acted("mh-fallback", SCHED_FLAGS, "", (b, c) -> { })
             .acted("ops", SCHED_FLAGS, "", (b, c) -> { })
             .notActedAll("not applied", "persistence_engine", "ip_family")
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_MAIL)
+            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL)
             .noEffect("snmp_name", RealServerBuilder.NO_SNMP);
 
     VirtualServerBuilder(Ctx cx) { super(cx, CheckDefaults.NONE); }

@@ -103,7 +103,10 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     "garp_extra_if")
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "down_timer_adverts",
                     "lower_prio_no_advert", "higher_prio_send_advert")
-            .notActedAll("Vigil adds no routes or rules with the VIPs", "virtual_routes", "virtual_rules")
+            .acted("virtual_routes", "as static_routes, added after the VIPs on becoming MASTER and removed on leaving it",
+                    "", (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
+            .acted("virtual_rules", "as static_rules, added after the VIPs on becoming MASTER and removed on leaving it",
+                    "", (b, c) -> RuleSpec.audit(c, b.diags::warning))
             .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
                     "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "promote_secondaries",
                     "notify_master_rx_lower_pri"), true);

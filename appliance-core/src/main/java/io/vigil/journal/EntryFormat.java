@@ -57,6 +57,9 @@ public final class EntryFormat {
             case AdvertAnomaly e -> e.instance() + " " + e.kind().name().toLowerCase() + " from " + e.source()
                     + (e.detail().isEmpty() ? "" : ": " + e.detail());
             case MasterSeen e -> e.instance() + " master " + e.peer() + " prio " + e.priority() + (e.sampled() ? " (sample)" : "");
+            case RouteChanged e -> e.owner() + (e.added() ? " add " : " del ")
+                    + (e.route().startsWith("rule ") || e.route().startsWith("address ") ? "" : "route ") + e.route()
+                    + (e.ok() ? e.error().isEmpty() ? " ok" : " (" + e.error() + ")" : " FAILED " + e.error());
             case VipChanged e -> e.instance() + (e.added() ? " add " : " del ") + e.address() + " dev " + e.device()
                     + (e.ok() ? " ok" : " FAILED " + e.error());
             case GarpSent e -> e.instance() + " " + e.address() + " dev " + e.device() + " x" + e.count();

@@ -96,6 +96,15 @@ public sealed interface Event {
         public QuorumChanged { virtualServer = nz(virtualServer); detail = nz(detail); }
     }
 
+    /**
+     * A route added or removed: {@code owner} is the instance (virtual_routes) or "static" (static_routes and
+     * static_ipaddress); {@code route} as written in keepalived.conf; {@code error} when the kernel refused, or
+     * "already present"/"already absent".
+     */
+    record RouteChanged(String owner, String route, boolean added, boolean ok, String error) implements Event {
+        public RouteChanged { owner = nz(owner); route = nz(route); error = nz(error); }
+    }
+
     /** An advert was rejected or is suspicious; {@code source} is the sender address. */
     record AdvertAnomaly(String instance, AnomalyKind kind, String source, String detail) implements Event {
         public AdvertAnomaly { instance = nz(instance); source = nz(source); detail = nz(detail); }

@@ -168,6 +168,9 @@ public final class EventCodec {
             }
             case NodeAlive e -> { o.writeStopBit(e.periodMs()); o.writeUtf8(e.instances()); }
             case QuorumChanged e -> { o.writeUtf8(e.virtualServer()); o.writeBoolean(e.up()); o.writeUtf8(e.detail()); }
+            case RouteChanged e -> {
+                o.writeUtf8(e.owner()); o.writeUtf8(e.route()); o.writeBoolean(e.added()); o.writeBoolean(e.ok()); o.writeUtf8(e.error());
+            }
             case NodeStopped e -> o.writeUtf8(e.reason());
             case ConfigApplied e -> { o.writeUtf8(e.path()); o.writeUtf8(e.contentHash()); o.writeUtf8(e.diffSummary()); }
             case VrrpTransition e -> {
@@ -217,6 +220,7 @@ public final class EventCodec {
                     i.readRemaining() > 0 ? i.readStopBit() : 0, i.readRemaining() >= 8 ? i.readLong() : 0);
             case NODE_ALIVE -> new NodeAlive(i.readStopBit(), i.readUtf8());
             case QUORUM_CHANGED -> new QuorumChanged(i.readUtf8(), i.readBoolean(), i.readUtf8());
+            case ROUTE_CHANGED -> new RouteChanged(i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readBoolean(), i.readUtf8());
             case NODE_STOPPED -> new NodeStopped(i.readUtf8());
             case CONFIG_APPLIED -> new ConfigApplied(i.readUtf8(), i.readUtf8(), i.readUtf8());
             case VRRP_TRANSITION -> new VrrpTransition(i.readUtf8(), state(i), state(i), i.readUtf8(), intOr(i, 0));

@@ -24,6 +24,7 @@ public enum EventType {
     NODE_ALIVE(17, "node-alive", Event.NodeAlive.class),
     QUORUM_CHANGED(18, "quorum-changed", Event.QuorumChanged.class),
     CHECK_SUMMARY(19, "check-summary", Event.CheckSummary.class),
+    ROUTE_CHANGED(20, "route-changed", Event.RouteChanged.class),
     UNKNOWN(0, "unknown", Event.Unknown.class);
 
     private static final EventType[] BY_TAG = new EventType[256];
@@ -65,6 +66,7 @@ public enum EventType {
             case Event.NodeAlive x -> NODE_ALIVE;
             case Event.QuorumChanged x -> QUORUM_CHANGED;
             case Event.CheckSummary x -> CHECK_SUMMARY;
+            case Event.RouteChanged x -> ROUTE_CHANGED;
             case Event.Unknown x -> UNKNOWN;
         };
     }

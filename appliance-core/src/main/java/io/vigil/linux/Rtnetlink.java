@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 public final class Rtnetlink implements AutoCloseable {
     static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21,
-            RTM_GETADDR = 22;
+            RTM_GETADDR = 22, RTM_NEWROUTE = 24, RTM_DELROUTE = 25;
+    static final int RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PREFSRC = 7, RTA_TABLE = 15;
+    /** The routing protocol number keepalived stamps its routes with ("proto keepalived" in ip route). */
+    public static final int RTPROT_KEEPALIVED = 18;
     static final int IFINFOMSG_LENGTH = 16, IFADDRMSG_LENGTH = 8;
     static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_OPERSTATE = 16;
     static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_FLAGS = 8;
@@ -67,6 +70,89 @@ public final class Rtnetlink implements AutoCloseable {
                 .attr(IFA_ADDRESS, a.address().getAddress());
         if (a.broadcast() != null) m.attr(IFA_BROADCAST, a.broadcast().getAddress());
         if (a.label() != null) m.attrString(IFA_LABEL, a.label());
+        return m;
+    }
+
+    /** An IPv4 route: {@code type} is the kernel's RTN_* (1 unicast, 6 blackhole, 7 unreachable, 8 prohibit). */
+    public record Route(int type, byte[] destination, int prefixLength, byte[] gateway, int oif, byte[] prefSrc,
+                        int table, Integer metric, int scope, int protocol) { }
+
+    static final int RTM_NEWRULE = 32, RTM_DELRULE = 33, FRA_DST = 1, FRA_SRC = 2, FRA_IIFNAME = 3, FRA_PRIORITY = 6,
+            FRA_FWMARK = 10, FRA_TABLE = 15, FRA_OIFNAME = 17, FRA_PROTOCOL = 21, FR_ACT_TO_TBL = 1;
+
+    /** An IPv4 lookup rule ({@code ip rule add ... table N}); null fields are "all"/unset. */
+    public record Rule(byte[] from, int fromLength, byte[] to, int toLength, String iif, String oif, Long fwmark, int table,
+                       int preference, int protocol) { }
+
+    /** Adds a rule (RTM_NEWRULE, NLM_F_CREATE|NLM_F_EXCL). EEXIST → {@link Change#ALREADY_PRESENT}. */
+    public Change addRule(Rule r) throws LinuxException, ClosedChannelException {
+        try {
+            socket.request(ruleMessage(RTM_NEWRULE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, r), "add rule");
+            return Change.ADDED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EEXIST) return Change.ALREADY_PRESENT;
+            throw e;
+        }
+    }
+
+    /** Removes a rule (RTM_DELRULE). ENOENT (no such rule) → {@link Change#ALREADY_ABSENT}. */
+    public Change removeRule(Rule r) throws LinuxException, ClosedChannelException {
+        try {
+            socket.request(ruleMessage(RTM_DELRULE, 0, r), "remove rule");
+            return Change.REMOVED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENOENT) return Change.ALREADY_ABSENT;
+            throw e;
+        }
+    }
+
+    private static NetlinkMessageBuilder ruleMessage(int type, int flags, Rule r) {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(type, flags)
+                .u8(Libc.AF_INET).u8(r.to() == null ? 0 : r.toLength()).u8(r.from() == null ? 0 : r.fromLength()).u8(0)
+                .u8(r.table() < 256 ? r.table() : 252).u8(0).u8(0).u8(FR_ACT_TO_TBL).u32(0)
+                .attrU32(FRA_TABLE, r.table())
+                .attrU32(FRA_PRIORITY, r.preference())
+                .attrU8(FRA_PROTOCOL, r.protocol());
+        if (r.from() != null) m.attr(FRA_SRC, r.from());
+        if (r.to() != null) m.attr(FRA_DST, r.to());
+        if (r.iif() != null) m.attrString(FRA_IIFNAME, r.iif());
+        if (r.oif() != null) m.attrString(FRA_OIFNAME, r.oif());
+        if (r.fwmark() != null) m.attrU32(FRA_FWMARK, r.fwmark().intValue());
+        return m;
+    }
+
+    /** Adds a route (RTM_NEWROUTE, NLM_F_CREATE|NLM_F_EXCL). EEXIST → {@link Change#ALREADY_PRESENT}. */
+    public Change addRoute(Route r) throws LinuxException, ClosedChannelException {
+        try {
+            socket.request(routeMessage(RTM_NEWROUTE, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, r), "add route");
+            return Change.ADDED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EEXIST) return Change.ALREADY_PRESENT;
+            throw e;
+        }
+    }
+
+    /** Removes a route (RTM_DELROUTE). ESRCH (no such route) → {@link Change#ALREADY_ABSENT}. */
+    public Change removeRoute(Route r) throws LinuxException, ClosedChannelException {
+        try {
+            socket.request(routeMessage(RTM_DELROUTE, 0, r), "remove route");
+            return Change.REMOVED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ESRCH) return Change.ALREADY_ABSENT;
+            throw e;
+        }
+    }
+
+    private static NetlinkMessageBuilder routeMessage(int type, int flags, Route r) {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(type, flags)
+                .u8(Libc.AF_INET).u8(r.prefixLength()).u8(0).u8(0)
+                .u8(r.table() < 256 ? r.table() : 252).u8(r.protocol()).u8(r.scope()).u8(r.type()).u32(0)
+                .attr(RTA_DST, r.destination())
+                .attrU32(RTA_TABLE, r.table());
+        if (r.gateway() != null) m.attr(RTA_GATEWAY, r.gateway());
+        if (r.oif() > 0) m.attrU32(RTA_OIF, r.oif());
+        if (r.prefSrc() != null) m.attr(RTA_PREFSRC, r.prefSrc());
+        if (r.metric() != null) m.attrU32(RTA_PRIORITY, r.metric());
         return m;
     }
 

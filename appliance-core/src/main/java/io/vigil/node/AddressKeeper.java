@@ -49,6 +49,9 @@ public final class AddressKeeper implements AutoCloseable {
         io.execute(() -> RealtimeScheduling.tryRaise(Math.max(1, RealtimeScheduling.PRIORITY - 1)));
     }
 
+    /** Runs {@code task} on the io thread, after the address work queued before it (routes follow their VIPs). */
+    public void after(Runnable task) { io.execute(task); }
+
     public void add(String instance, String defaultDevice, List<VirtualAddress> vips, Cause cause) {
         io.execute(() -> {
             for (VirtualAddress v : vips) change(instance, defaultDevice, v, true, cause);

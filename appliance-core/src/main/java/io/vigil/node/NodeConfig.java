@@ -80,7 +80,8 @@ public final class NodeConfig {
         }
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
-                fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()));
+                fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()),
+                mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c));
     }
 
     /**
@@ -98,6 +99,39 @@ public final class NodeConfig {
         return out;
     }
 
+    /**
+     * smtp_alert as keepalived 2.2.7 resolves it: an instance's or group's own smtp_alert, else global
+     * smtp_alert_vrrp, else global smtp_alert, else off. Nothing is mailed without smtp_server and notification_email.
+     */
+    static MailSetup mail(KeepalivedConfig c, Consumer<String> warn) {
+        var gd = c.globalDefs();
+        Optional<Boolean> dflt = globalBool(gd.node(), "smtp_alert_vrrp").or(gd::smtpAlert);
+        var instances = new java.util.HashSet<String>();
+        var groups = new java.util.HashSet<String>();
+        for (io.vigil.config.VrrpInstance i : c.vrrpInstances())
+            if (i.smtpAlert().or(() -> dflt).orElse(false)) instances.add(i.name());
+        for (io.vigil.config.VrrpSyncGroup g : c.vrrpSyncGroups())
+            if (g.smtpAlert().or(() -> dflt).orElse(false)) groups.add(g.name());
+        if ((!instances.isEmpty() || !groups.isEmpty()) && (gd.smtpServer().isEmpty() || gd.notificationEmail().isEmpty()))
+            warn.accept(gd.locationOf(gd.smtpServer().isEmpty() ? "smtp_alert" : "smtp_server") + ": smtp_alert is on but "
+                    + (gd.smtpServer().isEmpty() ? "no smtp_server" : "no notification_email") + " is set: no mail is sent"
+                    + " (as keepalived)");
+        if (gd.smtpServer().isEmpty() || gd.notificationEmail().isEmpty()) return MailSetup.NONE;
+        return new MailSetup(gd.smtpServer().get(), gd.smtpPort().orElse(25), gd.smtpHeloName().orElse(""),
+                gd.notificationEmailFrom().orElse(""), gd.notificationEmail(), gd.smtpConnectTimeout(), instances, groups,
+                globalBool(gd.node(), "no_email_faults").orElse(false));
+    }
+
+    /** The last {@code keyword} in global_defs as keepalived's boolean: no value, on, true or yes is true. */
+    private static Optional<Boolean> globalBool(ConfigNode globalDefs, String keyword) {
+        Optional<Boolean> v = Optional.empty();
+        for (ConfigNode n : globalDefs.children()) {
+            if (!n.keyword().equals(keyword)) continue;
+            v = Optional.of(n.args().isEmpty() || List.of("on", "true", "yes").contains(n.args().getFirst().toLowerCase()));
+        }
+        return v;
+    }
+
     /** {@code vrrp_script NAME { NGINX_CHECK { ... } ... }}: no script line, one checker block (a Vigil extension). */
     public static boolean isCheckerTracker(VrrpScript s) {
         return s.script().command().isBlank()
@@ -111,6 +145,31 @@ public final class NodeConfig {
         } catch (IllegalArgumentException e) {
             throw new Invalid(s.where() + ": vrrp_script " + s.name() + ": " + e.getMessage());
         }
+    }
+
+    /** Instances with notify_priority_changes, their own or global vrrp_notify_priority_changes. */
+    static java.util.Set<String> priorityChanges(KeepalivedConfig c) {
+        boolean dflt = globalBool(c.globalDefs().node(), "vrrp_notify_priority_changes").orElse(false);
+        var out = new java.util.HashSet<String>();
+        for (io.vigil.config.VrrpInstance i : c.vrrpInstances()) {
+            Optional<Boolean> own = Optional.empty();
+            for (ConfigNode n : i.node().childrenNamed("notify_priority_changes"))
+                own = Optional.of(n.args().isEmpty() || List.of("on", "true", "yes").contains(n.args().getFirst().toLowerCase()));
+            if (own.orElse(dflt)) out.add(i.name());
+        }
+        return out;
+    }
+
+    /** vrrp_startup_delay SECONDS (decimal); a bad value was reported at load. */
+    static Duration startupDelay(ConfigNode g) {
+        return global(g, "vrrp_startup_delay").flatMap(v -> {
+            try {
+                var s = new java.math.BigDecimal(v);
+                return s.signum() > 0 ? Optional.of(Duration.ofNanos(s.movePointRight(9).longValue())) : Optional.<Duration>empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }).orElse(Duration.ZERO);
     }
 
     /** First argument of a global_defs keyword, if written. */

@@ -78,6 +78,8 @@ public final class VrrpNode implements AutoCloseable {
     private volatile VrrpScripts scripts;
     private volatile TrackFiles trackFiles;
     private volatile ProcessTracker processes;
+    private final Mailer mailer;
+    private final RouteKeeper routes;
 
     // ---- touched on the vrrp thread only
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -89,6 +91,7 @@ public final class VrrpNode implements AutoCloseable {
     private Cause stopCause = Cause.signal("SIGTERM");
     private boolean reloading;        // inside a reload's reconcile: starts and stops are the reload's
     private boolean reconfiguring;    // stepping a Reconfigure: address changes are the reload's, not a transition's
+    private boolean delayedOnce;      // vrrp_startup_delay applied
     private long aliveAt;             // next NodeAlive mark (System.nanoTime scale)
     private long advertsSent, sendErrors;
     /** Datagrams no instance could be charged with (unreadable VRID, or a VRID nobody here runs), per interface. */
@@ -129,9 +132,11 @@ public final class VrrpNode implements AutoCloseable {
 
     private VrrpNode(Journal journal) throws Exception {
         this.journal = journal;
+        this.mailer = new Mailer(journal);
         this.control = Rtnetlink.open();
         this.monitor = RtnetlinkMonitor.open();
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
+        this.routes = new RouteKeeper(journal, keeper);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { onTick(now); alive(now); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -163,6 +168,7 @@ public final class VrrpNode implements AutoCloseable {
                 new Event.ConfigApplied(String.valueOf(s.configPath()), s.contentHash(), "+" + String.join(" +", names(specs))));
         VrrpScripts vs = newScripts(s, null);
         newWatchers(s);
+        routes.statics(s.routes(), true, seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash()));
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             install(specs, s.syncGroups());
@@ -337,6 +343,23 @@ public final class VrrpNode implements AutoCloseable {
             slots.put(e.name(), s);
             seed(s, List.of(), Set.of(), now);
         }
+        Duration delay = reloading || setup == null ? Duration.ZERO : setup.vrrpStartupDelay();
+        if (delay.isPositive() && !delayedOnce) { // vrrp_startup_delay: the first start only, as keepalived
+            delayedOnce = true;
+            NodeLog.info("Delaying startup for " + delay.toMillis() / 1000.0 + " seconds");
+            List<VrrpInstance> later = List.copyOf(engines.values());
+            Thread.ofVirtual().name("vrrp-startup-delay").start(() -> {
+                try { Thread.sleep(delay); } catch (InterruptedException ie) { return; }
+                if (!closing) vrrp.submit(() -> {
+                    long t = System.nanoTime();
+                    for (VrrpInstance e : later) {
+                        Slot sl = slots.get(e.name());
+                        if (sl != null && sl.engine == e) step(sl, new VrrpInput.Start(t)); // not replaced by a reload
+                    }
+                });
+            });
+            return;
+        }
         for (VrrpInstance e : engines.values()) step(slots.get(e.name()), new VrrpInput.Start(now));
     }
 
@@ -458,6 +481,10 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
+        for (VrrpEffect e : effects) // virtual_routes follow the VIPs in
+            if (e instanceof VrrpEffect.StateChanged sc && sc.to() == VrrpState.MASTER)
+                routes.virtualAdd(sc.instance(), setup.routes().virtualRoutes(sc.instance()),
+                        setup.routes().virtualRules(sc.instance()), causeOf(sc.instance()));
         groupFifo();
         recomputeDeadline();
     }
@@ -495,8 +522,11 @@ public final class VrrpNode implements AutoCloseable {
                 new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
                         Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
+        if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
+            routes.virtualRemove(sc.instance(), causeOf(sc.instance()));
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
+        mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
     }
 
     private void priority(VrrpEffect.PriorityChanged pc, long now) {
@@ -505,6 +535,8 @@ public final class VrrpNode implements AutoCloseable {
         journal.append(JournalCauses.journal(pc.cause(), context(s)),
                 new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), words), now);
         NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + words + ")");
+        if (s != null && setup.notifyPriorityChanges().contains(pc.instance())) // keepalived: FIFO only, STATE_PRIORITY
+            notifier.fifo("INSTANCE", pc.instance(), s.engine.state().name() + "_PRIORITY", pc.to());
     }
 
     private Cause causeOf(String instance) {
@@ -557,11 +589,21 @@ public final class VrrpNode implements AutoCloseable {
         };
     }
 
-    /** keepalived writes GROUP lines to the notify FIFO when a sync group's overall state changes. */
+    /** The latest journaled transition of a member: what moved the group. */
+    private long lastGroupCause(VrrpSyncGroup g) {
+        long seq = -1;
+        for (VrrpInstance m : g.members()) seq = Math.max(seq, lastTransitionSeq.getOrDefault(m.name(), -1L));
+        return seq;
+    }
+
+    /** keepalived writes GROUP lines to the notify FIFO (and mails, with smtp_alert) when a sync group's overall state changes. */
     private void groupFifo() {
         for (VrrpSyncGroup g : groups.values()) {
             VrrpState now = g.state();
-            if (now != groupStates.put(g.name(), now) && now != VrrpState.INIT) notifier.fifo("GROUP", g.name(), now.name(), 0);
+            if (now != groupStates.put(g.name(), now) && now != VrrpState.INIT) {
+                notifier.fifo("GROUP", g.name(), now.name(), 0);
+                mailer.group(setup.mail(), setup.routerId(), g.name(), now, lastGroupCause(g));
+            }
         }
     }
 
@@ -850,6 +892,7 @@ public final class VrrpNode implements AutoCloseable {
         } catch (Exception e) {
             NodeLog.error("stopping VRRP: " + e.getMessage());
         }
+        routes.statics(RouteSetup.NONE, false, why);
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
         closeWatchers();
@@ -929,9 +972,11 @@ public final class VrrpNode implements AutoCloseable {
         monitor.close();
         for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
         keeper.close();
+        routes.close();
         control.close();
         if (scripts != null) scripts.close();
         closeWatchers();
         if (notifier != null) notifier.close();
+        mailer.close();
     }
 }

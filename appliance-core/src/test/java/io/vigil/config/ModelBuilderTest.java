@@ -47,12 +47,8 @@ class ModelBuilderTest {
                   vrrp_mcast_group4 224.0.0.19
                 }
                 """);
-        // parsed into the model, and warned about because Vigil does not act on them (the keyword tables)
+        // parsed into the model; the mail settings are acted on (smtp_alert), the last two are warned about
         assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
-                "k.conf:3:3: warning: parsed, not acted on: notification_email in global_defs (Vigil sends no e-mail)",
-                "k.conf:7:3: warning: parsed, not acted on: notification_email_from in global_defs (Vigil sends no e-mail)",
-                "k.conf:8:3: warning: parsed, not acted on: smtp_server in global_defs (Vigil sends no e-mail)",
-                "k.conf:9:3: warning: parsed, not acted on: smtp_connect_timeout in global_defs (Vigil sends no e-mail)",
                 "k.conf:17:3: warning: vrrp_strict is not acted on: no strict RFC checks, and Vigil installs no"
                         + " iptables/nftables rules: traffic to the VIPs is accepted in every state; filter on the host if you rely on it",
                 "k.conf:18:3: warning: vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only");
