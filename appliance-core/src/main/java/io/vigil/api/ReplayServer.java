@@ -103,15 +103,8 @@ public final class ReplayServer implements AutoCloseable {
         kept.keySet().forEach(n -> offsets.put(n, -forensics.corrected(n, 0)));
     }
 
-    private static void checkDir(Path dir) {
-        if (!Files.isDirectory(dir)) throw new JournalException("no journal at " + dir + " (directory missing)");
-        try (Stream<Path> files = Files.list(dir)) {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
-                throw new JournalException(dir + " is not a journal directory (no .cq4 cycle files)");
-        } catch (IOException e) {
-            throw new JournalException("cannot read " + dir + ": " + e.getMessage());
-        }
-    }
+    private static void checkDir(Path dir) { io.vigil.journal.JournalSet.requireJournal(dir); }
+
 
     /** Opens the journals and listens on {@code host:port} (port 0 = any free port). */
     public static ReplayServer start(Vertx vertx, List<Path> journals, String host, int port) {

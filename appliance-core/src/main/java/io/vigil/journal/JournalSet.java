@@ -17,17 +17,22 @@ import java.util.stream.Stream;
 public final class JournalSet {
     private JournalSet() {}
 
+    /** Throws unless {@code dir} is a directory holding a journal's cycle files. */
+    public static void requireJournal(Path dir) {
+        if (!Files.isDirectory(dir)) throw new JournalException("no journal at " + dir + " (directory missing)");
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
+                throw new JournalException(dir + " is not a journal directory (no .cq4 cycle files)");
+        } catch (IOException e) {
+            throw new JournalException("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
     public static Map<String, List<Entry>> load(List<Path> dirs) {
         if (dirs.isEmpty()) throw new IllegalArgumentException("no journal given (--dir DIR, once per director)");
         Map<String, List<Entry>> out = new LinkedHashMap<>();
         for (Path dir : dirs) {
-            if (!Files.isDirectory(dir)) throw new JournalException("no journal at " + dir + " (directory missing)");
-            try (Stream<Path> files = Files.list(dir)) {
-                if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
-                    throw new JournalException(dir + " is not a journal directory (no .cq4 cycle files)");
-            } catch (IOException e) {
-                throw new JournalException("cannot read " + dir + ": " + e.getMessage());
-            }
+            requireJournal(dir);
             List<Entry> entries;
             try (JournalReader r = JournalReader.open(dir)) { entries = new ArrayList<>(r.readAll()); }
             if (entries.isEmpty()) throw new JournalException("journal at " + dir + " has no entries");
