@@ -33,7 +33,11 @@ try {
   const splits = await page.$$eval('[data-testid=split]', li => li.map(x => x.textContent));
   if (splits.length !== 1 || !splits[0].includes('lb-a + lb-b') || !splits[0].includes('4.000 s')) fail('split list: ' + splits);
   ok('split ' + splits[0]);
-  if ((await page.$$('[data-testid=split-band]')).length !== 1) fail('no red split-brain band on the timeline');
+  if ((await page.$$('[data-testid=split-band]')).length !== 1) {
+    const tl = await page.evaluate(() => fetch('api/timeline?all=1').then(r => r.json()));
+    fail('no red split-brain band on the timeline; lanes ' + JSON.stringify(tl.lanes.map(l => [l.node, l.group, l.lane, l.spans?.length]))
+      + ' splits ' + JSON.stringify(tl.splitBrains) + ' view ' + tl.from + '..' + tl.to);
+  }
   ok('split band drawn');
 
   // jump into the split-brain window: both nodes' own projections say MASTER

@@ -332,7 +332,8 @@ public final class ReplayServer implements AutoCloseable {
         String instance = ctx.queryParams().get("instance");
         String q = param(ctx, "q", "").toLowerCase(Locale.ROOT);
         boolean collapse = !"0".equals(param(ctx, "collapse", "1"));
-        int limit = Math.clamp(Integer.parseInt(param(ctx, "limit", "200")), 1, 5000);
+        int limit = Integer.parseInt(param(ctx, "limit", "200"));
+        if (limit < 1 || limit > 5000) throw new IllegalArgumentException("limit=" + limit + ": expected 1 to 5000");
         Map<String, Long> after = parseAfter(param(ctx, "after", ""));
         for (String n : nodes) if (!index.containsKey(n)) throw new IllegalArgumentException("node=" + n + ": not loaded (" + index.keySet() + ")");
 

@@ -29,12 +29,11 @@ final class TcpProber implements Runnable {
         final Promise<CheckResult> promise;
         final long startNs, deadlineNs;
         final InetSocketAddress target;
-        final String bindTo;
         SocketChannel channel;
         boolean done;
 
-        Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, InetSocketAddress target, String bindTo) {
-            this.promise = promise; this.startNs = startNs; this.deadlineNs = deadlineNs; this.target = target; this.bindTo = bindTo;
+        Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, InetSocketAddress target) {
+            this.promise = promise; this.startNs = startNs; this.deadlineNs = deadlineNs; this.target = target;
         }
     }
 
@@ -61,7 +60,19 @@ final class TcpProber implements Runnable {
     Future<CheckResult> connect(InetAddress address, int port, String bindTo, long timeoutMs) {
         Promise<CheckResult> p = Promise.promise();
         long now = System.nanoTime();
-        submitted.add(new Pending(p, now, now + timeoutMs * 1_000_000L, new InetSocketAddress(address, port), bindTo));
+        Pending pending = new Pending(p, now, now + timeoutMs * 1_000_000L, new InetSocketAddress(address, port));
+        // the socket is made here, on the caller's thread: a socket belongs to the network namespace of the thread
+        // that creates it, and the selector thread is shared by checkers that may live in other namespaces
+        try {
+            pending.channel = SocketChannel.open(address instanceof java.net.Inet6Address
+                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+            pending.channel.configureBlocking(false);
+            if (bindTo != null) pending.channel.bind(new InetSocketAddress(InetAddress.ofLiteral(bindTo), 0));
+        } catch (IOException | RuntimeException e) {
+            done(pending, false, "connect failed: " + message(e));
+            return p.future();
+        }
+        submitted.add(pending);
         if (selecting.compareAndSet(true, false)) selector.wakeup();
         return p.future();
     }
@@ -85,13 +96,8 @@ final class TcpProber implements Runnable {
     }
 
     private void start(Pending p) {
-        SocketChannel ch = null;
+        SocketChannel ch = p.channel;
         try {
-            ch = SocketChannel.open(p.target.getAddress() instanceof java.net.Inet6Address
-                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-            ch.configureBlocking(false);
-            if (p.bindTo != null) ch.bind(new InetSocketAddress(InetAddress.ofLiteral(p.bindTo), 0));
-            p.channel = ch;
             if (ch.connect(p.target)) {
                 done(p, true, "connected");
                 return;
@@ -99,7 +105,6 @@ final class TcpProber implements Runnable {
             ch.register(selector, SelectionKey.OP_CONNECT, p);
             deadlines.add(p);
         } catch (IOException | RuntimeException e) {
-            if (ch != null && p.channel == null) close(ch);
             done(p, false, "connect failed: " + message(e));
         }
     }

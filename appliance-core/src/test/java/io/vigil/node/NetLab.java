@@ -100,7 +100,13 @@ public final class NetLab implements AutoCloseable {
 
     /** {@code vigil run -f CONF} in NS (ip netns exec execs, so the pid is the JVM's). */
     public Proc vigil(String name, String ns, Path conf, String... extra) throws IOException {
+        return vigil(name, ns, conf, List.of(), extra);
+    }
+
+    /** The same with JVM options (e.g. -Dvigil.check.summary=1 to close check summaries every second). */
+    public Proc vigil(String name, String ns, Path conf, List<String> jvm, String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(vigilCommand());
+        cmd.addAll(cmd.indexOf("-cp"), jvm);
         cmd.addAll(List.of("run", "-f", conf.toString(), "--journal", dir.resolve(name + "-journal").toString()));
         cmd.addAll(List.of(extra));
         return start(name, ns, cmd);

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * real server out of IPVS. Runs in a namespace of its own (the host kernel has no IPVS: the desired tables are
  * compared, which is what the reconciler diffs against the kernel).
  */
-@org.junit.jupiter.api.Disabled("fails after merging the check-summary coalescing and the in-place reload: expectations to be re-derived, see closing note")
 class ReloadCarryTest {
     @TempDir Path dir;
 
