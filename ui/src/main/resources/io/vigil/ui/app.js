@@ -402,7 +402,7 @@ function drawIncidents() {
     ul.append(li);
   });
   S.incidents.filter(i => i.type === 'skew').forEach(s => ul.append(el('li', { class: 'skew' },
-    `clock ${s.node}: ` + (s.offsetMs == null ? `offset to ${s.reference} not estimable` : `${s.offsetMs.toFixed(1)} ms ± ${s.boundMs.toFixed(1)} ms vs ${s.reference} (corrected)`))));
+    `clock ${s.node}: ` + (s.boundMs == null ? `offset to ${s.reference} not estimable (one direction heard; not corrected)` : `${s.offsetMs.toFixed(1)} ms ± ${s.boundMs.toFixed(1)} ms vs ${s.reference} (corrected)`))));
   S.incidents.filter(i => i.type === 'missing-peer').forEach(m => ul.append(el('li', { class: 'warning', 'data-testid': 'missing-peer' },
     `missing peer ${m.address} (${m.instance}): heard by ${m.heardBy} ${m.hearings}× ${m.first} .. ${m.last}, no journal loaded`)));
   (tl.warnings || []).forEach(w => ul.append(el('li', { class: 'warning' }, 'warning: ' + w)));
