@@ -127,11 +127,18 @@ public final class NetLab implements AutoCloseable {
         });
     }
 
-    /** kill -9 of keepalived: the VRRP child first (it would otherwise send priority 0 on its parent's death). */
+    /**
+     * kill -9 of keepalived: the VRRP child first (it would otherwise send priority 0 on its parent's death),
+     * with the parent stopped meanwhile: a running parent respawns the killed child at once, and that child
+     * outlived the crash and kept advertising priority 150 (seen in CI).
+     */
     public void crashKeepalived(Proc ka) throws IOException {
+        run("kill", "-STOP", Long.toString(ka.pid()));
+        var children = ka.process().descendants().toList();
         Path vp = dir.resolve(ka.name() + ".vrrp.pid");
         if (Files.exists(vp)) run("kill", "-9", Files.readString(vp).trim());
         kill9(ka);
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     public void kill9(Proc p) {
