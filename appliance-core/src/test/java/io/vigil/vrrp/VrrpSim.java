@@ -22,7 +22,7 @@ final class VrrpSim {
     /** One router: its spec and, while running, its node's router and engine. */
     final class Router {
         final int id;
-        final VrrpInstanceSpec spec;
+        VrrpInstanceSpec spec;      // replaced by reload
         VrrpRouter node;            // null while crashed / stopped
         VrrpInstance engine;        // the node's instance (observation only), null while crashed / stopped
         long timerGeneration;       // invalidates stale timer events
@@ -157,6 +157,18 @@ final class VrrpSim {
         r.linkUp = up;
         log("link " + (up ? "up" : "down") + " " + r);
         if (r.node != null) step(r, new VrrpRouter.Input.Link(r.clock(), r.spec.interfaceName(), up));
+    }
+
+    /** A configuration reload as the node does it: plan, then apply (unchanged: nothing; priority: in place). */
+    void reload(Router r, VrrpInstanceSpec next) {
+        r.spec = next;
+        log("reload " + r);
+        if (r.node == null) return;
+        VrrpRouter.Plan plan = r.node.plan(List.of(next), List.of());
+        List<VrrpRouter.Batch> batches = new ArrayList<>();
+        r.node.apply(plan, r.clock(), VrrpRouter.Origin.RELOAD, 0, batches::add);
+        r.engine = r.node.engine(next.name());
+        applyAll(r, batches);
     }
 
     void partition(int[] sides) {
