@@ -1,6 +1,9 @@
 package io.vigil.vrrp;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the node must do after a step, in order. Every effect names its instance so one journal/IO loop can serve
@@ -43,4 +46,35 @@ public sealed interface VrrpEffect {
      * a step without one means no timer is needed (any earlier request is void).
      */
     record TimerRequest(String instance, long deadline) implements VrrpEffect {}
+
+    // ---- notes added by VrrpRouter (never by an instance): rate-limited reports the node journals and logs
+
+    /** A drop worth reporting (first of its kind, then at most one per instance every 10 s); {@code totals} so far. */
+    record DropReport(String instance, String interfaceName, DropReason reason, Ipv4Address source, long count,
+                      Map<DropReason, Long> totals) implements VrrpEffect {
+        public DropReport { totals = enumCopy(totals); }
+    }
+    /** Datagrams no instance could be charged with on {@code interfaceName}; {@code instance()} is empty. */
+    record InterfaceDropReport(String interfaceName, DropReason reason, Ipv4Address source,
+                               Map<DropReason, Long> totals) implements VrrpEffect {
+        public InterfaceDropReport { totals = enumCopy(totals); }
+        @Override public String instance() { return ""; }
+    }
+    /** A BACKUP heard a new master (address or priority), or {@code sample}: the same one, a minute on. */
+    record MasterSeen(String instance, String interfaceName, Ipv4Address from, int priority, Cause.Relation relation,
+                      boolean sample) implements VrrpEffect {}
+    /** Another router advertised while we are MASTER: {@code since} adverts since the last note, the latest heard at {@code heardAt}. */
+    record OtherMaster(String instance, String interfaceName, Ipv4Address from, int priority, int ownPriority,
+                       Cause.Relation relation, long since, long heardAt) implements VrrpEffect {}
+    /** An unmodifiable copy in DropReason order (it is printed). */
+    private static Map<DropReason, Long> enumCopy(Map<DropReason, Long> m) {
+        EnumMap<DropReason, Long> e = new EnumMap<>(DropReason.class);
+        e.putAll(m);
+        return Collections.unmodifiableMap(e);
+    }
+
+    /** A sync group's overall state changed ({@code instance()} is the group). */
+    record GroupChanged(String instance, VrrpState state, List<String> members) implements VrrpEffect {
+        public GroupChanged { members = List.copyOf(members); }
+    }
 }

@@ -2,7 +2,6 @@ package io.vigil.vrrp;
 
 import io.vigil.vrrp.VrrpEffect.SendAdvert;
 import io.vigil.vrrp.VrrpEffect.StateChanged;
-import io.vigil.vrrp.VrrpEffect.TimerRequest;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,19 +12,25 @@ import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
- * A deterministic discrete-event world for VRRP engines: N routers sharing one VRID on a simulated LAN with
- * per-message delay, loss and partitions, on a simulated monotonic clock. Everything a router does goes
- * through the real engine and the real codec (adverts travel as bytes and are decoded on arrival).
+ * A deterministic discrete-event world for VRRP nodes: N routers sharing one VRID on a simulated LAN with
+ * per-message delay, loss, duplication and partitions, on a simulated monotonic clock (each router's clock may
+ * be skewed). Everything a router does goes through the real {@link VrrpRouter} (registry, datagram routing,
+ * tracker and link fan-out, one timer contract), its engine and the real codec (adverts travel as bytes and are
+ * decoded on arrival), as the node drives it.
  */
 final class VrrpSim {
-    /** One router: its spec and, while running, its engine. */
+    /** One router: its spec and, while running, its node's router and engine. */
     final class Router {
         final int id;
-        final VrrpInstanceSpec spec;
-        VrrpInstance engine;        // null while crashed / stopped
+        VrrpInstanceSpec spec;      // replaced by reload
+        VrrpRouter node;            // null while crashed / stopped
+        VrrpInstance engine;        // the node's instance (observation only), null while crashed / stopped
         long timerGeneration;       // invalidates stale timer events
+        long clockSkew;             // this router's monotonic clock runs ahead of the world's by this much
         int side;                   // partition side
         boolean scriptUp = true, linkUp = true;
+
+        long clock() { return clockBase + now + clockSkew; }
 
         Router(int id, VrrpInstanceSpec spec) { this.id = id; this.spec = spec; }
 
@@ -69,9 +74,9 @@ final class VrrpSim {
     private final Deque<String> trace = new ArrayDeque<>();
     private long seq;
     long now;                       // simulated nanoseconds since the world began
-    double lossProbability;
+    double lossProbability, duplicateProbability;
     long minDelay, maxDelay;
-    long delivered, lost, steps;
+    long delivered, lost, duplicated, steps;
 
     VrrpSim(Random random, long clockBase, long minDelay, long maxDelay) {
         this.random = random;
@@ -101,12 +106,18 @@ final class VrrpSim {
     // ---------------------------------------------------------------- router operations
 
     void start(Router r) {
-        r.engine = new VrrpInstance(r.spec);
-        if (!r.scriptUp) r.engine.step(VrrpInput.TrackerChanged.script(clock(), "chk", false));
-        if (!r.linkUp) r.engine.step(new VrrpInput.InterfaceChanged(clock(), r.spec.interfaceName(), false));
+        VrrpRouter node = new VrrpRouter();
+        // what the node knows before its instances start: a failing script, a down link
+        if (!r.scriptUp) node.know(TrackerSpec.Kind.SCRIPT, "chk", false, 0);
+        if (!r.linkUp) node.knowLink(r.spec.interfaceName(), false);
+        r.node = node;
+        VrrpRouter.Plan plan = node.plan(List.of(r.spec), List.of());
+        List<VrrpRouter.Batch> batches = new ArrayList<>();
+        node.apply(plan, r.clock(), VrrpRouter.Origin.RUN, 0, batches::add);
+        r.engine = node.engine(r.spec.name());
         log("start " + r);
         listener.started(r);
-        apply(r, r.engine.step(new VrrpInput.Start(clock())));
+        applyAll(r, batches);
     }
 
     /** Dies without a word (power loss): no priority 0 advert. */
@@ -115,14 +126,17 @@ final class VrrpSim {
         if (r.engine != null && r.engine.state() != VrrpState.STOP)
             transitions.add(new Transition(now, r.id, r.engine.state(), VrrpState.STOP, new Cause.Operator("crash")));
         r.engine = null;
+        r.node = null;
         r.timerGeneration++;
         listener.crashed(r);
     }
 
     void shutdown(Router r) {
         log("shutdown " + r);
-        apply(r, r.engine.step(new VrrpInput.Shutdown(clock())));
+        step(r, new VrrpRouter.Input.Shutdown(r.clock(), null));
         r.engine = null;
+        r.node = null;
+        r.timerGeneration++;
         listener.stopped(r);
     }
 
@@ -130,19 +144,31 @@ final class VrrpSim {
         r.scriptUp = up;
         log("script " + (up ? "up" : "down") + " " + r);
         if (r.engine != null) listener.tracker(r, "chk", up);
-        if (r.engine != null) apply(r, r.engine.step(VrrpInput.TrackerChanged.script(clock(), "chk", up)));
+        if (r.node != null) step(r, new VrrpRouter.Input.Tracker(r.clock(), TrackerSpec.Kind.SCRIPT, "chk", up, up ? 1 : 0));
     }
 
     /** A named track_script result (does not persist across restarts, unlike {@link #setScript}'s "chk"). */
     void setTracker(Router r, String script, boolean up) {
         log("tracker " + script + (up ? " up" : " down") + " " + r);
-        if (r.engine != null) apply(r, r.engine.step(VrrpInput.TrackerChanged.script(clock(), script, up)));
+        if (r.node != null) step(r, new VrrpRouter.Input.Tracker(r.clock(), TrackerSpec.Kind.SCRIPT, script, up, up ? 1 : 0));
     }
 
     void setLink(Router r, boolean up) {
         r.linkUp = up;
         log("link " + (up ? "up" : "down") + " " + r);
-        if (r.engine != null) apply(r, r.engine.step(new VrrpInput.InterfaceChanged(clock(), r.spec.interfaceName(), up)));
+        if (r.node != null) step(r, new VrrpRouter.Input.Link(r.clock(), r.spec.interfaceName(), up));
+    }
+
+    /** A configuration reload as the node does it: plan, then apply (unchanged: nothing; priority: in place). */
+    void reload(Router r, VrrpInstanceSpec next) {
+        r.spec = next;
+        log("reload " + r);
+        if (r.node == null) return;
+        VrrpRouter.Plan plan = r.node.plan(List.of(next), List.of());
+        List<VrrpRouter.Batch> batches = new ArrayList<>();
+        r.node.apply(plan, r.clock(), VrrpRouter.Origin.RELOAD, 0, batches::add);
+        r.engine = r.node.engine(next.name());
+        applyAll(r, batches);
     }
 
     void partition(int[] sides) {
@@ -155,12 +181,49 @@ final class VrrpSim {
         log("heal");
     }
 
+    /** The world's engine clock (a router's own may be skewed: {@link Router#clock()}). */
     long clock() { return clockBase + now; }
+
+    /** One input to the router's node; its batches applied as the node applies them, then its one timer re-armed. */
+    private void step(Router r, VrrpRouter.Input in) {
+        List<VrrpRouter.Batch> batches = new ArrayList<>();
+        r.node.step(in, batches::add);
+        applyAll(r, batches);
+    }
+
+    private void applyAll(Router r, List<VrrpRouter.Batch> batches) {
+        VrrpRouter node = r.node;
+        for (VrrpRouter.Batch b : batches) apply(r, b.effects());
+        if (r.node != node || node == null) return;
+        invariants(r);
+        // the one timer contract: tick at the router's next deadline, on this router's (skewed) clock
+        long gen = ++r.timerGeneration;
+        node.nextDeadline().ifPresent(deadline -> {
+            long delay = deadline - r.clock(); // subtraction: correct across clock wrap
+            at(now + Math.max(0, delay), () -> {
+                if (r.timerGeneration == gen && r.node == node) step(r, new VrrpRouter.Input.Tick(r.clock()));
+            });
+        });
+    }
+
+    /**
+     * Checked after every input: a BACKUP or MASTER always has a timer (else it would never take over or advertise),
+     * and no deadline is already past (else the host would spin on ticks).
+     */
+    private void invariants(Router r) {
+        VrrpState st = r.engine.state();
+        var deadline = r.node.nextDeadline();
+        if ((st == VrrpState.BACKUP || st == VrrpState.MASTER) && deadline.isEmpty())
+            throw new AssertionError("r" + r.id + " is " + st + " without a timer\n" + dump());
+        if (deadline.isPresent() && deadline.getAsLong() - r.clock() < 0)
+            throw new AssertionError("r" + r.id + " deadline " + deadline.getAsLong() + " already past at " + r.clock() + "\n" + dump());
+        if (r.node.states().size() != 1 || r.node.state(r.spec.name()) != st)
+            throw new AssertionError("r" + r.id + " router registry disagrees: " + r.node.states() + "\n" + dump());
+    }
 
     private void apply(Router r, List<VrrpEffect> effects) {
         steps++;
         listener.effects(r, effects);
-        boolean timer = false;
         for (VrrpEffect e : effects) {
             switch (e) {
                 case SendAdvert a -> send(r, a);
@@ -168,19 +231,9 @@ final class VrrpSim {
                     transitions.add(new Transition(now, r.id, s.from(), s.to(), s.cause()));
                     log("r" + r.id + " " + s.from() + "->" + s.to() + " by " + s.cause());
                 }
-                case TimerRequest t -> {
-                    timer = true;
-                    long gen = ++r.timerGeneration;
-                    long delay = t.deadline() - clock(); // subtraction: correct across clock wrap
-                    VrrpInstance engine = r.engine;
-                    at(now + Math.max(0, delay), () -> {
-                        if (r.timerGeneration == gen && r.engine == engine) apply(r, engine.step(new VrrpInput.Tick(clock())));
-                    });
-                }
                 default -> { }
             }
         }
-        if (!timer) r.timerGeneration++;
     }
 
     private void send(Router from, SendAdvert a) {
@@ -188,16 +241,21 @@ final class VrrpSim {
         for (Router to : routers) {
             if (to == from || to.side != from.side) continue;
             if (lossProbability > 0 && random.nextDouble() < lossProbability) { lost++; continue; }
-            long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
-            at(now + delay, () -> {
-                if (to.engine == null) return;
-                delivered++;
-                var decoded = ReceivedAdvert.decodeMessage(bytes, a.source(), a.destination(), 255);
-                ReceivedAdvert advert = ((ReceivedAdvert.Decoded.Ok) decoded).advert();
-                long accepted = to.engine.advertsAccepted();
-                apply(to, to.engine.step(new VrrpInput.AdvertReceived(clock(), advert)));
-                if (to.engine != null) listener.delivered(to, advert, to.engine.advertsAccepted() != accepted);
-            });
+            int copies = duplicateProbability > 0 && random.nextDouble() < duplicateProbability ? 2 : 1;
+            if (copies == 2) duplicated++;
+            for (int c = 0; c < copies; c++) {
+                long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
+                at(now + delay, () -> {
+                    if (to.node == null) return;
+                    delivered++;
+                    var decoded = ReceivedAdvert.decodeMessage(bytes, a.source(), a.destination(), 255);
+                    ReceivedAdvert advert = ((ReceivedAdvert.Decoded.Ok) decoded).advert();
+                    VrrpInstance engine = to.engine;
+                    long accepted = engine.advertsAccepted();
+                    step(to, new VrrpRouter.Input.Datagram(to.clock(), to.spec.interfaceName(), decoded, -1));
+                    if (to.node != null) listener.delivered(to, advert, engine.advertsAccepted() != accepted);
+                });
+            }
         }
     }
 

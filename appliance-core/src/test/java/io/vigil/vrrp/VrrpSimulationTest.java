@@ -47,8 +47,43 @@ class VrrpSimulationTest {
             lost += sc.sim.lost;
             checks += sc.checks;
         }
-        System.out.printf("VRRP simulation: %d seeds, %d engine steps, %d adverts delivered, %d lost, %d property checks%n",
-                seeds.size(), steps, delivered, lost, checks);
+        report(seeds, steps, delivered, lost, checks, "");
+    }
+
+    /**
+     * The same promises with the faults the plain schedules leave out: duplicated adverts, every router's clock
+     * skewed (wrapping past Long.MAX_VALUE for some), and configuration reloads changing a router's priority.
+     */
+    @Test
+    void randomSchedulesWithDuplicatesSkewAndReloadsKeepVrrpsPromises() {
+        int count = Integer.getInteger("vigil.vrrp.sim.faultSeeds", 800);
+        List<Long> seeds = new ArrayList<>();
+        String one = System.getProperty("vigil.vrrp.sim.faultSeed");
+        if (one != null) seeds.add(Long.parseLong(one));
+        else for (long s = 1; s <= count; s++) seeds.add(s);
+        long steps = 0, delivered = 0, lost = 0, checks = 0, duplicated = 0;
+        for (long seed : seeds) {
+            Scenario sc = new Scenario(seed, true);
+            try {
+                sc.run();
+            } catch (AssertionError e) {
+                throw new AssertionError("VRRP fault simulation failed for seed " + seed
+                        + " (re-run: -Dvigil.vrrp.sim.faultSeed=" + seed + ")\n" + sc.describe() + "\n" + e.getMessage()
+                        + "\n" + sc.sim.dump(), e);
+            }
+            steps += sc.sim.steps;
+            delivered += sc.sim.delivered;
+            lost += sc.sim.lost;
+            duplicated += sc.sim.duplicated;
+            checks += sc.checks;
+        }
+        report(seeds, steps, delivered, lost, checks, ", " + duplicated + " duplicated");
+        assertThat(duplicated).as("duplicates were actually sent").isPositive();
+    }
+
+    private static void report(List<Long> seeds, long steps, long delivered, long lost, long checks, String extra) {
+        System.out.printf("VRRP simulation: %d seeds, %d engine steps, %d adverts delivered, %d lost%s, %d property checks%n",
+                seeds.size(), steps, delivered, lost, extra, checks);
         assertThat(checks).as("properties were actually checked").isGreaterThan(seeds.size());
     }
 
@@ -56,6 +91,7 @@ class VrrpSimulationTest {
 
     static final class Scenario {
         final long seed;
+        final boolean faults;
         final Random rnd;
         final VrrpSim sim;
         final int version, advCentis;
@@ -64,8 +100,12 @@ class VrrpSimulationTest {
         long checks;
         final List<String> log = new ArrayList<>();
 
-        Scenario(long seed) {
+        Scenario(long seed) { this(seed, false); }
+
+        /** {@code faults}: duplicates, skewed clocks and reloads as well (drawn from their own Random, after the rest). */
+        Scenario(long seed, boolean faults) {
             this.seed = seed;
+            this.faults = faults;
             this.rnd = new Random(seed);
             long[] bases = {0L, Long.MAX_VALUE - 20 * S, -7 * S, rnd.nextLong()};
             long maxDelay = rnd.nextInt(4) == 0 ? 0 : (long) rnd.nextInt(30) * MS;
@@ -87,10 +127,16 @@ class VrrpSimulationTest {
             this.adv = advCentis * 10 * MS;
             VrrpInstance lowest = new VrrpInstance(sim.routers.getFirst().spec.withPriority(1));
             this.bound = lowest.masterDownIntervalNanos() + adv + 2 * maxDelay + MS;
+            if (faults) {
+                Random f = new Random(~seed);
+                sim.duplicateProbability = f.nextDouble() * 0.3;
+                for (Router r : sim.routers) r.clockSkew = f.nextInt(4) == 0 ? f.nextLong() : (long) f.nextInt(100_000) * MS;
+            }
         }
 
         String describe() {
-            return "scenario: v" + version + " advert " + advCentis + " cs, preempt " + preempt + ", delay 0.." + sim.maxDelay / MS
+            return "scenario: v" + version + (faults ? ", duplicates " + Math.round(sim.duplicateProbability * 100) + "%, skews "
+                    + sim.routers.stream().map(r -> Long.toString(r.clockSkew)).toList() : "") + " advert " + advCentis + " cs, preempt " + preempt + ", delay 0.." + sim.maxDelay / MS
                     + " ms, clock base " + sim.clockBase + ", settle bound " + bound / MS + " ms\nschedule:\n  " + String.join("\n  ", log);
         }
 
@@ -129,6 +175,14 @@ class VrrpSimulationTest {
                     case 4 -> { Router r = randomDown(); if (r == null) { disturbance = "none"; break; } lastTarget = r; disturbance = "restart r" + r.id; sim.at(t, () -> sim.start(r)); }
                     case 5 -> { Router r = sim.routers.get(rnd.nextInt(sim.routers.size())); lastTarget = r; boolean up = !r.scriptUp; disturbance = "script r" + r.id + (up ? " up" : " down"); sim.at(t, () -> sim.setScript(r, up)); }
                     case 6 -> { Router r = sim.routers.get(rnd.nextInt(sim.routers.size())); lastTarget = r; boolean up = !r.linkUp; disturbance = "link r" + r.id + (up ? " up" : " down"); sim.at(t, () -> sim.setLink(r, up)); }
+                    case 8 -> {
+                        Router r = sim.routers.get(rnd.nextInt(sim.routers.size()));
+                        lastTarget = r;
+                        int prio = rnd.nextInt(3) == 0 ? r.spec.priority() : 1 + rnd.nextInt(254);
+                        disturbance = "reload r" + r.id + " priority " + prio;
+                        VrrpInstanceSpec next = r.spec.withPriority(prio);
+                        sim.at(t, () -> sim.reload(r, next));
+                    }
                     default -> {
                         long d = (long) ((0.5 + rnd.nextDouble() * 4) * S);
                         double p = 0.2 + rnd.nextDouble() * 0.7;
@@ -147,7 +201,7 @@ class VrrpSimulationTest {
 
         private int pick(boolean partitioned) {
             while (true) {
-                int k = rnd.nextInt(8);
+                int k = rnd.nextInt(faults ? 9 : 8);
                 if (k == 0 && partitioned) continue;
                 if (k == 1 && !partitioned) continue;
                 return k;

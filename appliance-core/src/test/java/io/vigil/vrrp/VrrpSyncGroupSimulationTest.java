@@ -2,7 +2,6 @@ package io.vigil.vrrp;
 
 import io.vigil.vrrp.VrrpEffect.SendAdvert;
 import io.vigil.vrrp.VrrpEffect.StateChanged;
-import io.vigil.vrrp.VrrpEffect.TimerRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -22,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Seeded schedules of 2-4 routers, each with a sync group of two instances (VRID 51 on LAN "eth0", VRID 52 on
  * LAN "eth1"), through crashes, restarts, priority changes (a group-wide track_script) and link faults on one LAN.
  * Once settled: every router's members agree, exactly one router is MASTER of both VRIDs, and under preempt it is
- * the highest priority one. Re-run one seed with {@code -Dvigil.vrrp.syncsim.seed=N}.
+ * the highest priority one. Each router is a {@link VrrpRouter} as the node drives it: datagrams routed by
+ * interface and VRID, the track_script fanned out to both members, one timer. Re-run one seed with
+ * {@code -Dvigil.vrrp.syncsim.seed=N}.
  */
 class VrrpSyncGroupSimulationTest {
 
@@ -50,18 +51,18 @@ class VrrpSyncGroupSimulationTest {
         final class Router {
             final int id;
             final List<VrrpInstanceSpec> specs;
-            VrrpSyncGroup group;            // null while down
+            VrrpRouter group;               // null while down
             long generation;
             boolean scriptUp = true;
             final Map<String, Boolean> links = new HashMap<>(Map.of("eth0", true, "eth1", true));
 
             Router(int id, List<VrrpInstanceSpec> specs) { this.id = id; this.specs = specs; }
 
-            VrrpInstance member(int vrid) { return group.members().stream().filter(m -> m.spec().vrid() == vrid).findFirst().orElseThrow(); }
+            VrrpInstance member(int vrid) { return group.engine(vrid == 51 ? "VI_0" : "VI_1"); }
 
             @Override public String toString() {
-                return "r" + id + (group == null ? " DOWN" : " " + group.members().stream()
-                        .map(m -> m.spec().vrid() + ":" + m.state() + "/" + m.effectivePriority()).toList());
+                return "r" + id + (group == null ? " DOWN" : " " + List.of(51, 52).stream()
+                        .map(v -> v + ":" + member(v).state() + "/" + member(v).effectivePriority()).toList());
             }
         }
 
@@ -108,34 +109,33 @@ class VrrpSyncGroupSimulationTest {
         }
 
         void start(Router r) {
-            List<VrrpInstance> members = r.specs.stream().map(VrrpInstance::new).toList();
-            r.group = new VrrpSyncGroup(new SyncGroupSpec("G", List.of("VI_0", "VI_1"), NotifySpec.NONE), members);
+            VrrpRouter node = new VrrpRouter();
+            if (!r.scriptUp) node.know(TrackerSpec.Kind.SCRIPT, "chk", false, 0);
+            r.links.forEach((lan, up) -> { if (!up) node.knowLink(lan, false); });
+            r.group = node;
             log("start r" + r.id);
-            for (VrrpInstance m : members) {
-                if (!r.scriptUp) apply(r, r.group.step(m.name(), VrrpInput.TrackerChanged.script(now, "chk", false)));
-                if (!r.links.get(m.spec().interfaceName())) apply(r, r.group.step(m.name(), new VrrpInput.InterfaceChanged(now, m.spec().interfaceName(), false)));
-            }
-            for (VrrpInstance m : members) apply(r, r.group.step(m.name(), new VrrpInput.Start(now)));
+            List<VrrpRouter.Batch> out = new ArrayList<>();
+            node.apply(node.plan(r.specs, List.of(new SyncGroupSpec("G", List.of("VI_0", "VI_1"), NotifySpec.NONE))),
+                    now, VrrpRouter.Origin.RUN, 0, out::add);
+            apply(r, out);
         }
 
-        void apply(Router r, List<VrrpEffect> effects) {
-            boolean timer = false;
-            long earliest = Long.MAX_VALUE;
-            for (VrrpEffect e : effects) {
-                switch (e) {
-                    case SendAdvert a -> send(r, a);
-                    case StateChanged s -> log("r" + r.id + " " + s.instance() + " " + s.from() + "->" + s.to() + " by " + s.cause());
-                    case TimerRequest t -> { timer = true; earliest = Math.min(earliest, t.deadline()); }
-                    default -> { }
+        void step(Router r, VrrpRouter.Input in) { apply(r, r.group.step(in)); }
+
+        void apply(Router r, List<VrrpRouter.Batch> batches) {
+            VrrpRouter node = r.group;
+            for (VrrpRouter.Batch b : batches)
+                for (VrrpEffect e : b.effects()) {
+                    switch (e) {
+                        case SendAdvert a -> send(r, a);
+                        case StateChanged s -> log("r" + r.id + " " + s.instance() + " " + s.from() + "->" + s.to() + " by " + s.cause());
+                        default -> { }
+                    }
                 }
-            }
-            // one wake-up for the group: the earliest deadline of any member
-            long next = r.group.members().stream().mapToLong(m -> m.nextDeadline().orElse(Long.MAX_VALUE)).min().orElse(Long.MAX_VALUE);
+            // one wake-up for the node: the router's deadline (the earliest of any member)
             long gen = ++r.generation;
-            if (next != Long.MAX_VALUE) {
-                VrrpSyncGroup g = r.group;
-                at(Math.max(now, next), () -> { if (r.generation == gen && r.group == g) apply(r, g.tick(now)); });
-            }
+            node.nextDeadline().ifPresent(next ->
+                    at(Math.max(now, next), () -> { if (r.generation == gen && r.group == node) step(r, new VrrpRouter.Input.Tick(now)); }));
         }
 
         void send(Router from, SendAdvert a) {
@@ -147,8 +147,8 @@ class VrrpSyncGroupSimulationTest {
                 long d = maxDelay == 0 ? 0 : (long) (rnd.nextDouble() * maxDelay);
                 at(now + d, () -> {
                     if (to.group == null || !to.links.get(lan)) return;
-                    ReceivedAdvert adv = Fixtures.decode(bytes, a.source(), a.destination(), 255);
-                    apply(to, to.group.step(adv.vrid() == 51 ? "VI_0" : "VI_1", new VrrpInput.AdvertReceived(now, adv)));
+                    var decoded = ReceivedAdvert.decodeMessage(bytes, a.source(), a.destination(), 255);
+                    step(to, new VrrpRouter.Input.Datagram(now, lan, decoded, -1));
                 });
             }
         }
@@ -169,15 +169,14 @@ class VrrpSyncGroupSimulationTest {
                     case 1 -> at(t, () -> {
                         r.scriptUp = !r.scriptUp;
                         log("script " + r.scriptUp + " r" + r.id);
-                        if (r.group != null) for (String m : List.of("VI_0", "VI_1"))
-                            apply(r, r.group.step(m, VrrpInput.TrackerChanged.script(now, "chk", r.scriptUp)));
+                        if (r.group != null) step(r, new VrrpRouter.Input.Tracker(now, TrackerSpec.Kind.SCRIPT, "chk", r.scriptUp, r.scriptUp ? 1 : 0));
                     });
                     case 2 -> at(t, () -> {
                         String lan = rnd.nextBoolean() ? "eth0" : "eth1";
                         boolean up = !r.links.get(lan);
                         r.links.put(lan, up);
                         log("link " + lan + " " + up + " r" + r.id);
-                        if (r.group != null) apply(r, r.group.step(lan.equals("eth0") ? "VI_0" : "VI_1", new VrrpInput.InterfaceChanged(now, lan, up)));
+                        if (r.group != null) step(r, new VrrpRouter.Input.Link(now, lan, up));
                     });
                     default -> at(t, () -> log("nothing"));
                 }

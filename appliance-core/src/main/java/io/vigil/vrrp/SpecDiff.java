@@ -1,7 +1,5 @@
-package io.vigil.node;
+package io.vigil.vrrp;
 
-import io.vigil.vrrp.TrackerSpec;
-import io.vigil.vrrp.VrrpInstanceSpec;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
