@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import static io.vigil.api.HttpHelper.*;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -456,7 +458,7 @@ public final class ManagementServer implements AutoCloseable {
         Throwable t = ctx.failure();
         if (ctx.response().ended()) return;
         if (t instanceof NodeView.NotFound nf) error(ctx, 404, nf.getMessage());
-        else if (t instanceof BadRequest || t instanceof IllegalArgumentException) error(ctx, 400, t.getMessage());
+        else if (t instanceof IllegalArgumentException) error(ctx, 400, t.getMessage());
         else if (t instanceof IllegalStateException) error(ctx, 409, t.getMessage());
         else if (t == null) error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
         else {
@@ -465,51 +467,12 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("error", message).put("status", status).encode());
-    }
-
-    private static void json(RoutingContext ctx, Object body) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
-    }
-
     private static JsonArray array(List<JsonObject> items) { return new JsonArray(List.copyOf(items)); }
 
     private static Set<String> types(RoutingContext ctx) {
         Set<String> types = new LinkedHashSet<>();
         for (String t : ctx.queryParam("type")) for (String s : t.split(",")) if (!s.isBlank()) types.add(s.strip());
         return types;
-    }
-
-    /** ISO-8601 instant ("2026-11-24T01:00:00Z") or epoch milliseconds. */
-    static Instant instantParam(RoutingContext ctx, String name, Instant dflt) {
-        String v = ctx.queryParams().get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            return v.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new BadRequest(name + " must be an ISO-8601 instant (2026-01-31T12:00:00Z) or epoch milliseconds, got '" + v + "'");
-        }
-    }
-
-    private static int intParam(RoutingContext ctx, String name, int dflt) {
-        String v = ctx.queryParams().get(name);
-        return v == null ? dflt : (int) parseLong(v, name);
-    }
-
-    private static long longParam(RoutingContext ctx, String name, long dflt) {
-        String v = ctx.queryParams().get(name);
-        return v == null ? dflt : parseLong(v, name);
-    }
-
-    private static long parseLong(String v, String name) {
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new BadRequest(name + " must be an integer, got '" + v + "'");
-        }
     }
 
     private static String loadOpenApi() {
@@ -523,7 +486,4 @@ public final class ManagementServer implements AutoCloseable {
 
     private record Buffered(String text) {}
 
-    static final class BadRequest extends RuntimeException {
-        BadRequest(String message) { super(message); }
-    }
 }

@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import static io.vigil.api.HttpHelper.*;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -174,9 +176,7 @@ public final class ReplayServer implements AutoCloseable {
             if (ctx.response().ended()) return;
             // a bad parameter is the client's mistake (400), not the server's
             int status = ctx.failure() instanceof IllegalArgumentException ? 400 : ctx.statusCode() < 0 ? 500 : ctx.statusCode();
-            ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage()))
-                            .put("status", status).encode());
+            error(ctx, status, ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage()));
         });
         return r;
     }
@@ -192,9 +192,9 @@ public final class ReplayServer implements AutoCloseable {
 
     private void timeline(RoutingContext ctx) {
         long first = report.firstNs(), last = Math.max(report.lastNs(), report.firstNs() + 1_000_000);
-        long from = time(ctx, "from", first), to = time(ctx, "to", last);
+        long from = timeNsParam(ctx, "from", first), to = timeNsParam(ctx, "to", last);
         if (to <= from) to = from + 1_000_000;
-        int px = Math.clamp(Long.parseLong(param(ctx, "px", "1000")), 50, 8000);
+        int px = Math.clamp(longParam(ctx, "px", 1000), 50, 8000);
         long res = Math.max(1, (to - from) / px);     // ns per pixel: anything narrower is merged
         JsonArray lanesOut = new JsonArray();
         Map<String, List<Span>> byLane = new LinkedHashMap<>();
@@ -326,13 +326,13 @@ public final class ReplayServer implements AutoCloseable {
     private static final long PAGE_BUDGET_NS = 400_000_000L;
 
     private void events(RoutingContext ctx) {
-        long from = time(ctx, "from", Long.MIN_VALUE), to = time(ctx, "to", Long.MAX_VALUE);
+        long from = timeNsParam(ctx, "from", Long.MIN_VALUE), to = timeNsParam(ctx, "to", Long.MAX_VALUE);
         Set<String> nodes = ctx.queryParams().contains("node") ? Set.copyOf(ctx.queryParams().getAll("node")) : index.keySet();
         Set<String> types = ctx.queryParams().contains("type") ? Set.copyOf(ctx.queryParams().getAll("type")) : Set.of();
         String instance = ctx.queryParams().get("instance");
         String q = param(ctx, "q", "").toLowerCase(Locale.ROOT);
         boolean collapse = !"0".equals(param(ctx, "collapse", "1"));
-        int limit = Integer.parseInt(param(ctx, "limit", "200"));
+        int limit = intParam(ctx, "limit", 200);
         if (limit < 1 || limit > 5000) throw new IllegalArgumentException("limit=" + limit + ": expected 1 to 5000");
         Map<String, Long> after = parseAfter(param(ctx, "after", ""));
         for (String n : nodes) if (!index.containsKey(n)) throw new IllegalArgumentException("node=" + n + ": not loaded (" + index.keySet() + ")");
@@ -470,7 +470,7 @@ public final class ReplayServer implements AutoCloseable {
     // ---------------------------------------------------------------- state at an instant
 
     private void state(RoutingContext ctx) {
-        long at = time(ctx, "at", Long.MAX_VALUE);
+        long at = timeNsParam(ctx, "at", Long.MAX_VALUE);
         JsonObject out = new JsonObject();
         readers.forEach((node, r) -> {
             long atNode = at == Long.MAX_VALUE ? at : at + offsets.get(node);   // reference → node clock
@@ -493,7 +493,7 @@ public final class ReplayServer implements AutoCloseable {
     // ---------------------------------------------------------------- bundle
 
     private void bundle(RoutingContext ctx) {
-        long from = time(ctx, "from", report.firstNs()), to = time(ctx, "to", report.lastNs());
+        long from = timeNsParam(ctx, "from", report.firstNs()), to = timeNsParam(ctx, "to", report.lastNs());
         StringWriter w = new StringWriter();
         try { ReplayBundle.write(readers, offsets, report.skews(), from, to, w); }
         catch (IOException e) { throw new JournalException("bundle: " + e.getMessage()); }
@@ -507,30 +507,8 @@ public final class ReplayServer implements AutoCloseable {
         try (var w = Files.newBufferedWriter(file)) { return ReplayBundle.write(readers, offsets, report.skews(), fromNs, toNs, w); }
     }
 
-    /** {@code ?name=} as ISO-8601 instant or epoch milliseconds → wall ns. */
-    private static long time(RoutingContext ctx, String name, long dflt) {
-        String v = ctx.queryParams().get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            if (v.chars().allMatch(Character::isDigit)) return Math.multiplyExact(Long.parseLong(v), 1_000_000L);
-            Instant i = Instant.parse(v);
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException ex) {
-            throw new IllegalArgumentException(name + "=" + v + ": expected an ISO-8601 instant or epoch milliseconds");
-        }
-    }
-
-    private static String param(RoutingContext ctx, String name, String dflt) {
-        String v = ctx.queryParams().get(name);
-        return v == null ? dflt : v;
-    }
-
     private static long ms(long wallNs) { return Math.floorDiv(wallNs, 1_000_000L); }
 
     private static String iso(long wallNs) { return Instant.ofEpochSecond(0, wallNs).toString(); }
 
-    private static void json(RoutingContext ctx, Object body) {
-        ctx.response().putHeader("content-type", "application/json")
-                .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
-    }
 }

@@ -6,8 +6,8 @@ package io.vigil.journal;
  * time and the hash chain (see {@link Entry}). Records are values: no I/O, no references to live objects.
  *
  * <p>Names follow keepalived's vocabulary (vrrp_instance, virtual_server, real_server, notify scripts).
- * Strings are never null (null becomes ""). Adding a field: append it at the end of the record AND of the
- * codec (see {@link EventCodec}), with a default for older entries — never reorder.
+ * Strings are never null (null becomes ""). Adding a field: append it at the end of the record AND of its
+ * codec in {@link EventType} (one list serves write and read), with a default for older entries — never reorder.
  */
 public sealed interface Event {
 

@@ -1,15 +1,17 @@
 package io.vigil.journal;
 
-import io.vigil.journal.Event.*;
+import io.vigil.journal.Event.Unknown;
 import net.openhft.chronicle.bytes.Bytes;
 
-import java.util.TreeMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The compact binary encoding of one journal entry (one Chronicle Queue excerpt).
  *
  * <pre>
- * format 2 (current)                         format 1 (first release, still read)
+ * format 3 (current), 2                      format 1 (first release, still read)
  *   u8      format = 2                         u8      format = 1
  *   u8      event type tag ({@link EventType})  u8      tag
  *   utf8    node id                            utf8    node id
@@ -19,21 +21,30 @@ import java.util.TreeMap;
  *   body fields ... to the end                 body fields (no VrrpTransition.priority, no CheckResult.attempt)
  *   16 B    hash                               16 B hash
  * </pre>
+ * Each event type's body fields are listed once, by its codec in {@link EventType} (causes: {@link #CAUSES}).
+ * Format 3 differs from 2 only in the {@link Event.Snapshot} body, whose nested records are length-prefixed
+ * ({@link ViewCodec}); an entry is re-encoded in the format it was written in (import keeps its hash).
  * Integers are stop-bit (varint) encoded, strings are stop-bit length + UTF-8. Evolution rule: fields are only
  * ever appended to a body; a reader stops at the body's end and gives fields it did not find their default, and
  * ignores trailing fields it does not know. So a newer journal is readable by this code as far as it goes, and
- * format-1 journals read with defaults. Enum constants are stored by ordinal: only append constants.
+ * format-1 journals read with defaults. Enum constants are stored by ordinal: only append constants. A format-2
+ * reader does not know format-3 snapshots; it reads every other format-3 entry.
  */
 public final class EventCodec {
 
-    public static final int CURRENT_FORMAT = 2;
+    public static final int CURRENT_FORMAT = 3;
+    /** The oldest format this version can write (re-encode byte for byte, as import does). */
+    public static final int OLDEST_WRITABLE_FORMAT = 2;
     public static final int HASH_LEN = 16;
 
     private EventCodec() {}
 
     /** Writes {@code e} without its hash at the write position of {@code out}. */
     public static void encode(Entry e, Bytes<?> out) {
-        out.writeUnsignedByte(CURRENT_FORMAT);
+        int format = e.format();
+        if (format < OLDEST_WRITABLE_FORMAT || format > CURRENT_FORMAT)
+            throw new JournalFormatException("cannot write journal format " + format);
+        out.writeUnsignedByte(format);
         out.writeUnsignedByte(EventType.of(e.event()).tag());
         out.writeUtf8(e.node());
         out.writeStopBit(e.seq());
@@ -41,9 +52,9 @@ public final class EventCodec {
         out.writeLong(e.monoNs());
         long lenAt = out.writePosition();
         out.writeUnsignedShort(0);
-        writeCause(e.cause(), out);
+        writeCause(e.cause(), out, format);
         out.writeUnsignedShort(lenAt, (int) (out.writePosition() - lenAt - 2));
-        writeBody(e.event(), out);
+        EventType.of(e.event()).codec().write(e.event(), out, format);
     }
 
     /** The type tag of the entry at the read position, without decoding it (for fast scans). */
@@ -95,11 +106,11 @@ public final class EventCodec {
                 int causeLen = in.readUnsignedShort();
                 long causeEnd = in.readPosition() + causeLen;
                 in.readLimit(causeEnd);
-                cause = readCause(in);
+                cause = readCause(in, format);
                 in.readLimit(end);
                 in.readPosition(causeEnd);
             } else {
-                cause = readCause(in);
+                cause = readCause(in, format);
             }
             if (in.readPosition() > bodyEnd) throw new JournalFormatException("entry seq " + seq + " truncated in its header");
             in.readLimit(bodyEnd);
@@ -110,7 +121,7 @@ public final class EventCodec {
                 in.read(body);
                 ev = new Unknown(tag, body);
             } else {
-                ev = readBody(type, in);
+                ev = type.codec().read(in, format);
                 if (in.readPosition() > bodyEnd) throw new JournalFormatException("entry seq " + seq + " body overruns the entry");
             }
             in.readLimit(end);
@@ -127,209 +138,36 @@ public final class EventCodec {
 
     // ---- causes ---------------------------------------------------------------------------------------
 
-    private static void writeCause(Cause c, Bytes<?> out) {
-        switch (c) {
-            case Cause.None n -> out.writeUnsignedByte(0);
-            case Cause.Event e -> { out.writeUnsignedByte(1); out.writeStopBit(e.seq()); }
-            case Cause.Packet p -> { out.writeUnsignedByte(2); out.writeUtf8(p.source()); out.writeUtf8(p.device()); }
-            case Cause.Timer t -> { out.writeUnsignedByte(3); out.writeUtf8(t.name()); }
-            case Cause.Signal s -> { out.writeUnsignedByte(4); out.writeUtf8(s.name()); }
-            case Cause.Operator o -> { out.writeUnsignedByte(5); out.writeUtf8(o.who()); out.writeUtf8(o.via()); }
-            case Cause.ConfigReload r -> { out.writeUnsignedByte(6); out.writeUtf8(r.contentHash()); }
-            case Cause.Vrrp v -> {
-                out.writeUnsignedByte(7); out.writeUtf8(v.kind()); out.writeUtf8(v.peer()); out.writeUtf8(v.device());
-                out.writeStopBit(v.priority()); out.writeLong(v.heardWallNs()); out.writeUtf8(v.relation());
-            }
-        }
+    /** A cause kind: its one-byte tag on disk (never renumber) and its fields. */
+    private record CauseCodec<C extends Cause>(int kind, Class<C> type, Fields.Codec<C> codec) {}
+
+    static final List<CauseCodec<?>> CAUSES = List.of(
+            new CauseCodec<>(0, Cause.None.class, (f, c) -> Cause.NONE),
+            new CauseCodec<>(1, Cause.Event.class, (f, c) -> new Cause.Event(f.varLong(c, Cause.Event::seq))),
+            new CauseCodec<>(2, Cause.Packet.class, (f, c) -> new Cause.Packet(f.str(c, Cause.Packet::source), f.str(c, Cause.Packet::device))),
+            new CauseCodec<>(3, Cause.Timer.class, (f, c) -> new Cause.Timer(f.str(c, Cause.Timer::name))),
+            new CauseCodec<>(4, Cause.Signal.class, (f, c) -> new Cause.Signal(f.str(c, Cause.Signal::name))),
+            new CauseCodec<>(5, Cause.Operator.class, (f, c) -> new Cause.Operator(f.str(c, Cause.Operator::who), f.str(c, Cause.Operator::via))),
+            new CauseCodec<>(6, Cause.ConfigReload.class, (f, c) -> new Cause.ConfigReload(f.str(c, Cause.ConfigReload::contentHash))),
+            new CauseCodec<>(7, Cause.Vrrp.class, (f, c) -> new Cause.Vrrp(f.str(c, Cause.Vrrp::kind), f.str(c, Cause.Vrrp::peer),
+                    f.str(c, Cause.Vrrp::device), f.varInt(c, Cause.Vrrp::priority), f.fixedLong(c, Cause.Vrrp::heardWallNs),
+                    f.str(c, Cause.Vrrp::relation))));
+
+    private static final Map<Class<?>, CauseCodec<?>> CAUSE_BY_CLASS = new HashMap<>();
+    private static final CauseCodec<?>[] CAUSE_BY_KIND = new CauseCodec<?>[256];
+    static {
+        for (CauseCodec<?> c : CAUSES) { CAUSE_BY_CLASS.put(c.type(), c); CAUSE_BY_KIND[c.kind()] = c; }
     }
 
-    private static Cause readCause(Bytes<?> in) {
-        int kind = in.readUnsignedByte();
-        return switch (kind) {
-            case 0 -> Cause.NONE;
-            case 1 -> new Cause.Event(in.readStopBit());
-            case 2 -> new Cause.Packet(in.readUtf8(), in.readUtf8());
-            case 3 -> new Cause.Timer(in.readUtf8());
-            case 4 -> new Cause.Signal(in.readUtf8());
-            case 5 -> new Cause.Operator(in.readUtf8(), in.readUtf8());
-            case 6 -> new Cause.ConfigReload(in.readUtf8());
-            case 7 -> new Cause.Vrrp(in.readUtf8(), in.readUtf8(), in.readUtf8(), (int) in.readStopBit(), in.readLong(), in.readUtf8());
-            default -> Cause.NONE; // a cause kind from a newer format: skipped via its length
-        };
+    @SuppressWarnings("unchecked")
+    private static void writeCause(Cause c, Bytes<?> out, int format) {
+        CauseCodec<Cause> cc = (CauseCodec<Cause>) CAUSE_BY_CLASS.get(c.getClass());
+        out.writeUnsignedByte(cc.kind());
+        cc.codec().write(c, out, format);
     }
 
-    // ---- bodies ---------------------------------------------------------------------------------------
-
-    private static void writeBody(Event ev, Bytes<?> o) {
-        switch (ev) {
-            case NodeStarted e -> {
-                o.writeUtf8(e.version()); o.writeStopBit(e.pid());
-                o.writeUtf8(e.previousEnd()); o.writeStopBit(e.previousLastSeq()); o.writeLong(e.previousLastWallNs());
-            }
-            case NodeAlive e -> { o.writeStopBit(e.periodMs()); o.writeUtf8(e.instances()); }
-            case QuorumChanged e -> { o.writeUtf8(e.virtualServer()); o.writeBoolean(e.up()); o.writeUtf8(e.detail()); }
-            case RouteChanged e -> {
-                o.writeUtf8(e.owner()); o.writeUtf8(e.route()); o.writeBoolean(e.added()); o.writeBoolean(e.ok()); o.writeUtf8(e.error());
-            }
-            case NodeStopped e -> o.writeUtf8(e.reason());
-            case ConfigApplied e -> { o.writeUtf8(e.path()); o.writeUtf8(e.contentHash()); o.writeUtf8(e.diffSummary()); }
-            case VrrpTransition e -> {
-                o.writeUtf8(e.instance()); o.writeUnsignedByte(e.from().ordinal()); o.writeUnsignedByte(e.to().ordinal());
-                o.writeUtf8(e.reason()); o.writeStopBit(e.priority());
-            }
-            case PriorityChanged e -> { o.writeUtf8(e.instance()); o.writeStopBit(e.oldPriority()); o.writeStopBit(e.newPriority()); o.writeUtf8(e.tracker()); }
-            case AdvertAnomaly e -> { o.writeUtf8(e.instance()); o.writeUnsignedByte(e.kind().ordinal()); o.writeUtf8(e.source()); o.writeUtf8(e.detail()); }
-            case MasterSeen e -> { o.writeUtf8(e.instance()); o.writeUtf8(e.peer()); o.writeStopBit(e.priority()); o.writeBoolean(e.sampled()); }
-            case VipChanged e -> {
-                o.writeUtf8(e.instance()); o.writeUtf8(e.address()); o.writeUtf8(e.device());
-                o.writeBoolean(e.added()); o.writeBoolean(e.ok()); o.writeUtf8(e.error());
-            }
-            case GarpSent e -> { o.writeUtf8(e.instance()); o.writeUtf8(e.address()); o.writeUtf8(e.device()); o.writeStopBit(e.count()); }
-            case CheckResult e -> {
-                o.writeUtf8(e.checker()); o.writeUtf8(e.target()); o.writeBoolean(e.up()); o.writeStopBit(e.latencyNs());
-                o.writeUtf8(e.detail()); o.writeStopBit(e.attempt());
-            }
-            case CheckSummary e -> {
-                o.writeUtf8(e.checker()); o.writeUtf8(e.target()); o.writeBoolean(e.up()); o.writeUtf8(e.detail());
-                o.writeStopBit(e.count()); o.writeLong(e.firstWallNs()); o.writeStopBit(e.lastWallNs() - e.firstWallNs());
-                o.writeStopBit(e.latencyMinNs()); o.writeStopBit(e.latencyMaxNs()); o.writeStopBit(e.latencySumNs());
-                o.writeUtf8(e.histogram());
-            }
-            case RealServerChanged e -> {
-                o.writeUtf8(e.virtualServer()); o.writeUtf8(e.realServer()); o.writeBoolean(e.up());
-                o.writeStopBit(e.weight()); o.writeBoolean(e.quorumUp());
-            }
-            case IpvsChanged e -> {
-                o.writeUnsignedByte(e.op().ordinal()); o.writeUtf8(e.service()); o.writeUtf8(e.destination());
-                o.writeStopBit(e.weight()); o.writeUtf8(e.forwarding()); o.writeBoolean(e.ok()); o.writeUtf8(e.error());
-            }
-            case NotifyRun e -> {
-                o.writeUtf8(e.script()); o.writeUtf8(e.trigger()); o.writeStopBit(e.exitCode());
-                o.writeStopBit(e.durationNs()); o.writeUtf8(e.output());
-            }
-            case OperatorAction e -> { o.writeUtf8(e.who()); o.writeUtf8(e.action()); o.writeUtf8(e.detail()); }
-            case Snapshot e -> writeView(e.view(), o);
-            case Dropped e -> o.writeStopBit(e.count());
-            case Unknown e -> o.write(e.body());
-        }
-    }
-
-    private static Event readBody(EventType type, Bytes<?> i) {
-        return switch (type) {
-            case NODE_STARTED -> new NodeStarted(i.readUtf8(), i.readStopBit(), i.readRemaining() > 0 ? i.readUtf8() : "",
-                    i.readRemaining() > 0 ? i.readStopBit() : 0, i.readRemaining() >= 8 ? i.readLong() : 0);
-            case NODE_ALIVE -> new NodeAlive(i.readStopBit(), i.readUtf8());
-            case QUORUM_CHANGED -> new QuorumChanged(i.readUtf8(), i.readBoolean(), i.readUtf8());
-            case ROUTE_CHANGED -> new RouteChanged(i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readBoolean(), i.readUtf8());
-            case NODE_STOPPED -> new NodeStopped(i.readUtf8());
-            case CONFIG_APPLIED -> new ConfigApplied(i.readUtf8(), i.readUtf8(), i.readUtf8());
-            case VRRP_TRANSITION -> new VrrpTransition(i.readUtf8(), state(i), state(i), i.readUtf8(), intOr(i, 0));
-            case PRIORITY_CHANGED -> new PriorityChanged(i.readUtf8(), (int) i.readStopBit(), (int) i.readStopBit(), i.readUtf8());
-            case ADVERT_ANOMALY -> new AdvertAnomaly(i.readUtf8(), anomaly(i), i.readUtf8(), i.readUtf8());
-            case MASTER_SEEN -> new MasterSeen(i.readUtf8(), i.readUtf8(), (int) i.readStopBit(), i.readBoolean());
-            case VIP_CHANGED -> new VipChanged(i.readUtf8(), i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readBoolean(), i.readUtf8());
-            case GARP_SENT -> new GarpSent(i.readUtf8(), i.readUtf8(), i.readUtf8(), (int) i.readStopBit());
-            case CHECK_RESULT -> new CheckResult(i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readStopBit(), i.readUtf8(), intOr(i, 1));
-            case CHECK_SUMMARY -> {
-                String checker = i.readUtf8(), target = i.readUtf8();
-                boolean up = i.readBoolean();
-                String detail = i.readUtf8();
-                long count = i.readStopBit(), first = i.readLong(), last = first + i.readStopBit();
-                yield new CheckSummary(checker, target, up, detail, count, first, last, i.readStopBit(), i.readStopBit(),
-                        i.readStopBit(), i.readUtf8());
-            }
-            case REAL_SERVER_CHANGED -> new RealServerChanged(i.readUtf8(), i.readUtf8(), i.readBoolean(), (int) i.readStopBit(), i.readBoolean());
-            case IPVS_CHANGED -> new IpvsChanged(ipvsOp(i), i.readUtf8(), i.readUtf8(), (int) i.readStopBit(), i.readUtf8(), i.readBoolean(), i.readUtf8());
-            case NOTIFY_RUN -> new NotifyRun(i.readUtf8(), i.readUtf8(), (int) i.readStopBit(), i.readStopBit(), i.readUtf8());
-            case OPERATOR_ACTION -> new OperatorAction(i.readUtf8(), i.readUtf8(), i.readUtf8());
-            case SNAPSHOT -> new Snapshot(readView(i));
-            case DROPPED -> new Dropped(i.readStopBit());
-            case UNKNOWN -> throw new JournalFormatException("tag 0 is reserved");
-        };
-    }
-
-    /** A trailing field added in a later format: its default when the body ends before it. */
-    private static int intOr(Bytes<?> in, int dflt) { return in.readRemaining() > 0 ? (int) in.readStopBit() : dflt; }
-
-    private static VrrpState state(Bytes<?> in) { return enumAt(VrrpState.values(), in.readUnsignedByte(), VrrpState.INIT); }
-    private static AnomalyKind anomaly(Bytes<?> in) { return enumAt(AnomalyKind.values(), in.readUnsignedByte(), AnomalyKind.OTHER); }
-    private static IpvsOp ipvsOp(Bytes<?> in) {
-        int o = in.readUnsignedByte();
-        if (o >= IpvsOp.values().length) throw new JournalFormatException("unknown IPVS op " + o);
-        return IpvsOp.values()[o];
-    }
-    private static <E> E enumAt(E[] values, int ordinal, E dflt) { return ordinal < values.length ? values[ordinal] : dflt; }
-
-    // ---- snapshot views -------------------------------------------------------------------------------
-
-    static void writeView(View v, Bytes<?> o) {
-        o.writeStopBit(v.seq()); o.writeLong(v.wallNs()); o.writeUtf8(v.configHash());
-        o.writeStopBit(v.instances().size());
-        for (View.Instance i : v.instances().values()) {
-            o.writeUtf8(i.name()); o.writeUnsignedByte(i.state().ordinal()); o.writeStopBit(i.priority());
-            o.writeUtf8(i.master()); o.writeStopBit(i.masterPriority()); o.writeStopBit(i.sinceSeq()); o.writeLong(i.sinceWallNs());
-        }
-        o.writeStopBit(v.vips().size());
-        for (View.Vip x : v.vips().values()) {
-            o.writeUtf8(x.address()); o.writeUtf8(x.device()); o.writeUtf8(x.instance()); o.writeStopBit(x.sinceSeq());
-        }
-        o.writeStopBit(v.realServers().size());
-        for (View.RealServer r : v.realServers().values()) {
-            o.writeUtf8(r.virtualServer()); o.writeUtf8(r.realServer()); o.writeBoolean(r.up());
-            o.writeStopBit(r.weight()); o.writeStopBit(r.sinceSeq());
-        }
-        o.writeStopBit(v.quorum().size());
-        v.quorum().forEach((k, q) -> { o.writeUtf8(k); o.writeBoolean(q); });
-        o.writeStopBit(v.ipvs().size());
-        for (View.IpvsService s : v.ipvs().values()) {
-            o.writeUtf8(s.service()); o.writeStopBit(s.sinceSeq()); o.writeStopBit(s.destinations().size());
-            for (View.IpvsDest d : s.destinations().values()) {
-                o.writeUtf8(d.destination()); o.writeStopBit(d.weight()); o.writeUtf8(d.forwarding()); o.writeStopBit(d.sinceSeq());
-            }
-        }
-        o.writeStopBit(v.checks().size());
-        for (View.Check c : v.checks().values()) {
-            o.writeUtf8(c.checker()); o.writeUtf8(c.target()); o.writeBoolean(c.up()); o.writeStopBit(c.latencyNs());
-            o.writeUtf8(c.detail()); o.writeStopBit(c.attempt()); o.writeStopBit(c.seq()); o.writeLong(c.wallNs());
-        }
-    }
-
-    static View readView(Bytes<?> i) {
-        long seq = i.readStopBit(); long wall = i.readLong(); String cfg = i.readUtf8();
-        var inst = new TreeMap<String, View.Instance>();
-        for (long n = i.readStopBit(); n > 0; n--) {
-            var x = new View.Instance(i.readUtf8(), state(i), (int) i.readStopBit(), i.readUtf8(), (int) i.readStopBit(),
-                    i.readStopBit(), i.readLong());
-            inst.put(x.name(), x);
-        }
-        var vips = new TreeMap<String, View.Vip>();
-        for (long n = i.readStopBit(); n > 0; n--) {
-            var x = new View.Vip(i.readUtf8(), i.readUtf8(), i.readUtf8(), i.readStopBit());
-            vips.put(x.address(), x);
-        }
-        var rs = new TreeMap<String, View.RealServer>();
-        for (long n = i.readStopBit(); n > 0; n--) {
-            var x = new View.RealServer(i.readUtf8(), i.readUtf8(), i.readBoolean(), (int) i.readStopBit(), i.readStopBit());
-            rs.put(x.virtualServer() + "|" + x.realServer(), x);
-        }
-        var quorum = new TreeMap<String, Boolean>();
-        for (long n = i.readStopBit(); n > 0; n--) quorum.put(i.readUtf8(), i.readBoolean());
-        var ipvs = new TreeMap<String, View.IpvsService>();
-        for (long n = i.readStopBit(); n > 0; n--) {
-            String svc = i.readUtf8(); long since = i.readStopBit();
-            var dests = new TreeMap<String, View.IpvsDest>();
-            for (long m = i.readStopBit(); m > 0; m--) {
-                var d = new View.IpvsDest(i.readUtf8(), (int) i.readStopBit(), i.readUtf8(), i.readStopBit());
-                dests.put(d.destination(), d);
-            }
-            ipvs.put(svc, new View.IpvsService(svc, dests, since));
-        }
-        var checks = new TreeMap<String, View.Check>();
-        for (long n = i.readStopBit(); n > 0; n--) {
-            var c = new View.Check(i.readUtf8(), i.readUtf8(), i.readBoolean(), i.readStopBit(), i.readUtf8(),
-                    (int) i.readStopBit(), i.readStopBit(), i.readLong());
-            checks.put(c.checker() + "|" + c.target(), c);
-        }
-        return new View(seq, wall, cfg, inst, vips, rs, quorum, ipvs, checks);
+    private static Cause readCause(Bytes<?> in, int format) {
+        CauseCodec<?> cc = CAUSE_BY_KIND[in.readUnsignedByte()];
+        return cc == null ? Cause.NONE : cc.codec().read(in, format); // a kind from a newer format: skipped via its length
     }
 }

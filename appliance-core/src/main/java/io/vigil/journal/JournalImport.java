@@ -49,7 +49,7 @@ public final class JournalImport implements AutoCloseable {
         boolean annotation = e.event().isAnnotation();
         if (e.hash().length != EventCodec.HASH_LEN)
             throw bad(e, "no hash in the export (exported by an older Vigil?): its proof cannot be kept");
-        if (e.format() != EventCodec.CURRENT_FORMAT)
+        if (e.format() < EventCodec.OLDEST_WRITABLE_FORMAT || e.format() > EventCodec.CURRENT_FORMAT)
             throw bad(e, "written in journal format " + e.format() + ", which this Vigil cannot re-encode byte for byte");
         if (!started) start(e);
         long expect = annotation ? lastSeq : lastSeq + 1;

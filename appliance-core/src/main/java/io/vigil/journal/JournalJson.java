@@ -20,6 +20,9 @@ import java.util.TreeMap;
 public final class JournalJson {
     private JournalJson() {}
 
+    /** Exports before format 3 named the format only when it was not the current one (2). */
+    static final int FORMAT_WHEN_ABSENT = 2;
+
     public static JsonObject toJson(Entry e) {
         JsonObject o = new JsonObject()
                 .put("node", e.node()).put("seq", e.seq())
@@ -29,7 +32,7 @@ public final class JournalJson {
                 .put("event", (JsonObject) value(e.event()));
         if (e.hash().length > 0) o.put("hash", e.hashHex());
         if (e.index() >= 0) o.put("index", e.index());
-        if (e.format() != EventCodec.CURRENT_FORMAT) o.put("format", e.format());
+        o.put("format", e.format());
         return o;
     }
 
@@ -85,7 +88,7 @@ public final class JournalJson {
         String hash = o.getString("hash");
         byte[] h = hash == null ? null : HexFormat.of().parseHex(hash);
         return new Entry(o.getString("node"), o.getLong("seq"), wall, o.getLong("monoNs", 0L), (Cause) parse(ct, c), ev,
-                h, -1, o.getInteger("format", EventCodec.CURRENT_FORMAT));
+                h, -1, o.getInteger("format", FORMAT_WHEN_ABSENT));
     }
 
     // ---- generic record <-> JSON --------------------------------------------------------------------

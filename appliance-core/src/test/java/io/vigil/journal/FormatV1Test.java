@@ -102,7 +102,7 @@ class FormatV1Test {
             JournalReader.VerifyResult v = r.verify();
             assertThat(v.ok()).as(v.toString()).isTrue();
             assertThat(v.lastSeq()).isEqualTo(5);
-            assertThat(r.last().format()).isEqualTo(2);
+            assertThat(r.last().format()).isEqualTo(EventCodec.CURRENT_FORMAT);
         }
     }
 }
