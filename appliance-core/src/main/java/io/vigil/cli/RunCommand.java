@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
             var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
-            var lifecycleRunner = new io.vigil.node.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
+            var lifecycleRunner = new io.vigil.check.api.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
             lifecycle.run("startup", lifecycleRunner, journal, Cause.NONE); // keepalived: before VRRP starts
             VrrpNode node;
             try {
