@@ -11,7 +11,7 @@ import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.journal.JournalConfig;
-import io.vigil.check.CheckRegistry;
+import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.node.CheckerNode;
 import io.vigil.node.NodeConfig;
 import io.vigil.node.NodeLog;
