@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vigil.check.runtime.CheckStatusBoard;
+
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.VirtualServerAddress;
 import io.vigil.config.VrrpInstance;
@@ -41,7 +43,7 @@ public final class ConfiguredNodeView implements NodeView {
         default List<Views.Script> scripts() { return List.of(); }
 
         /** The running checker's live states; empty when no checker runs (-P, or nothing to check). */
-        default Optional<List<io.vigil.check.CheckStatusBoard.Status>> liveChecks() { return Optional.empty(); }
+        default Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>> liveChecks() { return Optional.empty(); }
 
         /** Every drop of the instance by reason label (see {@link NodeView#vrrpDrops()}). */
         default Map<String, Long> vrrpDrops(String instance) { return Map.of(); }
@@ -143,7 +145,7 @@ public final class ConfiguredNodeView implements NodeView {
     }
 
     @Override public List<Views.Check> checks() {
-        Optional<List<io.vigil.check.CheckStatusBoard.Status>> live = runtime.liveChecks();
+        Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>> live = runtime.liveChecks();
         if (live.isPresent()) return liveChecks(live.get());
         View view = journal.journal().view();
         List<Views.Check> out = new ArrayList<>();
@@ -168,8 +170,8 @@ public final class ConfiguredNodeView implements NodeView {
      * real server and the checker's place among the real server's checkers of its type. A configured checker the
      * checker does not run (no plugin provides it) is UNKNOWN.
      */
-    private List<Views.Check> liveChecks(List<io.vigil.check.CheckStatusBoard.Status> live) {
-        Map<String, io.vigil.check.CheckStatusBoard.Status> byKey = new java.util.HashMap<>();
+    private List<Views.Check> liveChecks(List<io.vigil.check.runtime.CheckStatusBoard.Status> live) {
+        Map<String, io.vigil.check.runtime.CheckStatusBoard.Status> byKey = new java.util.HashMap<>();
         for (var s : live) byKey.put(s.virtualServer() + "|" + s.realServer() + "|" + s.keyword() + "|" + s.ordinal(), s);
         List<Views.Check> out = new ArrayList<>();
         for (var vs : config.get().virtualServers()) {

@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vigil.check.runtime.CheckStatusBoard;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.config.KeepalivedConfig;
@@ -61,7 +63,7 @@ public final class NodeApi implements AutoCloseable {
     /** @param liveChecks the running checker's states (empty while none runs), for {@code /api/v1/checks} */
     public static NodeApi start(ManagementOptions options, String nodeName, KeepalivedConfig config, Journal journal,
                                 VrrpNode node, ReloadHook reload, DrainHook drain,
-                                java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks)
+                                java.util.function.Supplier<Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>>> liveChecks)
             throws Exception {
         var ref = new AtomicReference<>(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
@@ -114,13 +116,13 @@ public final class NodeApi implements AutoCloseable {
         private volatile long countersAt;
 
         private final KernelIpvsStats ipvs;
-        private final java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks;
+        private final java.util.function.Supplier<Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>>> liveChecks;
 
-        @Override public Optional<List<io.vigil.check.CheckStatusBoard.Status>> liveChecks() { return liveChecks.get(); }
+        @Override public Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>> liveChecks() { return liveChecks.get(); }
 
         VrrpNodeRuntime(VrrpNode node, Journal journal, AtomicReference<KeepalivedConfig> config, ReloadHook reload,
                         DrainHook drainHook, KernelIpvsStats ipvs,
-                        java.util.function.Supplier<Optional<List<io.vigil.check.CheckStatusBoard.Status>>> liveChecks) {
+                        java.util.function.Supplier<Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>>> liveChecks) {
             this.liveChecks = liveChecks;
             this.drainHook = drainHook;
             this.ipvs = ipvs;

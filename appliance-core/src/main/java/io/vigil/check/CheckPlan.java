@@ -9,7 +9,7 @@ import java.util.Map;
  * A configuration turned into checks: the engine model, one built {@link Check} per probe name, and the
  * problems found ({@code file:line:col: message}). Probes whose block was invalid are left out. {@code shareKeys}:
  * checker name → what makes its probe and its state (see {@link CheckPlanner}); checkers with equal keys share one
- * probe ({@link CheckScheduler}).
+ * probe ({@code runtime.CheckScheduler}).
  */
 public record CheckPlan(HealthModel model, Map<String, Check> checks, List<CheckConfigException> errors,
                         Map<String, String> fingerprints, Map<String, String> shareKeys) {

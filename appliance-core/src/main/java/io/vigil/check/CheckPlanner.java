@@ -1,5 +1,6 @@
 package io.vigil.check;
 
+
 import io.vigil.check.HealthModel.CheckerSpec;
 import io.vigil.check.HealthModel.RealServerSpec;
 import io.vigil.check.HealthModel.TrackerSpec;
@@ -32,7 +33,7 @@ public final class CheckPlanner {
     static final int DEFAULT_RETRY = 1;
     private static final Pattern CHECKER = Pattern.compile("[A-Z][A-Z0-9_]*");
 
-    private final CheckRegistry registry;
+    private final CheckFactories registry;
     private final List<CheckConfigException> errors = new ArrayList<>();
     private final Map<String, Check> checks = new LinkedHashMap<>();
     private final Map<String, String> fingerprints = new LinkedHashMap<>();
@@ -41,13 +42,13 @@ public final class CheckPlanner {
     /** top-level {@code track_file NAME { file ... }} blocks by name, for FILE_CHECK. */
     private final Map<String, ConfigNode> trackFiles = new LinkedHashMap<>();
 
-    private CheckPlanner(CheckRegistry registry) { this.registry = registry; }
+    private CheckPlanner(CheckFactories registry) { this.registry = registry; }
 
     private final Map<String, String> shareKeys = new java.util.HashMap<>();
 
     
     /** Plans checks for the top-level statements of a parsed keepalived.conf. */
-    public static CheckPlan plan(List<ConfigNode> topLevel, CheckRegistry registry) {
+    public static CheckPlan plan(List<ConfigNode> topLevel, CheckFactories registry) {
         CheckPlanner p = new CheckPlanner(registry);
         // global_defs script_user is the default user of every script keepalived runs, MISC_CHECK's included
         for (ConfigNode n : topLevel) {

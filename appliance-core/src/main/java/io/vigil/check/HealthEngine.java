@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * The pure health-check state machine: probe verdicts with times in, state changes and the next probe
- * time out. No threads, clocks or sockets — the {@link CheckScheduler} feeds it.
+ * time out. No threads, clocks or sockets — the {@code runtime.CheckScheduler} feeds it.
  *
  * <p>Semantics follow keepalived:
  * <ul>

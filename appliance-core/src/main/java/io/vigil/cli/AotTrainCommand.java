@@ -2,8 +2,8 @@ package io.vigil.cli;
 
 import io.vertx.core.Vertx;
 import io.vigil.check.CheckPlanner;
-import io.vigil.check.CheckRegistry;
-import io.vigil.check.CheckScheduler;
+import io.vigil.check.runtime.CheckRegistry;
+import io.vigil.check.runtime.CheckScheduler;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;

@@ -5,7 +5,7 @@ import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import picocli.CommandLine.Option;
 
-import io.vigil.check.CheckRegistry;
+import io.vigil.check.runtime.CheckRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

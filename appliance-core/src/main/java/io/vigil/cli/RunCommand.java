@@ -11,7 +11,7 @@ import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
 import io.vigil.journal.JournalConfig;
-import io.vigil.check.CheckRegistry;
+import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.node.CheckerNode;
 import io.vigil.node.NodeConfig;
 import io.vigil.node.NodeLog;
@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
             var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
-            var lifecycleRunner = new io.vigil.node.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
+            var lifecycleRunner = new io.vigil.check.api.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
             lifecycle.run("startup", lifecycleRunner, journal, Cause.NONE); // keepalived: before VRRP starts
             VrrpNode node;
             try {

@@ -1,10 +1,12 @@
 package io.vigil.node;
 
+import io.vigil.check.runtime.CheckStatusBoard;
+
 import io.vertx.core.Vertx;
 import io.vigil.check.CheckPlan;
 import io.vigil.check.CheckPlanner;
-import io.vigil.check.CheckRegistry;
-import io.vigil.check.CheckScheduler;
+import io.vigil.check.runtime.CheckRegistry;
+import io.vigil.check.runtime.CheckScheduler;
 import io.vigil.check.HealthEvent;
 import io.vigil.check.api.CheckConfigException;
 import io.vigil.check.api.ConfigNode;
@@ -67,7 +69,7 @@ public final class CheckerNode implements AutoCloseable {
     private final CheckRegistry registry;
     private final CheckScheduler scheduler;
     /** Live checker states for the API, fed by the scheduler like the journal. */
-    private final io.vigil.check.CheckStatusBoard board;
+    private final io.vigil.check.runtime.CheckStatusBoard board;
     private final List<VirtualServerSpec> virtualServers;
     private final IpvsReconciler reconciler = new IpvsReconciler();
     private final ExecutorService ipvsThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-ipvs").daemon().factory());
@@ -120,7 +122,7 @@ public final class CheckerNode implements AutoCloseable {
             owners.put(c.name(), new String[] {vs.id(), rs.id()});
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
-        this.board = new io.vigil.check.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
+        this.board = new io.vigil.check.runtime.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
         scheduler.addListener(this::onHealth);
         scheduler.addListener(board);
     }
@@ -219,7 +221,7 @@ public final class CheckerNode implements AutoCloseable {
     /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
     public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,
                         Map<RealServerId, RealServerState> states, Map<String, Boolean> ipvsQuorum,
-                        Map<String, Boolean> quorum, List<io.vigil.check.CheckStatusBoard.Status> board) {}
+                        Map<String, Boolean> quorum, List<io.vigil.check.runtime.CheckStatusBoard.Status> board) {}
 
     /** The running checker's states, read from its threads; call before {@link #close()} on a reload. */
     public Carry carryOver() {
@@ -288,10 +290,10 @@ public final class CheckerNode implements AutoCloseable {
     /** Empty while the kernel's IPVS could be programmed; otherwise why not (said once in the log too). */
     public Optional<String> ipvsUnavailable() { return Optional.ofNullable(ipvsUnavailable); }
 
-    public io.vigil.check.CheckStats stats() { return scheduler.stats(); }
+    public io.vigil.check.runtime.CheckStats stats() { return scheduler.stats(); }
 
     /** Every real-server checker's live state (what {@code /api/v1/checks} shows). */
-    public List<io.vigil.check.CheckStatusBoard.Status> checks() { return board.snapshot(); }
+    public List<io.vigil.check.runtime.CheckStatusBoard.Status> checks() { return board.snapshot(); }
 
     /**
      * Operator drain: the real server stays in IPVS with weight 0, so established connections finish and no

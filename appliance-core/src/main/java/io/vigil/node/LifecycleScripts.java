@@ -1,5 +1,9 @@
 package io.vigil.node;
 
+import io.vigil.check.api.ScriptCommand;
+import io.vigil.check.api.ScriptRunner;
+import io.vigil.check.api.ScriptOutcome;
+
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.GlobalDefs;
 import io.vigil.journal.Cause;

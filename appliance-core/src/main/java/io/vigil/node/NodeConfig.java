@@ -1,5 +1,7 @@
 package io.vigil.node;
 
+import io.vigil.check.api.ScriptCommand;
+
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;

@@ -1,5 +1,9 @@
 package io.vigil.node;
 
+import io.vigil.check.api.ScriptCommand;
+import io.vigil.check.api.ScriptRunner;
+import io.vigil.check.api.ScriptOutcome;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

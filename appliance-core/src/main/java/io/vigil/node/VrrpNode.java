@@ -1,5 +1,9 @@
 package io.vigil.node;
 
+import io.vigil.check.api.ScriptCommand;
+import io.vigil.check.api.ScriptRunner;
+import io.vigil.check.api.ScriptOutcome;
+
 import io.vigil.journal.Cause;
 import io.vigil.vrrp.JournalCauses;
 import io.vigil.journal.Event;

@@ -1,5 +1,7 @@
 package io.vigil.check;
 
+import io.vigil.check.runtime.CheckRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

@@ -10,12 +10,12 @@ import java.util.List;
  * comments) into ConfigNode trees, so scheduler tests can be written as the operator would write them.
  * The real parser lives in io.vigil.config.
  */
-final class ConfText {
+public final class ConfText {
     private final List<String> toks = new ArrayList<>();
     private final List<int[]> pos = new ArrayList<>();
     private int i;
 
-    static List<ConfigNode> parse(String text) {
+    public static List<ConfigNode> parse(String text) {
         ConfText t = new ConfText();
         t.lex(text);
         return t.statements();

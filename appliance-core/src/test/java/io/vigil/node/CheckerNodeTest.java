@@ -1,5 +1,7 @@
 package io.vigil.node;
 
+import io.vigil.check.runtime.CheckRegistry;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vigil.config.ConfigLoader;
@@ -293,7 +295,7 @@ class CheckerNodeTest {
 
         var seen = new java.util.concurrent.LinkedBlockingQueue<Object[]>();
         try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "lb1"));
-             CheckerNode node = CheckerNode.start(vertx, config, r.statements(), io.vigil.check.CheckRegistry.builtins(),
+             CheckerNode node = CheckerNode.start(vertx, config, r.statements(), io.vigil.check.runtime.CheckRegistry.builtins(),
                      journal, java.util.Set.of(), CheckerNode.ProbeObserver.NONE,
                      (script, ok, cause) -> seen.add(new Object[] {script, ok, cause}))) {
             Object[] down = null;

@@ -1,5 +1,7 @@
 package io.vigil.node;
 
+import io.vigil.check.runtime.CheckStatusBoard;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -11,7 +13,7 @@ import io.vigil.api.JournalAccess;
 import io.vigil.api.ManagementOptions;
 import io.vigil.api.ManagementServer;
 import io.vigil.api.Views;
-import io.vigil.check.CheckRegistry;
+import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
@@ -94,7 +96,7 @@ class LiveChecksApiTest {
                 @Override public io.vigil.api.Views.Reload reload(boolean force) {
                 return new io.vigil.api.Views.Reload(-1, false, "", java.util.List.of("not in this test"));
             }
-                @Override public Optional<List<io.vigil.check.CheckStatusBoard.Status>> liveChecks() { return Optional.of(node.checks()); }
+                @Override public Optional<List<io.vigil.check.runtime.CheckStatusBoard.Status>> liveChecks() { return Optional.of(node.checks()); }
             };
             var view = new ConfiguredNodeView("lb1", () -> cfg, new JournalAccess(journal), runtime);
             server = ManagementServer.start(vertx, view, new ManagementOptions("127.0.0.1", 0, Optional.empty())).await();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
-import io.vigil.check.CheckRegistry;
-import io.vigil.check.CheckStatusBoard;
+import io.vigil.check.runtime.CheckRegistry;
+import io.vigil.check.runtime.CheckStatusBoard;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;

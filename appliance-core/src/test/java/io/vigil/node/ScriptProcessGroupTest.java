@@ -1,5 +1,9 @@
 package io.vigil.node;
 
+import io.vigil.check.api.ScriptCommand;
+import io.vigil.check.api.ScriptRunner;
+import io.vigil.check.api.ScriptOutcome;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package io.vigil.node;
 
 import io.vigil.check.CheckPlan;
 import io.vigil.check.CheckPlanner;
-import io.vigil.check.CheckRegistry;
+import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.check.HealthModel;
 import io.vigil.check.api.Check;
 import io.vigil.check.api.CheckConfigException;

@@ -8,6 +8,8 @@ import io.vigil.check.api.CheckFactory;
 import io.vigil.check.api.CheckResult;
 import io.vigil.check.api.ConfigNode;
 import io.vigil.check.api.ConfigValues;
+import io.vigil.check.api.ScriptOutcome;
+import io.vigil.check.api.ScriptRunner;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -48,11 +50,13 @@ public final class ScriptCheckFactory implements CheckFactory {
 
     static final class ScriptCheck implements Check {
         private final CommandLine cmd;
+        private final ScriptRunner runner;
         private final Optional<Duration> timeout;
         private final boolean dynamic;
 
         ScriptCheck(CommandLine cmd, Optional<Duration> timeout, boolean dynamic) {
             this.cmd = cmd;
+            this.runner = cmd.runner();
             this.timeout = timeout;
             this.dynamic = dynamic;
         }
@@ -60,14 +64,23 @@ public final class ScriptCheckFactory implements CheckFactory {
         @Override public Optional<Duration> timeout() { return timeout; }
 
         @Override public Future<CheckResult> run(CheckContext ctx) {
-            return ScriptRunner.run(ctx.vertx(), cmd, timeout.orElse(ctx.timeout())).map(o -> {
-                String detail = o.summary();
-                if (o.timedOut() || o.exitCode() == 1 || (!dynamic && o.exitCode() != 0) || o.exitCode() < 0) {
-                    return CheckResult.down(o.took(), detail);
+            // the shared runner blocks until the script's process group is gone: it runs on a virtual thread of its own
+            return Future.fromCompletionStage(runner.runAsync(cmd.command(), timeout.orElse(ctx.timeout()))).map(o -> {
+                String detail = summary(o);
+                if (o.error() != null || o.timedOut() || o.exitCode() == 1 || (!dynamic && o.exitCode() != 0)) {
+                    return CheckResult.down(o.duration(), detail);
                 }
-                CheckResult up = CheckResult.up(o.took(), detail);
+                CheckResult up = CheckResult.up(o.duration(), detail);
                 return dynamic && o.exitCode() >= 2 ? up.withWeight(o.exitCode() - 2) : up;
             });
+        }
+
+        /** "exit N: first | lines"; a script that could not be started reads as exit 127, as from a shell. */
+        static String summary(ScriptOutcome o) {
+            String out = o.firstLines().isEmpty() ? "" : ": " + String.join(" | ", o.firstLines());
+            if (o.timedOut()) return "timed out after " + o.duration().toMillis() + " ms, killed " + o.killed() + " process(es)" + out;
+            if (o.error() != null) return "exit 127: " + o.error();
+            return "exit " + o.exitCode() + out;
         }
 
         @Override public String describe(CheckContext ctx) { return "script " + cmd; }

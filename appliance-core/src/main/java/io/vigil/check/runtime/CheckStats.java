@@ -1,4 +1,4 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
 
 import java.util.Map;
 import java.util.TreeMap;

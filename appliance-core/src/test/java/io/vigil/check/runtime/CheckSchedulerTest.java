@@ -1,4 +1,11 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
+
+import io.vigil.check.HealthEvent;
+
+import io.vigil.check.CheckPlan;
+import io.vigil.check.CheckPlanner;
+import io.vigil.check.ProbeFault;
+import io.vigil.check.ConfText;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

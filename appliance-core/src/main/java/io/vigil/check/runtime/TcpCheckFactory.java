@@ -1,4 +1,4 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

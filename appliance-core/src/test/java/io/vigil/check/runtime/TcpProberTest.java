@@ -1,4 +1,4 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
 
 import io.vigil.check.api.CheckResult;
 import org.junit.jupiter.api.Test;

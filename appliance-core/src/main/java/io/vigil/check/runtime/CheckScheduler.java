@@ -1,8 +1,14 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
+
+import io.vigil.check.CheckPlan;
+import io.vigil.check.HealthEvent;
+import io.vigil.check.HealthListener;
+import io.vigil.check.ProbeFault;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vigil.check.HealthEngine;
 import io.vigil.check.HealthEngine.Probe;
 import io.vigil.check.api.Check;
 import io.vigil.check.api.CheckContext;

@@ -1,4 +1,6 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
+
+import io.vigil.check.CheckFactories;
 
 import io.vigil.check.api.CheckFactory;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import org.pf4j.PluginWrapper;
  * Which factory builds which checker keyword: the built-in TCP_CHECK plus every {@link CheckFactory}
  * extension found in the plugins directory (PF4J zips or exploded plugin folders).
  */
-public final class CheckRegistry implements AutoCloseable {
+public final class CheckRegistry implements CheckFactories, AutoCloseable {
     private final Map<String, CheckFactory> byKeyword = new LinkedHashMap<>();
     private final Map<String, String> providerOf = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -76,7 +78,7 @@ public final class CheckRegistry implements AutoCloseable {
         }
     }
 
-    public Optional<CheckFactory> factory(String keyword) { return Optional.ofNullable(byKeyword.get(keyword)); }
+    @Override public Optional<CheckFactory> factory(String keyword) { return Optional.ofNullable(byKeyword.get(keyword)); }
 
     /** keyword → provider ("built-in" or "plugin id version"), for {@code vigil plugins} and logs. */
     public Map<String, String> providers() { return Collections.unmodifiableMap(providerOf); }

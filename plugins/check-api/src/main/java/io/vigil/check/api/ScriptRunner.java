@@ -1,6 +1,5 @@
-package io.vigil.node;
+package io.vigil.check.api;
 
-import io.vigil.check.api.ScriptProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,27 +10,52 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs keepalived-style scripts (notify, vrrp_script) as child processes, never on the VRRP thread: callers hand
- * it to an executor. Each runs in a process group of its own, killed with everything it started when it ends or
- * times out ({@link ScriptProcess}). Honours {@code script_user} (via runuser) and {@code enable_script_security} (refuse a
- * script that a non-root user could modify when it would run as root, as keepalived does).
+ * The one way Vigil runs a keepalived script — notify scripts, vrrp_script trackers, MISC_CHECK, startup and
+ * shutdown scripts — as a child process, never on the VRRP thread or a Vert.x event loop: it blocks until the
+ * script is done (use {@link #runAsync} from an event loop). Each runs in a process group of its own, killed with
+ * everything it started when it ends or times out ({@link ScriptProcess}); output reading never outlasts the
+ * deadline. As keepalived: a script that is neither a binary nor a #! script runs through /bin/sh; {@code user
+ * [group]} (script_user or a checker's own) via util-linux runuser; {@code enable_script_security} refuses a script
+ * that a non-root user could modify when it would run as root.
  */
 public final class ScriptRunner {
     /** How many output lines are kept for the journal; the rest is drained and dropped. */
     public static final int KEPT_LINES = 5;
-    private static final int MAX_LINE = 300;
+    /** Longer output lines are cut to this many characters. */
+    public static final int MAX_LINE = 300;
 
     private final String user;          // null: run as ourselves
+    private final String group;         // null: the user's own group
     private final boolean scriptSecurity;
 
     public ScriptRunner(String scriptUser, boolean enableScriptSecurity) {
+        this(scriptUser, null, enableScriptSecurity);
+    }
+
+    /** @param scriptUser run as this user (null, blank or our own user: as ourselves); @param scriptGroup its group, or null */
+    public ScriptRunner(String scriptUser, String scriptGroup, boolean enableScriptSecurity) {
         this.user = scriptUser == null || scriptUser.isBlank() || scriptUser.equals(currentUser()) ? null : scriptUser;
+        this.group = this.user == null || scriptGroup == null || scriptGroup.isBlank() ? null : scriptGroup;
         this.scriptSecurity = enableScriptSecurity;
     }
 
     public Optional<String> runAsUser() { return Optional.ofNullable(user); }
+
+    /** {@link #run} on a virtual thread of its own, for callers on an event loop. */
+    public CompletableFuture<ScriptOutcome> runAsync(ScriptCommand cmd, Duration timeout) {
+        CompletableFuture<ScriptOutcome> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("vigil-script").start(() -> {
+            try {
+                f.complete(run(cmd, timeout));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
 
     public ScriptOutcome run(ScriptCommand cmd, Duration timeout) {
         long t0 = System.nanoTime();
@@ -55,14 +79,18 @@ public final class ScriptRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         return r.timedOut() ? new ScriptOutcome(cmd, -1, took, r.firstLines(), true, "timed out after " + timeout.toMillis()
-                        + " ms, killed with its process group (" + r.killed() + " process(es))")
-                : new ScriptOutcome(cmd, r.exitCode(), took, r.firstLines(), false, null);
+                        + " ms, killed with its process group (" + r.killed() + " process(es))", r.killed())
+                : new ScriptOutcome(cmd, r.exitCode(), took, r.firstLines(), false, null, r.killed());
     }
 
     /** In a process group of its own, killed with everything it started when it ends (ScriptProcess). */
     private ScriptProcess.Result start(List<String> argv, Duration timeout) throws IOException {
         List<String> full = new ArrayList<>();
-        if (user != null) full.addAll(List.of("runuser", "-u", user, "--"));
+        if (user != null) {
+            full.addAll(List.of("runuser", "-u", user));
+            if (group != null) full.addAll(List.of("-g", group));
+            full.add("--");
+        }
         full.addAll(argv);
         return ScriptProcess.run(full, timeout, KEPT_LINES, MAX_LINE);
     }

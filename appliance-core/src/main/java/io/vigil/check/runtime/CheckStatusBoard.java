@@ -1,4 +1,8 @@
-package io.vigil.check;
+package io.vigil.check.runtime;
+
+import io.vigil.check.HealthEvent;
+import io.vigil.check.HealthListener;
+import io.vigil.check.HealthModel;
 
 import java.time.Clock;
 import java.time.Instant;
