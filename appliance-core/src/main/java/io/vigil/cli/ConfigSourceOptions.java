@@ -9,6 +9,7 @@ import io.vigil.check.runtime.CheckRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** Which configuration a command reads: keepalived's -f and -i, plus Vigil's embedded example. */
 public final class ConfigSourceOptions {
@@ -24,22 +25,31 @@ public final class ConfigSourceOptions {
             description = "config-id for @ID / @^ID conditional lines (default: first part of the host name)")
     String configId;
 
-    /** Checker keywords the check plugins claim (MYSQL_CHECK, ...): checked as checkers, not warned about as unknown. */
-    Set<String> pluginKeywords = Set.of();
+    /**
+     * Checker keywords the check plugins claim (MYSQL_CHECK, ...): checked as checkers, not warned about as unknown.
+     * Read on a thread of their own while the configuration is read; asked for only at a checker keyword that is
+     * not built in.
+     */
+    CompletableFuture<Set<String>> pluginKeywords = CompletableFuture.completedFuture(Set.of());
 
     LoadOptions loadOptions() {
-        var o = LoadOptions.defaults().withCheckerKeywords(pluginKeywords);
+        var o = LoadOptions.defaults().withCheckerKeywords(pluginKeywords::join);
         return configId == null ? o : o.withConfigId(configId);
     }
 
-    /** Reads which checker keywords the plugins in {@code dir} provide (none when it is absent). */
+    /** Starts reading which checker keywords the plugins in {@code dir} provide (none when it is absent). */
     void usePlugins(Path dir) {
         if (!Files.isDirectory(dir)) return;
         // PF4J's start-up notes are not diagnostics: keep check-config's output to the configuration's
         if (System.getProperty("org.slf4j.simpleLogger.log.org.pf4j") == null) System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "warn");
-        try (CheckRegistry r = CheckRegistry.load(dir)) {
-            pluginKeywords = Set.copyOf(r.providers().keySet());
-        }
+        pluginKeywords = new CompletableFuture<>();
+        Thread.ofPlatform().name("vigil-plugin-keywords").daemon().start(() -> {
+            try (CheckRegistry r = CheckRegistry.load(dir)) {
+                pluginKeywords.complete(Set.copyOf(r.providers().keySet()));
+            } catch (Throwable t) {
+                pluginKeywords.completeExceptionally(t);
+            }
+        });
     }
 
     /** The name diagnostics and summaries use for the configuration. */

@@ -17,6 +17,7 @@ import io.vigil.node.NodeConfig;
 import io.vigil.node.NodeLog;
 import io.vigil.node.NodeSetup;
 import io.vigil.node.Signals;
+import io.vigil.node.StartupTrace;
 import io.vigil.node.VrrpNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,9 +91,13 @@ public final class RunCommand implements Callable<Integer> {
     private boolean stopping;
 
     @Override public Integer call() throws Exception {
+        StartupTrace.mark("main");
+        StartupWarmup.start();
         configureLog();
         if (!vrrpOnly) source.usePlugins(pluginsDir);
+        StartupTrace.mark("plugin keywords asked for");
         LoadResult r = source.load();
+        StartupTrace.mark("config loaded");
         report(r);
         if (r.config().isEmpty()) return ConfigExit.FATAL;
         if (r.hasErrors()) return ConfigExit.CONFIG_ERRORS;
@@ -104,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
             return ConfigExit.CONFIG_ERRORS;
         }
         running.set(r.config().get());
+        StartupTrace.mark("node config");
         String id = nodeId != null ? nodeId : setup.routerId() != null ? setup.routerId() : hostName();
         Journal opened;
         try {
@@ -112,14 +118,17 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil: " + e.getMessage());
             return 1;
         }
+        StartupTrace.mark("journal open");
         try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
+            StartupTrace.mark("node-started journaled");
             var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
             var lifecycleRunner = new io.vigil.check.api.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
             lifecycle.run("startup", lifecycleRunner, journal, Cause.NONE); // keepalived: before VRRP starts
             VrrpNode node;
             try {
                 node = VrrpNode.start(setup, journal);
+                StartupTrace.mark("vrrp started");
             } catch (Exception e) {
                 System.err.println("vigil: cannot start: " + e.getMessage());
                 journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));

@@ -102,6 +102,7 @@ public final class VrrpNode implements AutoCloseable {
         this.control = Rtnetlink.open();
         this.monitor = RtnetlinkMonitor.open();
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
+        StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
@@ -125,6 +126,7 @@ public final class VrrpNode implements AutoCloseable {
         for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
         List<VrrpInstanceSpec> specs = resolveSources(s.instances());
         openSockets(specs);
+        StartupTrace.mark("VRRP sockets open");
         this.setup = s;
         this.notifier = newNotifier(s);
         vrrp.start();
@@ -136,6 +138,7 @@ public final class VrrpNode implements AutoCloseable {
         VrrpScripts vs = newScripts(s, null, readings);
         newWatchers(s, readings);
         routes.statics(s.routes(), true, seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash()));
+        StartupTrace.mark("scripts, routes");
         vrrp.call(() -> {
             configCause = seq >= 0 ? Cause.event(seq) : Cause.configReload(s.contentHash());
             linkUp.forEach(router::knowLink);
@@ -428,6 +431,7 @@ public final class VrrpNode implements AutoCloseable {
         if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
             routes.virtualRemove(sc.instance(), causeOf(sc.instance()));
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
+        StartupTrace.mark("(" + sc.instance() + ") " + sc.to());
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
         mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
     }
