@@ -1,5 +1,8 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Entry;
+import io.vigil.journal.EventCodec;
+import io.vigil.journal.HashChain;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.io.IOException;
