@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@link NodeView} of a running node: names and configured values from the keepalived.conf model, live
- * state from the journal projection ({@link io.vigil.journal.Journal#view()}), counters and control actions
+ * state from the journal projection ({@link io.vigil.journal.store.Journal#view()}), counters and control actions
  * from the node's engines ({@link Runtime}). The node builds one and hands it to {@link ManagementServer}.
  */
 public final class ConfiguredNodeView implements NodeView {

@@ -2,8 +2,8 @@ package io.vigil.api;
 
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 import io.vigil.node.VrrpNode;
 import io.vigil.vrrp.DropReason;
 
@@ -218,7 +218,7 @@ public final class NodeApi implements AutoCloseable {
             long seq;
             try {
                 seq = journal.appendDurable(Cause.operator("api", "management API"), new Event.OperatorAction("api", action, detail), APPEND_WAIT);
-            } catch (io.vigil.journal.JournalException e) {
+            } catch (io.vigil.journal.store.JournalException e) {
                 throw new IllegalStateException(e.getMessage() + "; nothing changed");
             }
             if (seq < 0) throw new IllegalStateException("journal not accepting events; nothing changed");

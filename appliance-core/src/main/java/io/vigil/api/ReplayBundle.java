@@ -2,10 +2,10 @@ package io.vigil.api;
 
 import io.vertx.core.json.JsonObject;
 import io.vigil.journal.Entry;
-import io.vigil.journal.JournalException;
-import io.vigil.journal.JournalImport;
+import io.vigil.journal.store.JournalException;
+import io.vigil.journal.store.JournalImport;
 import io.vigil.journal.JournalJson;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.JournalReader;
 import io.vigil.journal.forensic.ClockSkew;
 
 import java.io.BufferedReader;

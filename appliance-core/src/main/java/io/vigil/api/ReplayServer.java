@@ -14,9 +14,9 @@ import io.vigil.journal.Entry;
 import io.vigil.journal.EntryFormat;
 import io.vigil.journal.Event;
 import io.vigil.journal.EventType;
-import io.vigil.journal.JournalException;
+import io.vigil.journal.store.JournalException;
 import io.vigil.journal.JournalJson;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.JournalReader;
 import io.vigil.journal.View;
 import io.vigil.journal.forensic.ClockSkew;
 import io.vigil.journal.forensic.Forensics;
@@ -105,7 +105,7 @@ public final class ReplayServer implements AutoCloseable {
         kept.keySet().forEach(n -> offsets.put(n, -forensics.corrected(n, 0)));
     }
 
-    private static void checkDir(Path dir) { io.vigil.journal.JournalSet.requireJournal(dir); }
+    private static void checkDir(Path dir) { io.vigil.journal.store.JournalSet.requireJournal(dir); }
 
 
     /** Opens the journals and listens on {@code host:port} (port 0 = any free port). */

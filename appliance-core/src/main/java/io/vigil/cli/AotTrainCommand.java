@@ -9,8 +9,8 @@ import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalConfig;
 import io.vigil.node.NodeConfig;
 import picocli.CommandLine.Command;
 

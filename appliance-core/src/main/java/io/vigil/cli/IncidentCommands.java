@@ -1,9 +1,9 @@
 package io.vigil.cli;
 
 import io.vertx.core.json.JsonObject;
-import io.vigil.journal.JournalException;
+import io.vigil.journal.store.JournalException;
 import io.vigil.journal.JournalFormatException;
-import io.vigil.journal.JournalSet;
+import io.vigil.journal.store.JournalSet;
 import io.vigil.journal.forensic.Forensics;
 import io.vigil.journal.forensic.IncidentFormat;
 import picocli.CommandLine;

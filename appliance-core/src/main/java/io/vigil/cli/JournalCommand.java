@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import io.vertx.core.json.JsonObject;
 import io.vigil.journal.*;
+import io.vigil.journal.store.*;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

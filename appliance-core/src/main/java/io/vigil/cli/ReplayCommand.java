@@ -2,7 +2,7 @@ package io.vigil.cli;
 
 import io.vertx.core.Vertx;
 import io.vigil.api.ReplayServer;
-import io.vigil.journal.JournalException;
+import io.vigil.journal.store.JournalException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

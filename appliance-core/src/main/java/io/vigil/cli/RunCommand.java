@@ -9,8 +9,8 @@ import io.vigil.api.Views;
 import io.vigil.config.Severity;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalConfig;
 import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.node.CheckerNode;
 import io.vigil.node.NodeConfig;
@@ -114,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
         Journal opened;
         try {
             opened = Journal.open(JournalConfig.defaults(journalDir, id).withRetention(retainAge, bytes(retainSize)));
-        } catch (io.vigil.journal.JournalException e) { // e.g. a damaged journal: never append after the damage
+        } catch (io.vigil.journal.store.JournalException e) { // e.g. a damaged journal: never append after the damage
             System.err.println("vigil: " + e.getMessage());
             return 1;
         }

@@ -2,7 +2,7 @@ package io.vigil.journal;
 
 /**
  * The body of a journal event: what happened. Producers build one of these records plus a {@link Cause} and
- * hand both to {@link Journal#append}; the journal stamps node id, sequence number, wall-clock and monotonic
+ * hand both to {@link io.vigil.journal.store.Journal#append}; the journal stamps node id, sequence number, wall-clock and monotonic
  * time and the hash chain (see {@link Entry}). Records are values: no I/O, no references to live objects.
  *
  * <p>Names follow keepalived's vocabulary (vrrp_instance, virtual_server, real_server, notify scripts).

@@ -8,13 +8,13 @@ import java.security.NoSuchAlgorithmException;
  * bytes before the first entry. Changing, removing or reordering any entry breaks the chain at that entry.
  * (Truncating the newest entries is only visible against a copy or an exported head hash.)
  */
-final class HashChain {
-    static final byte[] GENESIS = new byte[EventCodec.HASH_LEN];
+public final class HashChain {
+    public static final byte[] GENESIS = new byte[EventCodec.HASH_LEN];
 
     private final MessageDigest sha;
     private final byte[] digest = new byte[32];
 
-    HashChain() {
+    public HashChain() {
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -23,14 +23,14 @@ final class HashChain {
     }
 
     /** As {@link #next(byte[], byte[], int, int)} for bytes in {@code buf} from its position to its limit. */
-    byte[] next(byte[] prev, java.nio.ByteBuffer buf) {
+    public byte[] next(byte[] prev, java.nio.ByteBuffer buf) {
         sha.update(prev, 0, EventCodec.HASH_LEN);
         sha.update(buf);
         return finish();
     }
 
     /** The hash of an entry whose bytes (hash excluded) are {@code buf[off, off+len)}, following {@code prev}. */
-    byte[] next(byte[] prev, byte[] buf, int off, int len) {
+    public byte[] next(byte[] prev, byte[] buf, int off, int len) {
         sha.update(prev, 0, EventCodec.HASH_LEN);
         sha.update(buf, off, len);
         return finish();

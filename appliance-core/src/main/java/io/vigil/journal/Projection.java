@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The journal's one state-transition function, on a mutable accumulator: {@link View#apply} (the pure fold),
- * the writer's live state, snapshots and {@link JournalReader#stateAt} replay all run this code. The accumulator
+ * the writer's live state, snapshots and {@link io.vigil.journal.store.JournalReader#stateAt} replay all run this code. The accumulator
  * exists for speed: folding millions of events must cost O(log n) per event, not a copy of the state.
  * Not thread-safe; {@link #view()} hands out an immutable copy.
  */

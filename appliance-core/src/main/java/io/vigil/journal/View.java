@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * What the journal says the node's state was after event {@code seq}: VRRP instances, VIPs held, real servers,
  * the IPVS table and the last check results. Immutable; {@link #apply} is a pure fold used both for the live
- * view (the journal writer folds every event it writes) and for replay ({@link JournalReader#stateAt}).
+ * view (the journal writer folds every event it writes) and for replay ({@link io.vigil.journal.store.JournalReader#stateAt}).
  *
  * <p>It is "what the events say", not a kernel probe: a VIP is held from its successful add to its
  * successful remove.

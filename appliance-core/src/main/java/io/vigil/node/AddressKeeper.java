@@ -2,7 +2,7 @@ package io.vigil.node;
 
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 import io.vigil.linux.GarpSender;
 import io.vigil.linux.Ipv4InterfaceAddress;
 import io.vigil.linux.Libc;

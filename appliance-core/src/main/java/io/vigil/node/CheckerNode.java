@@ -20,7 +20,7 @@ import io.vigil.ipvs.RealServerState;
 import io.vigil.ipvs.VirtualServerSpec;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 import io.vigil.linux.LinuxException;
 import io.vigil.linux.ipvs.IpvsReconciler;
 

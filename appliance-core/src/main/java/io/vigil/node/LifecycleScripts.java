@@ -8,7 +8,7 @@ import io.vigil.check.api.ConfigNode;
 import io.vigil.config.GlobalDefs;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 
 import java.math.BigDecimal;
 import java.time.Duration;

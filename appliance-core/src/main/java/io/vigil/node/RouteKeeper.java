@@ -4,7 +4,7 @@ import io.vigil.config.RouteSpec;
 import io.vigil.config.RuleSpec;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 import io.vigil.linux.Ipv4InterfaceAddress;
 import io.vigil.linux.Libc;
 import io.vigil.linux.Rtnetlink;

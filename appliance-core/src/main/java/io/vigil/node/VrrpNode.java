@@ -7,7 +7,7 @@ import io.vigil.check.api.ScriptOutcome;
 import io.vigil.journal.Cause;
 import io.vigil.vrrp.JournalCauses;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
+import io.vigil.journal.store.Journal;
 import io.vigil.linux.GarpSender;
 import io.vigil.linux.Ipv4InterfaceAddress;
 import io.vigil.linux.LinkInfo;

@@ -3,8 +3,8 @@ package io.vigil.api;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Event.VrrpState;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,11 +122,11 @@ class JournalAccessTest {
             access.export(Instant.EPOCH, Instant.now().plusSeconds(1), Set.of(), everything::add);
             assertThat(everything).anyMatch(l -> l.contains("\"type\":\"snapshot\""));
             Path copy = dir.resolve("imported");
-            try (var imp = io.vigil.journal.JournalImport.open(copy)) {
+            try (var imp = io.vigil.journal.store.JournalImport.open(copy)) {
                 for (String l : everything) imp.add(io.vigil.journal.JournalJson.fromJson(new io.vertx.core.json.JsonObject(l)));
                 assertThat(imp.imported()).isEqualTo(3);
             }
-            try (var r = io.vigil.journal.JournalReader.open(copy)) { assertThat(r.verify().ok()).isTrue(); }
+            try (var r = io.vigil.journal.store.JournalReader.open(copy)) { assertThat(r.verify().ok()).isTrue(); }
             assertThat(access.info().sizeBytes()).isPositive();
         }
     }

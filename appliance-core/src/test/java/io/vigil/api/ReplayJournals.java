@@ -4,9 +4,9 @@ import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.Event.NodeAlive.Beat;
 import io.vigil.journal.Event.VrrpState;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalClock;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalClock;
+import io.vigil.journal.store.JournalConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.vigil.api;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vigil.journal.JournalException;
-import io.vigil.journal.JournalSet;
+import io.vigil.journal.store.JournalException;
+import io.vigil.journal.store.JournalSet;
 import io.vigil.journal.forensic.Forensics;
 
 import org.junit.jupiter.api.AfterAll;

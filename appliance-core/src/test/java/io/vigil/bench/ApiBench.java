@@ -10,8 +10,8 @@ import io.vigil.config.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalConfig;
 import io.vigil.lab.LabPlan;
 
 import java.io.BufferedReader;

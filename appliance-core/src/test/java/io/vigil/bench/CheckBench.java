@@ -55,7 +55,7 @@ public final class CheckBench {
         Path vrrpConf = lab.write("vrrp.conf", JitterBench.CONF);
         var setup = io.vigil.node.NodeConfig.from(io.vigil.config.ConfigLoader.loadText("vrrp.conf", JitterBench.CONF, lab.dir,
                 io.vigil.config.LoadOptions.defaults()).config().orElseThrow(), vrrpConf, w -> { });
-        var journal = io.vigil.journal.Journal.open(io.vigil.journal.JournalConfig.defaults(lab.dir.resolve("journal"), "checkbench"));
+        var journal = io.vigil.journal.store.Journal.open(io.vigil.journal.store.JournalConfig.defaults(lab.dir.resolve("journal"), "checkbench"));
         io.vigil.node.VrrpNode vrrp = lab.inNamespace(m, () -> io.vigil.node.VrrpNode.start(setup, journal));
         // the sender's own view: interval between consecutive sends, taken on the vrrp thread right after each send
         long[] sendIntervals = new long[100_000];

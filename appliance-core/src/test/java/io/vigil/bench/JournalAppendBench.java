@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalConfig;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

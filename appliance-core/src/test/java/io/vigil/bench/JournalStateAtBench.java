@@ -1,9 +1,9 @@
 package io.vigil.bench;
 
-import io.vigil.journal.Journal;
-import io.vigil.journal.JournalClock;
-import io.vigil.journal.JournalConfig;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.Journal;
+import io.vigil.journal.store.JournalClock;
+import io.vigil.journal.store.JournalConfig;
+import io.vigil.journal.store.JournalReader;
 import io.vigil.journal.View;
 
 import java.nio.file.Files;

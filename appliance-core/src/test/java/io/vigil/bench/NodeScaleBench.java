@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
 import io.vigil.journal.Entry;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.JournalReader;
 import io.vigil.node.NetLab;
 
 import java.io.BufferedReader;

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.journal.*;
+import io.vigil.journal.store.*;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

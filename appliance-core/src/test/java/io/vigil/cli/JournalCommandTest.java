@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.journal.*;
+import io.vigil.journal.store.*;
 import io.vigil.journal.Event.*;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.JournalReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
-import io.vigil.journal.JournalReader;
-import io.vigil.journal.JournalSet;
+import io.vigil.journal.store.JournalReader;
+import io.vigil.journal.store.JournalSet;
 import io.vigil.journal.forensic.Forensics;
 
 import java.io.IOException;

@@ -9,7 +9,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
-import io.vigil.journal.JournalReader;
+import io.vigil.journal.store.JournalReader;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

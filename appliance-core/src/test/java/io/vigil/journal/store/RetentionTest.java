@@ -1,5 +1,7 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,18 +1,18 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
-import net.openhft.chronicle.bytes.Bytes;
+import io.vigil.journal.Entry;
+import io.vigil.journal.ImportChain;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
  * Imports entries exported by {@code vigil journal export} into a journal directory <em>as the exporter wrote
  * them</em>: same node, seq, wall and mono times, snapshots and the exporter's hashes. Every entry is re-encoded
- * exactly as {@link EntryWriter} encodes it and its hash recomputed from the previous one ({@link HashChain}); an
+ * exactly as {@link EntryWriter} encodes it and its hash recomputed from the previous one ({@link ImportChain}); an
  * entry whose hash does not follow (a changed field, byte or timestamp, an entry removed before it) or whose seq
  * does not follow is refused with its seq and why. So the imported journal's {@code verify} checks the exporter's
  * chain, not one computed anew.
@@ -25,14 +25,9 @@ import java.util.stream.Stream;
 public final class JournalImport implements AutoCloseable {
     private final Path dir;
     private final boolean write;
-    private final HashChain chain = new HashChain();
-    private final Bytes<java.nio.ByteBuffer> buf = Bytes.elasticByteBuffer(512);
+    private final ImportChain chain = new ImportChain();
     private EntryWriter writer;
-    private boolean started;
-    private byte[] prev;          // hash the next entry must follow; null until an anchor is taken
-    private long lastSeq;
     private long imported, firstSeq = -1;
-    private String note = "";
 
     private JournalImport(Path dir, boolean write) {
         this.dir = dir;
@@ -46,28 +41,14 @@ public final class JournalImport implements AutoCloseable {
     public static JournalImport check(Path dir) { return new JournalImport(dir, false); }
 
     public void add(Entry e) {
-        boolean annotation = e.event().isAnnotation();
-        if (e.hash().length != EventCodec.HASH_LEN)
-            throw bad(e, "no hash in the export (exported by an older Vigil?): its proof cannot be kept");
-        if (e.format() < EventCodec.OLDEST_WRITABLE_FORMAT || e.format() > EventCodec.CURRENT_FORMAT)
-            throw bad(e, "written in journal format " + e.format() + ", which this Vigil cannot re-encode byte for byte");
-        if (!started) start(e);
-        long expect = annotation ? lastSeq : lastSeq + 1;
-        if (e.seq() != expect)
-            throw bad(e, "sequence gap: expected seq " + expect + " (entries missing from the export, or exported with --type)");
-        if (prev != null) {
-            buf.clear();
-            EventCodec.encode(e, buf);
-            java.nio.ByteBuffer bb = buf.underlyingObject();
-            bb.limit((int) buf.writePosition()).position(0);
-            if (!Arrays.equals(chain.next(prev, bb), e.hash()))
-                throw bad(e, "hash mismatch: the entry is not what its exporter wrote (a changed field, byte or timestamp), "
-                        + "or an entry before it is missing");
-        }
+        String unfit = ImportChain.unfit(e);
+        if (unfit != null) throw bad(e, unfit);
+        if (!chain.started()) start(e);
+        String breaks = chain.breaks(e);
+        if (breaks != null) throw bad(e, breaks);
         if (writer != null) writer.appendVerbatim(e);
-        prev = e.hash();
-        lastSeq = e.seq();
-        if (!annotation) {
+        chain.follow(e);
+        if (!e.event().isAnnotation()) {
             imported++;
             if (firstSeq < 0) firstSeq = e.seq();
         }
@@ -75,7 +56,6 @@ public final class JournalImport implements AutoCloseable {
 
     /** Where the chain starts: the journal's last entry, the genesis hash, or the export's first hash as anchor. */
     private void start(Entry e) {
-        started = true;
         Entry tail;
         if (write) {
             writer = new EntryWriter(JournalConfig.defaults(dir, e.node()).withRetention(Duration.ZERO, 0)
@@ -84,16 +64,8 @@ public final class JournalImport implements AutoCloseable {
         } else {
             tail = hasJournal(dir) ? lastOf(dir) : null;
         }
-        if (tail != null) {
-            prev = tail.hash();
-            lastSeq = tail.seq();
-            return;
-        }
-        boolean annotation = e.event().isAnnotation();
-        if (e.seq() == 0 || e.seq() <= 1 && !annotation) prev = HashChain.GENESIS;
-        else note = "the export starts at seq " + e.seq() + ": its first hash is taken as anchor";
-        lastSeq = annotation ? e.seq() : e.seq() - 1;
-        if (writer != null && lastSeq > 0) writer.startAt(lastSeq + 1);
+        long startAt = chain.start(tail, e);
+        if (writer != null && startAt > 0) writer.startAt(startAt);
     }
 
     private JournalException bad(Entry e, String why) {
@@ -117,15 +89,15 @@ public final class JournalImport implements AutoCloseable {
     /** Events imported (snapshots and dropped notes not counted). */
     public long imported() { return imported; }
     public long firstSeq() { return firstSeq; }
-    public long lastSeq() { return lastSeq; }
+    public long lastSeq() { return chain.lastSeq(); }
     /** Said when the chain could not be checked from its genesis. */
-    public String note() { return note; }
+    public String note() { return chain.note(); }
 
     @Override public void close() {
         try {
             if (writer != null) writer.close();
         } finally {
-            buf.releaseLast();
+            chain.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
 /** A journal cannot be opened or used (missing directory, I/O failure); the message is for operators. */
 public final class JournalException extends RuntimeException {

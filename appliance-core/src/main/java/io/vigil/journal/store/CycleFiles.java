@@ -1,4 +1,4 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
 import net.openhft.chronicle.queue.RollCycle;
 

@@ -1,5 +1,11 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.EventCodec;
+import io.vigil.journal.EventType;
+import io.vigil.journal.View;
 import io.vigil.journal.Event.*;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;

@@ -1,5 +1,6 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
 import io.vigil.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,10 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.EntryFormat;
+import io.vigil.journal.Event;
+import io.vigil.journal.SampleEvents;
 import io.vertx.core.json.JsonObject;
 import io.vigil.cli.Main;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,13 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.EventCodec;
+import io.vigil.journal.EventType;
+import io.vigil.journal.HashChain;
+import io.vigil.journal.JournalFormatException;
+import io.vigil.journal.Projection;
+import io.vigil.journal.View;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;

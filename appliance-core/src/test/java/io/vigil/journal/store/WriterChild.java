@@ -1,5 +1,7 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Event;
 import java.nio.file.Path;
 import java.time.Duration;
 

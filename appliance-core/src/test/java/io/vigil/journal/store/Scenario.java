@@ -1,5 +1,8 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.View;
 import io.vigil.journal.Event.*;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 

@@ -1,5 +1,12 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.EventCodec;
+import io.vigil.journal.HashChain;
+import io.vigil.journal.Projection;
+import io.vigil.journal.View;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

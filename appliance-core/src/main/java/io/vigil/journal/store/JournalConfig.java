@@ -1,4 +1,4 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;

@@ -1,5 +1,9 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.Cause;
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.View;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

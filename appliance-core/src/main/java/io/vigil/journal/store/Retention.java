@@ -1,5 +1,6 @@
-package io.vigil.journal;
+package io.vigil.journal.store;
 
+import io.vigil.journal.RetentionPolicy;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.io.File;
@@ -7,9 +8,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * Deletes whole cycle files, oldest first: cycles that ended more than {@code retainAge} ago, then more while the
- * directory exceeds {@code retainBytes}. The cycle being written is never deleted. Every cycle begins with a
- * snapshot, so what remains replays without the deleted prefix.
+ * Deletes whole cycle files, oldest first, as {@link RetentionPolicy} decides: cycles that ended more than
+ * {@code retainAge} ago, then more while the directory exceeds {@code retainBytes}. The cycle being written is never
+ * deleted. Every cycle begins with a snapshot, so what remains replays without the deleted prefix.
  */
 final class Retention {
     private static final long CHECK_EVERY_MS = 10_000;
@@ -42,15 +43,10 @@ final class Retention {
         if (files == null) return 0;
         Arrays.sort(files, Comparator.comparingInt(f -> CycleFiles.cycleOf(rc, f.getName())));
         long total = Arrays.stream(files).mapToLong(File::length).sum();
-        long maxAgeMs = cfg.retainAge().toMillis();
+        RetentionPolicy policy = new RetentionPolicy(rc.lengthInMillis(), cfg.retainAge().toMillis(), cfg.retainBytes());
         int n = 0;
         for (File f : files) {
-            int cycle = CycleFiles.cycleOf(rc, f.getName());
-            if (cycle >= currentCycle || currentCycle == Integer.MIN_VALUE) break;
-            long cycleEndMs = (cycle + 1L) * rc.lengthInMillis();
-            boolean tooOld = maxAgeMs > 0 && cycleEndMs < nowMs - maxAgeMs;
-            boolean tooBig = cfg.retainBytes() > 0 && total > cfg.retainBytes();
-            if (!tooOld && !tooBig) break;
+            if (!policy.deletes(CycleFiles.cycleOf(rc, f.getName()), total, currentCycle, nowMs)) break;
             long len = f.length();
             if (f.delete()) { total -= len; n++; }
         }
