@@ -3,7 +3,6 @@ package io.vigil.lab;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code vigil lab}: two directors, real servers and a client in network namespaces on one bridge, two real
  * {@code vigil run} nodes, and scripted incidents. All state lives under {@code stateRoot/PREFIX}; {@code down}
- * removes what the state file lists and nothing else.
+ * removes what the state file lists and nothing else. Namespaces, links and processes inside them go through
+ * {@link NetnsTopology}: {@code up} builds a {@link NetnsTopology#recorded recorded} one whose ledger is the state
+ * file; the later commands {@link NetnsTopology#adopt adopt} what the state lists.
  */
 public final class Lab {
     public static final Path DEFAULT_STATE_ROOT = Path.of("/run/vigil-lab");
@@ -55,18 +56,22 @@ public final class Lab {
                     + "); run `vigil lab down` first");
         }
         for (String ns : plan.namespaces()) {
-            if (Files.exists(Path.of("/run/netns", ns))) {
+            if (NetnsTopology.namespaceExists(ns)) {
                 throw new LabException("network namespace " + ns + " exists but this lab did not record it; not touching it"
                         + " (remove it yourself with `ip netns del " + ns + "` if it is a leftover)");
             }
         }
-        if (Sh.run("ip", "link", "show", plan.hostLink()).ok()) {
+        if (hostLinkExists(plan.hostLink())) {
             throw new LabException("link " + plan.hostLink() + " exists but this lab did not record it; not touching it");
         }
         LabState st = LabState.fresh(dir, plan);
         st.save();
         try {
-            build(plan, st, vigilCommand);
+            build(plan, st, NetnsTopology.recorded(plan.prefix(), ledger(st)), vigilCommand);
+        } catch (IOException e) {
+            out.println("lab: setting up failed, removing what was made: " + e.getMessage());
+            down(plan.prefix());
+            throw new LabException(e.getMessage());
         } catch (RuntimeException e) {
             out.println("lab: setting up failed, removing what was made: " + e.getMessage());
             down(plan.prefix());
@@ -74,31 +79,30 @@ public final class Lab {
         }
     }
 
-    private void build(LabPlan plan, LabState st, List<String> vigilCommand) {
+    private static NetnsTopology.Ledger ledger(LabState st) {
+        return new NetnsTopology.Ledger() {
+            @Override public void namespaceCreated(String name) { st.addNamespace(name); }
+
+            @Override public void hostLinkCreated(String name) { st.addLink(name); }
+        };
+    }
+
+    private void build(LabPlan plan, LabState st, NetnsTopology topo, List<String> vigilCommand) throws IOException {
         // the bridge lives in its own namespace: bridged traffic never meets the host's firewall
-        String sw = plan.switchNs();
-        namespace(st, sw);
-        ip(sw, "link", "add", BRIDGE, "type", "bridge", "stp_state", "0", "forward_delay", "0");
-        ip(sw, "link", "set", BRIDGE, "up");
-        ip(sw, "link", "add", MGMT_BRIDGE, "type", "bridge", "stp_state", "0", "forward_delay", "0");
-        ip(sw, "link", "set", MGMT_BRIDGE, "up");
+        var sw = topo.namespace("sw");
+        topo.bridge(sw, BRIDGE);
+        topo.bridge(sw, MGMT_BRIDGE);
 
         for (var d : plan.directors()) {
-            host(st, plan, d.ns(), "p-" + d.name(), d.address());
-            Sh.must("ip", "link", "add", "m-" + d.name(), "netns", sw, "type", "veth", "peer", "name", "eth1", "netns", d.ns());
-            ip(sw, "link", "set", "m-" + d.name(), "master", MGMT_BRIDGE, "up");
-            ip(d.ns(), "addr", "add", d.mgmtAddress() + "/24", "dev", "eth1");
-            ip(d.ns(), "link", "set", "eth1", "up");
+            var ns = topo.namespace(d.name());
+            topo.plug(ns, "eth0", d.address() + "/24", sw, "p-" + d.name(), BRIDGE);
+            topo.plug(ns, "eth1", d.mgmtAddress() + "/24", sw, "m-" + d.name(), MGMT_BRIDGE);
         }
-        for (var r : plan.reals()) host(st, plan, r.ns(), "p-" + r.name(), r.address());
-        host(st, plan, plan.clientNs(), "p-client", plan.clientAddress());
+        for (var r : plan.reals()) topo.plug(topo.namespace(r.name()), "eth0", r.address() + "/24", sw, "p-" + r.name(), BRIDGE);
+        topo.plug(topo.namespace("client"), "eth0", plan.clientAddress() + "/24", sw, "p-client", BRIDGE);
 
         // one veth into the host namespace, on the management network only, so the operator's shell reaches the APIs
-        Sh.must("ip", "link", "add", plan.hostLink(), "type", "veth", "peer", "name", "m-host", "netns", sw);
-        st.addLink(plan.hostLink());
-        ip(sw, "link", "set", "m-host", "master", MGMT_BRIDGE, "up");
-        Sh.must("ip", "addr", "add", LabPlan.HOST_ADDRESS + "/24", "dev", plan.hostLink());
-        Sh.must("ip", "link", "set", plan.hostLink(), "up");
+        topo.hostLink(plan.hostLink(), LabPlan.HOST_ADDRESS + "/24", sw, "m-host", MGMT_BRIDGE);
 
         Path dir = st.dir;
         // real servers: busybox httpd; LVS-DR style (VIP on lo, no ARP for it)
@@ -106,9 +110,10 @@ public final class Lab {
             Path www = dir.resolve("www-" + r.name());
             write(www.resolve("index.html"), "hello from " + r.name() + " (" + r.address() + ")\n");
             write(www.resolve("health"), "ok\n");
-            ip(r.ns(), "addr", "add", LabPlan.VIP + "/32", "dev", "lo");
-            Sh.must(Sh.inNs(r.ns(), "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2"));
-            spawn(st, r.name(), r.ns(), List.of(busybox(), "httpd", "-f", "-p", r.address() + ":80", "-h", www.toString()));
+            var ns = topo.get(r.ns());
+            ns.addAddress("lo", LabPlan.VIP + "/32");
+            ns.execChecked("sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
+            spawn(st, r.name(), ns, List.of(busybox(), "httpd", "-f", "-p", r.address() + ":80", "-h", www.toString()));
         }
 
         Path token = dir.resolve("api-token");
@@ -118,7 +123,7 @@ public final class Lab {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (var d : plan.directors()) startDirector(st, plan, d, vigilCommand);
+        for (var d : plan.directors()) startDirector(st, plan, topo.get(d.ns()), d, vigilCommand);
         st.json.put("vigilCommand", new JsonArray(new ArrayList<Object>(vigilCommand)));
         st.save();
 
@@ -136,26 +141,12 @@ public final class Lab {
         out.println("incidents: vigil lab incident kill-master | partition | fail-check | heal;  vigil lab status;  vigil lab down");
     }
 
-    private void host(LabState st, LabPlan plan, String ns, String port, String address) {
-        namespace(st, ns);
-        Sh.must("ip", "link", "add", port, "netns", plan.switchNs(), "type", "veth", "peer", "name", "eth0", "netns", ns);
-        ip(plan.switchNs(), "link", "set", port, "master", BRIDGE, "up");
-        ip(ns, "addr", "add", address + "/24", "dev", "eth0");
-        ip(ns, "link", "set", "eth0", "up");
-    }
-
-    private void namespace(LabState st, String ns) {
-        Sh.must("ip", "netns", "add", ns);
-        st.addNamespace(ns);
-        ip(ns, "link", "set", "lo", "up");
-    }
-
-    private void startDirector(LabState st, LabPlan plan, LabPlan.Director d, List<String> vigilCommand) {
+    private void startDirector(LabState st, LabPlan plan, NetnsTopology.Namespace ns, LabPlan.Director d, List<String> vigilCommand) {
         Path conf = st.dir.resolve(d.name()).resolve("keepalived.conf");
         write(conf, plan.keepalivedConf(d));
         List<String> cmd = new ArrayList<>(vigilCommand);
         cmd.addAll(runArguments(plan, d, st.dir));
-        spawn(st, d.name(), d.ns(), cmd);
+        spawn(st, d.name(), ns, cmd);
     }
 
     /** Arguments for `vigil run` on one director (configuration, journal, management API). */
@@ -168,17 +159,11 @@ public final class Lab {
     }
 
     /** Starts a long-running process in a namespace, in its own session so it outlives `vigil lab up`. */
-    private void spawn(LabState st, String role, String ns, List<String> cmd) {
+    private void spawn(LabState st, String role, NetnsTopology.Namespace ns, List<String> cmd) {
         Path log = st.dir.resolve(role + ".log");
-        List<String> all = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", ns));
-        all.addAll(cmd);
         try {
             Files.createDirectories(st.dir);
-            // setsid and `ip netns exec` both exec in place (no fork), so this pid is the program's own
-            Process p = new ProcessBuilder(all).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            st.process(role, ns, p.pid(), log.toString());
+            st.process(role, ns.name(), ns.spawnDetached(log, cmd), log.toString());
         } catch (IOException e) {
             throw new LabException("cannot start " + role + ": " + e.getMessage());
         }
@@ -195,16 +180,13 @@ public final class Lab {
             return;
         }
         LabState st = LabState.load(dir);
+        NetnsTopology topo = topology(st);
         java.util.Set<ProcessHandle> victims = new java.util.LinkedHashSet<>();
         for (String role : st.processes().fieldNames()) {
             ProcessHandle.of(st.processes().getJsonObject(role).getLong("pid")).ifPresent(victims::add);
         }
-        for (Object ns : st.namespaces()) {
-            // anything still running inside a namespace we made is ours too (e.g. a node's check helpers)
-            for (String pid : Sh.run("ip", "netns", "pids", (String) ns).output().split("\\s+")) {
-                if (pid.matches("\\d+")) ProcessHandle.of(Long.parseLong(pid)).ifPresent(victims::add);
-            }
-        }
+        // anything still running inside a namespace we made is ours too (e.g. a node's check helpers)
+        victims.addAll(topo.processesInside());
         victims.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (ProcessHandle h : victims) {
@@ -215,21 +197,8 @@ public final class Lab {
             }
         }
         for (ProcessHandle h : victims) h.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> h).join();
-        List<String> problems = new ArrayList<>();
-        for (Object link : st.links()) {
-            var r = Sh.run("ip", "link", "del", (String) link);
-            // deleting the switch namespace already took the pair with it
-            if (!r.ok() && Sh.run("ip", "link", "show", (String) link).ok()) problems.add(r.output().strip());
-        }
-        List<Object> namespaces = new ArrayList<>(st.namespaces().getList());
-        java.util.Collections.reverse(namespaces);
-        for (Object ns : namespaces) {
-            var r = Sh.run("ip", "netns", "del", (String) ns);
-            if (!r.ok() && Files.exists(Path.of("/run/netns", (String) ns))) problems.add(r.output().strip());
-        }
-        for (Object link : st.links()) {
-            if (Sh.run("ip", "link", "show", (String) link).ok()) Sh.run("ip", "link", "del", (String) link);
-        }
+        int namespaces = st.namespaces().size();
+        List<String> problems = topo.teardown();
         if (!problems.isEmpty()) throw new LabException("lab down left things behind: " + String.join("; ", problems));
         deleteTree(dir);
         try {
@@ -237,7 +206,7 @@ public final class Lab {
         } catch (IOException ignored) {
             // another lab still has its state here
         }
-        out.println("lab " + prefix + " removed: " + victims.size() + " processes, " + namespaces.size()
+        out.println("lab " + prefix + " removed: " + victims.size() + " processes, " + namespaces
                 + " namespaces, " + st.links().size() + " host link(s)");
     }
 
@@ -291,6 +260,15 @@ public final class Lab {
         requireRoot();
         LabState st = LabState.load(dir(prefix));
         LabPlan plan = st.plan();
+        NetnsTopology topo = topology(st);
+        try {
+            incident(st, plan, topo, incident);
+        } catch (IOException e) {
+            throw new LabException(e.getMessage());
+        }
+    }
+
+    private void incident(LabState st, LabPlan plan, NetnsTopology topo, Incident incident) throws IOException {
         switch (incident) {
             case KILL_MASTER -> {
                 var master = plan.directors().stream().filter(d -> alive(st, d.name()) && holdsVip(d.ns())).findFirst()
@@ -301,7 +279,11 @@ public final class Lab {
                     h.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> h).join();
                 });
                 // a dead box also stops answering for the VIP; leaving the address would fake a duplicate
-                Sh.run("ip", "-n", master.ns(), "addr", "del", LabPlan.VIP + "/24", "dev", "eth0");
+                try {
+                    topo.get(master.ns()).ip("addr", "del", LabPlan.VIP + "/24", "dev", "eth0");
+                } catch (IOException alreadyGone) {
+                    // the node may have dropped it itself
+                }
                 record(st, "kill-master:" + master.name());
                 out.println("killed director " + master.name() + " (pid " + pid + ", SIGKILL); the peer should take "
                         + LabPlan.VIP + " within ~3 advert intervals");
@@ -310,7 +292,7 @@ public final class Lab {
                 // stop the bridge flooding multicast to the directors: VRRP adverts (224.0.0.18) no longer meet,
                 // unicast (management API, health checks) still works -> both become MASTER: split brain
                 for (var d : plan.directors()) {
-                    Sh.must(Sh.inNs(plan.switchNs(), "bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "off"));
+                    topo.get(plan.switchNs()).execChecked("bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "off");
                 }
                 record(st, "partition");
                 out.println("partitioned: VRRP adverts between the directors are dropped; expect split brain (both MASTER)");
@@ -326,19 +308,19 @@ public final class Lab {
                 record(st, "fail-check:" + r.name());
                 out.println("real server " + r.name() + " now answers 404 on /health: its HTTP_GET check fails");
             }
-            case HEAL -> heal(st, plan);
+            case HEAL -> heal(st, plan, topo);
         }
     }
 
-    private void heal(LabState st, LabPlan plan) {
+    private void heal(LabState st, LabPlan plan, NetnsTopology topo) throws IOException {
         for (var d : plan.directors()) {
-            Sh.run(Sh.inNs(plan.switchNs(), "bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "on"));
+            topo.get(plan.switchNs()).exec("bridge", "link", "set", "dev", "p-" + d.name(), "mcast_flood", "on");
         }
         for (var r : plan.reals()) write(st.dir.resolve("www-" + r.name()).resolve("health"), "ok\n");
         List<String> cmd = st.json.getJsonArray("vigilCommand", new JsonArray()).getList().stream().map(Object::toString).toList();
         for (var d : plan.directors()) {
             if (!alive(st, d.name())) {
-                startDirector(st, plan, d, cmd);
+                startDirector(st, plan, topo.get(d.ns()), d, cmd);
                 out.println("restarted director " + d.name());
             }
         }
@@ -399,8 +381,29 @@ public final class Lab {
     }
 
     static boolean holdsVip(String ns) {
-        var r = Sh.run("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0");
-        return r.ok() && r.output().contains(" " + LabPlan.VIP + "/");
+        try {
+            var r = NetnsTopology.adopt(List.of(ns), List.of()).get(ns).ip("-4", "-o", "addr", "show", "dev", "eth0");
+            return r.output().contains(" " + LabPlan.VIP + "/");
+        } catch (IOException e) {
+            return false; // no such namespace or device
+        }
+    }
+
+    /** The namespaces and host link a lab's state lists, to run commands in or remove. */
+    private static NetnsTopology topology(LabState st) {
+        return NetnsTopology.adopt(strings(st.namespaces()), strings(st.links()));
+    }
+
+    private static List<String> strings(JsonArray a) {
+        return a.stream().map(String.class::cast).toList();
+    }
+
+    private static boolean hostLinkExists(String name) {
+        try {
+            return NetnsTopology.hostLinkExists(name);
+        } catch (IOException e) {
+            throw new LabException(e.getMessage());
+        }
     }
 
     private Optional<String> apiInstanceState(LabState st, String url) {
@@ -458,12 +461,6 @@ public final class Lab {
         return false;
     }
 
-    private static void ip(String ns, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
-        cmd.addAll(List.of(args));
-        Sh.must(cmd.toArray(String[]::new));
-    }
-
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
@@ -488,7 +485,7 @@ public final class Lab {
     }
 
     private static void requireRoot() {
-        if (!"root".equals(System.getProperty("user.name")) && !Sh.run("id", "-u").output().strip().equals("0")) {
+        if (!"root".equals(System.getProperty("user.name")) && !NetnsTopology.runQuietly(List.of("id", "-u")).output().strip().equals("0")) {
             throw new LabException("vigil lab needs root (network namespaces): run it with sudo");
         }
     }

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile or broken input: every case ends in a clear diagnostic with a location, never an exception or a hang.
- * (The timeouts only guard against hangs; they are not speed assertions.)
+ * (The timeouts only guard against hangs; they are not speed assertions.) Cases that are only a snippet and its
+ * diagnostics (braces, includes, loops) are data: config-diagnostics/03-structure.txt, {@link ConfigDiagnosticsTest}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadInputTest {
@@ -145,16 +146,6 @@ class BadInputTest {
         assertThat(r.config().orElseThrow().globalDefs().routerId()).contains("GBK");
     }
 
-    @Test void unbalancedBracesInAFile() throws IOException {
-        Path p = write("unbalanced.conf", "vrrp_instance VI_1 {\n  virtual_router_id 1\n  virtual_ipaddress {\n    192.0.2.1\n}\n");
-        LoadResult r = load(p);
-        assertThat(r.errors()).extracting(Diagnostic::format).containsExactly(
-                p + ":1:20: error: '{' of 'vrrp_instance' (line 1) is never closed: missing '}'");
-        Path q = write("extra.conf", "global_defs {\n}\n}\nglobal_defs {\n}\n");
-        assertThat(load(q).errors()).extracting(Diagnostic::format).containsExactly(
-                q + ":3:1: error: extra '}' with no block open");
-    }
-
     @Test void includeLoopIsAnErrorAtTheIncludeLine() throws IOException {
         Path a = write("a.conf", "global_defs {\n router_id A\n}\ninclude b.conf\n");
         write("b.conf", "! b\n  include a.conf\n");
@@ -166,26 +157,6 @@ class BadInputTest {
             assertThat(d.message()).startsWith("include loop: ").contains("a.conf -> ").contains("b.conf -> ");
         });
         assertThat(r.config().orElseThrow().globalDefs().routerId()).contains("A");
-    }
-
-    @Test void selfIncludeIsALoop() throws IOException {
-        Path a = write("self.conf", "include self.conf\n");
-        assertThat(load(a).errors()).singleElement().extracting(Diagnostic::message).asString().startsWith("include loop");
-    }
-
-    @Test void missingIncludeFileIsAnError() throws IOException {
-        Path a = write("main.conf", "global_defs {\n}\n   include missing.conf\n");
-        assertThat(load(a).errors()).extracting(Diagnostic::format).containsExactly(
-                a + ":3:4: error: included file " + dir.resolve("missing.conf") + " does not exist");
-    }
-
-    @Test void includeOfADirectoryIsAnError() throws IOException {
-        Files.createDirectories(dir.resolve("conf.d"));
-        Path a = write("main.conf", "include conf.d\n");
-        assertThat(load(a).errors()).singleElement().satisfies(d -> {
-            assertThat(d.where().line()).isEqualTo(1);
-            assertThat(d.message()).contains("is a directory").contains("conf.d/*.conf");
-        });
     }
 
     @Test void globMatchingNothingIsOnlyANote() throws IOException {

@@ -54,7 +54,7 @@ class LabTest {
         assertThat(pids).hasSize(4);
 
         // the service network works: client -> real server over the lab bridge
-        var curl = Sh.run(Sh.inNs(plan.clientNs(), "curl", "-s", "-m", "3", "http://192.0.2.22/"));
+        var curl = NetnsTopology.runQuietly(List.of("ip", "netns", "exec", plan.clientNs(), "curl", "-s", "-m", "3", "http://192.0.2.22/"));
         assertThat(curl.output()).contains("hello from rs2");
 
         // d1 (priority 150) becomes MASTER and holds the VIP; d2 stays BACKUP
@@ -101,8 +101,8 @@ class LabTest {
     }
 
     private void assertNothingLeft() {
-        assertThat(Sh.run("ip", "netns", "list").output()).doesNotContain(PREFIX);
-        assertThat(Sh.run("ip", "-o", "link", "show").output()).doesNotContain(PREFIX);
+        assertThat(NetnsTopology.runQuietly(List.of("ip", "netns", "list")).output()).doesNotContain(PREFIX);
+        assertThat(NetnsTopology.runQuietly(List.of("ip", "-o", "link", "show")).output()).doesNotContain(PREFIX);
         for (long pid : pids) assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
         assertThat(ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
                 .filter(c -> c.contains("/vlab/") || c.contains(stateRoot.toString())).toList()).isEmpty();

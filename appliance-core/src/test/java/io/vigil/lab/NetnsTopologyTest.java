@@ -80,4 +80,47 @@ class NetnsTopologyTest {
         }
         assertThat(exists("vl-exact")).isFalse();
     }
+
+    @Test
+    void recordedTopologyOutlivesItsObjectAndAnAdoptedOneRemovesIt() throws Exception {
+        String p = "vr" + Long.toString(ProcessHandle.current().pid(), 36) + "-";
+        String link = p + "h";
+        var made = new java.util.ArrayList<String>();
+        var lab = NetnsTopology.recorded(p, new NetnsTopology.Ledger() {
+            @Override public void namespaceCreated(String name) { made.add("ns " + name); }
+
+            @Override public void hostLinkCreated(String name) { made.add("link " + name); }
+        });
+        long pid;
+        Path log = Files.createTempFile("vr-sleep", ".log");
+        try {
+            var sw = lab.namespace("sw");
+            lab.bridge(sw, "br0");
+            var a = lab.namespace("a");
+            lab.plug(a, "eth0", "192.0.2.11/24", sw, "pa", "br0");
+            lab.hostLink(link, "203.0.113.77/32", sw, "ph", "br0");
+            pid = a.spawnDetached(log, java.util.List.of("sleep", "60"));
+            assertThat(made).containsExactly("ns " + p + "sw", "ns " + p + "a", "link " + link);
+            assertThat(sw.ip("link", "show", "master", "br0").output()).contains("pa", "ph");
+            assertThat(a.ip("-o", "addr", "show", "dev", "eth0").output()).contains("192.0.2.11/24");
+            // a namespace that exists already is not this lab's: refused, not replaced
+            assertThatThrownBy(() -> NetnsTopology.recorded(p, NetnsTopology.Ledger.NONE).namespace("a"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("ip netns add " + p + "a");
+        } catch (Throwable t) {
+            lab.close();
+            throw t;
+        }
+        // nothing was closed: the next `process` finds everything by the names recorded
+        assertThat(exists(p + "sw") && exists(p + "a") && NetnsTopology.hostLinkExists(link)).isTrue();
+        var adopted = NetnsTopology.adopt(java.util.List.of(p + "sw", p + "a"), java.util.List.of(link));
+        assertThat(adopted.get(p + "a").exec("ip", "-o", "link", "show", "eth0").output()).contains("eth0");
+        assertThat(adopted.processesInside()).extracting(ProcessHandle::pid).contains(pid);
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.destroy();
+            h.onExit().join();
+        });
+        assertThat(adopted.teardown()).isEmpty();
+        assertThat(exists(p + "sw") || exists(p + "a") || NetnsTopology.hostLinkExists(link)).isFalse();
+        Files.delete(log);
+    }
 }

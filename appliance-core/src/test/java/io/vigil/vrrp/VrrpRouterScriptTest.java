@@ -1,5 +1,6 @@
 package io.vigil.vrrp;
 
+import io.vigil.testdata.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Router interaction scripts (src/test/resources/vrrp-router/*.txt): configuration lines, then input lines
@@ -28,22 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  */
 class VrrpRouterScriptTest {
-    static final Path DIR = Path.of("src", "test", "resources", "vrrp-router");
     static final long T0 = 1_000 * Fixtures.S;
 
     static Stream<Path> scripts() throws IOException {
-        try (Stream<Path> s = Files.list(DIR)) {
-            return s.filter(p -> p.toString().endsWith(".txt")).sorted().toList().stream();
-        }
+        return TestData.files("vrrp-router");
     }
 
     @ParameterizedTest
     @MethodSource("scripts")
     void routerDoesWhatTheScriptSays(Path script) throws IOException {
-        String expected = Files.readString(script);
-        String actual = run(expected);
-        if (Boolean.getBoolean("vigil.testdata.rewrite")) { Files.writeString(script, actual); return; }
-        assertThat(actual).as(script + " (rewrite with -Dvigil.testdata.rewrite=true)").isEqualTo(expected);
+        TestData.check(script, run(Files.readString(script)));
     }
 
     static String run(String text) {
