@@ -58,5 +58,8 @@ public final class Main implements Runnable {
         @Override public void run() { new CommandLine(new Main()).usage(System.out); }
     }
 
-    public static void main(String[] args) { System.exit(run(args)); }
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) StartupWarmup.start(); // before picocli: ~0.15 s more overlap
+        System.exit(run(args));
+    }
 }

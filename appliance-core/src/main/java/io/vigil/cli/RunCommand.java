@@ -91,8 +91,7 @@ public final class RunCommand implements Callable<Integer> {
     private boolean stopping;
 
     @Override public Integer call() throws Exception {
-        StartupTrace.mark("main");
-        StartupWarmup.start();
+        StartupTrace.mark("options parsed");
         configureLog();
         if (!vrrpOnly) source.usePlugins(pluginsDir);
         StartupTrace.mark("plugin keywords asked for");
