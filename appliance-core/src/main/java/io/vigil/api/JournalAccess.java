@@ -3,6 +3,7 @@ package io.vigil.api;
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
 import io.vigil.journal.Journal;
+import io.vigil.journal.JournalJson;
 import io.vigil.journal.JournalReader;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class JournalAccess {
     }
 
     /**
-     * {@code vigil journal export} lines (io.vigil.journal.JournalJson). Unfiltered, snapshots are included (the hash
+     * {@code vigil journal export} lines ({@link JournalJson}). Unfiltered, snapshots are included (the hash
      * chain runs through them), so {@code vigil journal import} can check the download against its hashes.
      */
     public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
@@ -74,7 +75,7 @@ public final class JournalAccess {
                 if (e.wallNs() >= toNs) break;
                 if (e.wallNs() < fromNs) continue;
                 if (!types.isEmpty() && !types.contains(e.type().cliName())) continue;
-                line.accept(io.vigil.journal.JournalJson.toJson(e).encode());
+                line.accept(JournalJson.toJson(e).encode());
             }
         }
     }
@@ -167,11 +168,9 @@ public final class JournalAccess {
         }
     }
 
-    /** A journal entry as the API shows it: type by its CLI name, cause in words, the record's fields as data. */
+    /** A journal entry as the API shows it: its one JSON shape ({@link JournalJson}), as export and replay show it. */
     public static Views.Event toView(Entry e) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = e.event() instanceof Record ? (Map<String, Object>) tree(e.event()) : Map.of();
-        return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), e.cause().describe(), data);
+        return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), JournalJson.toJson(e));
     }
 
     /** Records → maps of their components, enums → names, bytes → hex; recursively. */
