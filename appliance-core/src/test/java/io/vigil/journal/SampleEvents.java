@@ -5,10 +5,10 @@ import io.vigil.journal.Event.*;
 import java.util.List;
 
 /** One event of every type, with non-default values in every field. */
-final class SampleEvents {
+public final class SampleEvents {
     private SampleEvents() {}
 
-    static List<Event> all() {
+    public static List<Event> all() {
         View view = View.EMPTY;
         long s = 1;
         for (Event e : List.<Event>of(
@@ -44,7 +44,7 @@ final class SampleEvents {
                 new Dropped(17));
     }
 
-    static List<Cause> causes() {
+    public static List<Cause> causes() {
         return List.of(Cause.NONE, Cause.event(42), Cause.packet("192.0.2.2", "eth0"), Cause.timer("master_down"),
                 Cause.signal("SIGHUP"), Cause.operator("root", "cli"), Cause.configReload("sha256:ab12"),
                 new Cause.Vrrp(Cause.Vrrp.PREEMPT, "192.0.2.12", "eth0", 90, 1_700_000_000_500_000_000L, "lower"));
