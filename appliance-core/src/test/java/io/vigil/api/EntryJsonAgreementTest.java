@@ -148,6 +148,19 @@ class EntryJsonAgreementTest {
     }
 
     @Test
+    void withoutTheTokenASummaryIsRedactedWithTheDataItQuotes() throws Exception {
+        var rsp = http.send(HttpRequest.newBuilder(URI.create(api.url() + "api/v1/events?type=notify-run")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rsp.statusCode()).isEqualTo(200);
+        JsonArray events = new JsonArray(rsp.body());
+        assertThat(events).hasSize(1);
+        assertThat(cli.values()).anySatisfy(o -> assertThat(o.getString("summary")).contains("/etc/keepalived/notify.sh"));
+        assertThat(rsp.body()).doesNotContain("/etc/keepalived/notify.sh").doesNotContain("started nginx");
+        assertThat(events.getJsonObject(0).getString("summary")).isEqualTo(Redaction.HIDDEN);
+        assertThat(events.getJsonObject(0).getString("cause")).isNotEqualTo(Redaction.HIDDEN);
+    }
+
+    @Test
     void eventStreamGivesTheCliExportsJson() throws Exception {
         var req = HttpRequest.newBuilder(URI.create(api.url() + "api/v1/events/stream?after=0"))
                 .header("Authorization", "Bearer " + TOKEN).build();
