@@ -134,31 +134,45 @@ public final class JournalAccess {
             else live.add(e);
         }
 
+        /**
+         * Reads the journal on from {@code delivered} with one cursor for the subscription's life. A live entry is
+         * a wake-up: it is delivered as read back from the journal, where it has its hash and index, so a frame
+         * has the one entry shape whether it was replayed or live. Only an entry the journal could not store (a
+         * write error) is delivered as handed over.
+         */
         void run(Journal journal) {
-            try {
-                if (delivered < journal.writtenSeq()) replay(journal);
+            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().afterSeq(delivered)) {
+                readOn(cursor);
                 while (!closed) {
                     if (overflowed) {
-                        // entries were left out of the queue; all of them are in the journal: read on from there
-                        overflowed = false;
-                        live.clear();
-                        catchUps.increment();
-                        replay(journal);
+                        caughtUp();
+                        readOn(cursor);
                         continue;
                     }
-                    deliver(live.take());
+                    Entry e = live.take();
+                    if (e.seq() > delivered) readOn(cursor);
+                    deliver(e);   // skipped when the journal gave it
                 }
             } catch (InterruptedException e) {
                 // closed
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
+                // closing interrupts the thread, maybe inside a read: only a failure of an open subscription is news
+                if (!closed) org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
             }
         }
 
-        private void replay(Journal journal) {
-            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().afterSeq(delivered)) {
-                for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) deliver(e);
+        private void readOn(JournalReader.Cursor cursor) {
+            for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) {
+                deliver(e);
+                if (overflowed) caughtUp();
             }
+        }
+
+        /** Entries were left out of the queue; all of them are in the journal, which this reads on from. */
+        private void caughtUp() {
+            overflowed = false;
+            live.clear();
+            catchUps.increment();
         }
 
         private void deliver(Entry e) {

@@ -176,6 +176,27 @@ class EntryJsonAgreementTest {
     }
 
     @Test
+    void liveEventsHaveTheShapeOfStoredOnes() throws Exception {
+        try (Journal j = Journal.open(JournalConfig.defaults(tmp.resolve("live"), "lb-b"))) {
+            JournalAccess access = new JournalAccess(j);
+            var got = new java.util.concurrent.LinkedBlockingQueue<Views.Event>();
+            try (AutoCloseable sub = access.subscribe(0, got::add)) {
+                Thread.sleep(100);   // the subscription has read the (empty) journal: what follows arrives live
+                long s1 = j.append(Cause.timer("master_down"), new Event.VrrpTransition("VI_1", Event.VrrpState.BACKUP, Event.VrrpState.MASTER, "no advert", 100));
+                j.append(Cause.event(s1), new Event.VipChanged("VI_1", "192.0.2.100/24", "eth0", true, true, ""));
+                var live = new JsonArray();
+                for (int n = 0; n < 2; n++) live.add(new JsonObject(got.poll(10, java.util.concurrent.TimeUnit.SECONDS).json().encode()));
+                var stored = new JsonArray();
+                try (var r = j.reader()) {
+                    for (var e : r.readAll()) if (!e.event().isAnnotation()) stored.add(new JsonObject(io.vigil.journal.JournalJson.toJson(e).encode()));
+                }
+                assertThat(live).isEqualTo(stored);
+                assertThat(live.getJsonObject(1).getString("hash")).hasSize(32);
+            }
+        }
+    }
+
+    @Test
     void replayRowsAreTheCliExportsJsonPlusTheirPlaceOnTheReferenceClock() throws Exception {
         JsonArray rows = new JsonObject(get("http://127.0.0.1:" + replay.port() + "/replay/api/events?collapse=0&limit=5000"))
                 .getJsonArray("rows");
