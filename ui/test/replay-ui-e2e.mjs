@@ -127,12 +127,12 @@ try {
 
   // ---- filters hide what they should
   await page.click('#f-types summary');
-  await page.check('[data-testid=type-VRRP_TRANSITION]');
-  await page.waitForFunction(() => [...document.querySelectorAll('tr[data-testid=event]')].every(r => r.dataset.type === 'VRRP_TRANSITION'));
+  await page.check('[data-testid=type-vrrp-transition]');
+  await page.waitForFunction(() => [...document.querySelectorAll('tr[data-testid=event]')].every(r => r.dataset.type === 'vrrp-transition'));
   const onlyTr = await page.$$eval('tr[data-testid=event]', r => r.map(x => x.dataset.type));
   if (!onlyTr.length) fail('type filter left nothing');
-  ok(`type filter: ${onlyTr.length} rows, all VRRP_TRANSITION`);
-  await page.uncheck('[data-testid=type-VRRP_TRANSITION]');
+  ok(`type filter: ${onlyTr.length} rows, all vrrp-transition`);
+  await page.uncheck('[data-testid=type-vrrp-transition]');
   await page.selectOption('[data-testid=f-node]', 'lb-b');
   await page.waitForFunction(() => { const r = [...document.querySelectorAll('tr[data-testid=event]')]; return r.length && r.every(x => x.dataset.node === 'lb-b'); });
   ok('node filter: only lb-b rows');

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 
-/** Views → JSON. Written out by hand: vertx-core has no object mapper, and the field names are API contract. */
+/**
+ * Views → JSON. Written out by hand: vertx-core has no object mapper, and the field names are API contract.
+ * Journal events are not here: they come in their one shape from io.vigil.journal.JournalJson ({@link Views.Event}).
+ */
 final class ApiJson {
     private ApiJson() {}
 
@@ -58,11 +61,6 @@ final class ApiJson {
                 .put("realServer", c.realServer()).put("status", c.status()).put("lastRun", time(c.lastRun()))
                 .put("lastLatencySeconds", c.lastLatencySeconds()).put("lastMessage", c.lastMessage())
                 .put("failures", c.failures());
-    }
-
-    static JsonObject event(Views.Event e) {
-        return new JsonObject().put("seq", e.seq()).put("time", time(e.time())).put("type", e.type())
-                .put("cause", e.cause()).put("data", tree(e.data()));
     }
 
     static String time(Instant t) { return t == null ? null : t.toString(); }

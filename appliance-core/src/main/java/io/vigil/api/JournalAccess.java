@@ -2,6 +2,7 @@ package io.vigil.api;
 
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
+import io.vigil.journal.JournalJson;
 import io.vigil.journal.store.Journal;
 import io.vigil.journal.store.JournalReader;
 
@@ -64,7 +65,7 @@ public final class JournalAccess {
     }
 
     /**
-     * {@code vigil journal export} lines (io.vigil.journal.JournalJson). Unfiltered, snapshots are included (the hash
+     * {@code vigil journal export} lines ({@link JournalJson}). Unfiltered, snapshots are included (the hash
      * chain runs through them), so {@code vigil journal import} can check the download against its hashes.
      */
     public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
@@ -74,7 +75,7 @@ public final class JournalAccess {
                 if (e.wallNs() >= toNs) break;
                 if (e.wallNs() < fromNs) continue;
                 if (!types.isEmpty() && !types.contains(e.type().cliName())) continue;
-                line.accept(io.vigil.journal.JournalJson.toJson(e).encode());
+                line.accept(JournalJson.toJson(e).encode());
             }
         }
     }
@@ -133,31 +134,45 @@ public final class JournalAccess {
             else live.add(e);
         }
 
+        /**
+         * Reads the journal on from {@code delivered} with one cursor for the subscription's life. A live entry is
+         * a wake-up: it is delivered as read back from the journal, where it has its hash and index, so a frame
+         * has the one entry shape whether it was replayed or live. Only an entry the journal could not store (a
+         * write error) is delivered as handed over.
+         */
         void run(Journal journal) {
-            try {
-                if (delivered < journal.writtenSeq()) replay(journal);
+            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().afterSeq(delivered)) {
+                readOn(cursor);
                 while (!closed) {
                     if (overflowed) {
-                        // entries were left out of the queue; all of them are in the journal: read on from there
-                        overflowed = false;
-                        live.clear();
-                        catchUps.increment();
-                        replay(journal);
+                        caughtUp();
+                        readOn(cursor);
                         continue;
                     }
-                    deliver(live.take());
+                    Entry e = live.take();
+                    if (e.seq() > delivered) readOn(cursor);
+                    deliver(e);   // skipped when the journal gave it
                 }
             } catch (InterruptedException e) {
                 // closed
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
+                // closing interrupts the thread, maybe inside a read: only a failure of an open subscription is news
+                if (!closed) org.slf4j.LoggerFactory.getLogger(JournalAccess.class).warn("event subscription ended: {}", e.toString());
             }
         }
 
-        private void replay(Journal journal) {
-            try (JournalReader reader = journal.reader(); var cursor = reader.cursor().afterSeq(delivered)) {
-                for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) deliver(e);
+        private void readOn(JournalReader.Cursor cursor) {
+            for (Entry e = cursor.next(); e != null && !closed; e = cursor.next()) {
+                deliver(e);
+                if (overflowed) caughtUp();
             }
+        }
+
+        /** Entries were left out of the queue; all of them are in the journal, which this reads on from. */
+        private void caughtUp() {
+            overflowed = false;
+            live.clear();
+            catchUps.increment();
         }
 
         private void deliver(Entry e) {
@@ -167,11 +182,9 @@ public final class JournalAccess {
         }
     }
 
-    /** A journal entry as the API shows it: type by its CLI name, cause in words, the record's fields as data. */
+    /** A journal entry as the API shows it: its one JSON shape ({@link JournalJson}), as export and replay show it. */
     public static Views.Event toView(Entry e) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = e.event() instanceof Record ? (Map<String, Object>) tree(e.event()) : Map.of();
-        return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), e.cause().describe(), data);
+        return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), JournalJson.toJson(e));
     }
 
     /** Records → maps of their components, enums → names, bytes → hex; recursively. */

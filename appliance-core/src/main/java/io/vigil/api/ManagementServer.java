@@ -223,7 +223,7 @@ public final class ManagementServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", DEFAULT_EVENT_LIMIT);
         if (limit < 1 || limit > MAX_EVENT_LIMIT) throw new BadRequest("limit must be 1.." + MAX_EVENT_LIMIT);
         blocking(ctx, () -> node.events(from, to, types, limit), list ->
-                json(ctx, visible(ctx, array(list.stream().map(ApiJson::event).toList()))));
+                json(ctx, visible(ctx, array(list.stream().map(e -> e.json().copy()).toList()))));   // copies: redaction edits in place
     }
 
     /**
@@ -281,7 +281,7 @@ public final class ManagementServer implements AutoCloseable {
         };
         subscription.set(node.subscribe(after, e -> {
             if (closed.get() || (!types.isEmpty() && !types.contains(e.type()))) return;
-            JsonObject data = ApiJson.event(e);
+            JsonObject data = e.json().copy();   // redaction edits in place
             String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + (redact ? Redaction.apply(data) : data).encode() + "\n\n";
             if (pendingBytes.get() > MAX_PENDING_BYTES && !awaitRoom(pendingBytes, closed)) {
                 context.runOnContext(v -> { if (slowClient(res, closed, pending)) end.run(); });

@@ -38,7 +38,7 @@ public interface NodeView {
      * the {@code vigil journal export} format, so a download can be fed to {@code vigil journal import}.
      */
     default void export(Instant from, Instant to, Set<String> types, Consumer<String> line) {
-        for (var e : events(from, to, types, Integer.MAX_VALUE)) line.accept(ApiJson.event(e).encode());
+        for (var e : events(from, to, types, Integer.MAX_VALUE)) line.accept(e.json().encode());
     }
 
     /**

@@ -15,18 +15,28 @@ final class Redaction {
 
     /** Redacts in place and returns {@code json}. */
     static <T> T apply(T json) {
+        hide(json);
+        return json;
+    }
+
+    /** True if something in {@code json} was hidden. */
+    private static boolean hide(Object json) {
+        boolean hid = false;
         if (json instanceof JsonObject o) {
             if (o.containsKey("trigger") && o.containsKey("script")) { // NotifyRun: the command line and what it printed
                 o.put("script", HIDDEN);
                 if (o.containsKey("output")) o.put("output", HIDDEN);
+                hid = true;
             }
-            if (isScript(o.getValue("checker")) && o.containsKey("detail")) o.put("detail", HIDDEN);
-            if (isScript(o.getValue("type")) && o.containsKey("lastMessage")) o.put("lastMessage", HIDDEN);
-            for (String k : o.fieldNames()) apply(o.getValue(k));
+            if (isScript(o.getValue("checker")) && o.containsKey("detail")) { o.put("detail", HIDDEN); hid = true; }
+            if (isScript(o.getValue("type")) && o.containsKey("lastMessage")) { o.put("lastMessage", HIDDEN); hid = true; }
+            for (String k : o.fieldNames()) hid |= hide(o.getValue(k));
+            // a journal entry's summary quotes its data: what the data hides, the summary must not show
+            if (hid && o.containsKey("summary")) o.put("summary", HIDDEN);
         } else if (json instanceof JsonArray a) {
-            for (Object v : a) apply(v);
+            for (Object v : a) hid |= hide(v);
         }
-        return json;
+        return hid;
     }
 
     private static boolean isScript(Object name) {

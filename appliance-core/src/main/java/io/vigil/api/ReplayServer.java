@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vigil.journal.Cause;
 import io.vigil.journal.Entry;
 import io.vigil.journal.EntryFormat;
 import io.vigil.journal.Event;
@@ -38,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -328,7 +328,8 @@ public final class ReplayServer implements AutoCloseable {
     private void events(RoutingContext ctx) {
         long from = timeNsParam(ctx, "from", Long.MIN_VALUE), to = timeNsParam(ctx, "to", Long.MAX_VALUE);
         Set<String> nodes = ctx.queryParams().contains("node") ? Set.copyOf(ctx.queryParams().getAll("node")) : index.keySet();
-        Set<String> types = ctx.queryParams().contains("type") ? Set.copyOf(ctx.queryParams().getAll("type")) : Set.of();
+        // wire names (vrrp-transition); the enum names the UI sent before (VRRP_TRANSITION) are accepted too
+        Set<EventType> types = ctx.queryParams().getAll("type").stream().map(EventType::parse).collect(Collectors.toSet());
         String instance = ctx.queryParams().get("instance");
         String q = param(ctx, "q", "").toLowerCase(Locale.ROOT);
         boolean collapse = !"0".equals(param(ctx, "collapse", "1"));
@@ -439,8 +440,8 @@ public final class ReplayServer implements AutoCloseable {
         return out;
     }
 
-    private static boolean matches(Entry e, Set<String> types, String instance, String q) {
-        if (!types.isEmpty() && !types.contains(e.type().name())) return false;
+    private static boolean matches(Entry e, Set<EventType> types, String instance, String q) {
+        if (!types.isEmpty() && !types.contains(e.type())) return false;
         if (instance != null && !instance.isEmpty() && !instance.equals(instanceOf(e.event()))) return false;
         if (q.isEmpty()) return true;
         String text = (e.node() + " " + e.type().cliName() + " " + EntryFormat.summary(e.event()) + " " + e.cause().describe())
@@ -460,11 +461,12 @@ public final class ReplayServer implements AutoCloseable {
         };
     }
 
-    private JsonObject row(Entry e, long at) {
-        return new JsonObject().put("node", e.node()).put("seq", e.seq()).put("time", iso(at)).put("ms", ms(at))
-                .put("type", e.type().name()).put("summary", EntryFormat.summary(e.event())).put("cause", e.cause().describe())
-                .put("causeSeq", e.cause() instanceof Cause.Event c ? c.seq() : null)
-                .put("data", JournalJson.value(e.event()));
+    /**
+     * An event row: the entry's one JSON shape ({@link JournalJson}, as the management API and export show it) plus
+     * where it sits on the replay's reference clock, {@code at} (ISO) and {@code ms}; {@code time} stays the node's own.
+     */
+    static JsonObject row(Entry e, long at) {
+        return JournalJson.toJson(e).put("at", iso(at)).put("ms", ms(at));
     }
 
     // ---------------------------------------------------------------- state at an instant

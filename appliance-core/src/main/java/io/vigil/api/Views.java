@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +54,11 @@ public final class Views {
     /** A vrrp_script: status GOOD/BAD, state as keepalived reports it (idle, running, ...). */
     public record Script(String name, String status, String state) {}
 
-    /** A journal event: sequence number, wall-clock time, type, cause and type-specific fields. */
-    public record Event(long seq, Instant time, String type, String cause, Map<String, Object> data) {}
+    /**
+     * A journal event: {@code json} is the entry in its one JSON shape (io.vigil.journal.JournalJson, docs/api.md);
+     * sequence number, wall-clock time and type (its wire name) are copied out of it for filtering.
+     */
+    public record Event(long seq, Instant time, String type, JsonObject json) {}
 
     public record JournalInfo(long events, long sizeBytes) {}
 

@@ -312,8 +312,7 @@ public final class JournalCommand implements Runnable {
                 JournalReader.Evidence ev = r.evidenceAt(t);
                 boolean silent = ev.silentAt(t);
                 if (json) {
-                    var o = JournalJson.toJson(new Entry("", v.seq(), v.wallNs(), 0, Cause.NONE,
-                            new Event.Snapshot(v))).getJsonObject("event").getJsonObject("view");
+                    var o = (JsonObject) JournalJson.value(v);
                     if (ev.last() != null) o.put("evidence", new io.vertx.core.json.JsonObject()
                             .put("lastEntry", EntryFormat.time(ev.last().wallNs())).put("lastSeq", ev.last().seq())
                             .put("alive", !silent));

@@ -14,8 +14,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * JSON form of entries for {@code vigil journal export/import} and the management API: one object per entry,
- * event and cause fields named as in the records (so the JSON schema follows the Java model).
+ * The one JSON shape of a journal entry. The management API (events, event stream, export download), the replay
+ * server, {@code vigil journal export/import} and incident bundles all write it with {@link #toJson}; the fields
+ * (docs/journal.md, docs/api.md):
+ * <pre>
+ * node, seq, time (UTC, µs), wallNs, monoNs,
+ * type       the wire name (vrrp-transition, ...; {@link EventType#cliName})
+ * summary    the event in words, as {@code vigil journal show} prints it
+ * cause      the cause in words ("#41", "timer master_down", ...), causeSeq its seq when it is an earlier event
+ * causeData  the cause's fields, {@code kind} naming its type (see {@link #causeJson})
+ * data       the event record's fields, named as in the record
+ * hash, index  when stored; format  the entry's journal format
+ * </pre>
+ * Exports written before this shape named {@code data} {@code event} and carried the cause's fields as
+ * {@code cause}; {@link #fromJson} reads both forms.
  */
 public final class JournalJson {
     private JournalJson() {}
@@ -28,8 +40,11 @@ public final class JournalJson {
                 .put("node", e.node()).put("seq", e.seq())
                 .put("time", EntryFormat.time(e.wallNs())).put("wallNs", e.wallNs()).put("monoNs", e.monoNs())
                 .put("type", e.type().cliName())
-                .put("cause", causeJson(e.cause()))
-                .put("event", (JsonObject) value(e.event()));
+                .put("summary", EntryFormat.summary(e.event()))
+                .put("cause", e.cause().describe());
+        if (e.cause() instanceof Cause.Event c) o.put("causeSeq", c.seq());
+        o.put("causeData", causeJson(e.cause()))
+                .put("data", (JsonObject) value(e.event()));
         if (e.hash().length > 0) o.put("hash", e.hashHex());
         if (e.index() >= 0) o.put("index", e.index());
         o.put("format", e.format());
@@ -57,14 +72,17 @@ public final class JournalJson {
     }
 
     /**
-     * Parses an exported entry with its exporter's hash (checked by {@link JournalImport}); the index is not taken
-     * over. {@code time} is only a readable copy of {@code wallNs}: when both are present they must agree.
+     * Parses an exported entry with its exporter's hash (checked by {@link io.vigil.journal.store.JournalImport}); the index is not taken
+     * over. Field order does not matter. {@code time} is only a readable copy of {@code wallNs}: when both are
+     * present they must agree; {@code summary}, {@code cause} (in words) and {@code causeSeq} are derived and ignored.
      */
     public static Entry fromJson(JsonObject o) {
         EventType type = EventType.parse(o.getString("type"));
         if (type == EventType.UNKNOWN) throw new IllegalArgumentException("cannot import an entry of unknown type");
-        Event ev = (Event) parse(type.type(), o.getJsonObject("event"));
-        JsonObject c = o.getJsonObject("cause", new JsonObject().put("kind", "none"));
+        // the shape before causeData/data: the cause's fields under "cause", the event's under "event"
+        Event ev = (Event) parse(type.type(), o.containsKey("data") ? o.getJsonObject("data") : o.getJsonObject("event"));
+        JsonObject c = o.getValue("causeData") instanceof JsonObject cd ? cd
+                : o.getValue("cause") instanceof JsonObject old ? old : new JsonObject().put("kind", "none");
         Class<? extends Cause> ct = switch (c.getString("kind", "none")) {
             case "event" -> Cause.Event.class;
             case "packet" -> Cause.Packet.class;

@@ -18,7 +18,7 @@ class CheckSummaryEventViewTest {
         Entry e = new Entry("lb1", 42, 1_790_000_900_100_000_000L, 5, Cause.event(7), ev);
         Views.Event v = JournalAccess.toView(e);
         assertThat(v.type()).isEqualTo("check-summary");
-        assertThat(v.data()).containsEntry("count", 899L).containsEntry("up", false)
+        assertThat(v.json().getJsonObject("data").getMap()).containsEntry("count", 899L).containsEntry("up", false)
                 .containsEntry("histogram", "64us:890 128us:8 4096us:1").containsEntry("firstWallNs", 1_790_000_001_000_000_000L)
                 .containsEntry("latencySumNs", 90_000_000L);
         var json = JournalJson.toJson(e);

@@ -96,8 +96,8 @@ class JournalAccessTest {
 
             var all = access.events(Instant.EPOCH, Instant.now().plusSeconds(1), Set.of(), 100);
             assertThat(all).extracting(Views.Event::type).containsExactly("vrrp-transition", "vrrp-transition", "vip-changed");
-            assertThat(all.get(2).cause()).isEqualTo("#" + s2);
-            assertThat(all.get(1).data()).containsEntry("to", "MASTER").containsEntry("reason", "master_down timer expired");
+            assertThat(all.get(2).json().getString("cause")).isEqualTo("#" + s2);
+            assertThat(all.get(1).json().getJsonObject("data").getMap()).containsEntry("to", "MASTER").containsEntry("reason", "master_down timer expired");
             assertThat(access.events(between, Instant.now().plusSeconds(1), Set.of("vrrp-transition"), 100))
                     .extracting(Views.Event::seq).containsExactly(s2);
             assertThat(access.events(Instant.EPOCH, between, Set.of(), 100)).extracting(Views.Event::seq).containsExactly(s1);

@@ -33,7 +33,9 @@ final class MemoryNode implements NodeView {
 
     /** Appends under the lock and queues for subscribers under it, so they see exactly log order. */
     synchronized Views.Event append(Instant time, String type, String cause, Map<String, Object> data) {
-        var e = new Views.Event(log.size() + 1, time, type, cause, data);
+        long seq = log.size() + 1;
+        var e = new Views.Event(seq, time, type, new io.vertx.core.json.JsonObject().put("seq", seq).put("time", time.toString())
+                .put("type", type).put("cause", cause).put("data", new io.vertx.core.json.JsonObject(new LinkedHashMap<>(data))));
         log.add(e);
         if (type.equals("VrrpTransition")) state = (String) data.get("to");
         for (var s : subscribers) s.accept(e);
@@ -65,7 +67,7 @@ final class MemoryNode implements NodeView {
         for (var e : log) {
             if (e.time().isAfter(at)) break;
             seq = e.seq();
-            if (e.type().equals("VrrpTransition")) s = (String) e.data().get("to");
+            if (e.type().equals("VrrpTransition")) s = e.json().getJsonObject("data").getString("to");
         }
         return Map.of("seq", seq, "instances", Map.of("VI_1", Map.of("state", s)));
     }

@@ -139,9 +139,9 @@ class ReplayUiTest {
         assertThat(folded).as("every event in some row").isEqualTo(truth.entriesA() + truth.entriesB());
         assertThat(rows).as("repeated check results collapsed").isLessThan(folded / 5);
         // filters: type and node and text
-        JsonArray tr = new JsonObject(get(server, "/replay/api/events?type=VRRP_TRANSITION&node=lb-b")).getJsonArray("rows");
+        JsonArray tr = new JsonObject(get(server, "/replay/api/events?type=vrrp-transition&node=lb-b")).getJsonArray("rows");
         assertThat(tr).isNotEmpty().allSatisfy(o -> {
-            assertThat(((JsonObject) o).getString("type")).isEqualTo("VRRP_TRANSITION");
+            assertThat(((JsonObject) o).getString("type")).isEqualTo("vrrp-transition");
             assertThat(((JsonObject) o).getString("node")).isEqualTo("lb-b");
         });
         // a text search pages on (each page within its time budget) until the end: one operator action
@@ -155,7 +155,7 @@ class ReplayUiTest {
         }
         assertThat(next).isNull();
         assertThat(text).hasSize(1);
-        assertThat(text.getJsonObject(0).getString("type")).isEqualTo("OPERATOR_ACTION");
+        assertThat(text.getJsonObject(0).getString("type")).isEqualTo("operator-action");
     }
 
     @Test

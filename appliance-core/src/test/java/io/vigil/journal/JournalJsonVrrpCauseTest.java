@@ -12,8 +12,8 @@ class JournalJsonVrrpCauseTest {
         Entry e = new Entry("lb-a", 7, 1_795_489_201_000_000_000L, 5, c,
                 new Event.VrrpTransition("VI_1", Event.VrrpState.BACKUP, Event.VrrpState.MASTER, "no advert", 100));
         var json = JournalJson.toJson(e);
-        assertThat(json.getJsonObject("cause").getString("kind")).isEqualTo("vrrp");
-        assertThat(json.getJsonObject("cause").getString("vrrpKind")).isEqualTo("master_down");
+        assertThat(json.getJsonObject("causeData").getString("kind")).isEqualTo("vrrp");
+        assertThat(json.getJsonObject("causeData").getString("vrrpKind")).isEqualTo("master_down");
         assertThat(JournalJson.fromJson(json).cause()).isEqualTo(c);
     }
 }

@@ -23,9 +23,10 @@ const title = (e, text) => { e.setAttribute('data-tip', text); return e; };
 const dur = ms => ms < 1000 ? `${ms} ms` : ms < 120000 ? `${(ms / 1000).toFixed(3)} s` : ms < 7200000 ? `${(ms / 60000).toFixed(1)} min`
   : ms < 172800000 ? `${(ms / 3600000).toFixed(1)} h` : `${(ms / 86400000).toFixed(1)} d`;
 
-const TYPES = ['VRRP_TRANSITION', 'PRIORITY_CHANGED', 'MASTER_SEEN', 'ADVERT_ANOMALY', 'VIP_CHANGED', 'GARP_SENT', 'CHECK_RESULT',
-  'REAL_SERVER_CHANGED', 'IPVS_CHANGED', 'QUORUM_CHANGED', 'NOTIFY_RUN', 'OPERATOR_ACTION', 'CONFIG_APPLIED', 'NODE_STARTED',
-  'NODE_STOPPED', 'NODE_ALIVE'];
+// the journal's wire names, as rows carry them in `type` (the one entry shape: docs/api.md)
+const TYPES = ['vrrp-transition', 'priority-changed', 'master-seen', 'advert-anomaly', 'vip-changed', 'garp-sent', 'check-result',
+  'real-server-changed', 'ipvs-changed', 'quorum-changed', 'notify-run', 'operator-action', 'config-applied', 'node-started',
+  'node-stopped', 'node-alive'];
 const LEFT = 190, RIGHT = 10, AXIS = 28;
 
 // view: visible [from, to] ms; sel: selected range or null; cursor: ms
@@ -40,7 +41,7 @@ async function load() {
   const fNode = document.getElementById('f-node');
   n.nodes.forEach(x => fNode.append(el('option', { value: x.node }, x.node)));
   const list = document.getElementById('f-type-list');
-  TYPES.forEach(t => list.append(el('label', {}, el('input', { type: 'checkbox', value: t, 'data-testid': 'type-' + t }), ' ' + t.toLowerCase().replaceAll('_', '-'))));
+  TYPES.forEach(t => list.append(el('label', {}, el('input', { type: 'checkbox', value: t, 'data-testid': 'type-' + t }), ' ' + t)));
   const h = new URLSearchParams(location.hash.slice(1));
   const first = await api('timeline?all=1&px=' + width());   // whole range, to know the bounds
   S.bounds = { first: first.first, last: first.last };
@@ -526,7 +527,7 @@ async function loadEvents(after = null) {
   if (q) p.set('q', q);
   const types = [...document.querySelectorAll('#f-type-list input:checked')].map(i => i.value);
   types.forEach(t => p.append('type', t));
-  document.getElementById('f-types-label').textContent = types.length ? types.map(t => t.toLowerCase()).join(', ') : 'all types';
+  document.getElementById('f-types-label').textContent = types.length ? types.join(', ') : 'all types';
   if (!document.getElementById('f-collapse').checked) p.set('collapse', '0');
   if (after) p.set('after', after);
   let res = await api('events?' + p);
@@ -562,7 +563,7 @@ function drawEvents(rows) {
     why.onclick = ev => { ev.stopPropagation(); showWhy(`${e.node}#${e.seq}`); };
     const tr = el('tr', { id: `ev-${e.node}-${e.seq}`, 'data-testid': 'event', 'data-type': e.type, 'data-node': e.node, 'data-ref': `${e.node}#${e.seq}` },
       el('td', {}, fmt(e.ms)), el('td', {}, e.node), el('td', {}, String(e.seq)),
-      el('td', {}, el('span', { class: 'type' }, e.type.toLowerCase().replaceAll('_', '-')), ' ', e.summary, count), el('td', {}, cause), el('td', {}, why));
+      el('td', {}, el('span', { class: 'type' }, e.type), ' ', e.summary, count), el('td', {}, cause), el('td', {}, why));
     if (S.cursor != null && Math.abs(e.ms - S.cursor) < 1) tr.classList.add('hit');
     tr.onclick = () => moveCursor(e.ms, { keepView: false });
     body.append(tr);
