@@ -59,7 +59,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("run")) StartupWarmup.start(); // before picocli: ~0.15 s more overlap
+        if (args.length > 0 && args[0].equals("run")) {
+            RunCommand.configureLog();   // before any thread touches SLF4J, which reads its format once
+            StartupWarmup.start();       // before picocli: ~0.15 s more overlap
+        }
         System.exit(run(args));
     }
 }

@@ -352,7 +352,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** keepalived -l -D style: one timestamped line per event on stderr. Must run before the first logger exists. */
-    private static void configureLog() {
+    static void configureLog() {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
