@@ -52,6 +52,11 @@ public final class ConfigSourceOptions {
         });
     }
 
+    /** Waits until the plugins' keywords are read (or failed to be: the caller's own load reports that). */
+    void awaitPluginRead() {
+        try { pluginKeywords.join(); } catch (RuntimeException ignored) { /* reported by whoever loads them next */ }
+    }
+
     /** The name diagnostics and summaries use for the configuration. */
     String displayName() { return embeddedDefault ? ConfigLoader.EMBEDDED_NAME : file.toString(); }
 

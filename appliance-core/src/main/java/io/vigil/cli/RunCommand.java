@@ -299,6 +299,7 @@ public final class RunCommand implements Callable<Integer> {
         if (vrrpOnly || !CheckerNode.needed(config)) return;
         // epoll where Netty's native transport loads (the checks open a connection per probe): fewer system calls than NIO
         if (vertx == null) vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        source.awaitPluginRead(); // PF4J unpacks zips beside themselves: never two loads of one directory at once
         var registry = Files.isDirectory(pluginsDir) ? CheckRegistry.load(pluginsDir) : CheckRegistry.builtins();
         checker.set(CheckerNode.start(vertx, config, r.statements(), registry, journal, Set.copyOf(drained),
                 (keyword, vs, rs, seconds, pluginFault) -> {

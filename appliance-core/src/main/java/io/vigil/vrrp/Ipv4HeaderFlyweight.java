@@ -13,6 +13,10 @@ public final class Ipv4HeaderFlyweight {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    // field offsets (RFC 791)
+    static final int VERSION_IHL = 0, TOS = 1, TOTAL_LENGTH = 2, IDENTIFICATION = 4, TTL = 8, PROTOCOL = 9,
+            HEADER_CHECKSUM = 10, SOURCE = 12, DESTINATION = 16;
+
     private MemorySegment seg;
     private long off;
 
@@ -22,17 +26,17 @@ public final class Ipv4HeaderFlyweight {
         return this;
     }
 
-    public int version() { return (seg.get(ValueLayout.JAVA_BYTE, off) & 0xFF) >>> 4; }
+    public int version() { return (seg.get(ValueLayout.JAVA_BYTE, off + VERSION_IHL) & 0xFF) >>> 4; }
     /** Header length in bytes (IHL * 4). */
-    public int headerLength() { return (seg.get(ValueLayout.JAVA_BYTE, off) & 0x0F) * 4; }
-    public int tos() { return seg.get(ValueLayout.JAVA_BYTE, off + 1) & 0xFF; }
-    public int totalLength() { return Short.toUnsignedInt(seg.get(U16, off + 2)); }
-    public int identification() { return Short.toUnsignedInt(seg.get(U16, off + 4)); }
-    public int ttl() { return seg.get(ValueLayout.JAVA_BYTE, off + 8) & 0xFF; }
-    public int protocol() { return seg.get(ValueLayout.JAVA_BYTE, off + 9) & 0xFF; }
-    public int headerChecksum() { return Short.toUnsignedInt(seg.get(U16, off + 10)); }
-    public Ipv4Address source() { return new Ipv4Address(seg.get(U32, off + 12)); }
-    public Ipv4Address destination() { return new Ipv4Address(seg.get(U32, off + 16)); }
+    public int headerLength() { return (seg.get(ValueLayout.JAVA_BYTE, off + VERSION_IHL) & 0x0F) * 4; }
+    public int tos() { return seg.get(ValueLayout.JAVA_BYTE, off + TOS) & 0xFF; }
+    public int totalLength() { return Short.toUnsignedInt(seg.get(U16, off + TOTAL_LENGTH)); }
+    public int identification() { return Short.toUnsignedInt(seg.get(U16, off + IDENTIFICATION)); }
+    public int ttl() { return seg.get(ValueLayout.JAVA_BYTE, off + TTL) & 0xFF; }
+    public int protocol() { return seg.get(ValueLayout.JAVA_BYTE, off + PROTOCOL) & 0xFF; }
+    public int headerChecksum() { return Short.toUnsignedInt(seg.get(U16, off + HEADER_CHECKSUM)); }
+    public Ipv4Address source() { return new Ipv4Address(seg.get(U32, off + SOURCE)); }
+    public Ipv4Address destination() { return new Ipv4Address(seg.get(U32, off + DESTINATION)); }
     /** True if the header checksum verifies (RFC 1071 over the header sums to zero). */
     public boolean headerChecksumValid() { return InternetChecksum.compute(seg, off, headerLength()) == 0; }
 }

@@ -33,6 +33,10 @@ public final class VrrpAdvertFlyweight {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    // field offsets (RFC 3768 §5.1, RFC 5798 §5.1); addresses follow the header, v2 auth data follows them
+    static final int VERSION_TYPE = 0, VRID = 1, PRIORITY = 2, COUNT = 3, AUTH_TYPE = 4, ADVERT_INT = 5,
+            MAX_ADVERT_INT = 4, CHECKSUM = 6, ADDRESSES = HEADER_LENGTH;
+
     private MemorySegment seg;
     private long off;
 
@@ -56,37 +60,37 @@ public final class VrrpAdvertFlyweight {
     private int u8(long at) { return seg.get(ValueLayout.JAVA_BYTE, off + at) & 0xFF; }
     private void u8(long at, int v) { seg.set(ValueLayout.JAVA_BYTE, off + at, (byte) v); }
 
-    public int version() { return u8(0) >>> 4; }
-    public VrrpAdvertFlyweight version(int v) { u8(0, (v & 0x0F) << 4 | type()); return this; }
-    public int type() { return u8(0) & 0x0F; }
-    public VrrpAdvertFlyweight type(int t) { u8(0, version() << 4 | (t & 0x0F)); return this; }
-    public int vrid() { return u8(1); }
-    public VrrpAdvertFlyweight vrid(int v) { u8(1, v); return this; }
-    public int priority() { return u8(2); }
-    public VrrpAdvertFlyweight priority(int p) { u8(2, p); return this; }
-    public int count() { return u8(3); }
-    public VrrpAdvertFlyweight count(int c) { u8(3, c); return this; }
+    public int version() { return u8(VERSION_TYPE) >>> 4; }
+    public VrrpAdvertFlyweight version(int v) { u8(VERSION_TYPE, (v & 0x0F) << 4 | type()); return this; }
+    public int type() { return u8(VERSION_TYPE) & 0x0F; }
+    public VrrpAdvertFlyweight type(int t) { u8(VERSION_TYPE, version() << 4 | (t & 0x0F)); return this; }
+    public int vrid() { return u8(VRID); }
+    public VrrpAdvertFlyweight vrid(int v) { u8(VRID, v); return this; }
+    public int priority() { return u8(PRIORITY); }
+    public VrrpAdvertFlyweight priority(int p) { u8(PRIORITY, p); return this; }
+    public int count() { return u8(COUNT); }
+    public VrrpAdvertFlyweight count(int c) { u8(COUNT, c); return this; }
 
     /** v2 only: authentication type (0 none, 1 simple text password, 2 IP AH). */
-    public int authType() { return u8(4); }
-    public VrrpAdvertFlyweight authType(int t) { u8(4, t); return this; }
+    public int authType() { return u8(AUTH_TYPE); }
+    public VrrpAdvertFlyweight authType(int t) { u8(AUTH_TYPE, t); return this; }
     /** v2 only: advertisement interval in seconds. */
-    public int advertIntervalSeconds() { return u8(5); }
-    public VrrpAdvertFlyweight advertIntervalSeconds(int s) { u8(5, s); return this; }
+    public int advertIntervalSeconds() { return u8(ADVERT_INT); }
+    public VrrpAdvertFlyweight advertIntervalSeconds(int s) { u8(ADVERT_INT, s); return this; }
     /** v3 only: maximum advertisement interval in centiseconds (low 12 bits; the 4 reserved bits are ignored). */
-    public int maxAdvertIntervalCentis() { return Short.toUnsignedInt(seg.get(U16, off + 4)) & 0x0FFF; }
-    public VrrpAdvertFlyweight maxAdvertIntervalCentis(int cs) { seg.set(U16, off + 4, (short) (cs & 0x0FFF)); return this; }
+    public int maxAdvertIntervalCentis() { return Short.toUnsignedInt(seg.get(U16, off + MAX_ADVERT_INT)) & 0x0FFF; }
+    public VrrpAdvertFlyweight maxAdvertIntervalCentis(int cs) { seg.set(U16, off + MAX_ADVERT_INT, (short) (cs & 0x0FFF)); return this; }
 
     /** The advertisement interval in centiseconds whatever the version (v2 seconds are scaled by 100). */
     public int advertIntervalCentis() {
         return version() == 2 ? advertIntervalSeconds() * 100 : maxAdvertIntervalCentis();
     }
 
-    public int checksum() { return Short.toUnsignedInt(seg.get(U16, off + 6)); }
-    public VrrpAdvertFlyweight checksum(int c) { seg.set(U16, off + 6, (short) c); return this; }
+    public int checksum() { return Short.toUnsignedInt(seg.get(U16, off + CHECKSUM)); }
+    public VrrpAdvertFlyweight checksum(int c) { seg.set(U16, off + CHECKSUM, (short) c); return this; }
 
-    public Ipv4Address address(int index) { return new Ipv4Address(seg.get(U32, off + HEADER_LENGTH + 4L * index)); }
-    public VrrpAdvertFlyweight address(int index, Ipv4Address a) { seg.set(U32, off + HEADER_LENGTH + 4L * index, a.bits()); return this; }
+    public Ipv4Address address(int index) { return new Ipv4Address(seg.get(U32, off + ADDRESSES + 4L * index)); }
+    public VrrpAdvertFlyweight address(int index, Ipv4Address a) { seg.set(U32, off + ADDRESSES + 4L * index, a.bits()); return this; }
 
     public List<Ipv4Address> addresses() {
         int n = count();
@@ -95,7 +99,7 @@ public final class VrrpAdvertFlyweight {
         return List.copyOf(out);
     }
 
-    private long authOffset() { return off + HEADER_LENGTH + 4L * count(); }
+    private long authOffset() { return off + ADDRESSES + 4L * count(); }
 
     /** v2 only: the 8 authentication data bytes (the PASS password, zero padded). */
     public byte[] authData() {
@@ -124,8 +128,8 @@ public final class VrrpAdvertFlyweight {
             sum += PROTOCOL;
             sum += len;
         }
-        sum = InternetChecksum.add(sum, seg, off, 6);           // skip the checksum field at 6..7
-        sum = InternetChecksum.add(sum, seg, off + 8, len - 8L);
+        sum = InternetChecksum.add(sum, seg, off, CHECKSUM);    // skip the checksum field
+        sum = InternetChecksum.add(sum, seg, off + CHECKSUM + 2, len - (CHECKSUM + 2L));
         return InternetChecksum.finish(sum);
     }
 
