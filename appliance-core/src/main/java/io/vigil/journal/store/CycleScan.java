@@ -120,8 +120,15 @@ final class CycleScan {
                 // Chronicle copies an excerpt's bytes before it sets the header, and moves writePosition after:
                 // bytes behind the end are an unfinished write (kill -9, or a writer busy now) only while
                 // writePosition still names the last excerpt walked. Otherwise a header before them is damaged.
-                boolean unfinished = writePos != null && (dataCount == 0 ? writePos[0] == 0
-                        : writePos[1] == dataCount - 1 && writePos[0] == lastDataPos);
+                boolean unfinished = writePos != null && unfinished(writePos);
+                if (!unfinished && writePos != null) {
+                    // writePos was read when this walk began: a live writer may have finished excerpts since (the
+                    // walk went through them) and be copying the next one. Read it again, then the header: a
+                    // writer sets the header before it moves writePosition, so a moved writePosition shows it.
+                    try { writePos = writePosition(seg); } catch (IllegalStateException e) { /* keep the old one */ }
+                    if (seg.get(INT, pos) != h) continue;   // the excerpt was finished meanwhile: walk it
+                    unfinished = unfinished(writePos);
+                }
                 if (unfinished) { interruptedAt = pos; break; }
                 damage(pos, (h == 0 ? "the written data ends here (zero header)" : "end-of-data marker here") + " but byte " + nz
                         + " after it is not zero: an excerpt header or length is damaged, hiding what follows");
@@ -188,6 +195,9 @@ final class CycleScan {
     private boolean readCycleHeader(MemorySegment seg) {
         int h = seg.get(INT, 0);
         int len = h & LENGTH_MASK;
+        // a file Chronicle is creating right now (its header NOT_COMPLETE with no length yet, or nothing written at
+        // all): not damage, and nothing to walk yet; the next scan looks again
+        if (h == NOT_COMPLETE || (h == 0 && firstNonZero(seg, 4) < 0)) return false;
         if ((h & (NOT_COMPLETE | META_DATA)) != META_DATA || len < 16 || 4 + len > seg.byteSize()) {
             damage(0, String.format("cycle header 0x%08x is not a complete meta-data document", h));
             return false;
@@ -219,11 +229,24 @@ final class CycleScan {
     }
 
     /** [position, excerpt number] of the last excerpt, from the cycle header (null if unreadable: reported later). */
+    /** Whether {@code writePos} (position, sequence) still names the last excerpt walked: bytes after it are a write in progress. */
+    private boolean unfinished(long[] writePos) {
+        return dataCount == 0 ? writePos[0] == 0 : writePos[1] == dataCount - 1 && writePos[0] == lastDataPos;
+    }
+
     private long[] writePosition(MemorySegment seg) {
         int len = seg.get(INT, 0) & LENGTH_MASK;
         try {
-            long[] a = array(seg, fieldValue(seg, 4, 4 + len, "writePosition"));
-            // [1] is Chronicle's "position and sequence": position << 32 | excerpt number
+            long at = fieldValue(seg, 4, 4 + len, "writePosition");
+            long[] a = array(seg, at);
+            // [1] is Chronicle's "position and sequence": position << 32 | excerpt number. A live writer stores the
+            // two one after the other, so a read between them disagrees until it has stored the second (it may be
+            // descheduled in between): read again for up to 100 ms before judging. A damaged file costs that wait once.
+            for (long until = System.nanoTime() + 100_000_000L;
+                 a.length >= 2 && (a[1] >>> 32) != (a[0] & 0xffffffffL) && System.nanoTime() < until; ) {
+                Thread.yield();
+                a = array(seg, at);
+            }
             if (a.length >= 2) {
                 if ((a[1] >>> 32) != (a[0] & 0xffffffffL))
                     throw new IllegalStateException("writePosition " + a[0] + " and its position-and-sequence " + a[1] + " disagree");

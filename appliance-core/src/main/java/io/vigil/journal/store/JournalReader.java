@@ -332,6 +332,19 @@ public final class JournalReader implements AutoCloseable {
 
     /** The walk of cycle {@code cycle}, advanced (if the file is live) until it covers byte {@code through}. */
     private CycleScan scanned(int cycle, long through) {
+        CycleScan s = scanOnce(cycle, through);
+        // A writer busy in this file can look like damage for a moment (a header, an index slot or the write
+        // position half stored while the walk reads it): walk the file afresh a few times, 10 ms apart, before
+        // calling it damage. Real damage stays; it costs this wait once.
+        for (int i = 0; s.damage() != null && i < 5; i++) {
+            try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); break; }
+            scans.remove(cycle);
+            s = scanOnce(cycle, through);
+        }
+        return s;
+    }
+
+    private CycleScan scanOnce(int cycle, long through) {
         CycleScan s = scans.computeIfAbsent(cycle, c -> new CycleScan(dir.resolve(CycleFiles.fileName(rc, c)), READER_TAIL_WINDOW));
         if (s.damage() == null && !s.complete() && s.end() <= through) s.advance(null);
         return s;
