@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vigil.check.CheckPlanner;
 import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.check.runtime.CheckScheduler;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import io.vigil.journal.Cause;

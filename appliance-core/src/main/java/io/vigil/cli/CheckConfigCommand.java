@@ -2,7 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.config.Diagnostic;
 import io.vigil.config.LoadResult;
-import io.vigil.config.ScriptFile;
+import io.vigil.config.source.ScriptFile;
 import io.vigil.config.Severity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

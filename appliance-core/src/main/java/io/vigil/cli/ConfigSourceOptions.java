@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import picocli.CommandLine.Option;

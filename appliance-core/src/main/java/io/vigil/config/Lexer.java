@@ -5,10 +5,6 @@ import io.vigil.check.api.SourceLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,10 +14,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * keepalived.conf lexical layer: reads files, follows {@code include} globs, drops {@code !}/{@code #} comments,
+ * keepalived.conf lexical layer: reads files (through a {@link ConfigSource}), follows {@code include} globs, drops {@code !}/{@code #} comments,
  * evaluates {@code @id}/{@code @^id} conditional lines, defines and substitutes {@code $NAME=value} parameters
  * (also multi-line ones), expands {@code ~SEQ}/{@code ~SEQx}/{@code ~LST} lines, and splits what remains into
  * words, quoted strings and braces, each with its file:line:col.
@@ -40,7 +35,7 @@ final class Lexer {
     private static final Pattern PARAM_DEF = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)=(.*)", Pattern.DOTALL);
 
     /** Where the text being processed came from; {@code exact} is false for text produced by substitution. */
-    private record Origin(String file, Path dir, int line, boolean exact) {
+    private record Origin(String file, String dir, int line, boolean exact) {
         SourceLocation at(int col) { return new SourceLocation(file, line, exact ? col : Math.max(col, 1)); }
     }
 
@@ -65,7 +60,7 @@ final class Lexer {
     private final WordCache words = new WordCache();
     private final StringBuilder word = new StringBuilder(64);
     private final Map<String, String> params = new HashMap<>();
-    private final Deque<Path> includeStack = new ArrayDeque<>();
+    private final Deque<String> includeStack = new ArrayDeque<>();
     private final List<String> files = new ArrayList<>();
     private final Random random = new Random(0);
     private long generatedLines;
@@ -74,20 +69,26 @@ final class Lexer {
     private String oddSpaceFile;
     private boolean generationCapReported;
 
-    Lexer(LoadOptions options, Diagnostics diags, Sink sink) {
+    private final ConfigSource source;
+    /** The config-id that conditional lines and ${_INSTANCE} see: the options' or else the node's. */
+    private final String configId;
+
+    Lexer(ConfigSource source, LoadOptions options, Diagnostics diags, Sink sink) {
+        this.source = source;
         this.options = options;
+        this.configId = options.configId() != null ? options.configId() : source.defaultConfigId();
         this.sink = sink;
         this.diags = diags;
     }
 
-    /** Lexes a file from disk (and everything it includes). */
-    Result lexFile(Path file) {
-        readFile(file, file.toString(), null);
+    /** Lexes a file of the source (and everything it includes). */
+    Result lexFile(String file) {
+        readFile(file, file, null);
         return result();
     }
 
     /** Lexes text that is not a file on disk (embedded default, tests); includes resolve against {@code baseDir}. */
-    Result lexText(String name, String text, Path baseDir) {
+    Result lexText(String name, String text, String baseDir) {
         files.add(name);
         processText(name, baseDir, text);
         return result();
@@ -99,27 +100,30 @@ final class Lexer {
 
     // ---------------------------------------------------------------- files
 
-    private void readFile(Path file, String displayName, SourceLocation includedFrom) {
+    private void readFile(String file, String displayName, SourceLocation includedFrom) {
         SourceLocation errAt = includedFrom != null ? includedFrom : new SourceLocation(displayName, 0, 0);
-        Path real;
-        try {
-            real = file.toRealPath();
-        } catch (NoSuchFileException e) {
-            diags.error(errAt, (includedFrom != null ? "included file " : "configuration file ") + displayName + " does not exist");
-            return;
-        } catch (IOException | SecurityException e) {
-            diags.error(errAt, "cannot open " + displayName + ": " + e.getMessage());
-            return;
+        ConfigSource.Lookup.Found found;
+        switch (source.lookup(file)) {
+            case ConfigSource.Lookup.Missing m -> {
+                diags.error(errAt, (includedFrom != null ? "included file " : "configuration file ") + displayName + " does not exist");
+                return;
+            }
+            case ConfigSource.Lookup.Failed f -> {
+                diags.error(errAt, "cannot open " + displayName + ": " + f.message());
+                return;
+            }
+            case ConfigSource.Lookup.Found f -> found = f;
         }
-        if (Files.isDirectory(real)) {
+        String real = found.real();
+        if (found.kind() == ConfigSource.Kind.DIRECTORY) {
             diags.error(errAt, displayName + " is a directory, not a configuration file"
                     + (includedFrom != null ? " (use a wildcard such as " + displayName.replaceAll("/+$", "") + "/*.conf)" : ""));
             return;
         }
         if (includeStack.contains(real)) {
             var chain = new ArrayList<String>();
-            includeStack.descendingIterator().forEachRemaining(p -> chain.add(p.toString()));
-            chain.add(real.toString());
+            includeStack.descendingIterator().forEachRemaining(chain::add);
+            chain.add(real);
             diags.error(errAt, "include loop: " + String.join(" -> ", chain));
             return;
         }
@@ -128,13 +132,13 @@ final class Lexer {
             return;
         }
         // only regular files: a device (/dev/zero, /dev/urandom) never ends and a FIFO blocks the open itself
-        if (!Files.isRegularFile(real)) {
-            diags.error(errAt, displayName + " is " + kind(real) + ", not a regular file; configuration is read only from regular files");
+        if (found.kind() != ConfigSource.Kind.REGULAR) {
+            diags.error(errAt, displayName + " is " + found.description() + ", not a regular file; configuration is read only from regular files");
             return;
         }
         byte[] bytes;
         try {
-            long size = Files.size(real);
+            long size = source.size(real);
             long room = options.maxFileBytes() - totalBytes;
             if (size > room) {
                 diags.error(includedFrom != null ? includedFrom : new SourceLocation(displayName, 1, 1), "file " + displayName
@@ -142,7 +146,7 @@ final class Lexer {
                         + options.maxFileBytes() + " bytes in total" + (totalBytes > 0 ? " (" + totalBytes + " read before it)" : ""));
                 return;
             }
-            bytes = readAtMost(real, room);
+            bytes = source.readAtMost(real, room);
             if (bytes == null) {
                 diags.error(errAt, displayName + " grew past " + options.maxFileBytes() + " bytes in total while it was read");
                 return;
@@ -161,38 +165,10 @@ final class Lexer {
         includeStack.push(real);
         files.add(displayName);
         try {
-            processText(displayName, real.getParent(), text);
+            processText(displayName, found.parent(), text);
         } finally {
             includeStack.pop();
         }
-    }
-
-    /** The whole file, or null if it holds more than {@code max} bytes (it grew since its size was read). */
-    private static byte[] readAtMost(Path file, long max) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max));
-            return in.read() < 0 ? b : null;
-        }
-    }
-
-    private static String kind(Path p) {
-        try {
-            var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
-            if (a.isOther()) {
-                String mode = Files.getAttribute(p, "unix:mode").toString();
-                int type = Integer.parseInt(mode) & 0170000;
-                return switch (type) {
-                    case 0010000 -> "a FIFO";
-                    case 0020000 -> "a character device";
-                    case 0060000 -> "a block device";
-                    case 0140000 -> "a socket";
-                    default -> "a special file";
-                };
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return "a special file";
     }
 
     /** UTF-8 text, or null (with an error) for binary data: keepalived.conf never contains NULs or control bytes. */
@@ -214,11 +190,11 @@ final class Lexer {
 
     // ---------------------------------------------------------------- lines
 
-    private void processText(String file, Path dir, String text) {
+    private void processText(String file, String dir, String text) {
         int n = text.length();
         int pos = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? 1 : 0, lineNo = 0;
         while (pos < n) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (source.cancelled()) {
                 // a reload that ran past its time limit: stop, the caller reports it
                 diags.error(new SourceLocation(file, lineNo + 1, 1), "reading the configuration was cancelled");
                 return;
@@ -386,7 +362,7 @@ final class Lexer {
                 diags.warning(o.at(col0 + 1), "'" + word + "' has no config-id after it; line ignored");
                 return;
             }
-            if (id.equals(options.configId()) == negate) return;
+            if (id.equals(configId) == negate) return;
             if (sp < 0) return;
             String rest = s.substring(sp);
             int skip = sp + leadingSpace(rest);
@@ -475,8 +451,8 @@ final class Lexer {
         String v = params.get(name);
         if (v != null) return v;
         return switch (name) {
-            case "_PWD" -> o.dir() == null ? "." : o.dir().toString();
-            case "_INSTANCE" -> options.configId();
+            case "_PWD" -> o.dir() == null ? "." : o.dir();
+            case "_INSTANCE" -> configId;
             case "_HASH" -> "#";
             case "_BANG" -> "!";
             default -> name.equals("_RANDOM") || name.startsWith("_RANDOM ") ? randomValue(name) : null;
@@ -615,15 +591,14 @@ final class Lexer {
             diags.error(at, "include needs a file name or pattern");
             return;
         }
-        Path base = o.dir() == null ? Path.of("") : o.dir();
-        if (!hasGlob(pattern)) {
-            Path p = base.resolve(pattern);
+        if (!ConfigSource.hasGlob(pattern)) {
+            String p = source.resolve(o.dir(), pattern);
             readFile(p, displayPath(pattern, p), at);
             return;
         }
-        List<Path> matches;
+        List<String> matches;
         try {
-            matches = glob(base, pattern);
+            matches = source.glob(o.dir(), pattern);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             diags.error(at, "include " + pattern + ": " + e.getMessage());
             return;
@@ -633,45 +608,14 @@ final class Lexer {
             diags.info(at, "include " + pattern + " matches no files");
             return;
         }
-        for (Path p : matches) {
-            if (Files.isDirectory(p)) continue; // a wildcard that also matches sub-directories
+        for (String p : matches) {
+            if (source.isDirectory(p)) continue; // a wildcard that also matches sub-directories
             readFile(p, displayPath(pattern, p), at);
         }
     }
 
-    private static String displayPath(String pattern, Path resolved) {
-        return Path.of(pattern).isAbsolute() ? pattern : resolved.toString();
-    }
-
-    private static boolean hasGlob(String p) {
-        for (int i = 0; i < p.length(); i++) {
-            char c = p.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == '{') return true;
-        }
-        return false;
-    }
-
-    /** glob(3) semantics as far as keepalived uses them: sorted matches of a pattern relative to the includer. */
-    private static List<Path> glob(Path base, String pattern) throws IOException {
-        Path full = base.resolve(pattern);
-        // split into the longest wildcard-free directory prefix and the pattern below it
-        Path root = full.getRoot() != null ? full.getRoot() : Path.of("");
-        Path prefix = root;
-        int i = 0;
-        for (; i < full.getNameCount(); i++) {
-            String part = full.getName(i).toString();
-            if (hasGlob(part)) break;
-            prefix = prefix.resolve(part);
-        }
-        if (!Files.isDirectory(prefix)) return List.of();
-        String rest = full.subpath(i, full.getNameCount()).toString();
-        int depth = full.getNameCount() - i;
-        var matcher = FileSystems.getDefault().getPathMatcher("glob:" + rest);
-        final Path top = prefix;
-        try (Stream<Path> walk = Files.walk(top, depth)) {
-            return walk.filter(p -> !p.equals(top) && matcher.matches(top.relativize(p)))
-                    .sorted().toList();
-        }
+    private String displayPath(String pattern, String resolved) {
+        return source.isAbsolute(pattern) ? pattern : resolved;
     }
 
     private static String unquote(String s) {

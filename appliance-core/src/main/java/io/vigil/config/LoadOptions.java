@@ -7,7 +7,8 @@ import java.util.function.Supplier;
  * How to load a configuration.
  *
  * @param configId the keepalived config-id ({@code -i}) that {@code @name} / {@code @^name} lines are compared with;
- *                 keepalived's default is the first part of the node name
+ *                 {@code null} (the default) for keepalived's default, the first part of the node name, which the
+ *                 {@link ConfigSource} knows
  * @param checkerKeywordSource checker block keywords claimed by plugins (e.g. MYSQL_CHECK), kept like built-in ones;
  *                             asked for only when a checker keyword is not a built-in one (reading the plugins takes
  *                             a while, and {@code vigil run} starts VRRP meanwhile)
@@ -25,7 +26,7 @@ public record LoadOptions(String configId, Supplier<Set<String>> checkerKeywordS
     public Set<String> extraCheckerKeywords() { return checkerKeywordSource.get(); }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(defaultConfigId(), Set::of, DEFAULT_MAX_FILE_BYTES, Diagnostics.DEFAULT_LIMIT,
+        return new LoadOptions(null, Set::of, DEFAULT_MAX_FILE_BYTES, Diagnostics.DEFAULT_LIMIT,
                 DEFAULT_MAX_LINES);
     }
 
@@ -50,18 +51,5 @@ public record LoadOptions(String configId, Supplier<Set<String>> checkerKeywordS
 
     public LoadOptions withMaxLines(long max) {
         return new LoadOptions(configId, checkerKeywordSource, maxFileBytes, maxDiagnostics, max);
-    }
-
-    /** keepalived: "The config-id defaults to the first part of the node name as returned by uname". */
-    public static String defaultConfigId() {
-        String host = null;
-        try {
-            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            host = System.getenv("HOSTNAME");
-        }
-        if (host == null || host.isEmpty()) return "localhost";
-        int dot = host.indexOf('.');
-        return dot > 0 ? host.substring(0, dot) : host;
     }
 }

@@ -5,7 +5,7 @@ import io.vigil.check.api.ScriptCommand;
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
-import io.vigil.config.ScriptFile;
+import io.vigil.config.source.ScriptFile;
 import io.vigil.config.VirtualIp;
 import io.vigil.config.VrrpScript;
 import io.vigil.vrrp.TrackerSpec;

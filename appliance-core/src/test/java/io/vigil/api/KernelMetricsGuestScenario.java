@@ -1,7 +1,7 @@
 package io.vigil.api;
 
 import io.prometheus.client.exporter.common.TextFormat;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadOptions;
 import io.vigil.ipvs.IpvsConfigMapper;

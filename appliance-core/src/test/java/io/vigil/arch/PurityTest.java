@@ -29,11 +29,11 @@ class PurityTest {
      * Packages whose every class must be pure (sub-packages only where listed). {@code check} is its pure part
      * (planner, hysteresis, causes; the Vert.x scheduler, TCP prober and PF4J registry are {@code check.runtime}).
      * {@code journal} is its pure part (events, causes, codecs, projection, coalescing; the Chronicle Queue store,
-     * writer thread, clock and cycle files are {@code journal.store}). {@code config} still mixes pure classes with
-     * I/O (the lexer reads include files): it joins this list once split.
+     * writer thread, clock and cycle files are {@code journal.store}). {@code config} is the parser, tree, builders and
+     * diagnostics; the files, the node name and the script check are {@code config.source}.
      */
     static final List<String> PURE = List.of("io/vigil/vrrp/", "io/vigil/ipvs/", "io/vigil/journal/",
-            "io/vigil/journal/forensic/", "io/vigil/check/");
+            "io/vigil/journal/forensic/", "io/vigil/check/", "io/vigil/config/");
 
     /**
      * Forbidden class-name prefixes (internal form). Values are allowed: {@code InetAddress} as an address (no

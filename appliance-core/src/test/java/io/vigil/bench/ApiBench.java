@@ -6,7 +6,7 @@ import io.vigil.api.JournalAccess;
 import io.vigil.api.ManagementOptions;
 import io.vigil.api.ManagementServer;
 import io.vigil.api.Views;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;

@@ -53,7 +53,7 @@ public final class CheckBench {
         String m = lab.node("m", "192.0.2.11");
         String peer = lab.node("p", "192.0.2.12");
         Path vrrpConf = lab.write("vrrp.conf", JitterBench.CONF);
-        var setup = io.vigil.node.NodeConfig.from(io.vigil.config.ConfigLoader.loadText("vrrp.conf", JitterBench.CONF, lab.dir,
+        var setup = io.vigil.node.NodeConfig.from(io.vigil.config.source.ConfigLoader.loadText("vrrp.conf", JitterBench.CONF, lab.dir,
                 io.vigil.config.LoadOptions.defaults()).config().orElseThrow(), vrrpConf, w -> { });
         var journal = io.vigil.journal.store.Journal.open(io.vigil.journal.store.JournalConfig.defaults(lab.dir.resolve("journal"), "checkbench"));
         io.vigil.node.VrrpNode vrrp = lab.inNamespace(m, () -> io.vigil.node.VrrpNode.start(setup, journal));

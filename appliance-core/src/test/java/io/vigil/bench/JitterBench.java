@@ -1,6 +1,6 @@
 package io.vigil.bench;
 
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import io.vigil.journal.store.Journal;

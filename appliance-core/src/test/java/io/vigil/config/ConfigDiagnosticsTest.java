@@ -1,5 +1,7 @@
 package io.vigil.config;
 
+import io.vigil.config.source.ScriptFile;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.testdata.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.check.api.SourceLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.config.source.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.config.source.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

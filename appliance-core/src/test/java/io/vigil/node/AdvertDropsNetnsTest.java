@@ -2,7 +2,7 @@ package io.vigil.node;
 
 import io.vigil.api.ManagementOptions;
 import io.vigil.api.NodeApi;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadOptions;
 import io.vigil.journal.store.Journal;

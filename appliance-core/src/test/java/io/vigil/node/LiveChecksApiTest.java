@@ -14,7 +14,7 @@ import io.vigil.api.ManagementOptions;
 import io.vigil.api.ManagementServer;
 import io.vigil.api.Views;
 import io.vigil.check.runtime.CheckRegistry;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import io.vigil.journal.Event;

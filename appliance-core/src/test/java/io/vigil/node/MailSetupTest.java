@@ -2,7 +2,7 @@ package io.vigil.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import java.nio.file.Path;
 import java.time.Duration;

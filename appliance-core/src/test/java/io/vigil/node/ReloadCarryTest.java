@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.check.runtime.CheckStatusBoard;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import io.vigil.ipvs.DesiredState;

@@ -9,7 +9,7 @@ import io.vigil.check.api.CheckConfigException;
 import io.vigil.check.api.CheckFactory;
 import io.vigil.check.api.CommonKeywords;
 import io.vigil.check.api.ConfigNode;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;

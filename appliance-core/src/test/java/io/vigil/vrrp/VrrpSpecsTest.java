@@ -1,6 +1,6 @@
 package io.vigil.vrrp;
 
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadOptions;

@@ -11,7 +11,7 @@ import io.vigil.check.runtime.CheckRegistry;
 import io.vigil.check.runtime.CheckScheduler;
 import io.vigil.check.HealthEvent;
 import io.vigil.check.HealthModel;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.LoadOptions;
 import io.vigil.config.LoadResult;
 import java.io.IOException;

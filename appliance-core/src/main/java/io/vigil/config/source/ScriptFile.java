@@ -1,4 +1,8 @@
-package io.vigil.config;
+package io.vigil.config.source;
+
+import io.vigil.config.Diagnostic;
+import io.vigil.config.KeepalivedConfig;
+import io.vigil.config.VrrpScript;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
