@@ -17,7 +17,6 @@ import io.vigil.linux.RtnetlinkMonitor;
 import io.vigil.linux.VrrpSocket;
 import io.vigil.vrrp.DropReason;
 import io.vigil.vrrp.Ipv4Address;
-import io.vigil.vrrp.ReceivedAdvert;
 import io.vigil.vrrp.SyncGroupSpec;
 import io.vigil.vrrp.TrackerSpec;
 import io.vigil.vrrp.VrrpEffect;
@@ -523,10 +522,8 @@ public final class VrrpNode implements AutoCloseable {
                 if (r.isEmpty()) continue;
                 long now = System.nanoTime();
                 byte[] p = r.get().packet();
-                MemorySegment seg = MemorySegment.ofArray(p);
-                ReceivedAdvert.Decoded d = ReceivedAdvert.decodeDatagram(seg, 0, p.length);
-                int vrid = d instanceof ReceivedAdvert.Decoded.Malformed ? ReceivedAdvert.peekVrid(seg, 0, p.length) : -1;
-                vrrp.submit(() -> router.step(new VrrpRouter.Input.Datagram(now, ifname, d, vrid), this::apply));
+                // read in place on the VRRP thread (the router's flyweight): a steady-state advert is never copied
+                vrrp.submit(() -> router.receive(now, ifname, MemorySegment.ofArray(p), 0, p.length, this::apply));
             } catch (ClosedChannelException e) {
                 return;
             } catch (Exception e) {

@@ -38,6 +38,10 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
     }
 
     public boolean isMulticast() {
+        return isMulticast(bits);
+    }
+
+    public static boolean isMulticast(int bits) {
         return (bits >>> 28) == 0xE;
     }
 

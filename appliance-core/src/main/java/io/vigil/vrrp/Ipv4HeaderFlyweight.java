@@ -35,8 +35,10 @@ public final class Ipv4HeaderFlyweight {
     public int ttl() { return seg.get(ValueLayout.JAVA_BYTE, off + TTL) & 0xFF; }
     public int protocol() { return seg.get(ValueLayout.JAVA_BYTE, off + PROTOCOL) & 0xFF; }
     public int headerChecksum() { return Short.toUnsignedInt(seg.get(U16, off + HEADER_CHECKSUM)); }
-    public Ipv4Address source() { return new Ipv4Address(seg.get(U32, off + SOURCE)); }
-    public Ipv4Address destination() { return new Ipv4Address(seg.get(U32, off + DESTINATION)); }
+    public Ipv4Address source() { return new Ipv4Address(sourceBits()); }
+    public Ipv4Address destination() { return new Ipv4Address(destinationBits()); }
+    public int sourceBits() { return seg.get(U32, off + SOURCE); }
+    public int destinationBits() { return seg.get(U32, off + DESTINATION); }
     /** True if the header checksum verifies (RFC 1071 over the header sums to zero). */
     public boolean headerChecksumValid() { return InternetChecksum.compute(seg, off, headerLength()) == 0; }
 }

@@ -1,6 +1,7 @@
 package io.vigil.vrrp;
 
 import java.lang.foreign.MemorySegment;
+import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -13,7 +14,8 @@ import java.util.List;
  */
 public record ReceivedAdvert(Ipv4Address source, Ipv4Address destination, int ttl,
                              int version, int type, int vrid, int priority, int authType, int advertIntervalCentis,
-                             List<Ipv4Address> addresses, byte[] authData, int checksum, boolean checksumValid) {
+                             List<Ipv4Address> addresses, byte[] authData, int checksum, boolean checksumValid)
+        implements Advert {
 
     public ReceivedAdvert {
         addresses = List.copyOf(addresses);
@@ -21,6 +23,12 @@ public record ReceivedAdvert(Ipv4Address source, Ipv4Address destination, int tt
     }
 
     @Override public byte[] authData() { return authData.clone(); }
+    @Override public int sourceBits() { return source.bits(); }
+    @Override public int destinationBits() { return destination.bits(); }
+    @Override public int addressCount() { return addresses.size(); }
+    @Override public int addressBits(int index) { return addresses.get(index).bits(); }
+    @Override public boolean authDataEquals(byte[] expected) { return MessageDigest.isEqual(authData, expected); }
+    @Override public ReceivedAdvert snapshot() { return this; }
 
     /** Outcome of decoding a datagram: an advert, or a reason to drop it before it reaches any instance. */
     public sealed interface Decoded {
@@ -34,31 +42,17 @@ public record ReceivedAdvert(Ipv4Address source, Ipv4Address destination, int tt
      * {@code length} is the number of bytes received.
      */
     public static Decoded decodeDatagram(MemorySegment buf, long offset, long length) {
-        if (length < Ipv4HeaderFlyweight.MIN_LENGTH) return new Decoded.Malformed(DropReason.TRUNCATED, null);
-        Ipv4HeaderFlyweight ip = new Ipv4HeaderFlyweight().wrap(buf, offset);
-        if (ip.version() != 4 || ip.headerLength() < Ipv4HeaderFlyweight.MIN_LENGTH)
-            return new Decoded.Malformed(DropReason.NOT_VRRP, null);
-        Ipv4Address src = ip.source();
-        if (ip.protocol() != VrrpAdvertFlyweight.PROTOCOL) return new Decoded.Malformed(DropReason.NOT_VRRP, src);
-        if (length < ip.headerLength()) return new Decoded.Malformed(DropReason.TRUNCATED, src);
-        if (ip.totalLength() != length) return new Decoded.Malformed(DropReason.LENGTH_MISMATCH, src);
-        return decodeMessage(buf, offset + ip.headerLength(), length - ip.headerLength(), src, ip.destination(), ip.ttl());
+        ReceivedAdvertView v = new ReceivedAdvertView();
+        DropReason bad = v.wrapDatagram(buf, offset, length);
+        return bad == null ? new Decoded.Ok(v.snapshot()) : new Decoded.Malformed(bad, v.sourceOrNull());
     }
 
     /** Decodes a bare VRRP message whose IP fields are already known (e.g. from recvmsg ancillary data). */
     public static Decoded decodeMessage(MemorySegment buf, long offset, long length,
                                         Ipv4Address source, Ipv4Address destination, int ttl) {
-        if (length < VrrpAdvertFlyweight.HEADER_LENGTH) return new Decoded.Malformed(DropReason.TRUNCATED, source);
-        VrrpAdvertFlyweight f = new VrrpAdvertFlyweight().wrap(buf, offset);
-        int version = f.version();
-        if (version != 2 && version != 3) return new Decoded.Malformed(DropReason.VERSION_MISMATCH, source);
-        int expected = f.messageLength();
-        if (length < expected) return new Decoded.Malformed(DropReason.TRUNCATED, source);
-        if (length != expected) return new Decoded.Malformed(DropReason.LENGTH_MISMATCH, source);
-        return new Decoded.Ok(new ReceivedAdvert(source, destination, ttl, version, f.type(), f.vrid(), f.priority(),
-                version == 2 ? f.authType() : VrrpAdvertFlyweight.AUTH_NONE, f.advertIntervalCentis(),
-                f.addresses(), version == 2 ? f.authData() : new byte[0], f.checksum(),
-                f.checksumValid(source, destination)));
+        ReceivedAdvertView v = new ReceivedAdvertView();
+        DropReason bad = v.wrapMessage(buf, offset, length, source.bits(), destination.bits(), ttl);
+        return bad == null ? new Decoded.Ok(v.snapshot()) : new Decoded.Malformed(bad, source);
     }
 
     /**

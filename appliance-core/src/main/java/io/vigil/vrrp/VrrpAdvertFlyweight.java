@@ -89,7 +89,8 @@ public final class VrrpAdvertFlyweight {
     public int checksum() { return Short.toUnsignedInt(seg.get(U16, off + CHECKSUM)); }
     public VrrpAdvertFlyweight checksum(int c) { seg.set(U16, off + CHECKSUM, (short) c); return this; }
 
-    public Ipv4Address address(int index) { return new Ipv4Address(seg.get(U32, off + ADDRESSES + 4L * index)); }
+    public Ipv4Address address(int index) { return new Ipv4Address(addressBits(index)); }
+    public int addressBits(int index) { return seg.get(U32, off + ADDRESSES + 4L * index); }
     public VrrpAdvertFlyweight address(int index, Ipv4Address a) { seg.set(U32, off + ADDRESSES + 4L * index, a.bits()); return this; }
 
     public List<Ipv4Address> addresses() {
@@ -106,6 +107,15 @@ public final class VrrpAdvertFlyweight {
         return seg.asSlice(authOffset(), AUTH_DATA_LENGTH).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** v2 only: whether the 8 auth data bytes equal {@code expected}, in constant time (as MessageDigest.isEqual). */
+    public boolean authDataEquals(byte[] expected) {
+        if (expected.length != AUTH_DATA_LENGTH) return false;
+        long at = authOffset();
+        int diff = 0;
+        for (int i = 0; i < AUTH_DATA_LENGTH; i++) diff |= seg.get(ValueLayout.JAVA_BYTE, at + i) ^ expected[i];
+        return diff == 0;
+    }
+
     /** v2 only: writes up to 8 bytes of auth data, zero padding the rest. Set count first. */
     public VrrpAdvertFlyweight authData(byte[] data) {
         long at = authOffset();
@@ -120,11 +130,16 @@ public final class VrrpAdvertFlyweight {
      * treated as zero.
      */
     public int computeChecksum(Ipv4Address source, Ipv4Address destination) {
+        return computeChecksum(source.bits(), destination.bits());
+    }
+
+    /** As {@link #computeChecksum(Ipv4Address, Ipv4Address)}, the addresses as their bits. */
+    public int computeChecksum(int sourceBits, int destinationBits) {
         int len = messageLength();
         long sum = 0;
         if (version() == 3) {
-            sum = InternetChecksum.add(sum, source.bits());
-            sum = InternetChecksum.add(sum, destination.bits());
+            sum = InternetChecksum.add(sum, sourceBits);
+            sum = InternetChecksum.add(sum, destinationBits);
             sum += PROTOCOL;
             sum += len;
         }

@@ -17,7 +17,6 @@ import io.vigil.vrrp.VrrpInput.Start;
 import io.vigil.vrrp.VrrpInput.Tick;
 import io.vigil.vrrp.VrrpInput.TrackerChanged;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -53,6 +52,7 @@ public final class VrrpInstance {
     private int masterPriority;
     private final Timer downTimer = new Timer(), advertTimer = new Timer(), garpDelayTimer = new Timer(), garpRefreshTimer = new Timer();
     private final Timer preemptTimer = new Timer(); // keepalived's preempt_time; only compared, never ticks
+    private final Timer[] ticking = {downTimer, advertTimer, garpDelayTimer, garpRefreshTimer};
     private final Map<String, Long> trackerValues = new HashMap<>();
     private final Map<String, Boolean> interfaces = new HashMap<>();
     private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
@@ -113,12 +113,23 @@ public final class VrrpInstance {
     }
 
     public OptionalLong nextDeadline() {
+        return timerArmed() ? OptionalLong.of(timerAt()) : OptionalLong.empty();
+    }
+
+    /** Whether a timer runs ({@link #nextDeadline()} without the allocation, for the router). */
+    boolean timerArmed() {
+        for (Timer t : ticking) if (t.armed) return true;
+        return false;
+    }
+
+    /** The earliest running timer; meaningful when {@link #timerArmed()}. */
+    long timerAt() {
         boolean any = false;
         long best = 0;
-        for (Timer t : List.of(downTimer, advertTimer, garpDelayTimer, garpRefreshTimer)) {
+        for (Timer t : ticking) {
             if (t.armed && (!any || t.at - best < 0)) { best = t.at; any = true; }
         }
-        return any ? OptionalLong.of(best) : OptionalLong.empty();
+        return best;
     }
 
     // ---------------------------------------------------------------- the step function
@@ -149,6 +160,16 @@ public final class VrrpInstance {
         }
         finish(out);
         return out;
+    }
+
+    /**
+     * The receive path of the router: an advert (possibly a flyweight over the receive buffer, not kept) stepped
+     * into {@code out}, without the trailing {@link TimerRequest} (the router reads the timers itself). Allocates
+     * nothing when the advert changes nothing but the timers.
+     */
+    void receive(long now, Advert a, List<VrrpEffect> out) {
+        if (state == VrrpState.STOP) return;
+        onAdvert(now, a, out);
     }
 
     private void reconfigure(long now, VrrpInput.Reconfigure r, List<VrrpEffect> out) {
@@ -195,7 +216,7 @@ public final class VrrpInstance {
         else toBackup(now, cause, out);
     }
 
-    private void onAdvert(long now, ReceivedAdvert a, List<VrrpEffect> out) {
+    private void onAdvert(long now, Advert a, List<VrrpEffect> out) {
         if (state != VrrpState.BACKUP && state != VrrpState.MASTER) return; // INIT/FAULT listen to nobody
         DropReason bad = validate(a);
         if (bad != null) {
@@ -206,10 +227,11 @@ public final class VrrpInstance {
         advertsAccepted++;
         int prio = a.priority();
         if (prio == 0) priorityZeroReceived++;
-        heardFrom = a.source();
+        if (heardFrom == null || heardFrom.bits() != a.sourceBits()) heardFrom = a.source(); // a new object only for a new sender
+        Ipv4Address from = heardFrom;
         heardPriority = prio;
         heardAt = now;
-        heardRelation = Cause.Relation.of(prio, a.source(), effectivePriority, spec.sourceAddress());
+        heardRelation = Cause.Relation.of(prio, from, effectivePriority, spec.sourceAddress());
         if (state == VrrpState.BACKUP) {
             if (prio == 0) {
                 // The master is leaving: take over after Skew_Time only, highest priority first.
@@ -217,7 +239,7 @@ public final class VrrpInstance {
                 downKind = Cause.MasterDown.Kind.PRIORITY_ZERO;
             } else if (!spec.preempt() || prio >= effectivePriority || preemptDelayRunning(now)) {
                 if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
-                masterAddress = a.source();
+                masterAddress = from;
                 masterPriority = prio;
                 downTimer.set(now + masterDownIntervalNanos());
                 downKind = Cause.MasterDown.Kind.MASTER_DOWN;
@@ -228,7 +250,7 @@ public final class VrrpInstance {
                 wantMaster = false;
             } else {
                 // Lower priority and we may preempt: ignore it and let Master_Down_Timer run out (RFC 5798 6.4.2).
-                masterAddress = a.source();
+                masterAddress = from;
                 if (downKind == Cause.MasterDown.Kind.MASTER_DOWN) // a priority-0 cut stays the reason
                     downKind = spec.preemptDelay().isZero() ? Cause.MasterDown.Kind.PREEMPT : Cause.MasterDown.Kind.PREEMPT_DELAY;
             }
@@ -240,12 +262,12 @@ public final class VrrpInstance {
             advertTimer.set(now + advertNanos());
             return;
         }
-        int cmp = a.source().compareTo(spec.sourceAddress());
+        int cmp = from.compareTo(spec.sourceAddress());
         if (prio < effectivePriority || (prio == effectivePriority && cmp < 0)) {
             sendAdverts(effectivePriority, out); // keepalived: "forcing new election" so the other side hears us now
             return;
         }
-        masterAddress = a.source();
+        masterAddress = from;
         masterPriority = prio;
         if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
         toBackup(now, lastHeard(), out);
@@ -256,28 +278,32 @@ public final class VrrpInstance {
         return !preemptTimer.armed || preemptTimer.at - now > 0;
     }
 
-    private DropReason validate(ReceivedAdvert a) {
+    private DropReason validate(Advert a) {
         if (!spec.unicast() && a.ttl() != VrrpAdvertFlyweight.REQUIRED_TTL) return DropReason.BAD_TTL;
         if (a.version() != spec.version()) return DropReason.VERSION_MISMATCH;
         if (a.vrid() != spec.vrid()) return DropReason.VRID_MISMATCH;
         if (spec.version() == 2) {
             if (a.authType() > VrrpAdvertFlyweight.AUTH_AH) return DropReason.INVALID_AUTH_TYPE;
             if (a.authType() != spec.authType()) return DropReason.AUTH_TYPE_MISMATCH;
-            if (spec.authType() == VrrpAdvertFlyweight.AUTH_PASS && !MessageDigest.isEqual(a.authData(), authData))
+            if (spec.authType() == VrrpAdvertFlyweight.AUTH_PASS && !a.authDataEquals(authData))
                 return DropReason.AUTH_FAILURE;
             if (a.advertIntervalCentis() != spec.advertIntervalCentis()) return DropReason.ADVERT_INTERVAL_MISMATCH;
         }
         if (a.type() != VrrpAdvertFlyweight.TYPE_ADVERTISEMENT) return DropReason.INVALID_TYPE;
         // as keepalived: same count, and every configured address present (no allocation on the VRRP thread)
-        if (a.addresses().size() != advertAddresses.size() || !a.addresses().containsAll(advertAddresses))
-            return DropReason.ADDRESS_LIST_MISMATCH;
+        if (!a.listsExactly(advertAddresses)) return DropReason.ADDRESS_LIST_MISMATCH;
         if (!a.checksumValid()) return DropReason.BAD_CHECKSUM;
-        if (a.destination().isMulticast() == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
-        if (a.source().equals(spec.sourceAddress())) return DropReason.OWN_ADDRESS;
+        if (Ipv4Address.isMulticast(a.destinationBits()) == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
+        if (a.sourceBits() == spec.sourceAddress().bits()) return DropReason.OWN_ADDRESS;
         // keepalived checks this with the address list; skip_check_adv_addr is not modelled, so always
-        if (spec.checkUnicastSource() && spec.unicast() && !spec.unicastPeers().contains(a.source()))
+        if (spec.checkUnicastSource() && spec.unicast() && !isUnicastPeer(a.sourceBits()))
             return DropReason.NOT_UNICAST_PEER;
         return null;
+    }
+
+    private boolean isUnicastPeer(int bits) {
+        for (Ipv4Address p : spec.unicastPeers()) if (p.bits() == bits) return true;
+        return false;
     }
 
     private void onTick(long now, List<VrrpEffect> out) {

@@ -117,6 +117,11 @@ public final class VrrpRouter {
     private final Map<String, Long> trackerValues = new HashMap<>();
     private final Map<String, EnumMap<DropReason, Long>> interfaceDrops = new LinkedHashMap<>();
     private final Map<String, Long> interfaceDropLog = new HashMap<>();
+    /** The slots in order, for the receive path (rebuilt when an instance comes or goes, never per datagram). */
+    private Slot[] order = new Slot[0];
+    /** Receive-path scratch: the flyweight over the datagram, the engine's effects, the batch being assembled. */
+    private final ReceivedAdvertView view = new ReceivedAdvertView();
+    private final List<VrrpEffect> engineOut = new ArrayList<>(), batchOut = new ArrayList<>();
     private List<VrrpInstance> pendingStart = List.of();
     private long startAt;
     private long generations;
@@ -152,6 +157,23 @@ public final class VrrpRouter {
                 Origin o = new Origin.Stop(s.why());
                 for (Slot sl : List.copyOf(slots.values())) stepSlot(sl, new VrrpInput.Shutdown(now), o, sink);
             }
+        }
+        recomputeDeadline();
+    }
+
+    /**
+     * A datagram as received ({@code length} bytes at {@code offset}, IP header first), read in place: the same as
+     * {@link Input.Datagram} with what {@link ReceivedAdvert#decodeDatagram} makes of it, but a well-formed advert is
+     * never copied, so an advert that changes nothing (the steady state) allocates nothing. The buffer may be
+     * reused when this returns.
+     */
+    public void receive(long now, String interfaceName, java.lang.foreign.MemorySegment buf, long offset, long length, Sink sink) {
+        DropReason bad = view.wrapDatagram(buf, offset, length);
+        if (bad != null) {
+            deliver(new Input.Datagram(now, interfaceName, new ReceivedAdvert.Decoded.Malformed(bad, view.sourceOrNull()),
+                    ReceivedAdvert.peekVrid(buf, offset, length)), sink);
+        } else {
+            deliverAdvert(now, interfaceName, view, sink);
         }
         recomputeDeadline();
     }
@@ -246,6 +268,7 @@ public final class VrrpRouter {
     private void stopSlot(Slot s, long now, Origin origin, Sink sink) {
         stepSlot(s, new VrrpInput.Shutdown(now), origin, sink);
         slots.remove(s.name());
+        order = slots.values().toArray(new Slot[0]);
         if (s.group != null) groups.values().remove(s.group);
     }
 
@@ -265,6 +288,7 @@ public final class VrrpRouter {
         for (VrrpInstance e : engines.values()) {
             Slot s = new Slot(e, groupOf.get(e.name()), ++generations);
             slots.put(e.name(), s);
+            order = slots.values().toArray(new Slot[0]);
             seed(s, List.of(), Set.of(), now, origin, sink);
         }
         if (startDelayNanos > 0) { // started by tick: those not replaced by a reload meanwhile
@@ -351,7 +375,8 @@ public final class VrrpRouter {
      * the drop, other-master counts before the transition that leaves MASTER, sync-group changes at the end.
      */
     private void emit(long now, Origin origin, List<VrrpEffect> effects, Sink sink) {
-        List<VrrpEffect> out = new ArrayList<>(effects.size() + 2);
+        List<VrrpEffect> out = batchOut; // empty between calls: the batch handed on is a copy
+        out.clear();
         for (VrrpEffect e : effects) {
             switch (e) {
                 case VrrpEffect.TimerRequest t -> { } // the router's deadline is the one timer contract
@@ -375,7 +400,10 @@ public final class VrrpRouter {
         }
         groupChanges(out);
         recomputeDeadline();
-        if (!out.isEmpty()) sink.apply(new Batch(now, origin, out));
+        if (out.isEmpty()) return;
+        Batch b = new Batch(now, origin, new ArrayList<>(out));
+        out.clear();
+        sink.apply(b);
     }
 
     private void groupChanges(List<VrrpEffect> out) {
@@ -390,10 +418,9 @@ public final class VrrpRouter {
         boolean any = false;
         long best = 0;
         for (Slot s : slots.values()) {
-            OptionalLong d = s.engine.nextDeadline();
-            s.armed = d.isPresent();
+            s.armed = s.engine.timerArmed();
             if (s.armed) {
-                s.deadline = d.getAsLong();
+                s.deadline = s.engine.timerAt();
                 if (!any || s.deadline - best < 0) { best = s.deadline; any = true; }
             }
         }
@@ -411,26 +438,11 @@ public final class VrrpRouter {
     private void deliver(Input.Datagram d, Sink sink) {
         long now = d.now();
         String ifname = d.interfaceName();
-        boolean claimed = false;
         switch (d.decoded()) {
-            case ReceivedAdvert.Decoded.Ok(ReceivedAdvert a) -> {
-                for (Slot s : List.copyOf(slots.values())) {
-                    if (s.spec().vrid() != a.vrid() || !s.spec().interfaceName().equals(ifname)) continue;
-                    claimed = true;
-                    long accepted = s.engine.advertsAccepted();
-                    stepSlot(s, new VrrpInput.AdvertReceived(now, a), Origin.RUN, sink);
-                    if (s.engine.advertsAccepted() == accepted) continue; // dropped (counted and reported)
-                    List<VrrpEffect> notes = new ArrayList<>(1);
-                    if (s.engine.state() == VrrpState.BACKUP) masterSeen(s, a, now, notes);
-                    else if (s.engine.state() == VrrpState.MASTER && a.priority() > 0) otherMaster(s, a, now, notes);
-                    if (!notes.isEmpty()) sink.apply(new Batch(now, Origin.RUN, notes));
-                }
-                // another VRRP router's VRID on a shared segment: normal, so counted but not reported
-                if (!claimed) interfaceDrops.computeIfAbsent(ifname, k -> new EnumMap<>(DropReason.class))
-                        .merge(DropReason.VRID_MISMATCH, 1L, Long::sum);
-            }
+            case ReceivedAdvert.Decoded.Ok(ReceivedAdvert a) -> deliverAdvert(now, ifname, a, sink);
             case ReceivedAdvert.Decoded.Malformed(DropReason reason, Ipv4Address source) -> {
-                for (Slot s : List.copyOf(slots.values())) {
+                boolean claimed = false;
+                for (Slot s : order) {
                     if (s.spec().vrid() != d.malformedVrid() || !s.spec().interfaceName().equals(ifname)) continue;
                     claimed = true;
                     s.malformed.merge(reason, 1L, Long::sum);
@@ -442,6 +454,38 @@ public final class VrrpRouter {
                 if (!claimed) interfaceDropped(ifname, reason, source, now, sink);
             }
         }
+    }
+
+    /**
+     * A well-formed advert (a value, or the flyweight over the receive buffer: nothing of it is kept) to every
+     * instance with its VRID on {@code ifname}. An instance outside a sync group is stepped through the reusable
+     * lists; a sync group's member gets a copy (the group's rules allocate anyway).
+     */
+    private void deliverAdvert(long now, String ifname, Advert a, Sink sink) {
+        boolean claimed = false;
+        int vrid = a.vrid();
+        for (Slot s : order) {
+            if (s.spec().vrid() != vrid || !s.spec().interfaceName().equals(ifname)) continue;
+            claimed = true;
+            long accepted = s.engine.advertsAccepted();
+            if (s.group != null) {
+                stepSlot(s, new VrrpInput.AdvertReceived(now, a.snapshot()), Origin.RUN, sink);
+            } else {
+                List<VrrpEffect> effects = engineOut;
+                effects.clear();
+                s.engine.receive(now, a, effects);
+                emit(now, Origin.RUN, effects, sink);
+                effects.clear();
+            }
+            if (s.engine.advertsAccepted() == accepted) continue; // dropped (counted and reported)
+            VrrpEffect note = null;
+            if (s.engine.state() == VrrpState.BACKUP) note = masterSeen(s, a, now);
+            else if (s.engine.state() == VrrpState.MASTER && a.priority() > 0) note = otherMaster(s, a, now);
+            if (note != null) sink.apply(new Batch(now, Origin.RUN, new ArrayList<>(List.of(note))));
+        }
+        // another VRRP router's VRID on a shared segment: normal, so counted but not reported
+        if (!claimed) interfaceDrops.computeIfAbsent(ifname, k -> new EnumMap<>(DropReason.class))
+                .merge(DropReason.VRID_MISMATCH, 1L, Long::sum);
     }
 
     /** Reports the first drop of each kind and then at most one per instance every 10 s. */
@@ -476,26 +520,27 @@ public final class VrrpRouter {
     }
 
     /** A BACKUP heard a valid advert: reported when the master differs from the last one (address or priority), else once a minute. */
-    private void masterSeen(Slot s, ReceivedAdvert a, long now, List<VrrpEffect> out) {
-        boolean changed = s.seenFrom == null || !s.seenFrom.equals(a.source()) || s.seenPriority != a.priority();
-        if (!changed && now - s.seenAt < MASTER_SAMPLE_EVERY) return;
-        s.seenFrom = a.source();
+    private VrrpEffect masterSeen(Slot s, Advert a, long now) {
+        boolean changed = s.seenFrom == null || s.seenFrom.bits() != a.sourceBits() || s.seenPriority != a.priority();
+        if (!changed && now - s.seenAt < MASTER_SAMPLE_EVERY) return null;
+        if (changed) s.seenFrom = a.source();
         s.seenPriority = a.priority();
         s.seenAt = now;
-        out.add(new VrrpEffect.MasterSeen(s.name(), s.spec().interfaceName(), a.source(), a.priority(),
-                Cause.Relation.of(a.priority(), a.source(), s.engine.effectivePriority(), s.spec().sourceAddress()), !changed));
+        return new VrrpEffect.MasterSeen(s.name(), s.spec().interfaceName(), s.seenFrom, a.priority(),
+                Cause.Relation.of(a.priority(), s.seenFrom, s.engine.effectivePriority(), s.spec().sourceAddress()), !changed);
     }
 
     /** A MASTER heard a valid advert it does not yield to: another router claims MASTER too (rate limited). */
-    private void otherMaster(Slot s, ReceivedAdvert a, long now, List<VrrpEffect> out) {
-        OtherMaster o = s.otherMasters.get(a.source());
+    private VrrpEffect otherMaster(Slot s, Advert a, long now) {
+        Ipv4Address from = a.source();
+        OtherMaster o = s.otherMasters.get(from);
         boolean first = o == null;
-        if (first) { o = new OtherMaster(); s.otherMasters.put(a.source(), o); }
+        if (first) { o = new OtherMaster(); s.otherMasters.put(from, o); }
         o.since++;
         o.heardAt = now;
         o.priority = a.priority();
-        o.relation = Cause.Relation.of(a.priority(), a.source(), s.engine.effectivePriority(), s.spec().sourceAddress());
-        if (first || now - o.reportedAt >= OTHER_MASTER_EVERY) out.add(reportOtherMaster(s, a.source(), o, now));
+        o.relation = Cause.Relation.of(a.priority(), from, s.engine.effectivePriority(), s.spec().sourceAddress());
+        return first || now - o.reportedAt >= OTHER_MASTER_EVERY ? reportOtherMaster(s, from, o, now) : null;
     }
 
     /** Reports the counts not yet reported (every 10 s, or all of them when we stop being MASTER). */
