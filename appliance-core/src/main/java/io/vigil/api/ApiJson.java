@@ -4,8 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Map;
 
 /**
  * Views → JSON. Written out by hand: vertx-core has no object mapper, and the field names are API contract.
@@ -64,23 +62,4 @@ final class ApiJson {
     }
 
     static String time(Instant t) { return t == null ? null : t.toString(); }
-
-    /** Converts nested maps/collections/records-as-strings into Vert.x JSON values. */
-    @SuppressWarnings("unchecked")
-    static Object tree(Object o) {
-        if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean) return o;
-        if (o instanceof Map<?, ?> m) {
-            var j = new JsonObject();
-            ((Map<Object, Object>) m).forEach((k, v) -> j.put(String.valueOf(k), tree(v)));
-            return j;
-        }
-        if (o instanceof Collection<?> c) {
-            var a = new JsonArray();
-            c.forEach(v -> a.add(tree(v)));
-            return a;
-        }
-        if (o instanceof Instant t) return t.toString();
-        if (o instanceof Enum<?> e) return e.name();
-        return o.toString();
-    }
 }

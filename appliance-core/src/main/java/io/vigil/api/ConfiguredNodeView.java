@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vertx.core.json.JsonObject;
 import io.vigil.check.runtime.CheckStatusBoard;
 
 import io.vigil.config.KeepalivedConfig;
@@ -202,7 +203,7 @@ public final class ConfiguredNodeView implements NodeView {
 
     @Override public Map<String, Map<String, Long>> receiveDrops() { return runtime.receiveDrops(); }
 
-    @Override public Map<String, Object> stateAt(Instant at) { return journal.stateAt(at); }
+    @Override public JsonObject stateAt(Instant at) { return journal.stateAt(at); }
 
     @Override public List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) {
         return journal.events(from, to, types, limit);

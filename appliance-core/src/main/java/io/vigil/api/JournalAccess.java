@@ -1,5 +1,6 @@
 package io.vigil.api;
 
+import io.vertx.core.json.JsonObject;
 import io.vigil.journal.Entry;
 import io.vigil.journal.Event;
 import io.vigil.journal.JournalJson;
@@ -8,16 +9,11 @@ import io.vigil.journal.store.JournalReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -80,11 +76,10 @@ public final class JournalAccess {
         }
     }
 
-    public Map<String, Object> stateAt(Instant at) {
+    /** The journal projection at {@code at} in its one JSON shape ({@link JournalJson#state}). */
+    public JsonObject stateAt(Instant at) {
         try (JournalReader reader = journal.reader()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> tree = (Map<String, Object>) tree(reader.stateAt(nanos(at)));
-            return tree;
+            return JournalJson.state(reader.stateAt(nanos(at)));
         }
     }
 
@@ -185,31 +180,6 @@ public final class JournalAccess {
     /** A journal entry as the API shows it: its one JSON shape ({@link JournalJson}), as export and replay show it. */
     public static Views.Event toView(Entry e) {
         return new Views.Event(e.seq(), instant(e.wallNs()), e.type().cliName(), JournalJson.toJson(e));
-    }
-
-    /** Records → maps of their components, enums → names, bytes → hex; recursively. */
-    static Object tree(Object o) {
-        if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean) return o;
-        if (o instanceof Enum<?> en) return en.name();
-        if (o instanceof byte[] b) return HexFormat.of().formatHex(b);
-        if (o instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(String.valueOf(k), tree(v)));
-            return out;
-        }
-        if (o instanceof Collection<?> c) return c.stream().map(JournalAccess::tree).toList();
-        if (o instanceof Record r) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (RecordComponent rc : r.getClass().getRecordComponents()) {
-                try {
-                    out.put(rc.getName(), tree(rc.getAccessor().invoke(r)));
-                } catch (ReflectiveOperationException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            }
-            return out;
-        }
-        return o.toString();
     }
 
     static Instant instant(long wallNs) { return Instant.ofEpochSecond(0, wallNs); }

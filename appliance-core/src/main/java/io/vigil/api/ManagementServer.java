@@ -172,7 +172,7 @@ public final class ManagementServer implements AutoCloseable {
         r.get(API + "/state").handler(ctx -> {
             Instant at = instantParam(ctx, "at", Instant.now());
             blocking(ctx, () -> node.stateAt(at), state ->
-                    json(ctx, visible(ctx, new JsonObject().put("at", at.toString()).put("state", ApiJson.tree(state)))));
+                    json(ctx, visible(ctx, new JsonObject().put("at", at.toString()).put("state", state))));
         });
         r.get(API + "/events").handler(this::events);
         r.get(API + "/events/stream").handler(this::stream);

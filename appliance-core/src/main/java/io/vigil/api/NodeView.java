@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,8 @@ public interface NodeView {
     /** vrrp_script trackers (keepalived_script_status); empty when none are configured. */
     default List<Views.Script> scripts() { return List.of(); }
 
-    /** The journal projection as it stood at {@code at} (journal stateAt), as a JSON-friendly tree. */
-    Map<String, Object> stateAt(Instant at);
+    /** The journal projection as it stood at {@code at} (journal stateAt), in its one JSON shape (JournalJson.state). */
+    JsonObject stateAt(Instant at);
 
     /** Journal events with {@code from <= time < to}, of the given types (all when empty), oldest first. */
     List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit);

@@ -344,7 +344,9 @@ public final class ReplayServer implements AutoCloseable {
         List<JournalReader.Cursor> cursors = new ArrayList<>();
         Map<String, Long> position = new LinkedHashMap<>(after);
         JsonArray rows = new JsonArray();
-        Map<String, JsonObject> open = new HashMap<>();   // node|checker|target → its collapsed row
+        // node|checker|target → its collapsed row, and what must stay the same to fold into it (not part of the row)
+        record Open(JsonObject row, String same) {}
+        Map<String, Open> open = new HashMap<>();
         long scanned = 0, lastAt = from, deadline = System.nanoTime() + PAGE_BUDGET_NS;
         boolean more = false;
         try {
@@ -367,8 +369,9 @@ public final class ReplayServer implements AutoCloseable {
                 boolean match = matches(e, types, instance, q);
                 if (match && collapse && repeatable(e.event()) != null) {
                     key = e.node() + "|" + e.type() + "|" + repeatKey(e.event());
-                    JsonObject row = open.get(key);
-                    if (row != null && row.getString("same").equals(repeatable(e.event()))) {
+                    Open o = open.get(key);
+                    if (o != null && o.same().equals(repeatable(e.event()))) {
+                        JsonObject row = o.row();
                         row.put("count", row.getInteger("count") + 1).put("lastMs", ms(h.at)).put("lastSeq", e.seq());
                         match = false;   // folded into its row
                     }
@@ -380,7 +383,7 @@ public final class ReplayServer implements AutoCloseable {
                 position.put(e.node(), e.seq());
                 if (match) {
                     JsonObject row = row(e, h.at);
-                    if (key != null) { row.put("count", 1).put("same", repeatable(e.event())); open.put(key, row); }
+                    if (key != null) { row.put("count", 1); open.put(key, new Open(row, repeatable(e.event()))); }
                     rows.add(row);
                 }
                 String n = e.node();
@@ -477,15 +480,13 @@ public final class ReplayServer implements AutoCloseable {
         readers.forEach((node, r) -> {
             long atNode = at == Long.MAX_VALUE ? at : at + offsets.get(node);   // reference → node clock
             View v = at == Long.MAX_VALUE ? r.stateAtEnd() : r.stateAt(atNode);
-            JsonObject o = (JsonObject) JournalJson.value(v);
+            JsonObject o = JournalJson.state(v);
             // a node past its last evidence is unknown, whatever its journal said last
             long t = at == Long.MAX_VALUE ? report.lastNs() : at;
             JsonObject inst = o.getJsonObject("instances");
             if (inst != null) for (String name : inst.fieldNames()) {
-                if (Forensics.stateAt(report.segments(), node, name, t) == Event.VrrpState.UNKNOWN) {
-                    JsonObject i = inst.getJsonObject(name);
-                    i.put("lastKnownState", i.getString("state")).put("state", "UNKNOWN");
-                }
+                if (Forensics.stateAt(report.segments(), node, name, t) == Event.VrrpState.UNKNOWN)
+                    JournalJson.unknown(inst.getJsonObject(name));
             }
             out.put(node, o);
         });

@@ -312,13 +312,13 @@ public final class JournalCommand implements Runnable {
                 JournalReader.Evidence ev = r.evidenceAt(t);
                 boolean silent = ev.silentAt(t);
                 if (json) {
-                    var o = (JsonObject) JournalJson.value(v);
+                    var o = JournalJson.state(v);
                     if (ev.last() != null) o.put("evidence", new io.vertx.core.json.JsonObject()
                             .put("lastEntry", EntryFormat.time(ev.last().wallNs())).put("lastSeq", ev.last().seq())
                             .put("alive", !silent));
                     var inst = o.getJsonObject("instances");
                     if (silent && inst != null) for (String name : inst.fieldNames())
-                        inst.getJsonObject(name).put("lastKnownState", inst.getJsonObject(name).getString("state")).put("state", "UNKNOWN");
+                        JournalJson.unknown(inst.getJsonObject(name));
                     out().println(o.encodePrettily());
                 } else {
                     if (silent) out().println("UNKNOWN: no evidence since " + EntryFormat.time(ev.last().wallNs()) + " (#"

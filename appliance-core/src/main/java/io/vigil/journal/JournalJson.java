@@ -51,6 +51,17 @@ public final class JournalJson {
         return o;
     }
 
+    /**
+     * The one JSON shape of a {@link View}: the management API's {@code /state}, the replay server's state and
+     * {@code vigil journal state --json} all write it; fields named as in the records (docs/api.md).
+     */
+    public static JsonObject state(View v) { return (JsonObject) value(v); }
+
+    /** Marks an instance of a {@link #state} as past its node's last evidence: UNKNOWN, with what its journal said last. */
+    public static void unknown(JsonObject instance) {
+        instance.put("lastKnownState", instance.getString("state")).put("state", "UNKNOWN");
+    }
+
     /** {@code kind} names the cause type; a VRRP cause's own kind (advert, master_down, ...) is {@code vrrpKind}. */
     public static JsonObject causeJson(Cause c) {
         JsonObject o = (JsonObject) value(c);

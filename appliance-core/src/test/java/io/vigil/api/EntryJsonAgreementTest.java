@@ -95,7 +95,7 @@ class EntryJsonAgreementTest {
             @Override public List<Views.Instance> instances() { return List.of(); }
             @Override public List<Views.VirtualServer> virtualServers() { return List.of(); }
             @Override public List<Views.Check> checks() { return List.of(); }
-            @Override public Map<String, Object> stateAt(Instant at) { return access.stateAt(at); }
+            @Override public JsonObject stateAt(Instant at) { return access.stateAt(at); }
             @Override public List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) { return access.events(from, to, types, limit); }
             @Override public void export(Instant from, Instant to, Set<String> types, Consumer<String> line) { access.export(from, to, types, line); }
             @Override public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) { return access.subscribe(afterSeq, sink); }
@@ -197,6 +197,24 @@ class EntryJsonAgreementTest {
     }
 
     @Test
+    void stateAtAnInstantHasOneShapeInTheApiTheReplayServerAndTheCli() throws Exception {
+        long last = cli.values().stream().mapToLong(o -> o.getLong("wallNs")).max().orElseThrow();
+        String at = Instant.ofEpochSecond(0, last).plusMillis(1).toString();
+        JsonObject fromApi = new JsonObject(get(api.url() + "api/v1/state?at=" + at)).getJsonObject("state");
+        JsonObject fromReplay = new JsonObject(get("http://127.0.0.1:" + replay.port() + "/replay/api/state?at=" + at))
+                .getJsonObject("lb-a");
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int rc = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("journal", "state", "--dir", dir.toString(), "--at", at, "--json");
+        assertThat(rc).as(err.toString()).isZero();
+        JsonObject fromCli = new JsonObject(out.toString());
+        assertThat(fromCli.remove("evidence")).isNotNull(); // the CLI adds what it knows of the node's last evidence
+        assertThat(fromApi.getJsonObject("instances")).isNotEmpty();
+        assertThat(fromReplay).isEqualTo(fromApi);
+        assertThat(fromCli).isEqualTo(fromApi);
+    }
+
+    @Test
     void replayRowsAreTheCliExportsJsonPlusTheirPlaceOnTheReferenceClock() throws Exception {
         JsonArray rows = new JsonObject(get("http://127.0.0.1:" + replay.port() + "/replay/api/events?collapse=0&limit=5000"))
                 .getJsonArray("rows");
@@ -207,5 +225,19 @@ class EntryJsonAgreementTest {
             assertThat(Instant.parse((String) row.remove("at"))).isEqualTo(Instant.ofEpochSecond(0, row.getLong("wallNs")));
         }
         assertThat(bySeq(rows)).isEqualTo(cli);
+    }
+
+    @Test
+    void collapsedReplayRowsAddOnlyTheirCounts() throws Exception {
+        JsonArray rows = new JsonObject(get("http://127.0.0.1:" + replay.port() + "/replay/api/events?collapse=1&limit=5000"))
+                .getJsonArray("rows");
+        assertThat(rows).anySatisfy(o -> assertThat(((JsonObject) o).containsKey("count")).isTrue()); // some fold
+        for (Object o : rows) {
+            JsonObject row = ((JsonObject) o).copy();
+            row.remove("ms");
+            row.remove("at");
+            for (String k : List.of("count", "lastMs", "lastSeq")) row.remove(k); // a folded row's count and last one
+            assertThat(row).isEqualTo(cli.get(row.getLong("seq")));
+        }
     }
 }

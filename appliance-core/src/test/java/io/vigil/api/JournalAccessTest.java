@@ -102,12 +102,10 @@ class JournalAccessTest {
                     .extracting(Views.Event::seq).containsExactly(s2);
             assertThat(access.events(Instant.EPOCH, between, Set.of(), 100)).extracting(Views.Event::seq).containsExactly(s1);
 
-            @SuppressWarnings("unchecked")
-            var before = (Map<String, Map<String, Object>>) access.stateAt(between).get("instances");
-            assertThat(before.get("VI_1")).containsEntry("state", "BACKUP");
-            @SuppressWarnings("unchecked")
-            var now = (Map<String, Object>) access.stateAt(Instant.now()).get("vips");
-            assertThat(now).containsKey("192.0.2.50/24");
+            var before = access.stateAt(between).getJsonObject("instances");
+            assertThat(before.getJsonObject("VI_1").getMap()).containsEntry("state", "BACKUP");
+            var now = access.stateAt(Instant.now()).getJsonObject("vips");
+            assertThat(now.getMap()).containsKey("192.0.2.50/24");
             assertThat(access.lastSeq()).isEqualTo(3);
 
             // the download is `vigil journal export` format: it parses back into the same events

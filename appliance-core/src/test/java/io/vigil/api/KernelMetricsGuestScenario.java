@@ -186,7 +186,7 @@ public final class KernelMetricsGuestScenario {
             @Override public List<Views.Instance> instances() { return List.of(); }
             @Override public List<Views.VirtualServer> virtualServers() { return ConfiguredNodeView.virtualServers(config, View.EMPTY, runtime); }
             @Override public List<Views.Check> checks() { return List.of(); }
-            @Override public Map<String, Object> stateAt(Instant at) { return Map.of(); }
+            @Override public io.vertx.core.json.JsonObject stateAt(Instant at) { return new io.vertx.core.json.JsonObject(); }
             @Override public List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) { return List.of(); }
             @Override public AutoCloseable subscribe(long afterSeq, Consumer<Views.Event> sink) { return () -> { }; }
             @Override public long lastSeq() { return 0; }

@@ -1,5 +1,7 @@
 package io.vigil.api;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +63,7 @@ final class MemoryNode implements NodeView {
                 "UP", Instant.EPOCH, 0.002, "200", 0));
     }
 
-    @Override public synchronized Map<String, Object> stateAt(Instant at) {
+    @Override public synchronized JsonObject stateAt(Instant at) {
         String s = "INIT";
         long seq = 0;
         for (var e : log) {
@@ -69,7 +71,7 @@ final class MemoryNode implements NodeView {
             seq = e.seq();
             if (e.type().equals("VrrpTransition")) s = e.json().getJsonObject("data").getString("to");
         }
-        return Map.of("seq", seq, "instances", Map.of("VI_1", Map.of("state", s)));
+        return new JsonObject().put("seq", seq).put("instances", new JsonObject().put("VI_1", new JsonObject().put("state", s)));
     }
 
     @Override public synchronized List<Views.Event> events(Instant from, Instant to, Set<String> types, int limit) {
