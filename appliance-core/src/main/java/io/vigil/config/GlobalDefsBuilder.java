@@ -97,7 +97,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                             + " the address list of every advert (stricter than keepalived)")))
             .acted("vrrp_check_unicast_src", "as `check_unicast_src` in every instance with unicast peers",
                     "vrrpCheckUnicastSrc", (b, c) -> { b.v.flag(c); b.checkUnicastSrc = true; })
-            .notActed("lvs_sync_daemon", "Vigil starts no IPVS connection sync daemon", "lvsSyncDaemon", (b, c) -> {
+            .acted("lvs_sync_daemon", "the kernel's IPVS sync daemon over generic netlink, as keepalived: backup while the "
+                    + "named vrrp_instance is not MASTER, master while it is (without an instance both); `id` (default the "
+                    + "instance's virtual_router_id), `maxlen`, `port`, `ttl`, `group`; each start/stop journaled with the "
+                    + "VRRP transition as cause (docs/ipvs.md)", "lvsSyncDaemon", (b, c) -> {
                 if (c.args().isEmpty()) b.v.string(c); else b.lvsSync = Optional.of(String.join(" ", c.args()));
             })
             .unsupported("lvs_id", "a keepalived 1.x keyword that keepalived 2.x rejects: warned about, stored",
@@ -152,8 +155,13 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "vrrp_garp_extra_if")
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
-            .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
-                    "lvs_flush_on_stop")
+            .acted("lvs_timeouts", "IPVS_CMD_SET_CONFIG at start and reload; the kernel's values are put back at stop "
+                    + "(and when a reload drops the keyword)", "", KeywordTable.keepNode())
+            .acted("lvs_flush", "the whole IPVS table is flushed at start-up (not on reload)", "", KeywordTable.keepNode())
+            .acted("lvs_flush_on_stop", "at stop: no argument flushes the whole table, `VS` deletes the configured "
+                    + "services; without it Vigil leaves its services in the kernel (keepalived would delete them)", "",
+                    KeywordTable.keepNode())
+            .acted("lvs_flush_onstop", "the older spelling of `lvs_flush_on_stop`", "", KeywordTable.keepNode())
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
             .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
