@@ -8,7 +8,7 @@ KROOT=$("$QEMU_DIR/fetch-kernel.sh")
 JRE=$("$QEMU_DIR/mk-jre.sh" "${VIGIL_JRE_EXTRA_MODULES:-}")
 KV=$(ls "$KROOT/lib/modules")
 MODS="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
-      ip_vs_mh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos ip_vs_pe_sip dummy veth ${VIGIL_EXTRA_MODS:-}"
+      ip_vs_mh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos ip_vs_pe_sip dummy veth bridge ${VIGIL_EXTRA_MODS:-}"
 key=$( (echo "$KV $JRE $MODS"; cat "$0") | sha1sum | cut -c1-12)
 OUT=$CACHE/base-$key.cpio.gz
 exec 9>"$CACHE/.base.lock"; flock 9

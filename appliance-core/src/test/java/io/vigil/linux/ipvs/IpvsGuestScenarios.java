@@ -199,7 +199,8 @@ public final class IpvsGuestScenarios {
 
         scenario("lvs_flush, lvs_timeouts, persistence_engine, lvs_flush_on_stop VS; a foreign service left alone", () -> LvsGuestScenario.globals(k));
 
-        scenario("sync daemons follow VRRP; a connection through the master is in the backup namespace's table", LvsGuestScenario::sync);
+        scenario("sync daemons follow VRRP; a connection through the master is in the backup's table and goes on after a failover",
+                LvsGuestScenario::sync);
 
         k.flush();
         k.close();
