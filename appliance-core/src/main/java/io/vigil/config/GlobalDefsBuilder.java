@@ -102,6 +102,7 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     + "instance's virtual_router_id), `maxlen`, `port`, `ttl`, `group`; each start/stop journaled with the "
                     + "VRRP transition as cause (docs/ipvs.md)", "lvsSyncDaemon", (b, c) -> {
                 if (c.args().isEmpty()) b.v.string(c); else b.lvsSync = Optional.of(String.join(" ", c.args()));
+                b.lvsProblems(c, LvsArgs.syncDaemon(c.args()).problems());
             })
             .unsupported("lvs_id", "a keepalived 1.x keyword that keepalived 2.x rejects: warned about, stored",
                     "lvsId", (b, c) -> {
@@ -156,12 +157,13 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
             .acted("lvs_timeouts", "IPVS_CMD_SET_CONFIG at start and reload; the kernel's values are put back at stop "
-                    + "(and when a reload drops the keyword)", "", KeywordTable.keepNode())
+                    + "(and when a reload drops the keyword)", "", (b, c) -> b.lvsProblems(c, LvsArgs.timeouts(c.args()).problems()))
             .acted("lvs_flush", "the whole IPVS table is flushed at start-up (not on reload)", "", KeywordTable.keepNode())
             .acted("lvs_flush_on_stop", "at stop: no argument flushes the whole table, `VS` deletes the configured "
                     + "services; without it Vigil leaves its services in the kernel (keepalived would delete them)", "",
-                    KeywordTable.keepNode())
-            .acted("lvs_flush_onstop", "the older spelling of `lvs_flush_on_stop`", "", KeywordTable.keepNode())
+                    (b, c) -> b.lvsProblems(c, LvsArgs.flushOnStop(c.args()).problems()))
+            .acted("lvs_flush_onstop", "the older spelling of `lvs_flush_on_stop`", "",
+                    (b, c) -> b.lvsProblems(c, LvsArgs.flushOnStop(c.args()).problems()))
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
             .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
@@ -173,6 +175,11 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("vrrp_startup_delay", "the instances start that long after VRRP starts (at start-up only, not on "
                     + "reload); their initial BACKUP comes after the delay too", "",
                     (b, c) -> b.v.timer(c, 0, 3600, "no delay"));
+
+    /** What keepalived reports about an IPVS-wide statement (LvsArgs), as warnings: the statement's bad parts are ignored. */
+    private void lvsProblems(ConfigNode c, List<String> problems) {
+        for (String p : problems) diags.warning(c.where(), p);
+    }
 
     private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
         return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));

@@ -2,6 +2,7 @@ package io.vigil.ipvs;
 
 import io.vigil.check.api.ConfigNode;
 import io.vigil.config.KeepalivedConfig;
+import io.vigil.config.LvsArgs;
 import io.vigil.config.VrrpInstance;
 
 import java.util.ArrayList;
@@ -28,53 +29,27 @@ public record LvsGlobals(int tcpTimeout, int tcpFinTimeout, int udpTimeout, bool
      */
     public enum FlushOnStop { NONE, FULL, VS }
 
-    /** keepalived's LVS_MAX_TIMEOUT: 31 days. */
-    static final int MAX_TIMEOUT = 86400 * 31;
-
     public boolean setsTimeouts() { return tcpTimeout > 0 || tcpFinTimeout > 0 || udpTimeout > 0; }
 
     public static LvsGlobals from(KeepalivedConfig c) {
         ConfigNode g = c.globalDefs().node();
         List<String> problems = new ArrayList<>();
         int[] t = new int[3];
-        g.child("lvs_timeouts").ifPresent(n -> timeouts(n.args(), t, problems));
+        g.child("lvs_timeouts").ifPresent(n -> {
+            LvsArgs.Parsed<int[]> p = LvsArgs.timeouts(n.args());
+            problems.addAll(p.problems());
+            System.arraycopy(p.value().orElse(t), 0, t, 0, 3);
+        });
         boolean flush = g.child("lvs_flush").isPresent();
         FlushOnStop onStop = FlushOnStop.NONE;
         for (String k : List.of("lvs_flush_onstop", "lvs_flush_on_stop")) {
             Optional<ConfigNode> n = g.child(k);
             if (n.isEmpty()) continue;
-            if (n.get().args().isEmpty()) onStop = FlushOnStop.FULL;
-            else if (n.get().args().getFirst().equals("VS")) onStop = FlushOnStop.VS;
-            else problems.add("unknown lvs_flush_on_stop type " + n.get().args().getFirst());
+            LvsArgs.Parsed<String> p = LvsArgs.flushOnStop(n.get().args());
+            problems.addAll(p.problems());
+            if (p.value().isPresent()) onStop = FlushOnStop.valueOf(p.value().get());
         }
         return new LvsGlobals(t[0], t[1], t[2], flush, onStop, syncDaemon(c, g, problems), problems);
-    }
-
-    private static void timeouts(List<String> args, int[] t, List<String> problems) {
-        if (args.size() < 2) {
-            problems.add("lvs_timeouts requires at least one option");
-            return;
-        }
-        for (int i = 0; i < args.size(); i++) {
-            String k = args.get(i);
-            int slot = switch (k) { case "tcp" -> 0; case "tcpfin" -> 1; case "udp" -> 2; default -> -1; };
-            if (slot < 0) {
-                problems.add("unknown option " + k + " specified for lvs_timeouts");
-                continue;
-            }
-            if (i == args.size() - 1) {
-                problems.add("no value specified for lvs_timeouts " + k + " - ignoring");
-                continue;
-            }
-            String v = args.get(++i);
-            try {
-                int n = Integer.parseInt(v);
-                if (n < 0 || n > MAX_TIMEOUT) throw new NumberFormatException();
-                t[slot] = n;
-            } catch (NumberFormatException e) {
-                problems.add("invalid lvs_timeouts " + k + " (" + v + ") - ignoring");
-            }
-        }
     }
 
     /** The daemon keepalived would run: global lvs_sync_daemon first, else the first instance's lvs_sync_daemon_interface. */

@@ -110,6 +110,16 @@ class LvsKernelSettingsTest {
     }
 
     @Test
+    void checkConfigReportsWhatKeepalivedReports() {
+        var r = ConfigLoader.loadText("keepalived.conf", "global_defs {\n lvs_sync_daemon eth1 VI_1 port 0 group 192.0.2.1\n"
+                + " lvs_timeouts tcp\n lvs_flush_on_stop ALL\n}\n" + INSTANCE, Path.of("/tmp"), LoadOptions.defaults());
+        assertThat(r.warnings()).extracting(io.vigil.config.Diagnostic::message).contains(
+                "invalid lvs_sync_daemon port (0) - ignoring", "lvs_sync_daemon group address 192.0.2.1 is not multicast - ignoring",
+                "lvs_timeouts requires at least one option", "unknown lvs_flush_on_stop type ALL");
+        assertThat(r.warnings()).extracting(io.vigil.config.Diagnostic::message).noneMatch(m -> m.contains("not acted on"));
+    }
+
+    @Test
     void persistenceEngineGoesIntoTheService() {
         KeepalivedConfig c = load("""
                 virtual_server 192.0.2.50 5060 {
