@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 public record LvsGlobals(int tcpTimeout, int tcpFinTimeout, int udpTimeout, boolean flushAtStart, FlushOnStop flushOnStop,
                          Optional<SyncDaemonSpec> syncDaemon, List<String> problems) {
+    // problems: what only the whole file shows (an lvs_sync_daemon instance it lacks); a statement's own bad parts
+    // are the loader's diagnostics (LvsArgs), reported by check-config and at run already
     public LvsGlobals {
         problems = List.copyOf(problems);
     }
@@ -36,8 +38,7 @@ public record LvsGlobals(int tcpTimeout, int tcpFinTimeout, int udpTimeout, bool
         List<String> problems = new ArrayList<>();
         int[] t = new int[3];
         g.child("lvs_timeouts").ifPresent(n -> {
-            LvsArgs.Parsed<int[]> p = LvsArgs.timeouts(n.args());
-            problems.addAll(p.problems());
+            LvsArgs.Parsed<int[]> p = LvsArgs.timeouts(n.args()); // its problems are the loader's diagnostics already
             System.arraycopy(p.value().orElse(t), 0, t, 0, 3);
         });
         boolean flush = g.child("lvs_flush").isPresent();
@@ -46,7 +47,6 @@ public record LvsGlobals(int tcpTimeout, int tcpFinTimeout, int udpTimeout, bool
             Optional<ConfigNode> n = g.child(k);
             if (n.isEmpty()) continue;
             LvsArgs.Parsed<String> p = LvsArgs.flushOnStop(n.get().args());
-            problems.addAll(p.problems());
             if (p.value().isPresent()) onStop = FlushOnStop.valueOf(p.value().get());
         }
         return new LvsGlobals(t[0], t[1], t[2], flush, onStop, syncDaemon(c, g, problems), problems);
@@ -57,7 +57,6 @@ public record LvsGlobals(int tcpTimeout, int tcpFinTimeout, int udpTimeout, bool
         Optional<ConfigNode> n = g.child("lvs_sync_daemon");
         if (n.isPresent()) {
             SyncDaemonSpec.Parsed p = SyncDaemonSpec.parse(n.get().args());
-            problems.addAll(p.problems());
             if (p.spec().isEmpty()) return Optional.empty();
             SyncDaemonSpec s = p.spec().get();
             if (s.instance().isEmpty()) return Optional.of(s.withDefaultId(0));
