@@ -89,6 +89,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin ApiOptions api;
     private volatile io.vigil.api.NodeApi nodeApi;
     private boolean stopping;
+    private volatile io.vigil.node.LvsKeeper lvs;
 
     @Override public Integer call() throws Exception {
         StartupTrace.mark("options parsed");
@@ -124,12 +125,19 @@ public final class RunCommand implements Callable<Integer> {
             var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
             var lifecycleRunner = new io.vigil.check.api.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
             lifecycle.run("startup", lifecycleRunner, journal, Cause.NONE); // keepalived: before VRRP starts
+            // IPVS as a whole (timeouts, flush, sync daemons) lives as long as the process; before VRRP, whose
+            // transitions move the sync daemons, and before the checker programs any service (lvs_flush)
+            lvs = new io.vigil.node.LvsKeeper(journal::append);
+            lvs.start(io.vigil.ipvs.LvsGlobals.from(r.config().get()), configuredServices(r.config().get()), Cause.NONE);
+            io.vigil.node.LvsKeeper keeper = lvs;
             VrrpNode node;
             try {
-                node = VrrpNode.start(setup, journal);
+                node = VrrpNode.start(setup, journal, (instance, to, cause) ->
+                        keeper.stateChanged(instance, to == io.vigil.vrrp.VrrpState.MASTER, cause));
                 StartupTrace.mark("vrrp started");
             } catch (Exception e) {
                 System.err.println("vigil: cannot start: " + e.getMessage());
+                lvs.stop(Cause.NONE);
                 journal.append(Cause.NONE, new Event.NodeStopped("start-up failed: " + e.getMessage()));
                 return 1;
             }
@@ -182,6 +190,7 @@ public final class RunCommand implements Callable<Integer> {
             stopChecker();
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
+            lvs.stop(Cause.signal(stopSignal.get())); // after the checker and VRRP: the last word on IPVS
             lifecycle.run("shutdown", lifecycleRunner, journal, Cause.signal(stopSignal.get())); // after VRRP stopped
             // the last entry of a clean run (the next start reads it as "clean"): waits for ring space, then for disk
             journal.appendOrWait(Cause.signal(stopSignal.get()), new Event.NodeStopped(stopSignal.get()), java.time.Duration.ofSeconds(2));
@@ -190,6 +199,11 @@ public final class RunCommand implements Callable<Integer> {
         NodeLog.info("vigil stopped");
         NodeLog.flush();
         return 0;
+    }
+
+    /** Every kernel service the configuration's virtual servers stand for (for lvs_flush_on_stop VS). */
+    private static List<io.vigil.ipvs.ServiceKey> configuredServices(KeepalivedConfig c) {
+        return io.vigil.ipvs.IpvsConfigMapper.map(c).virtualServers().stream().flatMap(v -> v.keys().stream()).toList();
     }
 
     /** POST /api/v1/reload: the same reload as SIGHUP, queued behind any running one, and its outcome. */
@@ -239,6 +253,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 String summary = node.reload(next, cause);
                 running.set(r.config().get());
+                if (lvs != null) lvs.reload(io.vigil.ipvs.LvsGlobals.from(r.config().get()), configuredServices(r.config().get()), cause);
                 CheckerNode current = checker.get();
                 if (current != null && current.runs(r.config().get())) {
                     // as keepalived: unchanged checkers keep their state, counters and schedule; IPVS is left alone

@@ -97,8 +97,12 @@ final class GlobalDefsBuilder extends BlockBuilder {
                             + " the address list of every advert (stricter than keepalived)")))
             .acted("vrrp_check_unicast_src", "as `check_unicast_src` in every instance with unicast peers",
                     "vrrpCheckUnicastSrc", (b, c) -> { b.v.flag(c); b.checkUnicastSrc = true; })
-            .notActed("lvs_sync_daemon", "Vigil starts no IPVS connection sync daemon", "lvsSyncDaemon", (b, c) -> {
+            .acted("lvs_sync_daemon", "the kernel's IPVS sync daemon over generic netlink, as keepalived: backup while the "
+                    + "named vrrp_instance is not MASTER, master while it is (without an instance both); `id` (default the "
+                    + "instance's virtual_router_id), `maxlen`, `port`, `ttl`, `group`; each start/stop journaled with the "
+                    + "VRRP transition as cause (docs/ipvs.md)", "lvsSyncDaemon", (b, c) -> {
                 if (c.args().isEmpty()) b.v.string(c); else b.lvsSync = Optional.of(String.join(" ", c.args()));
+                b.lvsProblems(c, LvsArgs.syncDaemon(c.args()).problems());
             })
             .unsupported("lvs_id", "a keepalived 1.x keyword that keepalived 2.x rejects: warned about, stored",
                     "lvsId", (b, c) -> {
@@ -152,8 +156,14 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "vrrp_garp_extra_if")
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
-            .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
-                    "lvs_flush_on_stop")
+            .acted("lvs_timeouts", "IPVS_CMD_SET_CONFIG at start and reload; the kernel's values are put back at stop "
+                    + "(and when a reload drops the keyword)", "", (b, c) -> b.lvsProblems(c, LvsArgs.timeouts(c.args()).problems()))
+            .acted("lvs_flush", "the whole IPVS table is flushed at start-up (not on reload)", "", KeywordTable.keepNode())
+            .acted("lvs_flush_on_stop", "at stop: no argument flushes the whole table, `VS` deletes the configured "
+                    + "services; without it Vigil leaves its services in the kernel (keepalived would delete them)", "",
+                    (b, c) -> b.lvsProblems(c, LvsArgs.flushOnStop(c.args()).problems()))
+            .acted("lvs_flush_onstop", "the older spelling of `lvs_flush_on_stop`", "",
+                    (b, c) -> b.lvsProblems(c, LvsArgs.flushOnStop(c.args()).problems()))
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
             .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
@@ -165,6 +175,11 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("vrrp_startup_delay", "the instances start that long after VRRP starts (at start-up only, not on "
                     + "reload); their initial BACKUP comes after the delay too", "",
                     (b, c) -> b.v.timer(c, 0, 3600, "no delay"));
+
+    /** What keepalived reports about an IPVS-wide statement (LvsArgs), as warnings: the statement's bad parts are ignored. */
+    private void lvsProblems(ConfigNode c, List<String> problems) {
+        for (String p : problems) diags.warning(c.where(), p);
+    }
 
     private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
         return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));

@@ -73,6 +73,9 @@ final class KeywordTable<B> {
     @SuppressWarnings("unchecked")
     private static <B> Handler<B> keep() { return (Handler<B>) KEEP; }
 
+    /** A handler that keeps the statement in the block's node only (read from there where it is acted on). */
+    static <B> Handler<B> keepNode() { return keep(); }
+
     KeywordTable<B> acted(String kw, String note, String model, Handler<B> h) {
         return add(kw, Status.ACTED_ON, note, model, h, null);
     }

@@ -68,7 +68,9 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
             .acted("mh-port", SCHED_FLAGS, "", (b, c) -> { })
             .acted("mh-fallback", SCHED_FLAGS, "", (b, c) -> { })
             .acted("ops", SCHED_FLAGS, "", (b, c) -> { })
-            .notActedAll("not applied", "persistence_engine", "ip_family")
+            .acted("persistence_engine", "the service's IPVS persistence engine (IPVS_SVC_ATTR_PE_NAME, e.g. `sip`: the "
+                    + "kernel loads ip_vs_pe_sip)", "", KeywordTable.keepNode())
+            .notActedAll("not applied", "ip_family")
             .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL)
             .noEffect("snmp_name", RealServerBuilder.NO_SNMP);
 

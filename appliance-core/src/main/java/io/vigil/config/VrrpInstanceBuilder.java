@@ -90,7 +90,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .acted("check_unicast_src", "with `unicast_peer`: adverts from any other source are dropped and counted, "
                     + "`vigil_vrrp_dropped_total{reason=\"not_unicast_peer\"}`; without peers a warning at `vigil run`", "",
                     (b, c) -> { })
-            .notActed("lvs_sync_daemon_interface", "Vigil starts no IPVS connection sync daemon; deprecated, a note",
+            .acted("lvs_sync_daemon_interface", "deprecated, a note: as `lvs_sync_daemon INTERFACE` for this instance "
+                    + "(sync id 0) when global_defs has none",
                     "lvsSyncDaemonInterface (deprecated, note)", (b, c) -> {
                         b.diags.info(c.where(), "(" + b.name + ") lvs_sync_daemon_interface in a vrrp_instance is deprecated; "
                                 + "use global_defs lvs_sync_daemon");

@@ -94,7 +94,8 @@ public final class IpvsConfigMapper {
         RealServerSpec sorry = vs.sorryServer().map(s -> sorry(s, kind)).orElse(null);
         SourceLocation w = vs.where();
         return new VirtualServerSpec(name(vs), w.file() + ":" + w.line(), keys, vs.lbAlgo(), flags, timeout, granularity, kind,
-                vs.quorum(), vs.hysteresis(), sorry, vs.sorryServerInhibit(), rss);
+                vs.quorum(), vs.hysteresis(), sorry, vs.sorryServerInhibit(), rss,
+                vs.node().child("persistence_engine").filter(n -> !n.args().isEmpty()).map(n -> n.args().getFirst()).orElse(""));
     }
 
     private static RealServerSpec sorry(SorryServer s, ForwardMethod kind) {

@@ -13,7 +13,17 @@ import java.util.Map;
 public final class IpvsDiff {
     private IpvsDiff() {}
 
+    /** Every service of {@code actual} that {@code desired} lacks is deleted: for a table Vigil alone programs. */
     public static List<IpvsChange> diff(DesiredState desired, IpvsTable actual) {
+        return diff(desired, actual, null);
+    }
+
+    /**
+     * Ownership as keepalived's: a service {@code desired} lacks is deleted only if it is in {@code owned} (what Vigil
+     * configured before: removed from the configuration by a reload); any other service in the kernel — ipvsadm's,
+     * another daemon's — is left alone. {@code owned} null: every service is ours.
+     */
+    public static List<IpvsChange> diff(DesiredState desired, IpvsTable actual, java.util.Set<ServiceKey> owned) {
         IpvsTable want = desired.table();
         List<IpvsChange> addSvc = new ArrayList<>(), editSvc = new ArrayList<>(), addDest = new ArrayList<>(), editDest = new ArrayList<>();
         List<IpvsChange> delDest = new ArrayList<>(), delSvc = new ArrayList<>();
@@ -48,8 +58,9 @@ public final class IpvsDiff {
         }
         for (IpvsTable.Entry h : actual.services().values()) {
             ServiceKey k = h.service().key();
-            if (!want.services().containsKey(k)) {
-                delSvc.add(new IpvsChange.DeleteService(k, "not in configuration → service removed"));
+            if (!want.services().containsKey(k) && (owned == null || owned.contains(k))) {
+                delSvc.add(new IpvsChange.DeleteService(k, (owned == null ? "not in configuration" : "no longer in configuration")
+                        + " → service removed"));
             }
         }
         List<IpvsChange> out = new ArrayList<>(addSvc.size() + editSvc.size() + addDest.size() + editDest.size() + delDest.size() + delSvc.size());

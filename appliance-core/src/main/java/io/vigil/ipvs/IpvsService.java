@@ -9,18 +9,26 @@ import java.util.Objects;
  * @param flags   IP_VS_SVC_F_* bits that user space sets ({@link ServiceFlags#USER_MASK}); HASHED is dropped
  * @param timeout persistence timeout in seconds (0 unless {@link ServiceFlags#PERSISTENT})
  * @param netmask persistence granularity: an IPv4 netmask as a big-endian int, or an IPv6 prefix length
+ * @param peName  persistence engine ({@code persistence_engine}: "sip"), empty for none
  */
-public record IpvsService(ServiceKey key, String scheduler, int flags, int timeout, int netmask) {
+public record IpvsService(ServiceKey key, String scheduler, int flags, int timeout, int netmask, String peName) {
     public IpvsService {
         Objects.requireNonNull(key);
         scheduler = scheduler.toLowerCase(Locale.ROOT);
+        peName = peName == null ? "" : peName;
         flags &= ServiceFlags.USER_MASK;
         if (timeout < 0) throw new IllegalArgumentException("negative timeout");
     }
 
+    /** Without a persistence engine. */
+    public IpvsService(ServiceKey key, String scheduler, int flags, int timeout, int netmask) {
+        this(key, scheduler, flags, timeout, netmask, "");
+    }
+
     /** Everything but the key equal: nothing to edit. */
     public boolean sameSettings(IpvsService o) {
-        return scheduler.equals(o.scheduler) && flags == o.flags && timeout == o.timeout && netmask == o.netmask;
+        return scheduler.equals(o.scheduler) && flags == o.flags && timeout == o.timeout && netmask == o.netmask
+                && peName.equals(o.peName);
     }
 
     /** Default persistence netmask for the key's family: /32 or /128. */
@@ -39,6 +47,7 @@ public record IpvsService(ServiceKey key, String scheduler, int flags, int timeo
         }
         String f = ServiceFlags.describe(scheduler, flags);
         if (!f.isEmpty()) b.append(' ').append(f);
+        if (!peName.isEmpty()) b.append(" pe ").append(peName);
         return b.toString();
     }
 }

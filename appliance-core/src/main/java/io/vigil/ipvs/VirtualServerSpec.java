@@ -16,12 +16,14 @@ import java.util.Objects;
  * @param quorum             minimum alive weight for the pool (keepalived default 1)
  * @param hysteresis         quorum hysteresis (default 0)
  * @param sorryServer        used instead of the real servers while quorum is lost; null for none
+ * @param persistenceEngine  {@code persistence_engine} (e.g. "sip"), empty for none
  */
 public record VirtualServerSpec(String name, String origin, List<ServiceKey> keys, String scheduler, int flags,
                                 int persistenceTimeout, Integer granularity, ForwardMethod lbKind, int quorum,
                                 int hysteresis, RealServerSpec sorryServer, boolean sorryServerInhibit,
-                                List<RealServerSpec> realServers) {
+                                List<RealServerSpec> realServers, String persistenceEngine) {
     public VirtualServerSpec {
+        persistenceEngine = persistenceEngine == null ? "" : persistenceEngine;
         Objects.requireNonNull(name);
         keys = List.copyOf(keys);
         if (keys.isEmpty()) throw new IllegalArgumentException("virtual server " + name + " has no address");
@@ -29,6 +31,15 @@ public record VirtualServerSpec(String name, String origin, List<ServiceKey> key
         Objects.requireNonNull(lbKind);
         if (persistenceTimeout < 0) throw new IllegalArgumentException("negative persistence_timeout");
         realServers = List.copyOf(realServers);
+    }
+
+    /** Without a persistence engine. */
+    public VirtualServerSpec(String name, String origin, List<ServiceKey> keys, String scheduler, int flags,
+                             int persistenceTimeout, Integer granularity, ForwardMethod lbKind, int quorum,
+                             int hysteresis, RealServerSpec sorryServer, boolean sorryServerInhibit,
+                             List<RealServerSpec> realServers) {
+        this(name, origin, keys, scheduler, flags, persistenceTimeout, granularity, lbKind, quorum, hysteresis, sorryServer,
+                sorryServerInhibit, realServers, "");
     }
 
     /** A single-address virtual server with keepalived's defaults: quorum 1, no hysteresis, persistence or sorry server. */
@@ -41,6 +52,6 @@ public record VirtualServerSpec(String name, String origin, List<ServiceKey> key
         int f = flags & ~ServiceFlags.PERSISTENT;
         if (persistenceTimeout > 0) f |= ServiceFlags.PERSISTENT;
         int mask = granularity != null ? granularity : IpvsService.defaultNetmask(key);
-        return new IpvsService(key, scheduler, f, persistenceTimeout, mask);
+        return new IpvsService(key, scheduler, f, persistenceTimeout, mask, persistenceEngine);
     }
 }

@@ -187,7 +187,10 @@ public sealed interface Event {
     enum AnomalyKind { AUTH_FAILURE, TTL, CHECKSUM, VRID_MISMATCH, INTERVAL_MISMATCH, ADDRESS_LIST_MISMATCH,
         VERSION, LENGTH, OTHER_MASTER, OTHER }
 
-    enum IpvsOp { SERVICE_ADD, SERVICE_EDIT, SERVICE_DELETE, DEST_ADD, DEST_EDIT, DEST_DELETE }
+    /** Table changes, then (appended: the journal stores ordinals) sync daemon start/stop ({@code service} = "master eth1 id 51"),
+     *  connection timeouts set ({@code service} = "tcp 900 tcpfin 120 udp 300") and a flush of the whole table. */
+    enum IpvsOp { SERVICE_ADD, SERVICE_EDIT, SERVICE_DELETE, DEST_ADD, DEST_EDIT, DEST_DELETE, SYNC_DAEMON_START,
+        SYNC_DAEMON_STOP, TIMEOUTS_SET, FLUSH }
 
     /** True for entries the journal writes about itself; they share the sequence number of the event before. */
     default boolean isAnnotation() { return this instanceof Snapshot || this instanceof Dropped; }

@@ -115,6 +115,8 @@ public final class Projection {
                 TreeMap<String, IpvsDest> d = destinations.get(svc);
                 if (d != null) d.remove(ic.destination());
             }
+            case FLUSH -> { services.clear(); destinations.clear(); }
+            case SYNC_DAEMON_START, SYNC_DAEMON_STOP, TIMEOUTS_SET -> { } // not part of the table
         }
     }
 

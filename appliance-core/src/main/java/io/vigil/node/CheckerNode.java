@@ -221,22 +221,25 @@ public final class CheckerNode implements AutoCloseable {
     /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
     public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,
                         Map<RealServerId, RealServerState> states, Map<String, Boolean> ipvsQuorum,
-                        Map<String, Boolean> quorum, List<io.vigil.check.runtime.CheckStatusBoard.Status> board) {}
+                        Map<String, Boolean> quorum, List<io.vigil.check.runtime.CheckStatusBoard.Status> board,
+                        java.util.Set<io.vigil.ipvs.ServiceKey> ipvsOwned) {}
 
     /** The running checker's states, read from its threads; call before {@link #close()} on a reload. */
     public Carry carryOver() {
         CheckScheduler.Carry checkers = scheduler.carryOver().await();
         try {
             return ipvsThread.submit(() -> new Carry(plan.fingerprints(), checkers, Map.copyOf(states),
-                    Map.copyOf(lastQuorum), Map.copyOf(quorum), board.snapshot())).get(5, TimeUnit.SECONDS);
+                    Map.copyOf(lastQuorum), Map.copyOf(quorum), board.snapshot(), reconciler.owned())).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             NodeLog.warn("checker: cannot carry health over the reload: " + e);
-            return new Carry(Map.of(), new CheckScheduler.Carry(Map.of(), Map.of()), Map.of(), Map.of(), Map.of(), List.of());
+            return new Carry(Map.of(), new CheckScheduler.Carry(Map.of(), Map.of()), Map.of(), Map.of(), Map.of(), List.of(),
+                    java.util.Set.of());
         }
     }
 
     /** Seeds this (not yet started) checker with what did not change; see {@link Carry}. */
     private void takeOver(Carry old) {
+        ipvsThread.execute(() -> reconciler.adopt(old.ipvsOwned())); // services the old configuration had may go now
         Map<String, String> now = plan.fingerprints();
         Map<String, io.vigil.check.HealthEngine.Carried> checkers = new HashMap<>();
         Map<String, Long> due = new HashMap<>();

@@ -95,8 +95,18 @@ public final class VrrpNode implements AutoCloseable {
     /** A tracker's first reading, handed to the router on the vrrp thread before the instances use it. */
     private record Reading(TrackerSpec.Kind kind, String name, boolean up, long value) {}
 
-    private VrrpNode(Journal journal) throws Exception {
+    /** Told of every VRRP transition, on the vrrp thread, with the journal entry as cause: must hand work off, never block. */
+    public interface TransitionListener {
+        void changed(String instance, VrrpState to, Cause cause);
+
+        TransitionListener NONE = (i, s, c) -> { };
+    }
+
+    private final TransitionListener transitions;
+
+    private VrrpNode(Journal journal, TransitionListener transitions) throws Exception {
         this.journal = journal;
+        this.transitions = transitions;
         this.mailer = new Mailer(journal);
         this.control = Rtnetlink.open();
         this.monitor = RtnetlinkMonitor.open();
@@ -111,7 +121,12 @@ public final class VrrpNode implements AutoCloseable {
 
     /** Opens sockets in the calling thread's namespace, starts every thread and the instances. */
     public static VrrpNode start(NodeSetup setup, Journal journal) throws Exception {
-        VrrpNode n = new VrrpNode(journal);
+        return start(setup, journal, TransitionListener.NONE);
+    }
+
+    /** As {@link #start(NodeSetup, Journal)}, with a listener that sees the transitions from the first one on. */
+    public static VrrpNode start(NodeSetup setup, Journal journal, TransitionListener transitions) throws Exception {
+        VrrpNode n = new VrrpNode(journal, transitions);
         try {
             n.boot(setup);
             return n;
@@ -427,6 +442,7 @@ public final class VrrpNode implements AutoCloseable {
                 new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
                         Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
         lastTransitionSeq.put(sc.instance(), seq);
+        transitions.changed(sc.instance(), sc.to(), seq >= 0 ? Cause.event(seq) : Cause.NONE);
         if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
             routes.virtualRemove(sc.instance(), causeOf(sc.instance()));
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");

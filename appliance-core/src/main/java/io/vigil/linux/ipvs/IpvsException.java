@@ -13,6 +13,16 @@ public final class IpvsException extends LinuxException {
 
     /** What an errno means for an IPVS command (linux/net/netfilter/ipvs/ip_vs_ctl.c). */
     static String meaning(int cmd, int errno, String kernelText) {
+        if (cmd == IpvsGenl.CMD_NEW_DAEMON || cmd == IpvsGenl.CMD_DEL_DAEMON) {
+            String d = switch (errno) {
+                case Errno.EEXIST, Errno.EBUSY -> "a sync daemon in this state is already running";
+                case Errno.ESRCH -> "no sync daemon in this state is running";
+                case Errno.ENODEV -> "no such interface for the sync daemon";
+                case Errno.EINVAL -> "invalid sync daemon settings (interface, sync id, maxlen, group)";
+                default -> null;
+            };
+            if (d != null) return d;
+        }
         String m = switch (errno) {
             case Errno.EEXIST -> cmd == IpvsGenl.CMD_NEW_SERVICE ? "the service already exists"
                     : "the destination already exists in this service";

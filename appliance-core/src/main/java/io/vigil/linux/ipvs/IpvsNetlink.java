@@ -122,7 +122,8 @@ public final class IpvsNetlink implements AutoCloseable {
         }
         ByteBuffer flags = a.get(SVC_ATTR_FLAGS);
         int netmask = af == ServiceKey.AF_INET6 ? a.u32(SVC_ATTR_NETMASK) : a.u32Be(SVC_ATTR_NETMASK);
-        return new IpvsService(key, a.string(SVC_ATTR_SCHED_NAME), flags.getInt(0), a.u32(SVC_ATTR_TIMEOUT), netmask);
+        return new IpvsService(key, a.string(SVC_ATTR_SCHED_NAME), flags.getInt(0), a.u32(SVC_ATTR_TIMEOUT), netmask,
+                a.has(SVC_ATTR_PE_NAME) ? a.string(SVC_ATTR_PE_NAME) : "");
     }
 
     private static IpvsStats stats(NetlinkAttributes a, int stats64, int stats32) {
@@ -183,6 +184,75 @@ public final class IpvsNetlink implements AutoCloseable {
         request(GenericNetlink.message(familyId, CMD_ZERO, VERSION, 0), CMD_ZERO, "IPVS zero counters");
     }
 
+    // ------------------------------------------------------------------ sync daemons, timeouts
+
+    /** A running connection sync daemon as the kernel reports it (IPVS_CMD_GET_DAEMON). */
+    public record Daemon(boolean master, String interfaceName, int syncId, int maxLen, int port, int ttl, InetAddress group) {}
+
+    /**
+     * Starts the kernel's master or backup sync daemon (ipvsadm --start-daemon): {@code maxLen}, {@code port},
+     * {@code ttl} 0 and {@code group} null leave the kernel's defaults.
+     */
+    public void startDaemon(boolean master, String ifname, int syncId, int maxLen, int port, int ttl, InetAddress group)
+            throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_NEW_DAEMON, VERSION, 0);
+        m.beginNested(CMD_ATTR_DAEMON);
+        m.attrU32(DAEMON_ATTR_STATE, master ? STATE_MASTER : STATE_BACKUP);
+        m.attrString(DAEMON_ATTR_MCAST_IFN, ifname);
+        m.attrU32(DAEMON_ATTR_SYNC_ID, syncId);
+        if (maxLen > 0) m.attrU16(DAEMON_ATTR_SYNC_MAXLEN, maxLen);
+        if (port > 0) m.attrU16Be(DAEMON_ATTR_MCAST_PORT, port);
+        if (ttl > 0) m.attrU8(DAEMON_ATTR_MCAST_TTL, ttl);
+        if (group instanceof Inet6Address) m.attr(DAEMON_ATTR_MCAST_GROUP6, group.getAddress());
+        else if (group != null) m.attr(DAEMON_ATTR_MCAST_GROUP, group.getAddress());
+        m.endNested();
+        request(m, CMD_NEW_DAEMON, "start " + (master ? "master" : "backup") + " sync daemon on " + ifname + " id " + syncId);
+    }
+
+    /** Stops the master or backup sync daemon (ipvsadm --stop-daemon). */
+    public void stopDaemon(boolean master) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_DEL_DAEMON, VERSION, 0);
+        m.beginNested(CMD_ATTR_DAEMON);
+        m.attrU32(DAEMON_ATTR_STATE, master ? STATE_MASTER : STATE_BACKUP);
+        m.endNested();
+        request(m, CMD_DEL_DAEMON, "stop " + (master ? "master" : "backup") + " sync daemon");
+    }
+
+    /** The running sync daemons (ipvsadm --list-daemon). */
+    public List<Daemon> daemons() throws LinuxException {
+        List<Daemon> out = new ArrayList<>();
+        for (NetlinkMessage msg : dump(GenericNetlink.message(familyId, CMD_GET_DAEMON, VERSION, 0), CMD_GET_DAEMON, "IPVS list sync daemons")) {
+            NetlinkAttributes top = msg.attributes(GenericNetlink.HEADER_LENGTH);
+            if (!top.has(CMD_ATTR_DAEMON)) continue;
+            NetlinkAttributes a = top.nested(CMD_ATTR_DAEMON);
+            InetAddress group = a.has(DAEMON_ATTR_MCAST_GROUP6) ? address(ServiceKey.AF_INET6, a.bytes(DAEMON_ATTR_MCAST_GROUP6))
+                    : a.has(DAEMON_ATTR_MCAST_GROUP) ? address(ServiceKey.AF_INET, a.bytes(DAEMON_ATTR_MCAST_GROUP)) : null;
+            out.add(new Daemon(a.u32(DAEMON_ATTR_STATE) == STATE_MASTER, a.string(DAEMON_ATTR_MCAST_IFN), a.u32(DAEMON_ATTR_SYNC_ID),
+                    a.has(DAEMON_ATTR_SYNC_MAXLEN) ? a.u16(DAEMON_ATTR_SYNC_MAXLEN) : 0,
+                    a.has(DAEMON_ATTR_MCAST_PORT) ? a.u16Be(DAEMON_ATTR_MCAST_PORT) : 0,
+                    a.has(DAEMON_ATTR_MCAST_TTL) ? a.u8(DAEMON_ATTR_MCAST_TTL) : 0, group));
+        }
+        return out;
+    }
+
+    /** Connection timeouts in seconds (ipvsadm --set / -L --timeout): TCP established, TCP FIN_WAIT, UDP. */
+    public record Timeouts(int tcp, int tcpFin, int udp) {}
+
+    public Timeouts timeouts() throws LinuxException {
+        List<NetlinkMessage> r = request(GenericNetlink.message(familyId, CMD_GET_CONFIG, VERSION, 0), CMD_GET_CONFIG, "IPVS get timeouts");
+        NetlinkAttributes a = r.getFirst().attributes(GenericNetlink.HEADER_LENGTH);
+        return new Timeouts(a.u32(CMD_ATTR_TIMEOUT_TCP, 0), a.u32(CMD_ATTR_TIMEOUT_TCP_FIN, 0), a.u32(CMD_ATTR_TIMEOUT_UDP, 0));
+    }
+
+    /** Sets the connection timeouts; a 0 leaves that one as it is (the kernel ignores zeros). */
+    public void setTimeouts(Timeouts t) throws LinuxException {
+        NetlinkMessageBuilder m = GenericNetlink.message(familyId, CMD_SET_CONFIG, VERSION, 0);
+        m.attrU32(CMD_ATTR_TIMEOUT_TCP, t.tcp());
+        m.attrU32(CMD_ATTR_TIMEOUT_TCP_FIN, t.tcpFin());
+        m.attrU32(CMD_ATTR_TIMEOUT_UDP, t.udp());
+        request(m, CMD_SET_CONFIG, "IPVS set timeouts tcp " + t.tcp() + " tcpfin " + t.tcpFin() + " udp " + t.udp());
+    }
+
     /** Applies one diff step. */
     public void apply(IpvsChange c) throws LinuxException {
         switch (c) {
@@ -209,6 +279,8 @@ public final class IpvsNetlink implements AutoCloseable {
             m.attrU32(SVC_ATTR_TIMEOUT, s.timeout());
             if (s.key().family() == ServiceKey.AF_INET6) m.attrU32(SVC_ATTR_NETMASK, s.netmask());
             else m.attrU32Be(SVC_ATTR_NETMASK, s.netmask());
+            // an edit without an engine removes it (ip_vs_edit_service); the kernel loads ip_vs_pe_NAME on demand
+            if (!s.peName().isEmpty()) m.attrString(SVC_ATTR_PE_NAME, s.peName());
             m.endNested();
         } else {
             serviceId(m, svc);

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Brings the kernel's IPVS table to a desired state without flushing: read the table, diff, apply the changes
  * one by one. Used at start-up and on every reload (and whenever real-server states change). A failed change
- * is reported and the rest still applied — one bad destination must not keep the others out.
+ * is reported and the rest still applied — one bad destination must not keep the others out. Only services Vigil
+ * configured are touched (see {@link #owned}); others in the kernel are left as they are.
  * <p>
  * Where the kernel has no IPVS, the first call says so once (warning) and every call returns
  * {@link Result#unavailable()}; the family is looked up again each time, so a later {@code modprobe ip_vs}
@@ -42,6 +43,11 @@ public final class IpvsReconciler implements AutoCloseable {
 
     private IpvsNetlink ipvs;
     private boolean unavailableReported;
+    /**
+     * The services Vigil configured (this run, and runs before a reload: {@link #adopt}): only these are ever deleted.
+     * A service in the kernel that the configuration never had is someone else's and is left alone, as keepalived does.
+     */
+    private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>();
     /** What the kernel holds after our last fully successful apply; null = unknown, read it again. */
     private LinkedHashMap<ServiceKey, IpvsTable.Entry> known;
 
@@ -69,6 +75,12 @@ public final class IpvsReconciler implements AutoCloseable {
         }
         return ipvs;
     }
+
+    /** Takes over what an earlier reconciler (before a reload) configured, so services dropped from the configuration go. */
+    public void adopt(java.util.Collection<ServiceKey> services) { owned.addAll(services); }
+
+    /** The services this reconciler would delete when no longer configured. */
+    public java.util.Set<ServiceKey> owned() { return java.util.Set.copyOf(owned); }
 
     /** The open kernel handle, or null where there is no IPVS. */
     public IpvsNetlink netlink() { return connect(); }
@@ -109,8 +121,9 @@ public final class IpvsReconciler implements AutoCloseable {
             if (e != null) scope.put(key, e);
         }
         IpvsTable before = new IpvsTable(scope);
-        List<IpvsChange> changes = IpvsDiff.diff(partial, before);
+        List<IpvsChange> changes = IpvsDiff.diff(partial, before, owned);
         Result r = run(k, changes, before);
+        owned.addAll(partial.table().services().keySet());
         if (r.failures().isEmpty()) known.putAll(partial.table().services());
         else known = null;
         return r;
@@ -118,7 +131,9 @@ public final class IpvsReconciler implements AutoCloseable {
 
     private Result apply(IpvsNetlink k, DesiredState desired, IpvsTable actual) throws LinuxException {
         known = null;
-        Result r = run(k, IpvsDiff.diff(desired, actual), actual);
+        Result r = run(k, IpvsDiff.diff(desired, actual, owned), actual);
+        owned.addAll(desired.table().services().keySet());
+        for (IpvsChange c : r.applied()) if (c instanceof IpvsChange.DeleteService d) owned.remove(d.service());
         if (r.failures().isEmpty()) known = new LinkedHashMap<>(desired.table().services());
         return r;
     }

@@ -197,6 +197,11 @@ public final class IpvsGuestScenarios {
         k.flush();
         scenario("metrics: node_ipvs_* of a keepalived.conf's virtual servers agree with ipvsadm", io.vigil.api.KernelMetricsGuestScenario::run);
 
+        scenario("lvs_flush, lvs_timeouts, persistence_engine, lvs_flush_on_stop VS; a foreign service left alone", () -> LvsGuestScenario.globals(k));
+
+        scenario("sync daemons follow VRRP; a connection through the master is in the backup's table and goes on after a failover",
+                LvsGuestScenario::sync);
+
         k.flush();
         k.close();
         System.out.println("GUEST-SUMMARY " + passed + " passed, " + failed + " failed");
@@ -222,12 +227,19 @@ public final class IpvsGuestScenarios {
         Map<String, Boolean> quorum = Map.of();
         try (IpvsReconciler r = new IpvsReconciler()) {
             check(r.available(), "IPVS available in guest");
-            // a service nobody configured: the reconcile removes it (Vigil owns the IPVS table)
-            k.addService(new IpvsService(tcp("192.0.2.77", 80), "rr", 0, 0, 0xFFFFFFFF));
+            // a service nobody configured: the reconcile leaves it alone (as keepalived: only its own services are touched)
+            ServiceKey foreign = tcp("192.0.2.77", 80);
+            k.addService(new IpvsService(foreign, "rr", 0, 0, 0xFFFFFFFF));
 
             System.out.println("  step 1: cold start");
             DesiredState d = IpvsPlanner.plan(config, states, quorum);
-            step(r, d, 4 + 6 + 1);
+            IpvsReconciler.Result first = r.reconcile(d);
+            print(first);
+            check(first.ok(), "reconcile failures: " + first.failures());
+            equal(4 + 6, first.applied().size(), "number of changes (none for the foreign service)");
+            check(k.snapshot().service(foreign) != null, "the foreign service is left in the kernel");
+            k.deleteService(foreign); // the rest of the story compares the kernel with the desired table
+            equal(d.table(), k.snapshot().table(), "kernel table equals desired table");
             quorum = d.quorumUp();
 
             System.out.println("  step 2: 198.51.100.21 fails its check -> quorum 4 lost -> sorry server");

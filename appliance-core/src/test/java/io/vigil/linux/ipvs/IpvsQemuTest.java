@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IpvsQemuTest {
     /** Number of scenarios in IpvsGuestScenarios.main; all must pass. */
-    private static final int SCENARIOS = 8;
+    private static final int SCENARIOS = 10;
 
     @Test
     void netlinkBackendAgainstARealKernel() throws Exception {
