@@ -1,6 +1,6 @@
 package io.vigil.linux.ipvs;
 
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.source.ConfigLoader;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.LoadOptions;
 import io.vigil.ipvs.IpvsConfigMapper;
