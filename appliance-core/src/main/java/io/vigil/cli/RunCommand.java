@@ -179,7 +179,8 @@ public final class RunCommand implements Callable<Integer> {
             control.shutdownNow();
             // a checker start or reload in progress finishes first (it is not interruptible midway), then stops
             if (!control.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) NodeLog.error("checker start/reload still running at stop");
-            stopChecker();
+            CheckerNode last = checker.getAndSet(null);
+            if (last != null) last.stop(Cause.signal(stopSignal.get())); // keepalived's omega notifies, then closed
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
             lifecycle.run("shutdown", lifecycleRunner, journal, Cause.signal(stopSignal.get())); // after VRRP stopped

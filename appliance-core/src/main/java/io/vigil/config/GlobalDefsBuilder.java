@@ -156,7 +156,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "lvs_flush_on_stop")
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
-            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
+            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload")
+            .acted("rs_init_notifies", "notify_up (and the LVS fifo line) for each real server that starts alive, as "
+                    + "keepalived", "", (b, c) -> b.v.flag(c))
             .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")

@@ -105,6 +105,8 @@ public final class CheckerNode implements AutoCloseable {
     /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
     private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
+    /** notify_up/down, quorum_up/down, the LVS fifo lines and checker mails (keepalived's do_rs/vs_notifies). */
+    private final LvsNotifier notify;
 
     private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
                         List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer, TrackerSink trackers) {
@@ -123,6 +125,7 @@ public final class CheckerNode implements AutoCloseable {
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
         this.board = new io.vigil.check.runtime.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
+        this.notify = LvsNotifier.start(config, plan.model(), journal);
         scheduler.addListener(this::onHealth);
         scheduler.addListener(board);
     }
@@ -269,6 +272,14 @@ public final class CheckerNode implements AutoCloseable {
             if (vsSame && !vs.realServers().stream().allMatch(rs -> realServers.contains(vs.id() + "|" + rs.id()))) quorumKept.remove(vs.id());
         }
         quorum.putAll(quorumKept);
+        Map<String, Boolean> checkersUp = new HashMap<>();
+        checkers.forEach((name, k) -> checkersUp.put(name, k.up()));
+        Map<String, Boolean> alive = new HashMap<>();
+        for (var vs : plan.model().virtualServers())
+            for (var rs : vs.realServers())
+                if (realServers.contains(vs.id() + "|" + rs.id()))
+                    alive.put(vs.id() + "|" + rs.id(), rs.checkers().stream().allMatch(c -> checkersUp.getOrDefault(c.name(), !rs.alpha())));
+        notify.carried(checkersUp, alive, quorumKept);
         board.carry(old.board(), checkers.keySet());
         scheduler.carry(new CheckScheduler.Carry(checkers, due), realServers, quorumKept);
         Map<String, Boolean> ipvsQuorum = new HashMap<>(old.ipvsQuorum());
@@ -322,21 +333,26 @@ public final class CheckerNode implements AutoCloseable {
         Cause cause = cause(ev.cause());
         switch (ev) {
             case HealthEvent.ProbeCompleted p -> {
-                causeOf.put(p.seq(), coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
-                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink));
+                Cause probe = coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
+                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink);
+                causeOf.put(p.seq(), probe);
+                notify.on(p, probe);
                 String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
                 observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
             }
             case HealthEvent.CheckerChanged c -> {
                 lastReason.put(c.realServer(), c.checker().replaceFirst(" .*", "") + " " + c.realServer() + " " + c.reason());
-                causeOf.put(c.seq(), Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
+                Cause changed = Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
                         targets.getOrDefault(c.checker(), c.realServer()), c.up(), 0, "checker " + (c.up() ? "up" : "down")
-                        + ": " + c.reason(), 0), c.atNanos())));
+                        + ": " + c.reason(), 0), c.atNanos()));
+                causeOf.put(c.seq(), changed);
+                notify.on(c, changed);
             }
             case HealthEvent.QuorumChanged q -> {
                 long seq = journal.append(cause, new Event.QuorumChanged(q.virtualServer(), q.up(), quorumDetail(q)), q.atNanos());
                 quorum.put(q.virtualServer(), q.up());
                 causeOf.put(q.seq(), Cause.event(seq));
+                notify.on(q, Cause.event(seq));
                 // the IPVS changes quorum brings (sorry server in or out, alive servers leaving the pool) are its effect
                 ipvsThread.execute(() -> requestProgram(null, Cause.event(seq)));
             }
@@ -344,6 +360,7 @@ public final class CheckerNode implements AutoCloseable {
                 long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
                         r.weight(), r.quorumUp()), r.atNanos());
                 causeOf.put(r.seq(), Cause.event(seq));
+                notify.on(r, Cause.event(seq));
                 String why = lastReason.getOrDefault(r.realServer(), "real_server " + r.realServer() + (r.alive() ? " up" : " down"));
                 RealServerState s = r.alive() ? new RealServerState(true, r.weight(), why) : RealServerState.down(why);
                 boolean quorumFollows = quorumMoves(r.virtualServer(), r.quorumUp());
@@ -513,13 +530,28 @@ public final class CheckerNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The node stops (not a reload): keepalived's omega notifies (notify_down of alive real servers, quorum_down),
+     * caused by {@code why}, then {@link #close()}.
+     */
+    public void stop(Cause why) {
+        scheduler.close();
+        notify.stop(why);
+        closeAfterChecks();
+    }
+
     @Override public void close() {
         scheduler.close();
+        closeAfterChecks();
+    }
+
+    private void closeAfterChecks() {
         // the open runs' summaries: a reload or stop must not lose the probes counted since the last one
         coalescer.flushAll(journal.config().clock().monoNs(), journal.config().clock().wallNs(), sink);
         ipvsThread.shutdown();
         try { ipvsThread.awaitTermination(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         reconciler.close();
         registry.close();
+        notify.close();
     }
 }

@@ -47,7 +47,12 @@ public final class Notifier implements AutoCloseable {
     /** Queues keepalived's FIFO line {@code TYPE "NAME" STATE PRIORITY}; never blocks. */
     public void fifo(String type, String name, String state, int priority) {
         if (fifos.isEmpty()) return;
-        String line = NotifyFifo.line(type, name, state, priority);
+        fifoLine(NotifyFifo.line(type, name, state, priority));
+    }
+
+    /** Queues one whole line (newline included) for every FIFO, behind the earlier ones; never blocks. */
+    public void fifoLine(String line) {
+        if (fifos.isEmpty()) return;
         fifoWriter.execute(() -> {
             for (NotifyFifo f : fifos) {
                 try { f.write(line); } catch (IOException e) { NodeLog.error("notify_fifo " + f.path() + ": " + e.getMessage()); }
@@ -57,8 +62,13 @@ public final class Notifier implements AutoCloseable {
 
     /** Queues {@code command} behind earlier runs for the same {@code owner} (instance or group); never blocks. */
     public void run(String owner, String trigger, ScriptCommand command, long causeSeq) {
+        run(owner, trigger, command, causeSeq, runner, timeout);
+    }
+
+    /** The same with a runner of its own (a script's own user and group) and timeout. */
+    public void run(String owner, String trigger, ScriptCommand command, long causeSeq, ScriptRunner with, Duration limit) {
         chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                .thenRunAsync(() -> listener.ran(trigger, runner.run(command, timeout), causeSeq), scripts)
+                .thenRunAsync(() -> listener.ran(trigger, with.run(command, limit), causeSeq), scripts)
                 .exceptionally(t -> null));
     }
 
