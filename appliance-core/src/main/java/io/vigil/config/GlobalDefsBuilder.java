@@ -13,7 +13,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
     static final String NO_FIREWALL = "Vigil installs no iptables/nftables rules: traffic to the VIPs is"
             + " accepted in every state; filter on the host if you rely on it";
     static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
-    static final String NO_CHECKER_MAIL = "Vigil mails VRRP transitions only; checker (real server) mails are not sent";
+    static final String CHECKER_MAIL = "mails on checker changes and quorum changes, worded as keepalived's; default: "
+            + "smtp_alert_checker, else global smtp_alert, else ";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
     static final String SOCKET_BUFFERS = "buffer sizes of keepalived's own netlink and VRRP sockets; Vigil sizes its own";
     static final String LINK_POLLING = "how keepalived detects link changes (polling instead of netlink); Vigil uses netlink";
@@ -50,14 +51,15 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("smtp_connect_timeout", "bounds the connect and each SMTP reply", "smtpConnectTimeout",
                     (b, c) -> b.smtpTimeout = b.v.timer(c, 1, 3600, "using 30").orElse(b.smtpTimeout))
             .acted("smtp_alert", "default of every instance and sync group without its own smtp_alert (after "
-                    + "smtp_alert_vrrp); off when unset", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
+                    + "smtp_alert_vrrp), and of virtual and real servers (after smtp_alert_checker)", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .acted("smtp_alert_vrrp", "as smtp_alert, for VRRP instances and sync groups; wins over smtp_alert", "",
                     (b, c) -> b.v.bool(c))
             .acted("no_email_faults", "no smtp_alert mail for FAULT (instances and sync groups), as keepalived", "",
                     (b, c) -> b.v.flag(c))
-            .notActedAll(NO_CHECKER_MAIL, "smtp_alert_checker")
-            .noEffectAll("it only holds back checker mails, and Vigil sends none (smtp_alert_checker is warned about)",
-                    "no_checker_emails")
+            .acted("smtp_alert_checker", "as smtp_alert, for virtual and real servers; wins over smtp_alert (real "
+                    + "servers default to on, virtual servers to off, as keepalived)", "", (b, c) -> b.v.bool(c))
+            .acted("no_checker_emails", "a checker's change mails only when it takes its real server up or down",
+                    "", (b, c) -> b.v.bool(c))
             .acted("vrrp_version", "default for every instance", "vrrpVersion",
                     (b, c) -> b.version = b.v.int32(c, 2, 3, "using 2").orElse(b.version))
             .acted("vrrp_garp_master_delay", "default for every instance", "vrrpGarpMasterDelay",

@@ -34,7 +34,7 @@ final class RealServerBuilder extends CheckOptionsBuilder {
                     (b, c) -> b.virtualhost = b.v.string(c))
             .acted("uthreshold", "IPVS destination thresholds", "", (b, c) -> { })
             .acted("lthreshold", "IPVS destination thresholds", "", (b, c) -> { })
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL, "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
+            .acted("smtp_alert", GlobalDefsBuilder.CHECKER_MAIL + "on", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .noEffect("snmp_name", NO_SNMP);
 
     private final LoadOptions options;

@@ -73,7 +73,7 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
             .acted("mh-fallback", SCHED_FLAGS, "", (b, c) -> { })
             .acted("ops", SCHED_FLAGS, "", (b, c) -> { })
             .notActedAll("not applied", "persistence_engine", "ip_family")
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL, "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
+            .acted("smtp_alert", GlobalDefsBuilder.CHECKER_MAIL + "off", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .noEffect("snmp_name", RealServerBuilder.NO_SNMP);
 
     VirtualServerBuilder(Ctx cx) { super(cx, CheckDefaults.NONE); }
