@@ -15,6 +15,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
     static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
     static final String CHECKER_MAIL = "mails on checker changes and quorum changes, worded as keepalived's; default: "
             + "smtp_alert_checker, else global smtp_alert, else ";
+    static final String FIFO_READER = "started on its FIFO with the FIFO's name as last argument (own user/group, "
+            + "else script_user); stopped when the FIFO closes (stop, reload); its end journaled";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
     static final String SOCKET_BUFFERS = "buffer sizes of keepalived's own netlink and VRRP sockets; Vigil sizes its own";
     static final String LINK_POLLING = "how keepalived detects link changes (polling instead of netlink); Vigil uses netlink";
@@ -108,10 +110,14 @@ final class GlobalDefsBuilder extends BlockBuilder {
                                 + "use router_id");
                         b.lvsId = b.v.string(c);
                     })
-            .acted("notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`", "", (b, c) -> { })
+            .acted("notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`, and the lvs_notify_fifo "
+                    + "lines", "", (b, c) -> { })
             .acted("vrrp_notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`", "", (b, c) -> { })
-            .notActedAll("the fifo is written, no script is started to read it", "notify_fifo_script", "vrrp_notify_fifo_script")
-            .notActedAll("Vigil writes no LVS fifo", "lvs_notify_fifo", "lvs_notify_fifo_script")
+            .acted("notify_fifo_script", FIFO_READER, "", (b, c) -> { })
+            .acted("vrrp_notify_fifo_script", FIFO_READER, "", (b, c) -> { })
+            .acted("lvs_notify_fifo", "one line per real-server or quorum change, `RS [198.51.100.1]:tcp:80 "
+                    + "[192.0.2.1]:tcp:80 UP`, `VS [192.0.2.1]:tcp:80 DOWN` (notify_fifo gets them too)", "", (b, c) -> { })
+            .acted("lvs_notify_fifo_script", FIFO_READER, "", (b, c) -> { })
             .notActed("vrrp_iptables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
             .notActed("vrrp_ipsets", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
             .notActed("nftables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
@@ -158,7 +164,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "lvs_flush_on_stop")
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
-            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload")
+            .acted("fifo_write_vrrp_states_on_reload", "after a reload, the FIFOs get the state of each sync group and "
+                    + "each BACKUP/FAULT instance the reload did not move, as keepalived", "", (b, c) -> b.v.flag(c))
             .acted("rs_init_notifies", "notify_up (and the LVS fifo line) for each real server that starts alive, as "
                     + "keepalived", "", (b, c) -> b.v.flag(c))
             .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")

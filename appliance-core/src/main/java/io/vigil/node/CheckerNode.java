@@ -215,6 +215,9 @@ public final class CheckerNode implements AutoCloseable {
         config.virtualServerGroups().forEach(g -> canonical(g.node(), b));
         b.append("\u0002files");
         config.vrrpTrackFiles().forEach(f -> canonical(f.node(), b));
+        b.append("\u0002notify");
+        for (ConfigNode g : config.globalDefs().node().children())
+            if (LvsNotifier.GLOBALS.contains(g.keyword())) canonical(g, b);
         b.append("\u0002global ").append(config.globalDefs().scriptUser()).append(config.globalDefs().scriptGroup()).append(' ').append(config.globalDefs().enableScriptSecurity());
         return b.toString();
     }

@@ -84,9 +84,17 @@ final class LvsNotifier implements AutoCloseable {
                     new Event.NotifyRun(o.command().toString(), trigger, o.exitCode(), o.duration().toNanos(), out));
             if (!o.ok()) NodeLog.warn("notify " + o.command() + " (" + trigger + "): " + (o.error() != null ? o.error() : "exit " + o.exitCode()));
         });
+        // keepalived starts lvs_notify_fifo_script once its FIFO exists, with the FIFO's name as last argument
+        FifoReader.Spec.of(gd.node(), "lvs_notify_fifo", "lvs_notify_fifo_script").flatMap(r -> FifoReader.start(r,
+                gd.scriptUser().orElse(null), gd.scriptGroup().orElse(null), gd.enableScriptSecurity(), journal)).ifPresent(notifier::reader);
         return new LvsNotifier(new LvsNotices(spec(config, model)), notifier, runner, gd.scriptGroup().orElse(null),
                 gd.enableScriptSecurity(), new Mailer(journal), NodeConfig.mail(config, w -> { }), gd.routerId().orElse(null), stopCause);
     }
+
+    /** The global_defs keywords the notifications depend on: a reload that changes one restarts the checker (health kept). */
+    static final List<String> GLOBALS = List.of("router_id", "notify_fifo", "lvs_notify_fifo", "lvs_notify_fifo_script",
+            "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
+            "smtp_alert", "smtp_alert_checker", "no_checker_emails", "rs_init_notifies", "lvs_flush_on_stop");
 
     /** keepalived's view of the checker's configuration: scripts, names, smtp_alert as resolved in check_data.c. */
     static LvsNotices.Spec spec(KeepalivedConfig c, HealthModel model) {

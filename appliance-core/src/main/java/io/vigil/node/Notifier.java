@@ -36,6 +36,8 @@ public final class Notifier implements AutoCloseable {
     private final ExecutorService scripts = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory());
     private final ExecutorService fifoWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("notify-fifo").daemon().factory());
     private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** *_notify_fifo_script readers of these FIFOs, stopped after the FIFOs close. */
+    private final List<FifoReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Notifier(ScriptRunner runner, Duration timeout, List<NotifyFifo> fifos, Listener listener) {
         this.runner = runner;
@@ -43,6 +45,9 @@ public final class Notifier implements AutoCloseable {
         this.fifos = List.copyOf(fifos);
         this.listener = listener;
     }
+
+    /** A reader of one of the FIFOs, stopped when this notifier closes. */
+    void reader(FifoReader r) { readers.add(r); }
 
     /** Queues keepalived's FIFO line {@code TYPE "NAME" STATE PRIORITY}; never blocks. */
     public void fifo(String type, String name, String state, int priority) {
@@ -86,5 +91,6 @@ public final class Notifier implements AutoCloseable {
         fifoWriter.shutdown();
         scripts.shutdown();
         for (NotifyFifo f : fifos) { try { f.close(); } catch (IOException ignored) { } }
+        readers.forEach(FifoReader::close);
     }
 }
