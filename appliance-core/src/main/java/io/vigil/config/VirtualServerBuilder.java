@@ -51,7 +51,8 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
                     (b, c) -> b.hysteresis = b.v.int32(c, 0, Integer.MAX_VALUE, "using 0").orElse(b.hysteresis))
             .acted("quorum_up", QUORUM_SCRIPT, "quorumUp", (b, c) -> b.qUp = b.script(c))
             .acted("quorum_down", QUORUM_SCRIPT, "quorumDown", (b, c) -> b.qDown = b.script(c))
-            .acted("sorry_server", "weight 1, the virtual server's forwarding method; enters while quorum is down",
+            .acted("sorry_server", "weight 1, sorry_server_lvs_method or the virtual server's forwarding method; enters "
+                    + "while quorum is down",
                     "sorryServer", VirtualServerBuilder::sorryServer)
             .acted("sorry_server_inhibit", "", "sorryServerInhibit", (b, c) -> { b.v.flag(c); b.sorryInhibit = true; })
             .acted("sorry_server_lvs_method", "the sorry server's forwarding method (default: the virtual server's)",
@@ -60,7 +61,8 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
                     (b, c) -> b.inhibit = b.v.bool(c).orElse(b.inhibit))
             .acted("omega", "at stop, notify_down of each alive real server and quorum_down run (1 s each), as keepalived",
                     "omega", (b, c) -> b.omega = b.v.bool(c).orElse(b.omega))
-            .notActed("ha_suspend", "not applied", "haSuspend", (b, c) -> { b.v.flag(c); b.haSuspend = true; })
+            .acted("ha_suspend", "its checkers run only while its address is on this node (read every second); "
+                    + "suspended checkers keep their state", "haSuspend", (b, c) -> { b.v.flag(c); b.haSuspend = true; })
             .notActed("virtualhost", "HTTP_GET/SSL_GET read `virtualhost` only in the checker block or `url`", "virtualhost",
                     (b, c) -> b.virtualhost = b.v.string(c))
             .acted("real_server", "", "realServers", (b, c) -> b.rsNodes.add(c))

@@ -105,6 +105,8 @@ public final class CheckerNode implements AutoCloseable {
     /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
     private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
+    /** ha_suspend: polls this node's addresses while some virtual server has it; null otherwise. */
+    private volatile Thread haSuspend;
     /** notify_up/down, quorum_up/down, the LVS fifo lines and checker mails (keepalived's do_rs/vs_notifies). */
     private final LvsNotifier notify;
 
@@ -181,6 +183,7 @@ public final class CheckerNode implements AutoCloseable {
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
         }
         previous.ifPresent(node::takeOver);
+        node.startHaSuspend(config);
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
         int shared = node.scheduler.sharedProbes();
@@ -188,6 +191,56 @@ public final class CheckerNode implements AutoCloseable {
                 + " virtual server(s)" + (shared > 0 ? " (" + shared + " share another's identical probe)" : "")
                 + "; providers " + registry.providers());
         return node;
+    }
+
+    /**
+     * keepalived's ha_suspend: the checkers of a virtual server with it run only while its address is on one of this
+     * node's interfaces (the MASTER holds the VIP); keepalived follows netlink address events, Vigil reads the
+     * addresses every second. Suspended checkers keep their state; each change is logged.
+     */
+    private void startHaSuspend(KeepalivedConfig config) {
+        Map<String, java.net.InetAddress> vips = new HashMap<>();
+        for (var vs : config.virtualServers()) {
+            if (!vs.haSuspend() || !(vs.address() instanceof io.vigil.config.VirtualServerAddress.IpPort ip)) continue;
+            try { vips.put(IpvsConfigMapper.name(vs), java.net.InetAddress.getByName(ip.ip())); } catch (java.net.UnknownHostException e) { /* reported at load */ }
+        }
+        if (vips.isEmpty()) return;
+        Map<String, List<String>> checkersOf = new HashMap<>();
+        for (var v : plan.model().virtualServers())
+            if (vips.containsKey(v.id())) checkersOf.put(v.id(), v.realServers().stream().flatMap(r -> r.checkers().stream()).map(c -> c.name()).toList());
+        java.util.Set<String> first = suspendedBy(vips, checkersOf, java.util.Set.of());
+        scheduler.suspend(first);
+        haSuspend = Thread.ofPlatform().daemon().name("vigil-ha-suspend").start(() -> {
+            java.util.Set<String> now = first;
+            while (!Thread.currentThread().isInterrupted()) {
+                try { Thread.sleep(1000); } catch (InterruptedException e) { return; }
+                java.util.Set<String> next = suspendedBy(vips, checkersOf, now);
+                if (!next.equals(now)) scheduler.suspend(next);
+                now = next;
+            }
+        });
+    }
+
+    /** The checkers to suspend now: those of each virtual server whose address is not local; logs what changed. */
+    private static java.util.Set<String> suspendedBy(Map<String, java.net.InetAddress> vips, Map<String, List<String>> checkersOf,
+                                                     java.util.Set<String> before) {
+        java.util.Set<java.net.InetAddress> local = new java.util.HashSet<>();
+        try (var rt = io.vigil.linux.Rtnetlink.open()) {
+            for (var a : rt.addresses()) local.add(a.address());
+        } catch (Exception e) {
+            return before; // cannot tell: leave things as they are
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        vips.forEach((vs, addr) -> {
+            List<String> names = checkersOf.getOrDefault(vs, List.of());
+            boolean down = !local.contains(addr);
+            if (down) out.addAll(names);
+            boolean wasDown = !names.isEmpty() && before.containsAll(names);
+            if (!names.isEmpty() && down != wasDown)
+                NodeLog.info((down ? "Suspending" : "Activating") + " healthchecker for service " + vs + " (ha_suspend: "
+                        + addr.getHostAddress() + (down ? " not" : "") + " on this node)");
+        });
+        return out;
     }
 
     /**
@@ -549,6 +602,8 @@ public final class CheckerNode implements AutoCloseable {
     }
 
     private void closeAfterChecks() {
+        Thread h = haSuspend;
+        if (h != null) h.interrupt();
         // the open runs' summaries: a reload or stop must not lose the probes counted since the last one
         coalescer.flushAll(journal.config().clock().monoNs(), journal.config().clock().wallNs(), sink);
         ipvsThread.shutdown();
