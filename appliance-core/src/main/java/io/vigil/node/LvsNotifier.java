@@ -117,8 +117,8 @@ final class LvsNotifier implements AutoCloseable {
                 if (spec.isEmpty()) continue;
                 Map<String, String> checkers = new HashMap<>();
                 spec.get().checkers().forEach(k -> checkers.put(k.name(), k.keyword()));
-                rss.add(new LvsNotices.Rs(rsId, "[" + rs.ip() + "]:" + proto + ":" + rs.port(), rs.notifyUp().map(LvsNotifier::command),
-                        rs.notifyDown().map(LvsNotifier::command), rs.smtpAlert().or(() -> checkerDefault).orElse(true),
+                rss.add(new LvsNotices.Rs(rsId, "[" + rs.ip() + "]:" + proto + ":" + rs.port(), runnable(rs.notifyUp()),
+                        runnable(rs.notifyDown()), rs.smtpAlert().or(() -> checkerDefault).orElse(true),
                         spec.get().alpha(), checkers));
             }
             String display = switch (vs.address()) {
@@ -126,7 +126,7 @@ final class LvsNotifier implements AutoCloseable {
                 case VirtualServerAddress.Fwmark f -> "FWM " + Integer.toUnsignedString(f.mark());
                 case VirtualServerAddress.Group gr -> "[" + gr.name() + "]:0";
             };
-            out.add(new LvsNotices.Vs(id, display, vs.quorumUp().map(LvsNotifier::command), vs.quorumDown().map(LvsNotifier::command),
+            out.add(new LvsNotices.Vs(id, display, runnable(vs.quorumUp()), runnable(vs.quorumDown()),
                     vs.omega(), vs.smtpAlert().or(() -> checkerDefault).orElse(false), vs.sorryServer().isPresent(), rss));
         }
         return new LvsNotices.Spec(out, g.child("rs_init_notifies").isPresent(), bool(g, "no_checker_emails").orElse(false),
@@ -134,6 +134,11 @@ final class LvsNotifier implements AutoCloseable {
     }
 
     private static LvsNotices.Command command(Script s) { return new LvsNotices.Command(s.command(), s.user(), s.group()); }
+
+    /** keepalived disables a notify script it cannot run (missing, not executable); ScriptFile.audit warned about it. */
+    private static Optional<LvsNotices.Command> runnable(Optional<Script> s) {
+        return s.filter(x -> io.vigil.config.ScriptFile.problem(x.command()).isEmpty()).map(LvsNotifier::command);
+    }
 
     /** keepalived's boolean keyword: no value, on, true or yes is true. */
     private static Optional<Boolean> bool(ConfigNode g, String keyword) {
