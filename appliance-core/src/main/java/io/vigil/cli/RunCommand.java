@@ -309,7 +309,11 @@ public final class RunCommand implements Callable<Integer> {
                     a.metrics().observeCheck(keyword, vs, rs, seconds);
                     if (pluginFault) a.metrics().pluginFailed(keyword);
                 },
-                (script, ok, cause) -> node.trackerChanged(script, ok, cause), carry));
+                new CheckerNode.TrackerSink() {
+                    @Override public void changed(String script, boolean ok, Cause cause) { node.trackerChanged(script, ok, cause); }
+                    @Override public boolean writesNotifyFifo() { return true; } // the VRRP side is the notify_fifo's one writer
+                    @Override public void notifyFifo(Path fifo, String line) { node.notifyFifoLine(fifo, line); }
+                }, carry));
     }
 
     /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */

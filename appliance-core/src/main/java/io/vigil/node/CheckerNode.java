@@ -54,9 +54,19 @@ public final class CheckerNode implements AutoCloseable {
         ProbeObserver NONE = (k, v, r, s, f) -> { };
     }
 
-    /** Where a checker-block vrrp_script's verdict goes: VRRP priority ({@link VrrpNode#trackerChanged}). */
+    /**
+     * What the checker hands the VRRP side: a checker-block vrrp_script's verdict (VRRP priority,
+     * {@link VrrpNode#trackerChanged}) and, when the VRRP side writes the global notify_fifo, the checker's lines for
+     * it, so that FIFO has one writer ({@link VrrpNode#notifyFifoLine}).
+     */
     public interface TrackerSink {
         void changed(String script, boolean ok, Cause cause);
+
+        /** Whether {@link #notifyFifo} writes the global notify_fifo; otherwise the checker opens it itself. */
+        default boolean writesNotifyFifo() { return false; }
+
+        /** One line (newline included) for the notify_fifo at {@code fifo}. */
+        default void notifyFifo(Path fifo, String line) { }
 
         TrackerSink NONE = (n, ok, c) -> { };
     }
@@ -127,7 +137,7 @@ public final class CheckerNode implements AutoCloseable {
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
         this.board = new io.vigil.check.runtime.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
-        this.notify = LvsNotifier.start(config, plan.model(), journal);
+        this.notify = LvsNotifier.start(config, plan.model(), journal, trackers);
         scheduler.addListener(this::onHealth);
         scheduler.addListener(board);
     }

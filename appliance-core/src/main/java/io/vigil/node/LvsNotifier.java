@@ -48,10 +48,14 @@ final class LvsNotifier implements AutoCloseable {
     private final Map<String, ScriptRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
     /** What the omega runs at stop cite (the stop signal); a run without an event cause cites it. */
     private final java.util.concurrent.atomic.AtomicReference<Cause> stopCause;
+    /** The global notify_fifo when the VRRP side writes it (one writer); a no-op when ours is in {@link #notifier}. */
+    private final java.util.function.Consumer<String> sharedFifo;
 
     private LvsNotifier(LvsNotices notices, Notifier notifier, ScriptRunner runner, String scriptGroup, boolean scriptSecurity,
-                        Mailer mailer, MailSetup mail, String routerId, java.util.concurrent.atomic.AtomicReference<Cause> stopCause) {
+                        Mailer mailer, MailSetup mail, String routerId, java.util.concurrent.atomic.AtomicReference<Cause> stopCause,
+                        java.util.function.Consumer<String> sharedFifo) {
         this.stopCause = stopCause;
+        this.sharedFifo = sharedFifo;
         this.notices = notices;
         this.notifier = notifier;
         this.runner = runner;
@@ -63,10 +67,13 @@ final class LvsNotifier implements AutoCloseable {
     }
 
     /** For {@code config}'s virtual servers as the check engine has them ({@code model}); FIFOs opened (made if missing). */
-    static LvsNotifier start(KeepalivedConfig config, HealthModel model, Journal journal) {
+    static LvsNotifier start(KeepalivedConfig config, HealthModel model, Journal journal, CheckerNode.TrackerSink vrrpSide) {
         var gd = config.globalDefs();
         List<NotifyFifo> fifos = new ArrayList<>();
-        for (String kw : List.of("notify_fifo", "lvs_notify_fifo")) {
+        // the global notify_fifo has one writer: the VRRP side's, when there is one (vigil run); else ours
+        Optional<Path> global = NodeConfig.global(gd.node(), "notify_fifo").map(Path::of);
+        boolean shared = global.isPresent() && vrrpSide.writesNotifyFifo();
+        for (String kw : shared ? List.of("lvs_notify_fifo") : List.of("notify_fifo", "lvs_notify_fifo")) {
             NodeConfig.global(gd.node(), kw).ifPresent(f -> {
                 try {
                     fifos.add(new NotifyFifo(Path.of(f)));
@@ -88,7 +95,8 @@ final class LvsNotifier implements AutoCloseable {
         FifoReader.Spec.of(gd.node(), "lvs_notify_fifo", "lvs_notify_fifo_script").flatMap(r -> FifoReader.start(r,
                 gd.scriptUser().orElse(null), gd.scriptGroup().orElse(null), gd.enableScriptSecurity(), journal)).ifPresent(notifier::reader);
         return new LvsNotifier(new LvsNotices(spec(config, model)), notifier, runner, gd.scriptGroup().orElse(null),
-                gd.enableScriptSecurity(), new Mailer(journal), NodeConfig.mail(config, w -> { }), gd.routerId().orElse(null), stopCause);
+                gd.enableScriptSecurity(), new Mailer(journal), NodeConfig.mail(config, w -> { }), gd.routerId().orElse(null), stopCause,
+                shared ? line -> vrrpSide.notifyFifo(global.get(), line) : line -> { });
     }
 
     /** The global_defs keywords the notifications depend on: a reload that changes one restarts the checker (health kept). */
@@ -183,7 +191,10 @@ final class LvsNotifier implements AutoCloseable {
                     }
                     notifier.run(s.owner(), s.trigger(), cmd, causeSeq, runnerFor(s.command()), timeout);
                 }
-                case Notice.FifoLine f -> notifier.fifoLine(f.line());
+                case Notice.FifoLine f -> {
+                    notifier.fifoLine(f.line());
+                    sharedFifo.accept(f.line());
+                }
                 case Notice.Mail m -> mailer.checker(mail, routerId, m.trigger(), m.subject(), m.body(), causeSeq);
             }
         }

@@ -5,6 +5,7 @@ import io.vigil.check.api.ScriptRunner;
 import io.vigil.check.api.ScriptOutcome;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,16 @@ public final class Notifier implements AutoCloseable {
     public void fifo(String type, String name, String state, int priority) {
         if (fifos.isEmpty()) return;
         fifoLine(NotifyFifo.line(type, name, state, priority));
+    }
+
+    /** Queues one whole line for the FIFO at {@code path} only (if this notifier has it), behind the earlier ones. */
+    public void fifoLine(Path path, String line) {
+        for (NotifyFifo f : fifos) {
+            if (!f.path().equals(path)) continue;
+            fifoWriter.execute(() -> {
+                try { f.write(line); } catch (IOException e) { NodeLog.error("notify_fifo " + f.path() + ": " + e.getMessage()); }
+            });
+        }
     }
 
     /** Queues one whole line (newline included) for every FIFO, behind the earlier ones; never blocks. */

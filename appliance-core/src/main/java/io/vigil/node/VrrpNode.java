@@ -272,6 +272,15 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     /**
+     * A line of the checker's (RS/VS) for the global notify_fifo at {@code fifo}: written by this side's one writer,
+     * in order with the INSTANCE/GROUP lines; dropped if this side has no such FIFO open.
+     */
+    public void notifyFifoLine(Path fifo, String line) {
+        Notifier n = notifier;
+        if (n != null) n.fifoLine(fifo, line);
+    }
+
+    /**
      * A vrrp_script run elsewhere (a checker-block tracker, by {@link CheckerNode}) changed state; {@code cause} is
      * the journal entry that recorded it. Hands the change to the vrrp thread like a script's own result.
      */

@@ -58,6 +58,7 @@ class NotifyFifoScriptNetnsTest {
         Files.setPosixFilePermissions(reader, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lvs = lab.dir.resolve("lvs.fifo"), vrrp = lab.dir.resolve("vrrp.fifo");
         Path lvsLog = lab.dir.resolve("lvs.fifo.log"), vrrpLog = lab.dir.resolve("vrrp.fifo.log");
+        Path all = lab.dir.resolve("all.fifo"), allLog = lab.dir.resolve("all.fifo.log");
         Path conf = lab.write("fifo.conf", """
                 global_defs {
                   router_id LVS_FIFO
@@ -66,6 +67,8 @@ class NotifyFifoScriptNetnsTest {
                   vrrp_notify_fifo %2$s
                   vrrp_notify_fifo_script "%3$s vrrp"
                   fifo_write_vrrp_states_on_reload
+                  notify_fifo %4$s
+                  notify_fifo_script "%3$s all"
                 }
                 vrrp_script chk {
                   script "/bin/false"
@@ -113,7 +116,7 @@ class NotifyFifoScriptNetnsTest {
                     }
                   }
                 }
-                """.formatted(lvs, vrrp, reader));
+                """.formatted(lvs, vrrp, reader, all));
         NetLab.Proc vigil = lab.vigil("vigil", a, conf);
         NetLab.awaitStarted(vigil);
         await("VI_1 MASTER, VI_2 FAULT on the vrrp fifo", vigil::logText, Duration.ofSeconds(30), NetLab.quiet(() ->
@@ -129,6 +132,16 @@ class NotifyFifoScriptNetnsTest {
         assertThat(read(lvsLog).subList(1, 5)).containsExactly(
                 "lvs RS [127.0.0.2]:tcp:8082 [192.0.2.100]:tcp:80 DOWN", "lvs VS [192.0.2.100]:tcp:80 DOWN",
                 "lvs RS [127.0.0.2]:tcp:8082 [192.0.2.100]:tcp:80 UP", "lvs VS [192.0.2.100]:tcp:80 UP");
+
+        // the global notify_fifo gets both sides' lines, in order, from one writer: the node holds it open once
+        assertThat(read(allLog)).contains("all INSTANCE \"VI_1\" MASTER 100", "all RS [127.0.0.2]:tcp:8082 [192.0.2.100]:tcp:80 DOWN",
+                "all VS [192.0.2.100]:tcp:80 UP");
+        assertThat(read(vrrpLog)).noneMatch(l -> l.contains(" RS ") || l.contains(" VS "));
+        long writers;
+        try (var fds = Files.list(Path.of("/proc", Long.toString(vigil.pid()), "fd"))) {
+            writers = fds.filter(fd -> { try { return Files.readSymbolicLink(fd).equals(all); } catch (java.io.IOException e) { return false; } }).count();
+        }
+        assertThat(writers).as("descriptors of the notify_fifo in the node").isEqualTo(1);
 
         // SIGHUP with the same file: the VRRP reader is started again on its FIFO and the unmoved FAULT instance is
         // written again (VI_1 stays MASTER: keepalived writes nothing for it)
