@@ -113,6 +113,8 @@ public final class LvsNotices {
 
     /** The notices one engine event leads to (in order). */
     public List<Notice> on(HealthEvent e) {
+        // every probe passes here: past a checker's first verdict a probe alone says nothing, and allocates nothing
+        if (e instanceof ProbeCompleted p && (hasRun.contains(p.checker()) || !checkerOwner.containsKey(p.checker()))) return List.of();
         List<Notice> out = new ArrayList<>();
         switch (e) {
             case RealServerChanged r -> realServer(r, out);
