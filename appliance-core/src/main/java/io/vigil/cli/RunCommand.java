@@ -187,7 +187,8 @@ public final class RunCommand implements Callable<Integer> {
             control.shutdownNow();
             // a checker start or reload in progress finishes first (it is not interruptible midway), then stops
             if (!control.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) NodeLog.error("checker start/reload still running at stop");
-            stopChecker();
+            CheckerNode last = checker.getAndSet(null);
+            if (last != null) last.stop(Cause.signal(stopSignal.get())); // keepalived's omega notifies, then closed
             if (vertx != null) vertx.close().await();
             node.stop(Cause.signal(stopSignal.get()));
             lvs.stop(Cause.signal(stopSignal.get())); // after the checker and VRRP: the last word on IPVS
@@ -323,7 +324,11 @@ public final class RunCommand implements Callable<Integer> {
                     a.metrics().observeCheck(keyword, vs, rs, seconds);
                     if (pluginFault) a.metrics().pluginFailed(keyword);
                 },
-                (script, ok, cause) -> node.trackerChanged(script, ok, cause), carry));
+                new CheckerNode.TrackerSink() {
+                    @Override public void changed(String script, boolean ok, Cause cause) { node.trackerChanged(script, ok, cause); }
+                    @Override public boolean writesNotifyFifo() { return true; } // the VRRP side is the notify_fifo's one writer
+                    @Override public void notifyFifo(Path fifo, String line) { node.notifyFifoLine(fifo, line); }
+                }, carry));
     }
 
     /** Operator drain from the API: remembered across reloads, applied by the checker to IPVS. */

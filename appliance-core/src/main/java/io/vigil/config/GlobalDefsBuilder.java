@@ -13,7 +13,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
     static final String NO_FIREWALL = "Vigil installs no iptables/nftables rules: traffic to the VIPs is"
             + " accepted in every state; filter on the host if you rely on it";
     static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
-    static final String NO_CHECKER_MAIL = "Vigil mails VRRP transitions only; checker (real server) mails are not sent";
+    static final String CHECKER_MAIL = "mails on checker changes and quorum changes, worded as keepalived's; default: "
+            + "smtp_alert_checker, else global smtp_alert, else ";
+    static final String FIFO_READER = "started on its FIFO with the FIFO's name as last argument (own user/group, "
+            + "else script_user); stopped when the FIFO closes (stop, reload); its end journaled";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
     static final String SOCKET_BUFFERS = "buffer sizes of keepalived's own netlink and VRRP sockets; Vigil sizes its own";
     static final String LINK_POLLING = "how keepalived detects link changes (polling instead of netlink); Vigil uses netlink";
@@ -50,14 +53,15 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("smtp_connect_timeout", "bounds the connect and each SMTP reply", "smtpConnectTimeout",
                     (b, c) -> b.smtpTimeout = b.v.timer(c, 1, 3600, "using 30").orElse(b.smtpTimeout))
             .acted("smtp_alert", "default of every instance and sync group without its own smtp_alert (after "
-                    + "smtp_alert_vrrp); off when unset", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
+                    + "smtp_alert_vrrp), and of virtual and real servers (after smtp_alert_checker)", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .acted("smtp_alert_vrrp", "as smtp_alert, for VRRP instances and sync groups; wins over smtp_alert", "",
                     (b, c) -> b.v.bool(c))
             .acted("no_email_faults", "no smtp_alert mail for FAULT (instances and sync groups), as keepalived", "",
                     (b, c) -> b.v.flag(c))
-            .notActedAll(NO_CHECKER_MAIL, "smtp_alert_checker")
-            .noEffectAll("it only holds back checker mails, and Vigil sends none (smtp_alert_checker is warned about)",
-                    "no_checker_emails")
+            .acted("smtp_alert_checker", "as smtp_alert, for virtual and real servers; wins over smtp_alert (real "
+                    + "servers default to on, virtual servers to off, as keepalived)", "", (b, c) -> b.v.bool(c))
+            .acted("no_checker_emails", "a checker's change mails only when it takes its real server up or down",
+                    "", (b, c) -> b.v.bool(c))
             .acted("vrrp_version", "default for every instance", "vrrpVersion",
                     (b, c) -> b.version = b.v.int32(c, 2, 3, "using 2").orElse(b.version))
             .acted("vrrp_garp_master_delay", "default for every instance", "vrrpGarpMasterDelay",
@@ -110,10 +114,14 @@ final class GlobalDefsBuilder extends BlockBuilder {
                                 + "use router_id");
                         b.lvsId = b.v.string(c);
                     })
-            .acted("notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`", "", (b, c) -> { })
+            .acted("notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`, and the lvs_notify_fifo "
+                    + "lines", "", (b, c) -> { })
             .acted("vrrp_notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`", "", (b, c) -> { })
-            .notActedAll("the fifo is written, no script is started to read it", "notify_fifo_script", "vrrp_notify_fifo_script")
-            .notActedAll("Vigil writes no LVS fifo", "lvs_notify_fifo", "lvs_notify_fifo_script")
+            .acted("notify_fifo_script", FIFO_READER, "", (b, c) -> { })
+            .acted("vrrp_notify_fifo_script", FIFO_READER, "", (b, c) -> { })
+            .acted("lvs_notify_fifo", "one line per real-server or quorum change, `RS [198.51.100.1]:tcp:80 "
+                    + "[192.0.2.1]:tcp:80 UP`, `VS [192.0.2.1]:tcp:80 DOWN` (notify_fifo gets them too)", "", (b, c) -> { })
+            .acted("lvs_notify_fifo_script", FIFO_READER, "", (b, c) -> { })
             .notActed("vrrp_iptables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
             .notActed("vrrp_ipsets", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
             .notActed("nftables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
@@ -166,7 +174,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     (b, c) -> b.lvsProblems(c, LvsArgs.flushOnStop(c.args()).problems()))
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
-            .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
+            .acted("fifo_write_vrrp_states_on_reload", "after a reload, the FIFOs get the state of each sync group and "
+                    + "each BACKUP/FAULT instance the reload did not move, as keepalived", "", (b, c) -> b.v.flag(c))
+            .acted("rs_init_notifies", "notify_up (and the LVS fifo line) for each real server that starts alive, as "
+                    + "keepalived", "", (b, c) -> b.v.flag(c))
             .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")

@@ -8,11 +8,12 @@ import java.util.Optional;
 
 /**
  * {@code real_server IP [PORT] { weight; inhibit_on_failure; notify_up/down; lvs_method; checkers }}.
- * {@code lbKind} is the effective forwarding method (its own lvs_method, else the virtual server's).
+ * {@code lbKind} is the effective forwarding method (its own lvs_method, else the virtual server's). {@code smtpAlert}
+ * is its own smtp_alert (empty: global smtp_alert_checker, else smtp_alert, else on, as keepalived).
  */
 public record RealServer(String ip, int port, boolean ipv6, int weight, boolean inhibitOnFailure, LbKind lbKind,
                          Optional<Script> notifyUp, Optional<Script> notifyDown, List<Checker> checkers,
-                         Optional<String> virtualhost, SourceLocation where, ConfigNode node) {
+                         Optional<String> virtualhost, Optional<Boolean> smtpAlert, SourceLocation where, ConfigNode node) {
     public RealServer {
         checkers = List.copyOf(checkers);
     }

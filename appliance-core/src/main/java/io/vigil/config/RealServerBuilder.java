@@ -8,12 +8,15 @@ import java.util.Optional;
 
 /** {@code real_server IP [PORT] { ... }}: the virtual server's settings inherited, its checker blocks built. */
 final class RealServerBuilder extends CheckOptionsBuilder {
+    static final String NOTIFY = "run as written (no arguments added) when the real server goes up/down, as keepalived; "
+            + "journaled with exit code, output and the real-server change that caused it";
     static final String NO_SNMP = "only read by keepalived's SNMP agent; Vigil has none (enable_snmp_* are warned about)";
 
     private int weight = 1;
     private boolean inhibit;
     private LbKind kind;
     private Optional<Script> up = Optional.empty(), down = Optional.empty();
+    private Optional<Boolean> smtpAlert = Optional.empty();
     private Optional<String> virtualhost;
     private final List<ConfigNode> checkerNodes = new ArrayList<>();
 
@@ -25,15 +28,13 @@ final class RealServerBuilder extends CheckOptionsBuilder {
                     (b, c) -> b.kind = VirtualServerBuilder.lbKind(b, c).orElse(b.kind))
             .acted("lb_kind", "forwarding method of this destination", "lbKind (legacy spelling)",
                     (b, c) -> b.kind = VirtualServerBuilder.lbKind(b, c).orElse(b.kind))
-            .notActed("notify_up", "real-server changes are journaled; the scripts are not run", "notifyUp",
-                    (b, c) -> b.up = b.script(c))
-            .notActed("notify_down", "real-server changes are journaled; the scripts are not run", "notifyDown",
-                    (b, c) -> b.down = b.script(c))
+            .acted("notify_up", NOTIFY, "notifyUp", (b, c) -> b.up = b.script(c))
+            .acted("notify_down", NOTIFY, "notifyDown", (b, c) -> b.down = b.script(c))
             .notActed("virtualhost", "HTTP_GET/SSL_GET read `virtualhost` only in the checker block or `url`", "virtualhost",
                     (b, c) -> b.virtualhost = b.v.string(c))
             .acted("uthreshold", "IPVS destination thresholds", "", (b, c) -> { })
             .acted("lthreshold", "IPVS destination thresholds", "", (b, c) -> { })
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL)
+            .acted("smtp_alert", GlobalDefsBuilder.CHECKER_MAIL + "on", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .noEffect("snmp_name", NO_SNMP);
 
     private final LoadOptions options;
@@ -84,6 +85,6 @@ final class RealServerBuilder extends CheckOptionsBuilder {
             cb.flushTo(reports);
         }
         return Optional.of(new RealServer(ip, port, Values.isIpv6(ip), weight, inhibit, kind, up, down, checkers,
-                virtualhost, n.where(), n));
+                virtualhost, smtpAlert, n.where(), n));
     }
 }

@@ -14,6 +14,8 @@ import java.util.Set;
 /** {@code virtual_server IP PORT | fwmark N | group NAME { ... }} and its real servers. */
 final class VirtualServerBuilder extends CheckOptionsBuilder {
     private static final String SCHED_FLAGS = "IPVS scheduler flags / one-packet";
+    static final String QUORUM_SCRIPT = "run as written (no arguments added) when quorum is gained/lost, as keepalived; "
+            + "journaled with exit code, output and the quorum change that caused it";
 
     private Optional<String> algo = Optional.empty(), granularity = Optional.empty(), virtualhost = Optional.empty();
     private LbKind kind = LbKind.NAT;
@@ -22,6 +24,8 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
     private int quorum = 1, hysteresis;
     private Optional<Script> qUp = Optional.empty(), qDown = Optional.empty();
     private Optional<SorryServer> sorry = Optional.empty();
+    private Optional<LbKind> sorryKind = Optional.empty();
+    private Optional<Boolean> smtpAlert = Optional.empty();
     private boolean sorryInhibit, inhibit, vsAlpha, omega, haSuspend;
     private final List<ConfigNode> rsNodes = new ArrayList<>();
 
@@ -45,18 +49,20 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
             .acted("quorum", "", "quorum", (b, c) -> b.quorum = b.v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(b.quorum))
             .acted("hysteresis", "", "hysteresis",
                     (b, c) -> b.hysteresis = b.v.int32(c, 0, Integer.MAX_VALUE, "using 0").orElse(b.hysteresis))
-            .notActed("quorum_up", "quorum changes are journaled; the scripts are not run", "quorumUp",
-                    (b, c) -> b.qUp = b.script(c))
-            .notActed("quorum_down", "quorum changes are journaled; the scripts are not run", "quorumDown",
-                    (b, c) -> b.qDown = b.script(c))
-            .acted("sorry_server", "weight 1, the virtual server's forwarding method; enters while quorum is down",
+            .acted("quorum_up", QUORUM_SCRIPT, "quorumUp", (b, c) -> b.qUp = b.script(c))
+            .acted("quorum_down", QUORUM_SCRIPT, "quorumDown", (b, c) -> b.qDown = b.script(c))
+            .acted("sorry_server", "weight 1, sorry_server_lvs_method or the virtual server's forwarding method; enters "
+                    + "while quorum is down",
                     "sorryServer", VirtualServerBuilder::sorryServer)
             .acted("sorry_server_inhibit", "", "sorryServerInhibit", (b, c) -> { b.v.flag(c); b.sorryInhibit = true; })
-            .notActed("sorry_server_lvs_method", "the sorry server uses the virtual server's `lb_kind`")
+            .acted("sorry_server_lvs_method", "the sorry server's forwarding method (default: the virtual server's)",
+                    "sorryServerLbKind", (b, c) -> b.sorryKind = lbKind(b, c).or(() -> b.sorryKind))
             .acted("inhibit_on_failure", "failed real servers kept with weight 0", "inhibitOnFailure",
                     (b, c) -> b.inhibit = b.v.bool(c).orElse(b.inhibit))
-            .notActed("omega", "not applied", "omega", (b, c) -> b.omega = b.v.bool(c).orElse(b.omega))
-            .notActed("ha_suspend", "not applied", "haSuspend", (b, c) -> { b.v.flag(c); b.haSuspend = true; })
+            .acted("omega", "at stop, notify_down of each alive real server and quorum_down run (1 s each), as keepalived",
+                    "omega", (b, c) -> b.omega = b.v.bool(c).orElse(b.omega))
+            .acted("ha_suspend", "its checkers run only while its address is on this node (read every second); "
+                    + "suspended checkers keep their state", "haSuspend", (b, c) -> { b.v.flag(c); b.haSuspend = true; })
             .notActed("virtualhost", "HTTP_GET/SSL_GET read `virtualhost` only in the checker block or `url`", "virtualhost",
                     (b, c) -> b.virtualhost = b.v.string(c))
             .acted("real_server", "", "realServers", (b, c) -> b.rsNodes.add(c))
@@ -71,7 +77,7 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
             .acted("persistence_engine", "the service's IPVS persistence engine (IPVS_SVC_ATTR_PE_NAME, e.g. `sip`: the "
                     + "kernel loads ip_vs_pe_sip)", "", KeywordTable.keepNode())
             .notActedAll("not applied", "ip_family")
-            .notActed("smtp_alert", GlobalDefsBuilder.NO_CHECKER_MAIL)
+            .acted("smtp_alert", GlobalDefsBuilder.CHECKER_MAIL + "off", "smtpAlert", (b, c) -> b.smtpAlert = b.v.bool(c))
             .noEffect("snmp_name", RealServerBuilder.NO_SNMP);
 
     VirtualServerBuilder(Ctx cx) { super(cx, CheckDefaults.NONE); }
@@ -136,7 +142,7 @@ final class VirtualServerBuilder extends CheckOptionsBuilder {
         flush();
         return Optional.of(new VirtualServer(address.get(), delayLoop, algo.orElse("wlc"), kind,
                 protocol.orElse(Protocol.TCP), persistence, granularity, quorum, hysteresis, qUp, qDown, sorry,
-                sorryInhibit, inhibit, vsAlpha, omega, haSuspend, virtualhost, realServers, n.where(), n));
+                sorryInhibit, inhibit, vsAlpha, omega, haSuspend, virtualhost, realServers, sorryKind, smtpAlert, n.where(), n));
     }
 
     private static final Set<String> TUNNEL_OPTIONS = Set.of("type", "ipip", "gue", "gre", "port", "nocsum", "csum",

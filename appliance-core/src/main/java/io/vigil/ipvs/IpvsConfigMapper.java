@@ -91,7 +91,9 @@ public final class IpvsConfigMapper {
             rss.add(new RealServerSpec(ip(rs.ip()), rs.port(), rs.weight(), ForwardMethod.parse(rs.lbKind().name()),
                     rs.inhibitOnFailure() || vs.inhibitOnFailure(), upper, lower, vs.alpha() && !rs.checkers().isEmpty()));
         }
-        RealServerSpec sorry = vs.sorryServer().map(s -> sorry(s, kind)).orElse(null);
+        // sorry_server_lvs_method, else the virtual server's method (keepalived)
+        ForwardMethod sorryKind = vs.sorryServerLbKind().map(k -> ForwardMethod.parse(k.name())).orElse(kind);
+        RealServerSpec sorry = vs.sorryServer().map(s -> sorry(s, sorryKind)).orElse(null);
         SourceLocation w = vs.where();
         return new VirtualServerSpec(name(vs), w.file() + ":" + w.line(), keys, vs.lbAlgo(), flags, timeout, granularity, kind,
                 vs.quorum(), vs.hysteresis(), sorry, vs.sorryServerInhibit(), rss,

@@ -54,9 +54,19 @@ public final class CheckerNode implements AutoCloseable {
         ProbeObserver NONE = (k, v, r, s, f) -> { };
     }
 
-    /** Where a checker-block vrrp_script's verdict goes: VRRP priority ({@link VrrpNode#trackerChanged}). */
+    /**
+     * What the checker hands the VRRP side: a checker-block vrrp_script's verdict (VRRP priority,
+     * {@link VrrpNode#trackerChanged}) and, when the VRRP side writes the global notify_fifo, the checker's lines for
+     * it, so that FIFO has one writer ({@link VrrpNode#notifyFifoLine}).
+     */
     public interface TrackerSink {
         void changed(String script, boolean ok, Cause cause);
+
+        /** Whether {@link #notifyFifo} writes the global notify_fifo; otherwise the checker opens it itself. */
+        default boolean writesNotifyFifo() { return false; }
+
+        /** One line (newline included) for the notify_fifo at {@code fifo}. */
+        default void notifyFifo(Path fifo, String line) { }
 
         TrackerSink NONE = (n, ok, c) -> { };
     }
@@ -105,6 +115,10 @@ public final class CheckerNode implements AutoCloseable {
     /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
     private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
+    /** ha_suspend: polls this node's addresses while some virtual server has it; null otherwise. */
+    private volatile Thread haSuspend;
+    /** notify_up/down, quorum_up/down, the LVS fifo lines and checker mails (keepalived's do_rs/vs_notifies). */
+    private final LvsNotifier notify;
 
     private CheckerNode(Journal journal, KeepalivedConfig config, CheckRegistry registry, CheckPlan plan,
                         List<VirtualServerSpec> virtualServers, Vertx vertx, ProbeObserver observer, TrackerSink trackers) {
@@ -123,6 +137,7 @@ public final class CheckerNode implements AutoCloseable {
         })));
         this.scheduler = new CheckScheduler(vertx, plan, new SplittableRandom());
         this.board = new io.vigil.check.runtime.CheckStatusBoard(plan.model(), java.time.Clock.systemUTC());
+        this.notify = LvsNotifier.start(config, plan.model(), journal, trackers);
         scheduler.addListener(this::onHealth);
         scheduler.addListener(board);
     }
@@ -178,6 +193,7 @@ public final class CheckerNode implements AutoCloseable {
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
         }
         previous.ifPresent(node::takeOver);
+        node.startHaSuspend(config);
         node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
         node.scheduler.start().await();
         int shared = node.scheduler.sharedProbes();
@@ -185,6 +201,56 @@ public final class CheckerNode implements AutoCloseable {
                 + " virtual server(s)" + (shared > 0 ? " (" + shared + " share another's identical probe)" : "")
                 + "; providers " + registry.providers());
         return node;
+    }
+
+    /**
+     * keepalived's ha_suspend: the checkers of a virtual server with it run only while its address is on one of this
+     * node's interfaces (the MASTER holds the VIP); keepalived follows netlink address events, Vigil reads the
+     * addresses every second. Suspended checkers keep their state; each change is logged.
+     */
+    private void startHaSuspend(KeepalivedConfig config) {
+        Map<String, java.net.InetAddress> vips = new HashMap<>();
+        for (var vs : config.virtualServers()) {
+            if (!vs.haSuspend() || !(vs.address() instanceof io.vigil.config.VirtualServerAddress.IpPort ip)) continue;
+            try { vips.put(IpvsConfigMapper.name(vs), java.net.InetAddress.getByName(ip.ip())); } catch (java.net.UnknownHostException e) { /* reported at load */ }
+        }
+        if (vips.isEmpty()) return;
+        Map<String, List<String>> checkersOf = new HashMap<>();
+        for (var v : plan.model().virtualServers())
+            if (vips.containsKey(v.id())) checkersOf.put(v.id(), v.realServers().stream().flatMap(r -> r.checkers().stream()).map(c -> c.name()).toList());
+        java.util.Set<String> first = suspendedBy(vips, checkersOf, java.util.Set.of());
+        scheduler.suspend(first);
+        haSuspend = Thread.ofPlatform().daemon().name("vigil-ha-suspend").start(() -> {
+            java.util.Set<String> now = first;
+            while (!Thread.currentThread().isInterrupted()) {
+                try { Thread.sleep(1000); } catch (InterruptedException e) { return; }
+                java.util.Set<String> next = suspendedBy(vips, checkersOf, now);
+                if (!next.equals(now)) scheduler.suspend(next);
+                now = next;
+            }
+        });
+    }
+
+    /** The checkers to suspend now: those of each virtual server whose address is not local; logs what changed. */
+    private static java.util.Set<String> suspendedBy(Map<String, java.net.InetAddress> vips, Map<String, List<String>> checkersOf,
+                                                     java.util.Set<String> before) {
+        java.util.Set<java.net.InetAddress> local = new java.util.HashSet<>();
+        try (var rt = io.vigil.linux.Rtnetlink.open()) {
+            for (var a : rt.addresses()) local.add(a.address());
+        } catch (Exception e) {
+            return before; // cannot tell: leave things as they are
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        vips.forEach((vs, addr) -> {
+            List<String> names = checkersOf.getOrDefault(vs, List.of());
+            boolean down = !local.contains(addr);
+            if (down) out.addAll(names);
+            boolean wasDown = !names.isEmpty() && before.containsAll(names);
+            if (!names.isEmpty() && down != wasDown)
+                NodeLog.info((down ? "Suspending" : "Activating") + " healthchecker for service " + vs + " (ha_suspend: "
+                        + addr.getHostAddress() + (down ? " not" : "") + " on this node)");
+        });
+        return out;
     }
 
     /**
@@ -212,6 +278,9 @@ public final class CheckerNode implements AutoCloseable {
         config.virtualServerGroups().forEach(g -> canonical(g.node(), b));
         b.append("\u0002files");
         config.vrrpTrackFiles().forEach(f -> canonical(f.node(), b));
+        b.append("\u0002notify");
+        for (ConfigNode g : config.globalDefs().node().children())
+            if (LvsNotifier.GLOBALS.contains(g.keyword())) canonical(g, b);
         b.append("\u0002global ").append(config.globalDefs().scriptUser()).append(config.globalDefs().scriptGroup()).append(' ').append(config.globalDefs().enableScriptSecurity());
         return b.toString();
     }
@@ -272,6 +341,14 @@ public final class CheckerNode implements AutoCloseable {
             if (vsSame && !vs.realServers().stream().allMatch(rs -> realServers.contains(vs.id() + "|" + rs.id()))) quorumKept.remove(vs.id());
         }
         quorum.putAll(quorumKept);
+        Map<String, Boolean> checkersUp = new HashMap<>();
+        checkers.forEach((name, k) -> checkersUp.put(name, k.up()));
+        Map<String, Boolean> alive = new HashMap<>();
+        for (var vs : plan.model().virtualServers())
+            for (var rs : vs.realServers())
+                if (realServers.contains(vs.id() + "|" + rs.id()))
+                    alive.put(vs.id() + "|" + rs.id(), rs.checkers().stream().allMatch(c -> checkersUp.getOrDefault(c.name(), !rs.alpha())));
+        notify.carried(checkersUp, alive, quorumKept);
         board.carry(old.board(), checkers.keySet());
         scheduler.carry(new CheckScheduler.Carry(checkers, due), realServers, quorumKept);
         Map<String, Boolean> ipvsQuorum = new HashMap<>(old.ipvsQuorum());
@@ -325,21 +402,26 @@ public final class CheckerNode implements AutoCloseable {
         Cause cause = cause(ev.cause());
         switch (ev) {
             case HealthEvent.ProbeCompleted p -> {
-                causeOf.put(p.seq(), coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
-                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink));
+                Cause probe = coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
+                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink);
+                causeOf.put(p.seq(), probe);
+                notify.on(p, probe);
                 String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
                 observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
             }
             case HealthEvent.CheckerChanged c -> {
                 lastReason.put(c.realServer(), c.checker().replaceFirst(" .*", "") + " " + c.realServer() + " " + c.reason());
-                causeOf.put(c.seq(), Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
+                Cause changed = Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
                         targets.getOrDefault(c.checker(), c.realServer()), c.up(), 0, "checker " + (c.up() ? "up" : "down")
-                        + ": " + c.reason(), 0), c.atNanos())));
+                        + ": " + c.reason(), 0), c.atNanos()));
+                causeOf.put(c.seq(), changed);
+                notify.on(c, changed);
             }
             case HealthEvent.QuorumChanged q -> {
                 long seq = journal.append(cause, new Event.QuorumChanged(q.virtualServer(), q.up(), quorumDetail(q)), q.atNanos());
                 quorum.put(q.virtualServer(), q.up());
                 causeOf.put(q.seq(), Cause.event(seq));
+                notify.on(q, Cause.event(seq));
                 // the IPVS changes quorum brings (sorry server in or out, alive servers leaving the pool) are its effect
                 ipvsThread.execute(() -> requestProgram(null, Cause.event(seq)));
             }
@@ -347,6 +429,7 @@ public final class CheckerNode implements AutoCloseable {
                 long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
                         r.weight(), r.quorumUp()), r.atNanos());
                 causeOf.put(r.seq(), Cause.event(seq));
+                notify.on(r, Cause.event(seq));
                 String why = lastReason.getOrDefault(r.realServer(), "real_server " + r.realServer() + (r.alive() ? " up" : " down"));
                 RealServerState s = r.alive() ? new RealServerState(true, r.weight(), why) : RealServerState.down(why);
                 boolean quorumFollows = quorumMoves(r.virtualServer(), r.quorumUp());
@@ -516,13 +599,30 @@ public final class CheckerNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The node stops (not a reload): keepalived's omega notifies (notify_down of alive real servers, quorum_down),
+     * caused by {@code why}, then {@link #close()}.
+     */
+    public void stop(Cause why) {
+        scheduler.close();
+        notify.stop(why);
+        closeAfterChecks();
+    }
+
     @Override public void close() {
         scheduler.close();
+        closeAfterChecks();
+    }
+
+    private void closeAfterChecks() {
+        Thread h = haSuspend;
+        if (h != null) h.interrupt();
         // the open runs' summaries: a reload or stop must not lose the probes counted since the last one
         coalescer.flushAll(journal.config().clock().monoNs(), journal.config().clock().wallNs(), sink);
         ipvsThread.shutdown();
         try { ipvsThread.awaitTermination(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         reconciler.close();
         registry.close();
+        notify.close();
     }
 }

@@ -45,6 +45,15 @@ final class Mailer implements AutoCloseable {
             queue(m, "group " + name + " " + to, MailAlert.group(rid(routerId), name, to), to, causeSeq);
     }
 
+    /**
+     * A checker-side mail (real server or virtual server), subject as keepalived's after its "[router_id] ";
+     * sent when smtp_server and notification_email are set. Never blocks.
+     */
+    void checker(MailSetup m, String routerId, String trigger, String subject, String body, long causeSeq) {
+        if (m.server() == null || m.to().isEmpty()) return;
+        queue(m, trigger, Optional.of(new MailAlert("[" + rid(routerId) + "] " + subject, body)), null, causeSeq);
+    }
+
     private String rid(String routerId) { return routerId == null ? hostname : routerId; }
 
     private void queue(MailSetup m, String trigger, Optional<MailAlert> mail, VrrpState to, long causeSeq) {

@@ -83,7 +83,8 @@ public final class NodeConfig {
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()),
-                mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c));
+                mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c), fifoReaders(gd.node()),
+                gd.node().child("fifo_write_vrrp_states_on_reload").isPresent());
     }
 
     /**
@@ -147,6 +148,14 @@ public final class NodeConfig {
         } catch (IllegalArgumentException e) {
             throw new Invalid(s.where() + ": vrrp_script " + s.name() + ": " + e.getMessage());
         }
+    }
+
+    /** notify_fifo_script and vrrp_notify_fifo_script, for the FIFOs they read (the VRRP side owns both FIFOs). */
+    static List<FifoReader.Spec> fifoReaders(ConfigNode g) {
+        List<FifoReader.Spec> out = new ArrayList<>();
+        FifoReader.Spec.of(g, "notify_fifo", "notify_fifo_script").ifPresent(out::add);
+        FifoReader.Spec.of(g, "vrrp_notify_fifo", "vrrp_notify_fifo_script").ifPresent(out::add);
+        return out;
     }
 
     /** Instances with notify_priority_changes, their own or global vrrp_notify_priority_changes. */

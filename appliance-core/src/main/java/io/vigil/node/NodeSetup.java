@@ -12,15 +12,18 @@ import java.util.Set;
  * What the node runs, taken from keepalived.conf: the VRRP instances and sync groups (the engine's specs; a null
  * source address is resolved from the interface at start), the vrrp_scripts they track, and the global script,
  * notify and GARP settings, and who mails on transitions ({@code mail}, smtp_alert). {@code contentHash} identifies
- * the configuration in journal causes.
+ * the configuration in journal causes. {@code fifoReaders}: notify_fifo_script / vrrp_notify_fifo_script readers to start on
+ * the FIFOs; {@code fifoWriteStatesOnReload}: keepalived's fifo_write_vrrp_states_on_reload.
  */
 public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<VrrpInstanceSpec> instances, List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
                         List<Path> notifyFifos, Duration garpInterval,
                         List<TrackFiles.Spec> trackFiles, List<ProcessTracker.Spec> trackProcesses, MailSetup mail,
-                        RouteSetup routes, Duration vrrpStartupDelay, Set<String> notifyPriorityChanges) {
+                        RouteSetup routes, Duration vrrpStartupDelay, Set<String> notifyPriorityChanges,
+                        List<FifoReader.Spec> fifoReaders, boolean fifoWriteStatesOnReload) {
     public NodeSetup {
+        fifoReaders = fifoReaders == null ? List.of() : List.copyOf(fifoReaders);
         trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
         trackProcesses = trackProcesses == null ? List.of() : List.copyOf(trackProcesses);
         notifyPriorityChanges = notifyPriorityChanges == null ? Set.of() : Set.copyOf(notifyPriorityChanges);
@@ -38,6 +41,7 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                      List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
-                notifyTimeout, notifyFifos, garpInterval, List.of(), List.of(), MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of());
+                notifyTimeout, notifyFifos, garpInterval, List.of(), List.of(), MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of(),
+                List.of(), false);
     }
 }

@@ -5,6 +5,7 @@ import io.vigil.check.api.ScriptRunner;
 import io.vigil.check.api.ScriptOutcome;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class Notifier implements AutoCloseable {
     private final ExecutorService scripts = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory());
     private final ExecutorService fifoWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("notify-fifo").daemon().factory());
     private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** *_notify_fifo_script readers of these FIFOs, stopped after the FIFOs close. */
+    private final List<FifoReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Notifier(ScriptRunner runner, Duration timeout, List<NotifyFifo> fifos, Listener listener) {
         this.runner = runner;
@@ -44,10 +47,28 @@ public final class Notifier implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** A reader of one of the FIFOs, stopped when this notifier closes. */
+    void reader(FifoReader r) { readers.add(r); }
+
     /** Queues keepalived's FIFO line {@code TYPE "NAME" STATE PRIORITY}; never blocks. */
     public void fifo(String type, String name, String state, int priority) {
         if (fifos.isEmpty()) return;
-        String line = NotifyFifo.line(type, name, state, priority);
+        fifoLine(NotifyFifo.line(type, name, state, priority));
+    }
+
+    /** Queues one whole line for the FIFO at {@code path} only (if this notifier has it), behind the earlier ones. */
+    public void fifoLine(Path path, String line) {
+        for (NotifyFifo f : fifos) {
+            if (!f.path().equals(path)) continue;
+            fifoWriter.execute(() -> {
+                try { f.write(line); } catch (IOException e) { NodeLog.error("notify_fifo " + f.path() + ": " + e.getMessage()); }
+            });
+        }
+    }
+
+    /** Queues one whole line (newline included) for every FIFO, behind the earlier ones; never blocks. */
+    public void fifoLine(String line) {
+        if (fifos.isEmpty()) return;
         fifoWriter.execute(() -> {
             for (NotifyFifo f : fifos) {
                 try { f.write(line); } catch (IOException e) { NodeLog.error("notify_fifo " + f.path() + ": " + e.getMessage()); }
@@ -57,8 +78,13 @@ public final class Notifier implements AutoCloseable {
 
     /** Queues {@code command} behind earlier runs for the same {@code owner} (instance or group); never blocks. */
     public void run(String owner, String trigger, ScriptCommand command, long causeSeq) {
+        run(owner, trigger, command, causeSeq, runner, timeout);
+    }
+
+    /** The same with a runner of its own (a script's own user and group) and timeout. */
+    public void run(String owner, String trigger, ScriptCommand command, long causeSeq, ScriptRunner with, Duration limit) {
         chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                .thenRunAsync(() -> listener.ran(trigger, runner.run(command, timeout), causeSeq), scripts)
+                .thenRunAsync(() -> listener.ran(trigger, with.run(command, limit), causeSeq), scripts)
                 .exceptionally(t -> null));
     }
 
@@ -76,5 +102,6 @@ public final class Notifier implements AutoCloseable {
         fifoWriter.shutdown();
         scripts.shutdown();
         for (NotifyFifo f : fifos) { try { f.close(); } catch (IOException ignored) { } }
+        readers.forEach(FifoReader::close);
     }
 }

@@ -77,6 +77,9 @@ public final class VrrpNode implements AutoCloseable {
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
     private final VrrpRouter router = new VrrpRouter();
     private final Map<String, Long> lastTransitionSeq = new HashMap<>();
+    /** Sync groups' last state, and what moved during the reload being applied (fifo_write_vrrp_states_on_reload). */
+    private final Map<String, VrrpState> groupStates = new HashMap<>();
+    private final java.util.Set<String> movedInReload = new java.util.HashSet<>();
     private final Map<String, SendStats> sendStats = new HashMap<>();
     private long nextDeadline = Long.MAX_VALUE;
     private Cause configCause;
@@ -242,7 +245,7 @@ public final class VrrpNode implements AutoCloseable {
     private Notifier newNotifier(NodeSetup s) throws Exception {
         List<NotifyFifo> fifos = new ArrayList<>();
         for (Path p : s.notifyFifos()) fifos.add(new NotifyFifo(p));
-        return new Notifier(new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()), s.notifyTimeout(), fifos,
+        Notifier n = new Notifier(new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()), s.notifyTimeout(), fifos,
                 (trigger, o, causeSeq) -> {
                     String out = String.join("\n", o.firstLines());
                     if (o.error() != null) out = o.error() + (out.isEmpty() ? "" : "\n" + out);
@@ -251,6 +254,10 @@ public final class VrrpNode implements AutoCloseable {
                     if (!o.ok()) NodeLog.warn("notify " + o.command() + " (" + trigger + "): "
                             + (o.error() != null ? o.error() : "exit " + o.exitCode()));
                 });
+        // keepalived starts each reader once its FIFO exists, with the FIFO's name as last argument
+        for (FifoReader.Spec r : s.fifoReaders())
+            FifoReader.start(r, s.scriptUser(), null, s.enableScriptSecurity(), journal).ifPresent(n::reader);
+        return n;
     }
 
     /**
@@ -276,6 +283,15 @@ public final class VrrpNode implements AutoCloseable {
     static String detail(ScriptOutcome o) {
         String head = o.error() != null ? o.error() : "exit " + o.exitCode();
         return o.firstLines().isEmpty() ? head : head + ": " + String.join(" | ", o.firstLines());
+    }
+
+    /**
+     * A line of the checker's (RS/VS) for the global notify_fifo at {@code fifo}: written by this side's one writer,
+     * in order with the INSTANCE/GROUP lines; dropped if this side has no such FIFO open.
+     */
+    public void notifyFifoLine(Path fifo, String line) {
+        Notifier n = notifier;
+        if (n != null) n.fifoLine(fifo, line);
     }
 
     /**
@@ -397,6 +413,8 @@ public final class VrrpNode implements AutoCloseable {
                                 setup.routes().virtualRules(sc.instance()), causeOf(sc.instance()));
                 case VrrpEffect.GroupChanged g -> { // keepalived writes GROUP lines to the notify FIFO (and mails, with smtp_alert)
                     notifier.fifo("GROUP", g.instance(), g.state().name(), 0);
+                    groupStates.put(g.instance(), g.state());
+                    movedInReload.add("GROUP " + g.instance());
                     mailer.group(setup.mail(), setup.routerId(), g.instance(), g.state(), lastGroupCause(g.members()));
                 }
                 case VrrpEffect.MasterSeen m -> masterSeen(m, now);
@@ -448,6 +466,7 @@ public final class VrrpNode implements AutoCloseable {
         NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
         StartupTrace.mark("(" + sc.instance() + ") " + sc.to());
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
+        movedInReload.add("INSTANCE " + sc.instance());
         mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
     }
 
@@ -621,9 +640,28 @@ public final class VrrpNode implements AutoCloseable {
         VrrpRouter.Plan plan = router.plan(specs, groupSpecs);
         long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), plan.summary()));
         configCause = seq >= 0 ? Cause.event(seq) : why;
+        movedInReload.clear();
         router.apply(plan, System.nanoTime(), Origin.RELOAD, 0, this::apply);
+        if (next.fifoWriteStatesOnReload()) writeStatesAfterReload(plan);
         recomputeDeadline();
         return plan.summary();
+    }
+
+    /**
+     * fifo_write_vrrp_states_on_reload, as keepalived 2.2.7's vrrp_init_state: after a reload, the FIFOs get the state
+     * of each sync group and each BACKUP or FAULT instance that the reload did not move (those that moved were written
+     * as they moved; keepalived writes nothing for an instance that stays MASTER).
+     */
+    private void writeStatesAfterReload(VrrpRouter.Plan plan) {
+        for (SyncGroupSpec g : plan.groups()) {
+            VrrpState st = groupStates.get(g.name());
+            if (st != null && !movedInReload.contains("GROUP " + g.name())) notifier.fifo("GROUP", g.name(), st.name(), 0);
+        }
+        for (VrrpRouter.InstanceView v : router.instances()) {
+            if (movedInReload.contains("INSTANCE " + v.name())) continue;
+            if (v.state() == VrrpState.BACKUP || v.state() == VrrpState.FAULT)
+                notifier.fifo("INSTANCE", v.name(), v.state().name(), v.effectivePriority());
+        }
     }
 
     /**

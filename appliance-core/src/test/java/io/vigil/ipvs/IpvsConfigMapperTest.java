@@ -177,4 +177,30 @@ class IpvsConfigMapperTest {
         assertThat(IpvsConfigMapper.granularity("/64", ServiceKey.AF_INET6)).isEqualTo(64);
         assertThat(List.of(IpvsConfigMapper.granularity("255.255.0.0", ServiceKey.AF_INET))).containsExactly(0xFFFF0000);
     }
+
+    @Test void sorryServerLvsMethodChoosesTheSorryServersForwarding() {
+        KeepalivedConfig c = load("""
+                virtual_server 192.0.2.1 80 {
+                    lb_kind NAT
+                    protocol TCP
+                    sorry_server_lvs_method DR
+                    sorry_server 198.51.100.99 80
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                virtual_server 192.0.2.2 80 {
+                    lb_kind TUN
+                    protocol TCP
+                    sorry_server 198.51.100.98 80
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                """);
+        var m = IpvsConfigMapper.map(c);
+        assertThat(m.errors()).isEmpty();
+        // keepalived: sorry_server_lvs_method, else the virtual server's method
+        assertThat(m.virtualServers().get(0).sorryServer().forward()).isEqualTo(ForwardMethod.DR);
+        assertThat(m.virtualServers().get(0).realServers().getFirst().forward()).isEqualTo(ForwardMethod.NAT);
+        assertThat(m.virtualServers().get(1).sorryServer().forward()).isEqualTo(ForwardMethod.TUN);
+    }
 }

@@ -72,6 +72,8 @@ public final class CheckScheduler implements AutoCloseable {
     /** Over-budget run() calls per check name; at {@link #STRIKES} the check runs on virtual threads from then on. */
     private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
+    /** Checkers not probed now (ha_suspend: their virtual server's address is not on this node); state kept. */
+    private volatile java.util.Set<String> suspended = java.util.Set.of();
 
     public CheckScheduler(Vertx vertx, CheckPlan plan, RandomGenerator random) {
         this.vertx = Objects.requireNonNull(vertx);
@@ -113,6 +115,12 @@ public final class CheckScheduler implements AutoCloseable {
     }
 
     public CheckStats stats() { return stats; }
+
+    /**
+     * keepalived's ha_suspend: these checkers are not probed (their state and counters stay as they are) until a later
+     * call leaves them out; a suspended probe looks again every second, so it resumes within a second.
+     */
+    public void suspend(java.util.Set<String> checkers) { suspended = java.util.Set.copyOf(checkers); }
 
     /** Emits the initial states and schedules every probe (first run now, or within warmup). */
     public Future<Void> start() {
@@ -182,6 +190,10 @@ public final class CheckScheduler implements AutoCloseable {
     private void runProbe(int id) {
         if (stopped) return;
         Probe p = probes.get(id);
+        if (!suspended.isEmpty() && suspended.contains(p.name())) {
+            schedule(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+            return;
+        }
         Check check = checks.get(p.name());
         int gen = ++generation[id];
         long start = System.nanoTime();

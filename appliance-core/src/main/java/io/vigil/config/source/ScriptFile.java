@@ -2,6 +2,9 @@ package io.vigil.config.source;
 
 import io.vigil.config.Diagnostic;
 import io.vigil.config.KeepalivedConfig;
+import io.vigil.config.RealServer;
+import io.vigil.config.Script;
+import io.vigil.config.VirtualServer;
 import io.vigil.config.VrrpScript;
 
 import java.nio.file.Files;
@@ -16,7 +19,8 @@ import java.util.Set;
  * keepalived's load-time check of a tracked script: its program (the first word; searched in PATH when it has no
  * '/') must exist and be executable. keepalived 2.2.7 disables a vrrp_script that fails it: instances tracking it
  * ignore it (they do not go FAULT), and it is never run. This looks at the file system, so it is not part of the
- * loader (whose result depends on the text only): {@code check-config} and {@code run} call {@link #audit}.
+ * loader (whose result depends on the text only): {@code check-config} and {@code run} call {@link #audit}. The
+ * checker's notify_up/notify_down/quorum_up/quorum_down that fail it are disabled too, as keepalived does.
  */
 public final class ScriptFile {
     private ScriptFile() { }
@@ -32,7 +36,21 @@ public final class ScriptFile {
             problem(s.script().command()).ifPresent(why -> out.add(Diagnostic.warning(s.script().where(), "vrrp_script "
                     + s.name() + ": " + why + "; the script is disabled and instances tracking it ignore it (as keepalived 2.2.7)")));
         }
+        // keepalived 2.2.7 (check_check_script_security) disables a checker notify script it cannot run: never run
+        for (VirtualServer vs : c.virtualServers()) {
+            vs.quorumUp().ifPresent(q -> disabled("quorum_up", q, out));
+            vs.quorumDown().ifPresent(q -> disabled("quorum_down", q, out));
+            for (RealServer rs : vs.realServers()) {
+                rs.notifyUp().ifPresent(n -> disabled("notify_up", n, out));
+                rs.notifyDown().ifPresent(n -> disabled("notify_down", n, out));
+            }
+        }
         return out;
+    }
+
+    private static void disabled(String keyword, Script s, List<Diagnostic> out) {
+        problem(s.command()).ifPresent(why -> out.add(Diagnostic.warning(s.where(), keyword + ": " + why
+                + "; the script is disabled and not run (as keepalived 2.2.7)")));
     }
 
     /** Why the script cannot run ("not found", "not executable"), or empty when it can. */
