@@ -10,8 +10,6 @@ import java.util.Optional;
 
 /** {@code global_defs} (all of them, in order: keepalived merges repeated blocks). */
 final class GlobalDefsBuilder extends BlockBuilder {
-    static final String NO_FIREWALL = "Vigil installs no iptables/nftables rules: traffic to the VIPs is"
-            + " accepted in every state; filter on the host if you rely on it";
     static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
     static final String NO_CHECKER_MAIL = "Vigil mails VRRP transitions only; checker (real server) mails are not sent";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
@@ -28,7 +26,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
     private Duration smtpTimeout = Duration.ofSeconds(30), garpDelay = Duration.ofSeconds(5), garpRefresh = Duration.ZERO,
             garpInterval = Duration.ZERO;
     private int version = 2, garpRepeat = 5, garpRefreshRepeat = 1;
-    private boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc;
+    private boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, nftCounters;
+    private Optional<String> nftTable = Optional.empty();
+    private int nftPriority = NfTables.DEFAULT_PRIORITY;
 
     static final KeywordTable<GlobalDefsBuilder> TABLE = new KeywordTable<GlobalDefsBuilder>("global_defs")
             .acted("router_id", "node id in journal entries unless `vigil run --node-id`", "routerId",
@@ -88,9 +88,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     + "file or a directory above it — is refused, as keepalived; applies to notify scripts and vrrp_script; "
                     + "a MISC_CHECK without its own `user` gets a warning that it is not checked; exit code 6 is not produced",
                     "enableScriptSecurity", (b, c) -> { b.v.flag(c); b.scriptSecurity = true; })
-            .notActed("vrrp_strict", "no strict RFC checks and no firewall rules for the VIPs", "vrrpStrict",
-                    (b, c) -> { b.v.flag(c); b.strict = true; },
-                    (b, c) -> List.of(warn(c, "vrrp_strict is not acted on: no strict RFC checks, and " + NO_FIREWALL)))
+            .acted("vrrp_strict", "strict mode of every instance without its own strict_mode: what keepalived 2.2.7 "
+                    + "refuses (no VIP, unicast peers) is an error, what it resets (authentication, state MASTER below "
+                    + "priority 255, preempt_delay, accept under VRRPv2) a warning; no_accept becomes the default",
+                    "vrrpStrict", (b, c) -> { b.v.flag(c); b.strict = true; })
             .notActed("vrrp_skip_check_adv_addr", "a note: Vigil checks the address list of every advert, stricter than "
                     + "keepalived", "vrrpSkipCheckAdvAddr", (b, c) -> b.skipCheckAdv = b.v.bool(c).orElse(b.skipCheckAdv),
                     (b, c) -> List.of(note(c, "vrrp_skip_check_adv_addr is not acted on: Vigil checks"
@@ -110,11 +111,29 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("vrrp_notify_fifo", "one line per state change, `INSTANCE \"VI_1\" MASTER 100`", "", (b, c) -> { })
             .notActedAll("the fifo is written, no script is started to read it", "notify_fifo_script", "vrrp_notify_fifo_script")
             .notActedAll("Vigil writes no LVS fifo", "lvs_notify_fifo", "lvs_notify_fifo_script")
-            .notActed("vrrp_iptables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .notActed("vrrp_ipsets", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .notActed("nftables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .noEffectAll("options of nftables, which is warned about", "nftables_counters", "nftables_ifindex",
-                    "nftables_priority")
+            .acted("vrrp_iptables", "as `nftables` (table keepalived), with keepalived 2.2.7's warning: Debian builds it "
+                    + "without iptables", "nftables", (b, c) -> {
+                b.diags.warning(c.where(), "iptables not supported, using nftables instead (table keepalived), as "
+                        + "keepalived 2.2.7 built without iptables; replace vrrp_iptables with nftables");
+                b.nftTable = Optional.of(NfTables.DEFAULT_TABLE);
+                b.nftPriority = NfTables.DEFAULT_PRIORITY;
+            })
+            .notActed("vrrp_ipsets", "Vigil creates no ipsets (nftables sets instead, see `nftables`)", "", (b, c) -> { })
+            .acted("nftables", "table of the drop rules for the VIPs of no_accept instances (default `keepalived`); "
+                    + "without it, that table is used anyway when an instance is no_accept, as keepalived", "nftables",
+                    GlobalDefsBuilder::nftables)
+            .acted("nftables_priority", "priority of the input/output chains (default -1); reset by a later `nftables`",
+                    "nftables", (b, c) -> {
+                if (c.args().isEmpty()) { b.v.string(c); return; }
+                b.v.extraArgs(c, 1);
+                try {
+                    b.nftPriority = Integer.parseInt(c.args().getFirst());
+                } catch (NumberFormatException e) {
+                    b.diags.warning(b.v.at(c, 0), "invalid nftables chain priority '" + c.args().getFirst() + "'; ignored");
+                }
+            })
+            .acted("nftables_counters", "a counter on each drop rule", "nftables", (b, c) -> { b.v.flag(c); b.nftCounters = true; })
+            .noEffectAll("keepalived uses it for IPv6 link-local VIPs only, which Vigil does not run", "nftables_ifindex")
             .notActedAll("Vigil installs no nftables rules for IPVS", "nftables_ipvs")
             .noEffectAll("options of nftables_ipvs, which is warned about", "nftables_ipvs_priority",
                     "nftables_ipvs_start_fwmark")
@@ -166,8 +185,20 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     + "reload); their initial BACKUP comes after the delay too", "",
                     (b, c) -> b.v.timer(c, 0, 3600, "no delay"));
 
-    private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
-        return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));
+    /** keepalived: the first {@code nftables} wins; it also resets the chain priority to -1. */
+    private static void nftables(GlobalDefsBuilder b, ConfigNode c) {
+        b.v.extraArgs(c, 1);
+        if (b.nftTable.isPresent()) {
+            b.diags.warning(c.where(), "nftables already specified; ignored (as keepalived)");
+            return;
+        }
+        String name = c.args().isEmpty() ? NfTables.DEFAULT_TABLE : c.args().getFirst();
+        if (name.length() >= NfTables.MAX_NAME) {
+            b.diags.warning(c.where(), "nftables table name too long; ignored (as keepalived)");
+            return;
+        }
+        b.nftTable = Optional.of(name);
+        b.nftPriority = NfTables.DEFAULT_PRIORITY;
     }
 
     GlobalDefsBuilder(Ctx cx) { super(cx); }
@@ -185,7 +216,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
                 : nodes.size() == 1 ? nodes.getFirst() : new ConfigNode("global_defs", List.of(), kids, where);
         return new GlobalDefs(routerId, emails, emailFrom, smtpServer, smtpPort, helo, smtpTimeout, smtpAlert, version,
                 garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpInterval, mcast4, mcast6, scriptUser, scriptGroup,
-                scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsId, lvsSync, where, node);
+                scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsId, lvsSync, where, node,
+                new NfTables(nftTable, nftPriority, nftCounters));
     }
 
     private boolean checkIp(ConfigNode c, String a, boolean v6) {

@@ -19,8 +19,10 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                         String scriptUser, boolean enableScriptSecurity, Duration notifyTimeout,
                         List<Path> notifyFifos, Duration garpInterval,
                         List<TrackFiles.Spec> trackFiles, List<ProcessTracker.Spec> trackProcesses, MailSetup mail,
-                        RouteSetup routes, Duration vrrpStartupDelay, Set<String> notifyPriorityChanges) {
+                        RouteSetup routes, Duration vrrpStartupDelay, Set<String> notifyPriorityChanges,
+                        FirewallSetup firewall) {
     public NodeSetup {
+        if (firewall == null) firewall = FirewallSetup.NONE;
         trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
         trackProcesses = trackProcesses == null ? List.of() : List.copyOf(trackProcesses);
         notifyPriorityChanges = notifyPriorityChanges == null ? Set.of() : Set.copyOf(notifyPriorityChanges);
@@ -38,6 +40,7 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                      List<SyncGroupSpec> syncGroups, List<VrrpScripts.Spec> scripts, String scriptUser,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
-                notifyTimeout, notifyFifos, garpInterval, List.of(), List.of(), MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of());
+                notifyTimeout, notifyFifos, garpInterval, List.of(), List.of(), MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of(),
+                FirewallSetup.NONE);
     }
 }

@@ -71,6 +71,7 @@ public final class VrrpNode implements AutoCloseable {
     private volatile VrrpScripts scripts;
     private volatile TrackFiles trackFiles;
     private volatile ProcessTracker processes;
+    private volatile NftFirewall firewall;
     private final Mailer mailer;
     private final RouteKeeper routes;
 
@@ -128,6 +129,7 @@ public final class VrrpNode implements AutoCloseable {
         openSockets(specs);
         StartupTrace.mark("VRRP sockets open");
         this.setup = s;
+        this.firewall = new NftFirewall(journal, keeper, s.firewall());
         this.notifier = newNotifier(s);
         vrrp.start();
         Thread mon = Thread.ofPlatform().name("vrrp-netlink").daemon().start(this::monitorLoop);
@@ -356,8 +358,16 @@ public final class VrrpNode implements AutoCloseable {
         boolean reconfiguring = origin instanceof Origin.Reconfigure;
         for (VrrpEffect e : effects) {
             switch (e) {
-                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), reconfiguring ? configCause : causeOf(a.instance()));
-                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), reconfiguring ? configCause : causeOf(r.instance()));
+                case VrrpEffect.AddAddresses a -> {
+                    Cause c = reconfiguring ? configCause : causeOf(a.instance());
+                    firewall.add(a.instance(), a.addresses(), c); // the drop rule before the VIPs, as keepalived
+                    keeper.add(a.instance(), a.interfaceName(), a.addresses(), c);
+                }
+                case VrrpEffect.RemoveAddresses r -> {
+                    Cause c = reconfiguring ? configCause : causeOf(r.instance());
+                    keeper.remove(r.instance(), r.interfaceName(), r.addresses(), c);
+                    firewall.remove(r.instance(), r.addresses(), c);
+                }
                 case VrrpEffect.SendGarp g -> keeper.garp(g.instance(), g.interfaceName(), g.addresses(), g.repeat(),
                         switch (g.reason()) {
                             case BECAME_MASTER -> causeOf(g.instance());
@@ -598,6 +608,7 @@ public final class VrrpNode implements AutoCloseable {
             startWatchers();
         }
         setup = next;
+        firewall.reload(next.firewall());
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
@@ -632,6 +643,7 @@ public final class VrrpNode implements AutoCloseable {
             NodeLog.error("stopping VRRP: " + e.getMessage());
         }
         routes.statics(RouteSetup.NONE, false, why);
+        if (firewall != null) firewall.delete(why); // after the VIPs went: keepalived deletes its table at exit
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
         closeWatchers();
@@ -696,6 +708,7 @@ public final class VrrpNode implements AutoCloseable {
         for (VrrpSocket s : sockets.values()) s.close();
         monitor.close();
         for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
+        if (firewall != null) firewall.delete(Cause.NONE); // no-op after stop()
         keeper.close();
         routes.close();
         control.close();
