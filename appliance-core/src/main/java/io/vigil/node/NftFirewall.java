@@ -89,6 +89,7 @@ final class NftFirewall {
     }
 
     static String oneLine(String script) {
-        return script.strip().replaceAll("\\s*\\n\\s*", "; ").replaceAll("\\s+", " ").replace("{;", "{").replace("; }", " }");
+        return script.strip().replaceAll("\\s*\\n\\s*", "; ").replaceAll("\\s+", " ").replace("{;", "{").replace("; }", " }")
+                .replace(";;", ";");
     }
 }
