@@ -83,7 +83,8 @@ public final class NodeConfig {
         return new NodeSetup(path, c.contentHash(), gd.routerId().orElse(null), instances, mapped.syncGroups(),
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()),
-                mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c), FirewallSetup.from(c));
+                mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c), FirewallSetup.from(c),
+                gd.scheduling());
     }
 
     /**

@@ -15,6 +15,7 @@ import io.vigil.linux.Rtnetlink;
 import io.vigil.linux.RtnetlinkEvent;
 import io.vigil.linux.RtnetlinkMonitor;
 import io.vigil.linux.VrrpSocket;
+import io.vigil.config.Scheduling;
 import io.vigil.vrrp.DropReason;
 import io.vigil.vrrp.Ipv4Address;
 import io.vigil.vrrp.ReceivedAdvert;
@@ -74,6 +75,7 @@ public final class VrrpNode implements AutoCloseable {
     private volatile NftFirewall firewall;
     private final Mailer mailer;
     private final RouteKeeper routes;
+    private final ThreadTuning tuning;
 
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
@@ -105,6 +107,7 @@ public final class VrrpNode implements AutoCloseable {
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
+        this.tuning = new ThreadTuning(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -124,6 +127,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void boot(NodeSetup s) throws Exception {
+        tune(s.scheduling());
         for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
         List<VrrpInstanceSpec> specs = resolveSources(s.instances());
         openSockets(specs);
@@ -521,12 +525,39 @@ public final class VrrpNode implements AutoCloseable {
         NodeLog.warn("(" + o.instance() + ") other MASTER " + from + " priority " + o.priority() + " (" + o.since() + " adverts)");
     }
 
+    // ------------------------------------------------------------------ scheduling (global_defs vrrp_*/max_auto_priority)
+
+    private volatile Scheduling scheduling;
+
+    /** Any scheduling keyword written: only then is it journaled (and the default path stays as it was). */
+    private static boolean configured(Scheduling s) {
+        return !s.vrrp().isEmpty() || !s.checker().isEmpty() || s.maxAutoPriority() > 0;
+    }
+
+    /** vrrp_rt_priority, else Vigil's default SCHED_RR priority (0 = off). */
+    private static int vrrpRt(Scheduling s) {
+        return s.vrrp().rtPriority() > 0 ? s.vrrp().rtPriority() : RealtimeScheduling.PRIORITY;
+    }
+
+    /** Before the threads start: the vrrp thread, receive threads and vrrp-io take the vrrp_* settings on themselves. */
+    private void tune(Scheduling s) {
+        scheduling = s;
+        if (!configured(s)) return;
+        tuning.applyProcess(s);
+        int rt = vrrpRt(s);
+        vrrp.tuning(() -> tuning.applySelf("vrrp", s.vrrp(), rt, true), rt, s.maxAutoPriority(), s.minAutoPriorityDelayUs(),
+                (next, lateUs) -> tuning.autoRaise("vrrp", next, lateUs));
+        keeper.after(() -> tuning.applySelf("vrrp-io", s.vrrp(), rt > 0 ? Math.max(1, rt - 1) : 0, true));
+    }
+
     // ------------------------------------------------------------------ other threads
 
     private void receiveLoop(VrrpSocket sock) {
         String ifname = sock.interfaceName();
         // the arrival time starts the master-down timer: a late wake-up here is a late takeover
-        RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
+        Scheduling sc = scheduling;
+        if (sc == null || !configured(sc)) RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
+        else tuning.applySelf("vrrp-rx-" + ifname, sc.vrrp(), vrrpRt(sc), true);
         while (!closing) {
             try {
                 Optional<VrrpSocket.Received> r = sock.receive(RECEIVE_POLL);
