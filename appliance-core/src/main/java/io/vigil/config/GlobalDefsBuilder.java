@@ -154,6 +154,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     (b, c) -> b.rlimit(c, true))
             .acted("checker_rlimit_rttime", "as vrrp_rlimit_rttime (one limit per process: the larger is set)",
                     "scheduling", (b, c) -> b.rlimit(c, false))
+            .acted("vrrp_rlimit_rtime", "deprecated spelling of vrrp_rlimit_rttime (a note), as keepalived", "scheduling",
+                    (b, c) -> { b.deprecatedRtime(c); b.rlimit(c, true); })
+            .acted("checker_rlimit_rtime", "deprecated spelling of checker_rlimit_rttime (a note), as keepalived",
+                    "scheduling", (b, c) -> { b.deprecatedRtime(c); b.rlimit(c, false); })
             .acted("vrrp_no_swap", "mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT) of the process, as keepalived",
                     "scheduling", (b, c) -> { b.v.flag(c); b.vrrpTune = b.vrrpTune.with(null, null, null, true, null); })
             .acted("checker_no_swap", "as vrrp_no_swap (one process)", "scheduling",
@@ -258,6 +262,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
         } catch (NumberFormatException e) {
             diags.warning(v.at(c, 0), "invalid " + c.keyword() + " '" + c.args().getFirst() + "' (1..4294967295 µs); ignored");
         }
+    }
+
+    private void deprecatedRtime(ConfigNode c) {
+        diags.info(c.where(), "Keyword '" + c.keyword() + "' is deprecated - please use '" + c.keyword().replace("rtime", "rttime") + "'");
     }
 
     private void cpus(ConfigNode c, boolean vrrp) {

@@ -88,6 +88,14 @@ final class NftFirewall {
         return "nft";
     }
 
+    /** Whether an nft binary is there to run (checked at start: a missing one is warned about at once). */
+    static boolean available() {
+        if (!command().equals("nft")) return true;
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String d : path.split(":")) if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nft"))) return true;
+        return false;
+    }
+
     static String oneLine(String script) {
         return script.strip().replaceAll("\\s*\\n\\s*", "; ").replaceAll("\\s+", " ").replace("{;", "{").replace("; }", " }")
                 .replace(";;", ";");

@@ -134,6 +134,9 @@ public final class VrrpNode implements AutoCloseable {
         StartupTrace.mark("VRRP sockets open");
         this.setup = s;
         this.firewall = new NftFirewall(journal, keeper, s.firewall());
+        if (!s.firewall().noAccept().isEmpty() && !NftFirewall.available())
+            NodeLog.warn("no_accept/strict instances " + new java.util.TreeSet<>(s.firewall().noAccept()) + " need the nft"
+                    + " command (package nftables), which is not installed: traffic to their VIPs will not be dropped");
         this.notifier = newNotifier(s);
         vrrp.start();
         Thread mon = Thread.ofPlatform().name("vrrp-netlink").daemon().start(this::monitorLoop);
