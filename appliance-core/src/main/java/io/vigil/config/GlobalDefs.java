@@ -20,7 +20,8 @@ public record GlobalDefs(Optional<String> routerId, List<String> notificationEma
                          Optional<String> vrrpMcastGroup6, Optional<String> scriptUser, Optional<String> scriptGroup,
                          boolean enableScriptSecurity, boolean vrrpStrict, boolean vrrpSkipCheckAdvAddr,
                          boolean vrrpCheckUnicastSrc, Optional<String> lvsId, Optional<String> lvsSyncDaemon,
-                         SourceLocation where, ConfigNode node) {
+                         SourceLocation where, ConfigNode node, NfTables nftables,
+                         Scheduling scheduling) {
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
     }

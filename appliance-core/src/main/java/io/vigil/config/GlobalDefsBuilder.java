@@ -10,8 +10,6 @@ import java.util.Optional;
 
 /** {@code global_defs} (all of them, in order: keepalived merges repeated blocks). */
 final class GlobalDefsBuilder extends BlockBuilder {
-    static final String NO_FIREWALL = "Vigil installs no iptables/nftables rules: traffic to the VIPs is"
-            + " accepted in every state; filter on the host if you rely on it";
     static final String MAIL = "smtp_alert mails on VRRP transitions, worded as keepalived's";
     static final String CHECKER_MAIL = "mails on checker changes and quorum changes, worded as keepalived's; default: "
             + "smtp_alert_checker, else global smtp_alert, else ";
@@ -31,7 +29,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
     private Duration smtpTimeout = Duration.ofSeconds(30), garpDelay = Duration.ofSeconds(5), garpRefresh = Duration.ZERO,
             garpInterval = Duration.ZERO;
     private int version = 2, garpRepeat = 5, garpRefreshRepeat = 1;
-    private boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc;
+    private boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, nftCounters;
+    private Optional<String> nftTable = Optional.empty();
+    private int nftPriority = NfTables.DEFAULT_PRIORITY;
 
     static final KeywordTable<GlobalDefsBuilder> TABLE = new KeywordTable<GlobalDefsBuilder>("global_defs")
             .acted("router_id", "node id in journal entries unless `vigil run --node-id`", "routerId",
@@ -92,9 +92,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     + "file or a directory above it — is refused, as keepalived; applies to notify scripts and vrrp_script; "
                     + "a MISC_CHECK without its own `user` gets a warning that it is not checked; exit code 6 is not produced",
                     "enableScriptSecurity", (b, c) -> { b.v.flag(c); b.scriptSecurity = true; })
-            .notActed("vrrp_strict", "no strict RFC checks and no firewall rules for the VIPs", "vrrpStrict",
-                    (b, c) -> { b.v.flag(c); b.strict = true; },
-                    (b, c) -> List.of(warn(c, "vrrp_strict is not acted on: no strict RFC checks, and " + NO_FIREWALL)))
+            .acted("vrrp_strict", "strict mode of every instance without its own strict_mode: what keepalived 2.2.7 "
+                    + "refuses (no VIP, unicast peers) is an error, what it resets (authentication, state MASTER below "
+                    + "priority 255, preempt_delay, accept under VRRPv2) a warning; no_accept becomes the default",
+                    "vrrpStrict", (b, c) -> { b.v.flag(c); b.strict = true; })
             .notActed("vrrp_skip_check_adv_addr", "a note: Vigil checks the address list of every advert, stricter than "
                     + "keepalived", "vrrpSkipCheckAdvAddr", (b, c) -> b.skipCheckAdv = b.v.bool(c).orElse(b.skipCheckAdv),
                     (b, c) -> List.of(note(c, "vrrp_skip_check_adv_addr is not acted on: Vigil checks"
@@ -122,11 +123,29 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("lvs_notify_fifo", "one line per real-server or quorum change, `RS [198.51.100.1]:tcp:80 "
                     + "[192.0.2.1]:tcp:80 UP`, `VS [192.0.2.1]:tcp:80 DOWN` (notify_fifo gets them too)", "", (b, c) -> { })
             .acted("lvs_notify_fifo_script", FIFO_READER, "", (b, c) -> { })
-            .notActed("vrrp_iptables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .notActed("vrrp_ipsets", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .notActed("nftables", "Vigil installs no iptables/nftables rules", "", (b, c) -> { }, GlobalDefsBuilder::noFirewall)
-            .noEffectAll("options of nftables, which is warned about", "nftables_counters", "nftables_ifindex",
-                    "nftables_priority")
+            .acted("vrrp_iptables", "as `nftables` (table keepalived), with keepalived 2.2.7's warning: Debian builds it "
+                    + "without iptables", "nftables", (b, c) -> {
+                b.diags.warning(c.where(), "iptables not supported, using nftables instead (table keepalived), as "
+                        + "keepalived 2.2.7 built without iptables; replace vrrp_iptables with nftables");
+                b.nftTable = Optional.of(NfTables.DEFAULT_TABLE);
+                b.nftPriority = NfTables.DEFAULT_PRIORITY;
+            })
+            .notActed("vrrp_ipsets", "Vigil creates no ipsets (nftables sets instead, see `nftables`)", "", (b, c) -> { })
+            .acted("nftables", "table of the drop rules for the VIPs of no_accept instances (default `keepalived`); "
+                    + "without it, that table is used anyway when an instance is no_accept, as keepalived", "nftables",
+                    GlobalDefsBuilder::nftables)
+            .acted("nftables_priority", "priority of the input/output chains (default -1); reset by a later `nftables`",
+                    "nftables", (b, c) -> {
+                if (c.args().isEmpty()) { b.v.string(c); return; }
+                b.v.extraArgs(c, 1);
+                try {
+                    b.nftPriority = Integer.parseInt(c.args().getFirst());
+                } catch (NumberFormatException e) {
+                    b.diags.warning(b.v.at(c, 0), "invalid nftables chain priority '" + c.args().getFirst() + "'; ignored");
+                }
+            })
+            .acted("nftables_counters", "a counter on each drop rule", "nftables", (b, c) -> { b.v.flag(c); b.nftCounters = true; })
+            .noEffectAll("keepalived uses it for IPv6 link-local VIPs only, which Vigil does not run", "nftables_ifindex")
             .notActedAll("Vigil installs no nftables rules for IPVS", "nftables_ipvs")
             .noEffectAll("options of nftables_ipvs, which is warned about", "nftables_ipvs_priority",
                     "nftables_ipvs_start_fwmark")
@@ -134,10 +153,38 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "child_wait_time", "tmp_config_directory", "use_pid_dir", "instance", "data_use_instance")
             .noEffectAll(NO_BFD, "bfd_process_name", "bfd_priority", "bfd_no_swap", "bfd_cpu_affinity", "bfd_rt_priority",
                     "bfd_rlimit_rttime")
-            .notActedAll("Vigil does not change its scheduling or memory locking", "vrrp_priority", "checker_priority",
-                    "vrrp_no_swap", "checker_no_swap", "vrrp_cpu_affinity", "checker_cpu_affinity", "vrrp_rt_priority",
-                    "checker_rt_priority", "vrrp_rlimit_rttime", "checker_rlimit_rttime", "max_auto_priority",
-                    "min_auto_priority_delay")
+            .acted("vrrp_priority", "nice value (-20..19) of the VRRP threads (vrrp, receive, vrrp-io)", "scheduling",
+                    (b, c) -> b.nice(c, true))
+            .acted("checker_priority", "nice value (-20..19) of the checker threads (Vert.x event loops, vigil-ipvs)",
+                    "scheduling", (b, c) -> b.nice(c, false))
+            .acted("vrrp_rt_priority", "SCHED_RR priority (1..99) of the VRRP threads instead of Vigil's default 10",
+                    "scheduling", (b, c) -> b.rt(c, true))
+            .acted("checker_rt_priority", "SCHED_RR priority (1..99) of the checker threads", "scheduling",
+                    (b, c) -> b.rt(c, false))
+            .acted("vrrp_rlimit_rttime", "RLIMIT_RTTIME of the process in µs (soft half of it: a warning on SIGXCPU), "
+                    + "set when written; keepalived also sets 10000 by default with real-time priority", "scheduling",
+                    (b, c) -> b.rlimit(c, true))
+            .acted("checker_rlimit_rttime", "as vrrp_rlimit_rttime (one limit per process: the larger is set)",
+                    "scheduling", (b, c) -> b.rlimit(c, false))
+            .acted("vrrp_rlimit_rtime", "deprecated spelling of vrrp_rlimit_rttime (a note), as keepalived", "scheduling",
+                    (b, c) -> { b.deprecatedRtime(c); b.rlimit(c, true); })
+            .acted("checker_rlimit_rtime", "deprecated spelling of checker_rlimit_rttime (a note), as keepalived",
+                    "scheduling", (b, c) -> { b.deprecatedRtime(c); b.rlimit(c, false); })
+            .acted("vrrp_no_swap", "mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT) of the process, as keepalived",
+                    "scheduling", (b, c) -> { b.v.flag(c); b.vrrpTune = b.vrrpTune.with(null, null, null, true, null); })
+            .acted("checker_no_swap", "as vrrp_no_swap (one process)", "scheduling",
+                    (b, c) -> { b.v.flag(c); b.checkerTune = b.checkerTune.with(null, null, null, true, null); })
+            .acted("vrrp_cpu_affinity", "CPUs of the VRRP threads (sched_setaffinity)", "scheduling",
+                    (b, c) -> b.cpus(c, true))
+            .acted("checker_cpu_affinity", "CPUs of the checker threads", "scheduling", (b, c) -> b.cpus(c, false))
+            .acted("max_auto_priority", "the vrrp thread found a timer later than min_auto_priority_delay raises its "
+                    + "SCHED_RR priority by one, up to this (no value: 99; 0 or -1: off)", "scheduling", (b, c) -> {
+                if (c.args().isEmpty()) { b.maxAuto = 99; return; }
+                b.maxAuto = b.v.int32(c, -1, 99, "max_auto_priority stays off").map(i -> Math.max(0, i)).orElse(b.maxAuto);
+            })
+            .acted("min_auto_priority_delay", "µs (1..10000000, default 1000000) a timer may be late before "
+                    + "max_auto_priority acts", "scheduling", (b, c) -> b.minAutoDelay = b.v.int32(c, 1, 10_000_000,
+                    "using 1000000").map(Integer::longValue).orElse(b.minAutoDelay))
             .noEffectAll(SOCKET_BUFFERS, "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
                     "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs",
                     "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
@@ -192,8 +239,92 @@ final class GlobalDefsBuilder extends BlockBuilder {
         for (String p : problems) diags.warning(c.where(), p);
     }
 
-    private static List<Diagnostic> noFirewall(GlobalDefsBuilder b, ConfigNode c) {
-        return List.of(warn(c, c.keyword() + " is not acted on: " + NO_FIREWALL));
+    private Tune vrrpTune = new Tune(), checkerTune = new Tune();
+    private int maxAuto;
+    private long minAutoDelay = Scheduling.DEFAULT_MIN_AUTO_DELAY_US;
+
+    /** A Scheduling.Tuning being built (null in {@code with} keeps a value). */
+    private record Tune(int nice, int rt, long rlimit, boolean noSwap, List<Integer> cpus) {
+        Tune() { this(0, 0, 0, false, List.of()); }
+        Tune with(Integer n, Integer r, Long l, Boolean s, List<Integer> c) {
+            return new Tune(n == null ? nice : n, r == null ? rt : r, l == null ? rlimit : l, s == null ? noSwap : s,
+                    c == null ? cpus : c);
+        }
+        Scheduling.Tuning build() { return new Scheduling.Tuning(nice, rt, rlimit, noSwap, cpus); }
+    }
+
+    private void tune(boolean vrrp, Tune t) { if (vrrp) vrrpTune = t; else checkerTune = t; }
+    private Tune tune(boolean vrrp) { return vrrp ? vrrpTune : checkerTune; }
+
+    private void nice(ConfigNode c, boolean vrrp) {
+        v.int32(c, -20, 19, "ignored").ifPresent(n -> tune(vrrp, tune(vrrp).with(n, null, null, null, null)));
+    }
+
+    /** keepalived clamps an out-of-range real-time priority to 1..99 with a message. */
+    private void rt(ConfigNode c, boolean vrrp) {
+        if (c.args().isEmpty()) { v.string(c); return; }
+        v.extraArgs(c, 1);
+        int p;
+        try {
+            p = Integer.parseInt(c.args().getFirst());
+        } catch (NumberFormatException e) {
+            diags.warning(v.at(c, 0), c.keyword() + " '" + c.args().getFirst() + "' is not a number; ignored");
+            return;
+        }
+        if (p < 1 || p > 99) {
+            diags.warning(v.at(c, 0), c.keyword() + " " + p + " is outside 1..99; using " + (p < 1 ? 1 : 99) + " (as keepalived)");
+            p = p < 1 ? 1 : 99;
+        }
+        tune(vrrp, tune(vrrp).with(null, p, null, null, null));
+    }
+
+    private void rlimit(ConfigNode c, boolean vrrp) {
+        if (c.args().isEmpty()) { v.string(c); return; }
+        v.extraArgs(c, 1);
+        try {
+            long l = Long.parseLong(c.args().getFirst());
+            if (l < 1 || l > 0xffff_ffffL) throw new NumberFormatException();
+            tune(vrrp, tune(vrrp).with(null, null, Math.max(2, l), null, null)); // keepalived: 1 becomes 2 (halved for the soft limit)
+        } catch (NumberFormatException e) {
+            diags.warning(v.at(c, 0), "invalid " + c.keyword() + " '" + c.args().getFirst() + "' (1..4294967295 µs); ignored");
+        }
+    }
+
+    private void deprecatedRtime(ConfigNode c) {
+        diags.info(c.where(), "Keyword '" + c.keyword() + "' is deprecated - please use '" + c.keyword().replace("rtime", "rttime") + "'");
+    }
+
+    private void cpus(ConfigNode c, boolean vrrp) {
+        if (c.args().isEmpty()) { v.string(c); return; }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < c.args().size(); i++) {
+            try {
+                int cpu = Integer.parseInt(c.args().get(i));
+                if (cpu < 0 || cpu > 1023) throw new NumberFormatException();
+                out.add(cpu);
+            } catch (NumberFormatException e) {
+                diags.warning(v.at(c, i), "invalid cpu_id '" + c.args().get(i) + "' in " + c.keyword()
+                        + "; the affinity is not set (as keepalived)");
+                return;
+            }
+        }
+        tune(vrrp, tune(vrrp).with(null, null, null, null, out));
+    }
+
+    /** keepalived: the first {@code nftables} wins; it also resets the chain priority to -1. */
+    private static void nftables(GlobalDefsBuilder b, ConfigNode c) {
+        b.v.extraArgs(c, 1);
+        if (b.nftTable.isPresent()) {
+            b.diags.warning(c.where(), "nftables already specified; ignored (as keepalived)");
+            return;
+        }
+        String name = c.args().isEmpty() ? NfTables.DEFAULT_TABLE : c.args().getFirst();
+        if (name.length() >= NfTables.MAX_NAME) {
+            b.diags.warning(c.where(), "nftables table name too long; ignored (as keepalived)");
+            return;
+        }
+        b.nftTable = Optional.of(name);
+        b.nftPriority = NfTables.DEFAULT_PRIORITY;
     }
 
     GlobalDefsBuilder(Ctx cx) { super(cx); }
@@ -211,7 +342,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
                 : nodes.size() == 1 ? nodes.getFirst() : new ConfigNode("global_defs", List.of(), kids, where);
         return new GlobalDefs(routerId, emails, emailFrom, smtpServer, smtpPort, helo, smtpTimeout, smtpAlert, version,
                 garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpInterval, mcast4, mcast6, scriptUser, scriptGroup,
-                scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsId, lvsSync, where, node);
+                scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsId, lvsSync, where, node,
+                new NfTables(nftTable, nftPriority, nftCounters),
+                new Scheduling(vrrpTune.build(), checkerTune.build(), maxAuto, minAutoDelay));
     }
 
     private boolean checkIp(ConfigNode c, String a, boolean v6) {

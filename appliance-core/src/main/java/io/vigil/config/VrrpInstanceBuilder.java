@@ -12,7 +12,8 @@ import java.util.Set;
 
 /** {@code vrrp_instance NAME { ... }}, with global_defs values inherited and keepalived's consistency rules applied. */
 final class VrrpInstanceBuilder extends TrackingBuilder {
-    private static final String NO_FILTER = "Vigil installs no filter rules; VIPs always accept traffic";
+    static final String FIREWALL = "traffic to the VIPs is dropped by nftables while the instance holds them (table"
+            + " `ip keepalived` unless global `nftables` names one, as keepalived 2.2.7)";
 
     private final String name;
     private final GlobalDefs g;
@@ -26,7 +27,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
     private Optional<Authentication> auth = Optional.empty();
     private final List<VirtualIp> vips = new ArrayList<>(), vipsExcluded = new ArrayList<>();
     private final List<UnicastPeer> peers = new ArrayList<>();
-    private boolean nopreempt, dontTrackPrimary, useVmac, accept;
+    private boolean nopreempt, dontTrackPrimary, useVmac;
+    private Optional<Boolean> accept = Optional.empty(), strictMode = Optional.empty();
     private Duration preemptDelay = Duration.ZERO, garpDelay, garpRefresh;
 
     static final KeywordTable<VrrpInstanceBuilder> TABLE = shared(new KeywordTable<VrrpInstanceBuilder>("vrrp_instance")
@@ -72,13 +74,13 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                 b.v.extraArgs(c, 1);
                 b.vmacName = c.args().isEmpty() ? Optional.empty() : Optional.of(c.args().getFirst());
             })
-            .noEffect("accept", "Vigil installs no filter rules: VIPs always accept traffic, which is what accept asks for",
-                    "accept", (b, c) -> { b.v.flag(c); b.accept = true; })
-            .notActed("no_accept", NO_FILTER, "accept", (b, c) -> { b.v.flag(c); b.accept = false; },
-                    (b, c) -> List.of(warn(c, b.at() + "no_accept is not acted on: " + GlobalDefsBuilder.NO_FIREWALL)))
-            .notActed("strict_mode", "as `vrrp_strict`", "", (b, c) -> { },
-                    (b, c) -> List.of(warn(c, b.at() + "strict_mode is not acted on: no strict RFC checks, and "
-                            + GlobalDefsBuilder.NO_FIREWALL)))
+            .acted("accept", "the VIPs accept traffic in MASTER (default unless strict; ignored with a warning for a"
+                    + " VRRPv2 strict instance below priority 255, as keepalived)", "accept",
+                    (b, c) -> { b.v.flag(c); b.accept = Optional.of(true); })
+            .acted("no_accept", FIREWALL + "; the default in strict mode below priority 255", "accept",
+                    (b, c) -> { b.v.flag(c); b.accept = Optional.of(false); })
+            .acted("strict_mode", "as global `vrrp_strict`, for this instance (on, off, true, false, yes, no; no value: on)", "",
+                    (b, c) -> b.strictMode = b.v.bool(c).or(() -> b.strictMode))
             .notActed("skip_check_adv_addr", "a note, as `vrrp_skip_check_adv_addr`", "", (b, c) -> { },
                     (b, c) -> List.of(note(c, b.at() + "skip_check_adv_addr is not acted on: Vigil checks"
                             + " the address list of every advert (stricter than keepalived)")))
@@ -163,6 +165,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             diags.error(n.where(), "(" + name + ") virtual_router_id must be set (1..255); the instance is ignored");
             return Optional.empty();
         }
+        boolean strict = strictMode.orElse(g.vrrpStrict());
         boolean anyV6 = vips.stream().anyMatch(VirtualIp::ipv6);
         int ver = version.orElse(anyV6 ? 3 : g.vrrpVersion());
         if (anyV6 && ver == 2) {
@@ -180,6 +183,12 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             long cs = Math.max(1, Math.round(adv.toNanos() / 1e7)); // VRRPv3 carries centiseconds
             adv = Duration.ofMillis(cs * 10);
         }
+        if (strict && !strictChecks(n)) return Optional.empty();
+        if (auth.isPresent() && strict) {
+            diags.warning(auth.get().where(), "(" + name + ") Strict mode does not support authentication; ignored"
+                    + " (as keepalived)");
+            auth = Optional.empty();
+        }
         if (auth.isPresent() && ver == 3) {
             diags.warning(auth.get().where(), "(" + name + ") VRRPv3 has no authentication (RFC 5798); ignored");
             auth = Optional.empty();
@@ -192,10 +201,48 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
         if (vips.isEmpty()) {
             diags.warning(n.where(), "(" + name + ") has no virtual_ipaddress");
         }
+        // keepalived: no_accept is the default in strict mode unless the instance owns the addresses (priority 255)
+        boolean acc = accept.orElse(priority == 255 || !strict);
+        if (acc && strict && priority != 255 && ver == 2) {
+            diags.warning(n.child("accept").map(ConfigNode::where).orElse(n.where()), "(" + name + ") accept mode for VRRP"
+                    + " version 2 does not comply with RFC 3768 in strict mode; using no_accept (as keepalived)");
+            acc = false;
+        }
         return Optional.of(new VrrpInstance(name, state, iface, vrid.get(), priority, adv, ver, auth, vips, vipsExcluded,
                 unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat,
-                ts, ti, tf, notifyScripts(), smtp, dontTrackPrimary, lvsSyncIf, useVmac, vmacName, accept,
+                ts, ti, tf, notifyScripts(), smtp, dontTrackPrimary, lvsSyncIf, useVmac, vmacName, acc,
                 Optional.empty(), n.where(), n, tp));
+    }
+
+    /**
+     * What keepalived 2.2.7's vrrp_complete_instance enforces in strict mode (vrrp_strict or strict_mode): it refuses
+     * (the VRRP process exits with a configuration error) an instance with no VIP or with unicast peers, and resets
+     * the rest with a message. False when the instance is refused (an error here, so `vigil run` refuses the file).
+     */
+    private boolean strictChecks(ConfigNode n) {
+        boolean ok = true;
+        if (vips.isEmpty()) {
+            diags.error(n.where(), "(" + name + ") No VIP specified; at least one is required in strict mode (keepalived"
+                    + " refuses the configuration)");
+            ok = false;
+        }
+        if (!peers.isEmpty()) {
+            diags.error(n.child("unicast_peer").map(ConfigNode::where).orElse(n.where()), "(" + name + ") Unicast peers are"
+                    + " not supported in strict mode (keepalived refuses the configuration)");
+            ok = false;
+        }
+        if ((state == VrrpState.MASTER) != (priority == 255)) {
+            VrrpState want = priority == 255 ? VrrpState.MASTER : VrrpState.BACKUP;
+            diags.warning(n.child("state").map(ConfigNode::where).orElse(n.where()), "(" + name + ") State MASTER must"
+                    + " match being address owner (priority 255) in strict mode; using " + want + " (as keepalived)");
+            state = want;
+        }
+        if (!preemptDelay.isZero()) {
+            diags.warning(n.child("preempt_delay").map(ConfigNode::where).orElse(n.where()), "(" + name + ") preempt_delay"
+                    + " is incompatible with strict mode; reset to 0 (as keepalived)");
+            preemptDelay = Duration.ZERO;
+        }
+        return ok;
     }
 
     private static String seconds(Duration d) {

@@ -60,6 +60,8 @@ public final class EntryFormat {
             case RouteChanged e -> e.owner() + (e.added() ? " add " : " del ")
                     + (e.route().startsWith("rule ") || e.route().startsWith("address ") ? "" : "route ") + e.route()
                     + (e.ok() ? e.error().isEmpty() ? " ok" : " (" + e.error() + ")" : " FAILED " + e.error());
+            case HostChanged e -> (e.owner().isEmpty() ? "" : e.owner() + " ") + e.setting() + " " + e.value()
+                    + (e.ok() ? " ok" : " FAILED " + e.error());
             case VipChanged e -> e.instance() + (e.added() ? " add " : " del ") + e.address() + " dev " + e.device()
                     + (e.ok() ? " ok" : " FAILED " + e.error());
             case GarpSent e -> e.instance() + " " + e.address() + " dev " + e.device() + " x" + e.count();

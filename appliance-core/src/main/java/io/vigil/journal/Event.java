@@ -105,6 +105,16 @@ public sealed interface Event {
         public RouteChanged { owner = nz(owner); route = nz(route); error = nz(error); }
     }
 
+    /**
+     * A change Vigil made to the host outside addresses and routes: {@code setting} "nftables" (the drop rules of
+     * no_accept instances; {@code owner} the instance, or empty for the table itself; {@code value} the nft commands)
+     * or a scheduling setting of a thread ("scheduler", "nice", "affinity", "mlockall", "rlimit_rttime"; {@code owner}
+     * the thread). {@code error} says why it failed when not {@code ok}.
+     */
+    record HostChanged(String owner, String setting, String value, boolean ok, String error) implements Event {
+        public HostChanged { owner = nz(owner); setting = nz(setting); value = nz(value); error = nz(error); }
+    }
+
     /** An advert was rejected or is suspicious; {@code source} is the sender address. */
     record AdvertAnomaly(String instance, AnomalyKind kind, String source, String detail) implements Event {
         public AdvertAnomaly { instance = nz(instance); source = nz(source); detail = nz(detail); }

@@ -70,6 +70,9 @@ public enum EventType {
     ROUTE_CHANGED(20, "route-changed", RouteChanged.class, (f, e) -> new RouteChanged(
             f.str(e, RouteChanged::owner), f.str(e, RouteChanged::route), f.bool(e, RouteChanged::added),
             f.bool(e, RouteChanged::ok), f.str(e, RouteChanged::error))),
+    HOST_CHANGED(24, "host-changed", HostChanged.class, (f, e) -> new HostChanged(
+            f.str(e, HostChanged::owner), f.str(e, HostChanged::setting), f.str(e, HostChanged::value),
+            f.bool(e, HostChanged::ok), f.str(e, HostChanged::error))),
     /** Never written with tag 0: an entry of a tag this version does not know reads as {@link Unknown} and is
      *  written back (import) as its raw body. */
     UNKNOWN(0, "unknown", Unknown.class, (f, e) -> new Unknown(e == null ? 0 : e.tag(), f.rest(e, Unknown::body)));

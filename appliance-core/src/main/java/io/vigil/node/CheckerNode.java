@@ -188,6 +188,7 @@ public final class CheckerNode implements AutoCloseable {
         IpvsConfigMapper.Mapping mapping = IpvsConfigMapper.map(config);
         mapping.errors().forEach(NodeLog::warn);
         CheckerNode node = new CheckerNode(journal, config, registry, plan, mapping.virtualServers(), vertx, observer, trackers);
+        tune(vertx, config.globalDefs().scheduling(), node);
         for (String d : drained) {
             String[] vr = d.split("\\|", 2);
             node.ipvsThread.execute(() -> node.drainedId(vr[0], vr[1]).ifPresent(node.drained::add));
@@ -286,6 +287,22 @@ public final class CheckerNode implements AutoCloseable {
     }
 
     private static void canonical(ConfigNode n, StringBuilder b) { b.append(CheckPlanner.canonical(n)).append('\n'); }
+
+    /**
+     * checker_priority, checker_rt_priority, checker_cpu_affinity (keepalived's checker process) applied by each
+     * Vert.x event loop and the IPVS thread to themselves; mlockall and RLIMIT_RTTIME are the VRRP side's (one process).
+     */
+    private static void tune(Vertx vertx, io.vigil.config.Scheduling s, CheckerNode node) {
+        var t = s.checker();
+        if (t.nice() == 0 && t.rtPriority() == 0 && t.cpus().isEmpty()) return;
+        ThreadTuning tuning = new ThreadTuning(node.journal);
+        int i = 0;
+        for (var loop : ((io.vertx.core.internal.VertxInternal) vertx).eventLoopGroup()) {
+            String name = "checker-loop-" + i++;
+            loop.execute(() -> tuning.applySelf(name, t, t.rtPriority(), true));
+        }
+        node.ipvsThread.execute(() -> tuning.applySelf("vigil-ipvs", t, t.rtPriority(), true));
+    }
 
     /** What a reload hands the next checker: see {@link #start(Vertx, KeepalivedConfig, List, CheckRegistry, Journal, java.util.Set, ProbeObserver, TrackerSink, Optional)}. */
     public record Carry(Map<String, String> fingerprints, CheckScheduler.Carry checkers,

@@ -84,7 +84,7 @@ public final class NodeConfig {
                 List.copyOf(scripts.values()), gd.scriptUser().orElse(null), gd.enableScriptSecurity(), NOTIFY_TIMEOUT,
                 fifos, gd.vrrpGarpInterval(), List.copyOf(files.values()), List.copyOf(processes.values()),
                 mail(c, warn), RouteSetup.from(c), startupDelay(gd.node()), priorityChanges(c), fifoReaders(gd.node()),
-                gd.node().child("fifo_write_vrrp_states_on_reload").isPresent());
+                gd.node().child("fifo_write_vrrp_states_on_reload").isPresent(), FirewallSetup.from(c), gd.scheduling());
     }
 
     /**

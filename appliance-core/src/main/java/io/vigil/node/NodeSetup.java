@@ -21,9 +21,12 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                         List<Path> notifyFifos, Duration garpInterval,
                         List<TrackFiles.Spec> trackFiles, List<ProcessTracker.Spec> trackProcesses, MailSetup mail,
                         RouteSetup routes, Duration vrrpStartupDelay, Set<String> notifyPriorityChanges,
-                        List<FifoReader.Spec> fifoReaders, boolean fifoWriteStatesOnReload) {
+                        List<FifoReader.Spec> fifoReaders, boolean fifoWriteStatesOnReload,
+                        FirewallSetup firewall, io.vigil.config.Scheduling scheduling) {
     public NodeSetup {
         fifoReaders = fifoReaders == null ? List.of() : List.copyOf(fifoReaders);
+        if (scheduling == null) scheduling = io.vigil.config.Scheduling.NONE;
+        if (firewall == null) firewall = FirewallSetup.NONE;
         trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
         trackProcesses = trackProcesses == null ? List.of() : List.copyOf(trackProcesses);
         notifyPriorityChanges = notifyPriorityChanges == null ? Set.of() : Set.copyOf(notifyPriorityChanges);
@@ -42,6 +45,6 @@ public record NodeSetup(Path configPath, String contentHash, String routerId,
                      boolean enableScriptSecurity, Duration notifyTimeout, List<Path> notifyFifos, Duration garpInterval) {
         this(configPath, contentHash, routerId, instances, syncGroups, scripts, scriptUser, enableScriptSecurity,
                 notifyTimeout, notifyFifos, garpInterval, List.of(), List.of(), MailSetup.NONE, RouteSetup.NONE, Duration.ZERO, Set.of(),
-                List.of(), false);
+                List.of(), false, FirewallSetup.NONE, io.vigil.config.Scheduling.NONE);
     }
 }

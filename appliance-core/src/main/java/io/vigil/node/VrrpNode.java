@@ -15,6 +15,7 @@ import io.vigil.linux.Rtnetlink;
 import io.vigil.linux.RtnetlinkEvent;
 import io.vigil.linux.RtnetlinkMonitor;
 import io.vigil.linux.VrrpSocket;
+import io.vigil.config.Scheduling;
 import io.vigil.vrrp.DropReason;
 import io.vigil.vrrp.Ipv4Address;
 import io.vigil.vrrp.SyncGroupSpec;
@@ -70,8 +71,10 @@ public final class VrrpNode implements AutoCloseable {
     private volatile VrrpScripts scripts;
     private volatile TrackFiles trackFiles;
     private volatile ProcessTracker processes;
+    private volatile NftFirewall firewall;
     private final Mailer mailer;
     private final RouteKeeper routes;
+    private final ThreadTuning tuning;
 
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
@@ -116,6 +119,7 @@ public final class VrrpNode implements AutoCloseable {
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
+        this.tuning = new ThreadTuning(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -140,11 +144,16 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void boot(NodeSetup s) throws Exception {
+        tune(s.scheduling());
         for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
         List<VrrpInstanceSpec> specs = resolveSources(s.instances());
         openSockets(specs);
         StartupTrace.mark("VRRP sockets open");
         this.setup = s;
+        this.firewall = new NftFirewall(journal, keeper, s.firewall());
+        if (!s.firewall().noAccept().isEmpty() && !NftFirewall.available())
+            NodeLog.warn("no_accept/strict instances " + new java.util.TreeSet<>(s.firewall().noAccept()) + " need the nft"
+                    + " command (package nftables), which is not installed: traffic to their VIPs will not be dropped");
         this.notifier = newNotifier(s);
         vrrp.start();
         Thread mon = Thread.ofPlatform().name("vrrp-netlink").daemon().start(this::monitorLoop);
@@ -386,8 +395,16 @@ public final class VrrpNode implements AutoCloseable {
         boolean reconfiguring = origin instanceof Origin.Reconfigure;
         for (VrrpEffect e : effects) {
             switch (e) {
-                case VrrpEffect.AddAddresses a -> keeper.add(a.instance(), a.interfaceName(), a.addresses(), reconfiguring ? configCause : causeOf(a.instance()));
-                case VrrpEffect.RemoveAddresses r -> keeper.remove(r.instance(), r.interfaceName(), r.addresses(), reconfiguring ? configCause : causeOf(r.instance()));
+                case VrrpEffect.AddAddresses a -> {
+                    Cause c = reconfiguring ? configCause : causeOf(a.instance());
+                    firewall.add(a.instance(), a.addresses(), c); // the drop rule before the VIPs, as keepalived
+                    keeper.add(a.instance(), a.interfaceName(), a.addresses(), c);
+                }
+                case VrrpEffect.RemoveAddresses r -> {
+                    Cause c = reconfiguring ? configCause : causeOf(r.instance());
+                    keeper.remove(r.instance(), r.interfaceName(), r.addresses(), c);
+                    firewall.remove(r.instance(), r.addresses(), c);
+                }
                 case VrrpEffect.SendGarp g -> keeper.garp(g.instance(), g.interfaceName(), g.addresses(), g.repeat(),
                         switch (g.reason()) {
                             case BECAME_MASTER -> causeOf(g.instance());
@@ -545,12 +562,39 @@ public final class VrrpNode implements AutoCloseable {
         NodeLog.warn("(" + o.instance() + ") other MASTER " + from + " priority " + o.priority() + " (" + o.since() + " adverts)");
     }
 
+    // ------------------------------------------------------------------ scheduling (global_defs vrrp_*/max_auto_priority)
+
+    private volatile Scheduling scheduling;
+
+    /** Any scheduling keyword written: only then is it journaled (and the default path stays as it was). */
+    private static boolean configured(Scheduling s) {
+        return !s.vrrp().isEmpty() || !s.checker().isEmpty() || s.maxAutoPriority() > 0;
+    }
+
+    /** vrrp_rt_priority, else Vigil's default SCHED_RR priority (0 = off). */
+    private static int vrrpRt(Scheduling s) {
+        return s.vrrp().rtPriority() > 0 ? s.vrrp().rtPriority() : RealtimeScheduling.PRIORITY;
+    }
+
+    /** Before the threads start: the vrrp thread, receive threads and vrrp-io take the vrrp_* settings on themselves. */
+    private void tune(Scheduling s) {
+        scheduling = s;
+        if (!configured(s)) return;
+        tuning.applyProcess(s);
+        int rt = vrrpRt(s);
+        vrrp.tuning(() -> tuning.applySelf("vrrp", s.vrrp(), rt, true), rt, s.maxAutoPriority(), s.minAutoPriorityDelayUs(),
+                (next, lateUs) -> tuning.autoRaise("vrrp", next, lateUs));
+        keeper.after(() -> tuning.applySelf("vrrp-io", s.vrrp(), rt > 0 ? Math.max(1, rt - 1) : 0, true));
+    }
+
     // ------------------------------------------------------------------ other threads
 
     private void receiveLoop(VrrpSocket sock) {
         String ifname = sock.interfaceName();
         // the arrival time starts the master-down timer: a late wake-up here is a late takeover
-        RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
+        Scheduling sc = scheduling;
+        if (sc == null || !configured(sc)) RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
+        else tuning.applySelf("vrrp-rx-" + ifname, sc.vrrp(), vrrpRt(sc), true);
         while (!closing) {
             try {
                 Optional<VrrpSocket.Received> r = sock.receive(RECEIVE_POLL);
@@ -630,6 +674,7 @@ public final class VrrpNode implements AutoCloseable {
             startWatchers();
         }
         setup = next;
+        firewall.reload(next.firewall());
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
@@ -683,6 +728,7 @@ public final class VrrpNode implements AutoCloseable {
             NodeLog.error("stopping VRRP: " + e.getMessage());
         }
         routes.statics(RouteSetup.NONE, false, why);
+        if (firewall != null) firewall.delete(why); // after the VIPs went: keepalived deletes its table at exit
         keeper.drain(Duration.ofSeconds(5));
         if (scripts != null) scripts.close();
         closeWatchers();
@@ -747,6 +793,7 @@ public final class VrrpNode implements AutoCloseable {
         for (VrrpSocket s : sockets.values()) s.close();
         monitor.close();
         for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
+        if (firewall != null) firewall.delete(Cause.NONE); // no-op after stop()
         keeper.close();
         routes.close();
         control.close();

@@ -28,6 +28,14 @@ public final class VrrpThread {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    // scheduling, set before start(): see tuning()
+    private volatile Runnable onStart;
+    private volatile AutoRaise autoRaise;
+    private int rt, maxAuto;
+    private long minLateNs;
+
+    /** Raises the calling (vrrp) thread to SCHED_RR {@code rt}, a timer having been {@code lateUs} late. */
+    public interface AutoRaise { void raise(int rt, long lateUs); }
 
     public VrrpThread(Host host) {
         this.host = host;
@@ -35,6 +43,19 @@ public final class VrrpThread {
     }
 
     public void start() { thread.start(); }
+
+    /**
+     * Before {@link #start()}: {@code onStart} sets the thread's scheduling (instead of Vigil's default SCHED_RR), and
+     * max_auto_priority as keepalived: a timer found more than {@code minLateUs} late raises the SCHED_RR priority
+     * by one (from {@code rt}; from 1 if not real-time), up to {@code maxAuto}.
+     */
+    public void tuning(Runnable onStart, int rt, int maxAuto, long minLateUs, AutoRaise raise) {
+        this.onStart = onStart;
+        this.rt = rt;
+        this.maxAuto = maxAuto;
+        this.minLateNs = minLateUs * 1000;
+        this.autoRaise = raise;
+    }
 
     public Thread thread() { return thread; }
 
@@ -63,13 +84,22 @@ public final class VrrpThread {
     public void join() throws InterruptedException { thread.join(); }
 
     private void loop() {
-        if (!RealtimeScheduling.tryRaise()) NodeLog.warn("vrrp thread stays at normal scheduling priority (SCHED_RR refused)");
+        Runnable start = onStart;
+        if (start != null) start.run();
+        else if (!RealtimeScheduling.tryRaise()) NodeLog.warn("vrrp thread stays at normal scheduling priority (SCHED_RR refused)");
         while (running) {
             Runnable r;
             while ((r = inbox.poll()) != null) {
                 try { r.run(); } catch (Throwable t) { report(t); }
             }
             long now = System.nanoTime();
+            if (maxAuto > 0 && now - host.nextDeadline() > minLateNs && host.nextDeadline() != Long.MAX_VALUE) {
+                int next = ThreadTuning.nextAutoPriority(rt, maxAuto);
+                if (next > 0) {
+                    rt = next;
+                    try { autoRaise.raise(next, (now - host.nextDeadline()) / 1000); } catch (Throwable t) { report(t); }
+                }
+            }
             if (now - host.nextDeadline() >= 0) {
                 try { host.tick(now); } catch (Throwable t) { report(t); }
             }

@@ -264,7 +264,8 @@ public final class VrrpInstance {
         }
         int cmp = from.compareTo(spec.sourceAddress());
         if (prio < effectivePriority || (prio == effectivePriority && cmp < 0)) {
-            sendAdverts(effectivePriority, out); // keepalived: "forcing new election" so the other side hears us now
+            // keepalived: "forcing new election" so the other side hears us now; strict mode (lower_prio_no_advert): discard
+            if (!spec.lowerPrioNoAdvert()) sendAdverts(effectivePriority, out);
             return;
         }
         masterAddress = from;

@@ -60,6 +60,17 @@ public final class VrrpSpecs {
         return new Mapped(specs, groups, diags);
     }
 
+    /** strict_mode of the instance (its last, as keepalived's boolean), else global vrrp_strict. */
+    static boolean strict(KeepalivedConfig cfg, io.vigil.config.VrrpInstance vi) {
+        boolean strict = cfg.globalDefs().vrrpStrict();
+        for (var n : vi.node().childrenNamed("strict_mode")) {
+            String v = n.args().isEmpty() ? "on" : n.args().getFirst().toLowerCase(java.util.Locale.ROOT);
+            if (List.of("on", "true", "yes").contains(v)) strict = true;
+            else if (List.of("off", "false", "no").contains(v)) strict = false; // anything else was warned about, ignored
+        }
+        return strict;
+    }
+
     static VrrpInstanceSpec toSpec(KeepalivedConfig cfg, io.vigil.config.VrrpInstance vi, List<Diagnostic> diags) {
         String at = "vrrp_instance " + vi.name() + ": ";
         String iface = vi.iface().orElseThrow(() -> new Invalid(Diagnostic.error(vi.where(), at + "no interface (Vigil needs one for VRRP)")));
@@ -76,7 +87,8 @@ public final class VrrpSpecs {
                 .state(vi.state() == io.vigil.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
                 .garp(new GarpSpec(vi.garpMasterDelay(), Math.max(1, vi.garpMasterRepeat()), vi.garpMasterRefresh(),
                         Math.max(1, vi.garpMasterRefreshRepeat())))
-                .notify(notify(vi.notifyScripts()));
+                .notify(notify(vi.notifyScripts()))
+                .lowerPrioNoAdvert(strict(cfg, vi));
         if (vi.authentication().isPresent()) {
             var auth = vi.authentication().get();
             if (version == 3) {

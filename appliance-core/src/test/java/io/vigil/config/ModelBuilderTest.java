@@ -51,10 +51,8 @@ class ModelBuilderTest {
                   vrrp_mcast_group4 224.0.0.19
                 }
                 """);
-        // parsed into the model; the mail settings are acted on (smtp_alert), the last two are warned about
+        // parsed into the model; the mail settings are acted on (smtp_alert), so is vrrp_strict; the last is warned about
         assertThat(r.diagnostics()).extracting(Diagnostic::format).containsExactly(
-                "k.conf:17:3: warning: vrrp_strict is not acted on: no strict RFC checks, and Vigil installs no"
-                        + " iptables/nftables rules: traffic to the VIPs is accepted in every state; filter on the host if you rely on it",
                 "k.conf:18:3: warning: vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only");
         GlobalDefs g = r.config().orElseThrow().globalDefs();
         assertThat(g.routerId()).contains("LVS_A");
@@ -226,11 +224,8 @@ class ModelBuilderTest {
     @Test void keywordsVigilDoesNotActOnAreWarnedAboutAndKept() {
         LoadResult r = load("global_defs {\n vrrp_no_swap\n max_auto_priority 50\n}\n"
                 + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
+        // vrrp_no_swap and max_auto_priority are acted on (config-diagnostics/05-strict.txt, "scheduling")
         assertThat(formatted(r)).containsExactly(
-                "k.conf:2:2: warning: parsed, not acted on: vrrp_no_swap in global_defs (Vigil does not change its "
-                        + "scheduling or memory locking)",
-                "k.conf:3:2: warning: parsed, not acted on: max_auto_priority in global_defs (Vigil does not change its "
-                        + "scheduling or memory locking)",
                 "k.conf:7:2: warning: parsed, not acted on: use_vmac in vrrp_instance VI_1 (Vigil creates no VMAC interface)",
                 "k.conf:8:2: warning: parsed, not acted on: garp_lower_prio_repeat in vrrp_instance VI_1 (Vigil's GARPs "
                         + "follow garp_master_* only)");
@@ -247,13 +242,15 @@ class ModelBuilderTest {
     @Test void securityKeywordsVigilDoesNotActOnAreNeverSilent() {
         LoadResult r = load("global_defs {\n vrrp_iptables\n vrrp_skip_check_adv_addr\n enable_script_security\n}\n"
                 + "vrrp_script chk {\n script /bin/true\n user nobody\n}\n"
-                + instance(" virtual_router_id 7\n strict_mode\n no_accept\n unicast_ttl 10\n"
+                + instance(" virtual_router_id 7\n unicast_ttl 10\n"
                         + " unicast_peer {\n  192.0.2.12 min_ttl 250\n }\n track_script {\n  chk\n }"));
+        // vrrp_strict, strict_mode and no_accept are acted on (05-strict.txt in config-diagnostics)
         assertThat(r.diagnostics()).extracting(d -> d.where().line() + " " + d.severity() + " " + d.message().split(":")[0])
-                .containsExactly("2 WARNING vrrp_iptables is not acted on", "3 INFO vrrp_skip_check_adv_addr is not acted on",
-                        "8 WARNING vrrp_script chk", "12 WARNING (VI_1) strict_mode is not acted on",
-                        "13 WARNING (VI_1) no_accept is not acted on", "14 WARNING (VI_1) unicast_ttl is not acted on",
-                        "16 WARNING (VI_1) unicast_peer options 'min_ttl 250' are not acted on (min_ttl/max_ttl are not checked)");
+                .containsExactly("2 WARNING iptables not supported, using nftables instead (table keepalived), as keepalived"
+                                + " 2.2.7 built without iptables; replace vrrp_iptables with nftables",
+                        "3 INFO vrrp_skip_check_adv_addr is not acted on",
+                        "8 WARNING vrrp_script chk", "12 WARNING (VI_1) unicast_ttl is not acted on",
+                        "14 WARNING (VI_1) unicast_peer options 'min_ttl 250' are not acted on (min_ttl/max_ttl are not checked)");
     }
 
     private static final String LVS = """

@@ -25,6 +25,8 @@ public final class SampleEvents {
                 new NodeAlive(1000, "VI_1 51 192.0.2.11 MASTER 100;VI_2 52 192.0.2.11 BACKUP 90"),
                 new QuorumChanged("TCP 192.0.2.100:80", false, "alive weight 1 < quorum 2"),
                 new RouteChanged("VI_1", "203.0.113.64/26 via 192.0.2.254", true, true, ""),
+                new HostChanged("VI_1", "nftables", "add element ip keepalived vips { 192.0.2.100 }", true, ""),
+                new HostChanged("vrrp", "scheduler", "SCHED_RR 10", false, "EPERM"),
                 new NodeStopped("SIGTERM"),
                 new ConfigApplied("/etc/keepalived/keepalived.conf", "sha256:ab12cd", "+VI_1 +VS TCP 192.0.2.100:80"),
                 new VrrpTransition("VI_1", VrrpState.BACKUP, VrrpState.MASTER, "master_down timer expired", 100),

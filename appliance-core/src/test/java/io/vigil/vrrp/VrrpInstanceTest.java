@@ -210,6 +210,15 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void strictMasterDiscardsALowerPriorityAdvert() {
+        var spec = d1(2).lowerPrioNoAdvert(true).build(); // vrrp_strict: keepalived's lower_prio_no_advert
+        VrrpInstance i = master(spec);
+        List<VrrpEffect> out = i.step(new AdvertReceived(T0 + 20 * S, advert(spec, D2, 100)));
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(only(out, SendAdvert.class)).isEmpty();
+    }
+
+    @Test
     void masterAnswersPriorityZeroWithAnAdvertAndRestartsItsAdvertTimer() {
         var spec = d1(2).garp(new GarpSpec(Duration.ZERO, 1, Duration.ZERO, 1)).build();
         VrrpInstance i = master(spec);

@@ -26,7 +26,8 @@ const dur = ms => ms < 1000 ? `${ms} ms` : ms < 120000 ? `${(ms / 1000).toFixed(
 // the journal's wire names, as rows carry them in `type` (the one entry shape: docs/api.md)
 const TYPES = ['vrrp-transition', 'priority-changed', 'master-seen', 'advert-anomaly', 'vip-changed', 'garp-sent', 'check-result',
   'real-server-changed', 'ipvs-changed', 'quorum-changed', 'notify-run', 'operator-action', 'config-applied', 'node-started',
-  'node-stopped', 'node-alive', 'check-summary', 'route-changed'];
+  'node-stopped', 'node-alive', 'check-summary', 'route-changed',
+  'host-changed'];
 const LEFT = 190, RIGHT = 10, AXIS = 28;
 
 // view: visible [from, to] ms; sel: selected range or null; cursor: ms
