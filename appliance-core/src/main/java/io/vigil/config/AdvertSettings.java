@@ -80,7 +80,7 @@ public record AdvertSettings(boolean higherPrioSendAdvert, boolean lowerPrioNoAd
 
     /** keepalived reads these delays as whole seconds. */
     static Optional<Duration> seconds(Values v, ConfigNode c) {
-        return v.integer(c, 0, 4_294, "").map(Duration::ofSeconds);
+        return v.integer(c, 0, 4_294, "ignored (keepalived reads whole seconds)").map(Duration::ofSeconds);
     }
 
     /** An IPv4 multicast address (224.0.0.0/4), as keepalived requires of mcast_dst_ip and vrrp_mcast_group4. */
