@@ -80,7 +80,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     (b, c) -> List.of(note(c, b.at() + "skip_check_adv_addr is not acted on: Vigil checks"
                             + " the address list of every advert (stricter than keepalived)")))
             .acted("unicast_ttl", "IP TTL (0..255) of the adverts sent to unicast peers; received adverts are checked against "
-                    + "the peers' `min_ttl`/`max_ttl` only, as keepalived; without `unicast_peer` warned about and ignored "
+                    + "the peers' `min_ttl`/`max_ttl` only, as keepalived; without `unicast_peer` ignored with a warning at `vigil run` "
                     + "(keepalived would then send multicast with TTL 0)", "", (b, c) -> b.v.int32(c, 0, 255, "using 255"))
             .acted("mcast_dst_ip", "multicast adverts go to this IPv4 group, which is joined; adverts to another group are "
                     + "dropped (`unexpected_destination`); wins over `vrrp_mcast_group4`; ignored with unicast peers",
