@@ -170,10 +170,15 @@ class AdvertKnobsInteropTest {
     // ------------------------------------------------------------ lower/higher priority heard by a MASTER
 
     /** What one daemon did when it heard lower, then higher priorities while MASTER. */
-    record ElectionOutcome(int answersToLower, int garpsAfterLower, int scriptRuns, int advertsAfterHigher, boolean yielded) {}
+    record ElectionOutcome(int answersToLower, int garpsAfterLower, int scriptRuns, int advertsAfterHigher, boolean yielded,
+                           List<String> fifoLines) {}
 
-    private ElectionOutcome lowerThenHigher(String name, Path conf, Path runs) throws Exception {
+    private ElectionOutcome lowerThenHigher(String name, Path conf, Path runs, Path fifo, Path fifoOut) throws Exception {
         Files.deleteIfExists(runs);
+        Files.deleteIfExists(fifo);
+        Files.deleteIfExists(fifoOut);
+        NetLab.sh("mkfifo", fifo.toString());
+        lab.start(name + "-cat", a, List.of("sh", "-c", "cat " + fifo + " >> " + fifoOut));
         NetLab.Proc cap = capture(name + "-cap");
         NetLab.Proc p = daemon(name, conf);
         await(name + " MASTER", p::logText, Duration.ofSeconds(40), quiet(() -> lab.hasAddr(a, "192.0.2.100/24")));
@@ -198,14 +203,20 @@ class AdvertKnobsInteropTest {
             if (fromA && s.time() >= highFrom - 0.05) after++;
         }
         int scriptRuns = Files.exists(runs) ? (int) Files.readAllLines(runs).size() : 0;
-        return new ElectionOutcome(answers, garps, scriptRuns, after, yielded);
+        List<String> lowerLines = Files.exists(fifoOut)
+                ? Files.readAllLines(fifoOut).stream().filter(l -> l.contains("RX_LOWER")).toList() : List.of();
+        return new ElectionOutcome(answers, garps, scriptRuns, after, yielded, lowerLines);
     }
 
     @Test void lowerAndHigherPriorityHeardAsKeepalived() throws Exception {
         Path runs = lab.dir.resolve("rx-lower.runs");
         Path script = lab.write("rx-lower.sh", "#!/bin/sh\necho ran >> " + runs + "\n");
         script.toFile().setExecutable(true);
+        Path fifo = lab.dir.resolve("notify.fifo"), fifoOut = lab.dir.resolve("fifo.txt");
         Path conf = lab.write("election.conf", """
+                global_defs {
+                  vrrp_notify_fifo %s
+                }
                 vrrp_instance VI_1 {
                   state MASTER
                   interface eth0
@@ -223,8 +234,8 @@ class AdvertKnobsInteropTest {
                     192.0.2.100/24
                   }
                 }
-                """.formatted(script));
-        ElectionOutcome ka = lowerThenHigher("ka", conf, runs);
+                """.formatted(fifo, script));
+        ElectionOutcome ka = lowerThenHigher("ka", conf, runs, fifo, fifoOut);
         System.out.println("keepalived 2.2.7: " + ka);
         // 5 lower-priority adverts: 2 GARPs each at once and 2 each after 2 s; the script each time; no answer adverts
         assertThat(ka.garpsAfterLower()).isEqualTo(20);
@@ -232,12 +243,84 @@ class AdvertKnobsInteropTest {
         assertThat(ka.answersToLower()).isLessThanOrEqualTo(1);
         assertThat(ka.advertsAfterHigher()).isEqualTo(1);
         assertThat(ka.yielded()).isTrue();
-        ElectionOutcome vigil = lowerThenHigher("vigil", conf, runs);
+        assertThat(ka.fifoLines()).hasSize(5).containsOnly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 150");
+        ElectionOutcome vigil = lowerThenHigher("vigil", conf, runs, fifo, fifoOut);
         System.out.println("Vigil: " + vigil);
         assertThat(vigil.garpsAfterLower()).as(lab.logs()).isEqualTo(ka.garpsAfterLower());
         assertThat(vigil.scriptRuns()).isEqualTo(ka.scriptRuns());
         assertThat(vigil.answersToLower()).isLessThanOrEqualTo(1);
         assertThat(vigil.advertsAfterHigher()).isEqualTo(ka.advertsAfterHigher());
         assertThat(vigil.yielded()).isTrue();
+        assertThat(vigil.fifoLines()).isEqualTo(ka.fifoLines());
+    }
+
+    // ------------------------------------------------------------ down_timer_adverts, unicast_fault_no_peer
+
+    /** Seconds from the crafted master's last advert to the node's first, and whether the no-peer instance showed. */
+    record TakeoverOutcome(double takeoverSeconds, boolean faultInstanceAdvertised, boolean faultVipAdded) {}
+
+    private TakeoverOutcome takeover(String name, Path conf) throws Exception {
+        NetLab.Proc cap = capture(name + "-cap");
+        double start = now();
+        // a master at 200 from the start, so the node is BACKUP; it stops after 6 s
+        NetLab.Proc p = name.startsWith("ka") ? lab.keepalived(name, a, conf) : lab.vigil(name, a, conf);
+        for (int i = 0; i < 6; i++) { send(51, 200, "192.0.2.100", Ipv4Address.VRRP_GROUP); Thread.sleep(250); }
+        NetLab.awaitStarted(p);
+        for (int i = 0; i < 12; i++) { send(51, 200, "192.0.2.100", Ipv4Address.VRRP_GROUP); Thread.sleep(500); }
+        await(name + " takes over", p::logText, Duration.ofSeconds(20), quiet(() -> lab.hasAddr(a, "192.0.2.100/24")));
+        Thread.sleep(1500);
+        boolean faultVip = lab.hasAddr(a, "192.0.2.103/24");
+        if (name.startsWith("ka")) lab.crashKeepalived(p); else lab.kill9(p);
+        Thread.sleep(500);
+        lab.kill9(cap);
+        double lastB = -1, firstA = -1;
+        boolean faultAdverts = false;
+        for (Seen s : parse(cap.logText())) {
+            if (s.arp() || s.time() < start) continue;
+            if (s.vrid() == 71 && s.src().equals("192.0.2.11")) faultAdverts = true;
+            if (s.vrid() != 51) continue;
+            if (s.src().equals("192.0.2.12")) lastB = s.time();
+            else if (s.src().equals("192.0.2.11") && firstA < 0 && lastB > 0) firstA = s.time();
+        }
+        assertThat(firstA).as(name + ": an advert of the node after the crafted master's\n" + cap.logText()).isGreaterThan(lastB);
+        return new TakeoverOutcome(firstA - lastB, faultAdverts, faultVip);
+    }
+
+    @Test void downTimerAdvertsAndUnicastFaultNoPeerAsKeepalived() throws Exception {
+        Path conf = lab.write("down.conf", """
+                vrrp_instance VI_1 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 51
+                  priority 150
+                  advert_int 1
+                  down_timer_adverts 1
+                  virtual_ipaddress {
+                    192.0.2.100/24
+                  }
+                }
+                vrrp_instance F {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 71
+                  priority 150
+                  advert_int 1
+                  unicast_fault_no_peer
+                  virtual_ipaddress {
+                    192.0.2.103/24
+                  }
+                }
+                """);
+        TakeoverOutcome ka = takeover("ka", conf);
+        System.out.println("keepalived 2.2.7: " + ka);
+        // Master_Down_Interval = 1 advert + skew (256-150)/256 s = 1.414 s (RFC's 3 adverts: 3.414 s)
+        assertThat(ka.takeoverSeconds()).isBetween(1.2, 2.0);
+        assertThat(ka.faultInstanceAdvertised()).isFalse();
+        assertThat(ka.faultVipAdded()).isFalse();
+        TakeoverOutcome vigil = takeover("vigil", conf);
+        System.out.println("Vigil: " + vigil);
+        assertThat(vigil.takeoverSeconds()).as(lab.logs()).isCloseTo(ka.takeoverSeconds(), org.assertj.core.data.Offset.offset(0.3));
+        assertThat(vigil.faultInstanceAdvertised()).isFalse();
+        assertThat(vigil.faultVipAdded()).isFalse();
     }
 }
