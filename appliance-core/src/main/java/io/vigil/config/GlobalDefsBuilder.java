@@ -74,11 +74,10 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     (b, c) -> b.garpRefreshRepeat = b.v.int32(c, 1, 255, "using 1").orElse(b.garpRefreshRepeat))
             .acted("vrrp_garp_interval", "gap between the GARPs of one burst", "vrrpGarpInterval",
                     (b, c) -> b.garpInterval = b.v.timer(c, 0, 1, "using 0").orElse(b.garpInterval))
-            .notActed("vrrp_mcast_group4", "Vigil sends and listens on 224.0.0.18 only; warned unless it is 224.0.0.18",
-                    "vrrpMcastGroup4", (b, c) -> b.mcast4 = b.v.string(c).filter(a -> b.checkIp(c, a, false)),
-                    (b, c) -> !c.args().isEmpty() && !c.args().getFirst().equals("224.0.0.18")
-                            ? List.of(warn(c, "vrrp_mcast_group4 is not acted on: Vigil sends and listens on 224.0.0.18 only"))
-                            : List.of())
+            .acted("vrrp_mcast_group4", "default group of every multicast instance without `mcast_dst_ip`: adverts go "
+                    + "there and it is joined; a non-multicast address is warned about and skipped, as keepalived",
+                    "vrrpMcastGroup4", (b, c) -> b.mcast4 = b.v.string(c).filter(a -> b.checkIp(c, a, false))
+                            .filter(a -> b.checkMulticast(c, a)))
             .notActed("vrrp_mcast_group6", "IPv4 VRRP only", "vrrpMcastGroup6",
                     (b, c) -> b.mcast6 = b.v.string(c).filter(a -> b.checkIp(c, a, true)))
             .acted("script_user", "notify scripts, vrrp_script and MISC_CHECK without a `user` of its own run via "
@@ -206,11 +205,25 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps")
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
-            .notActedAll("Vigil's GARPs follow vrrp_garp_master_* and vrrp_garp_interval only",
-                    "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_gna_interval", "vrrp_min_garp",
-                    "vrrp_garp_extra_if")
-            .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
-                    "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
+            .notActedAll("Vigil's GARPs follow vrrp_garp_master_* and vrrp_garp_interval only", "vrrp_garp_extra_if")
+            .acted("vrrp_garp_lower_prio_delay", "default of every instance's garp_lower_prio_delay (whole seconds); "
+                    + "unset: vrrp_garp_master_delay, as keepalived", "", (b, c) -> AdvertSettings.seconds(b.v, c))
+            .acted("vrrp_garp_lower_prio_repeat", "default of every instance's garp_lower_prio_repeat; unset: "
+                    + "vrrp_garp_master_repeat, as keepalived", "", (b, c) -> b.v.int32(c, 0, Integer.MAX_VALUE, "using default"))
+            .acted("vrrp_min_garp", "as keepalived: vrrp_garp_master_repeat 1 and vrrp_garp_master_delay 0 unless set "
+                    + "before it (so the lower-priority GARPs follow: 1, no delay)", "vrrpGarpMasterRepeat, vrrpGarpMasterDelay",
+                    (b, c) -> {
+                        if (!b.v.bool(c).orElse(false)) return;
+                        if (b.garpRepeat == 5) b.garpRepeat = 1;
+                        if (b.garpDelay.equals(Duration.ofSeconds(5))) b.garpDelay = Duration.ZERO;
+                    })
+            .noEffectAll("the interval between IPv6 neighbour advertisements; Vigil does VRRP over IPv4 only",
+                    "vrrp_gna_interval")
+            .acted("vrrp_down_timer_adverts", "default of every instance's down_timer_adverts", "",
+                    (b, c) -> b.v.int32(c, 1, 100, "using 3"))
+            .acted("vrrp_lower_prio_no_advert", "default of every instance's lower_prio_no_advert", "", (b, c) -> b.v.bool(c))
+            .acted("vrrp_higher_prio_send_advert", "default of every instance's higher_prio_send_advert", "",
+                    (b, c) -> b.v.bool(c))
             .acted("lvs_timeouts", "IPVS_CMD_SET_CONFIG at start and reload; the kernel's values are put back at stop "
                     + "(and when a reload drops the keyword)", "", (b, c) -> b.lvsProblems(c, LvsArgs.timeouts(c.args()).problems()))
             .acted("lvs_flush", "the whole IPVS table is flushed at start-up (not on reload)", "", KeywordTable.keepNode())
@@ -345,6 +358,12 @@ final class GlobalDefsBuilder extends BlockBuilder {
                 scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsId, lvsSync, where, node,
                 new NfTables(nftTable, nftPriority, nftCounters),
                 new Scheduling(vrrpTune.build(), checkerTune.build(), maxAuto, minAutoDelay));
+    }
+
+    private boolean checkMulticast(ConfigNode c, String a) {
+        if (AdvertSettings.isMulticast(a)) return true;
+        diags.warning(c.where(), c.keyword() + " " + a + " is not multicast; skipped (as keepalived)");
+        return false;
     }
 
     private boolean checkIp(ConfigNode c, String a, boolean v6) {

@@ -49,12 +49,9 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .acted("unicast_src_ip", "", "unicastSrcIp", (b, c) -> b.unicastSrc = b.v.string(c).filter(a -> b.checkAddr(c, a)))
             .acted("mcast_src_ip", "source of multicast adverts; else `unicast_src_ip`, else the interface's primary IPv4 "
                     + "address", "mcastSrcIp", (b, c) -> b.mcastSrc = b.v.string(c).filter(a -> b.checkAddr(c, a)))
-            .acted("unicast_peer", "IPv4 only; anything else is a file:line error; per-peer `min_ttl`/`max_ttl` are warned "
-                    + "about, not checked", "unicastPeers", VrrpInstanceBuilder::unicastPeers, (b, c) -> c.children().stream()
-                    .filter(p -> !p.args().isEmpty())
-                    .map(p -> warn(p, b.at() + "unicast_peer options '" + String.join(" ", p.args())
-                            + "' are not acted on (min_ttl/max_ttl are not checked)"))
-                    .toList())
+            .acted("unicast_peer", "IPv4 only; anything else is a file:line error; per-peer `min_ttl`/`max_ttl` (0..255) "
+                    + "are checked on receipt with `check_unicast_src`, as keepalived (drop reason `bad_ttl`)", "unicastPeers",
+                    VrrpInstanceBuilder::unicastPeers)
             .acted("nopreempt", "", "nopreempt", (b, c) -> { b.v.flag(c); b.nopreempt = true; b.nopreemptNode = c; })
             .acted("preempt", "", "nopreempt", (b, c) -> { b.v.flag(c); b.nopreempt = false; })
             .acted("preempt_delay", "", "preemptDelay",
@@ -84,11 +81,17 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .notActed("skip_check_adv_addr", "a note, as `vrrp_skip_check_adv_addr`", "", (b, c) -> { },
                     (b, c) -> List.of(note(c, b.at() + "skip_check_adv_addr is not acted on: Vigil checks"
                             + " the address list of every advert (stricter than keepalived)")))
-            .notActed("unicast_ttl", "adverts are sent with TTL 255, unicast TTL not checked", "", (b, c) -> { },
-                    (b, c) -> List.of(warn(c, b.at() + "unicast_ttl is not acted on: adverts are sent with TTL 255"
-                            + " and the TTL of unicast adverts is not checked")))
-            .notActed("mcast_dst_ip", "Vigil uses 224.0.0.18", "", (b, c) -> { },
-                    (b, c) -> List.of(warn(c, b.at() + "mcast_dst_ip is not acted on: Vigil sends and listens on 224.0.0.18 only")))
+            .acted("unicast_ttl", "IP TTL (0..255) of the adverts sent to unicast peers; received adverts are checked against "
+                    + "the peers' `min_ttl`/`max_ttl` only, as keepalived; without `unicast_peer` ignored with a warning at `vigil run` "
+                    + "(keepalived would then send multicast with TTL 0)", "", (b, c) -> b.v.int32(c, 0, 255, "using 255"))
+            .acted("mcast_dst_ip", "multicast adverts go to this IPv4 group, which is joined; adverts to another group are "
+                    + "dropped (`unexpected_destination`); wins over `vrrp_mcast_group4`; ignored with unicast peers",
+                    "", (b, c) -> b.v.string(c).filter(a -> b.checkMulticast(c, a)))
+            .acted("notify_master_rx_lower_pri", "run as written each time a MASTER hears a lower priority advert (with "
+                    + "the notify FIFO line `MASTER_RX_LOWER_PRI`); journaled with the advert as cause", "",
+                    (b, c) -> b.script(c))
+            .acted("unicast_fault_no_peer", "with an empty `unicast_peer` the instance stays in FAULT instead of "
+                    + "advertising multicast, as keepalived", "", (b, c) -> b.v.flag(c))
             .acted("check_unicast_src", "with `unicast_peer`: adverts from any other source are dropped and counted, "
                     + "`vigil_vrrp_dropped_total{reason=\"not_unicast_peer\"}`; without peers a warning at `vigil run`", "",
                     (b, c) -> { })
@@ -102,17 +105,25 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .noEffect("debug", "keepalived's debug level for the instance (not implemented in keepalived either)")
             .noEffect("kernel_rx_buf_size", GlobalDefsBuilder.SOCKET_BUFFERS)
             .noEffect("linkbeat_use_polling", GlobalDefsBuilder.LINK_POLLING)
-            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_lower_prio_delay", "garp_lower_prio_repeat",
-                    "garp_extra_if")
-            .notActedAll("Vigil's adverts and master-down timer are the RFC's", "down_timer_adverts",
-                    "lower_prio_no_advert", "higher_prio_send_advert")
+            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_extra_if")
+            .acted("garp_lower_prio_delay", "whole seconds; a MASTER that heard a lower priority sends its "
+                    + "garp_lower_prio_repeat GARPs again after it (0: not); default global vrrp_garp_lower_prio_delay",
+                    "", (b, c) -> AdvertSettings.seconds(b.v, c))
+            .acted("garp_lower_prio_repeat", "GARPs a MASTER sends when it hears a lower priority (0: none; sync group "
+                    + "members too); default global vrrp_garp_lower_prio_repeat", "",
+                    (b, c) -> b.v.int32(c, 0, Integer.MAX_VALUE, "using global value"))
+            .acted("down_timer_adverts", "Master_Down_Interval = N (1..100) advert intervals + skew instead of 3", "",
+                    (b, c) -> b.v.int32(c, 1, 100, "using global value"))
+            .acted("lower_prio_no_advert", "a MASTER hearing a lower priority does not answer with an advert at once", "",
+                    (b, c) -> b.v.bool(c))
+            .acted("higher_prio_send_advert", "a MASTER hearing a higher priority sends one advert before it goes BACKUP",
+                    "", (b, c) -> b.v.bool(c))
             .acted("virtual_routes", "as static_routes, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
             .acted("virtual_rules", "as static_rules, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RuleSpec.audit(c, b.diags::warning))
             .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
-                    "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "promote_secondaries",
-                    "notify_master_rx_lower_pri"), true);
+                    "track_src_ip", "old_unicast_checksum", "promote_secondaries"), true);
 
     VrrpInstanceBuilder(Ctx cx, String name, GlobalDefs g, Set<String> scripts, Set<String> files) {
         super(cx, scripts, files);
@@ -125,6 +136,12 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
     }
 
     private String at() { return "(" + name + ") "; }
+
+    private boolean checkMulticast(ConfigNode c, String a) {
+        if (Values.isIpv4(a) && AdvertSettings.isMulticast(a)) return true;
+        diags.warning(v.at(c, 0), at() + c.keyword() + " " + a + " is not an IPv4 multicast address; skipped (as keepalived)");
+        return false;
+    }
 
     private void state(ConfigNode c) {
         Optional<String> s = v.string(c);

@@ -118,11 +118,16 @@ public final class VrrpSocket extends NativeSocket {
      * {@code destination} (224.0.0.18 or a unicast peer) with the next IP id. Returns the id used.
      */
     public int send(Inet4Address source, Inet4Address destination, ByteBuffer vrrp) throws LinuxException, ClosedChannelException {
+        return send(source, destination, Ipv4Header.VRRP_TTL, vrrp);
+    }
+
+    /** As {@link #send(Inet4Address, Inet4Address, ByteBuffer)} with IP TTL {@code ttl} (keepalived's unicast_ttl). */
+    public int send(Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException, ClosedChannelException {
         sendLock.lock();
         try {
             ensureOpen();
             int id = ipId = (ipId + 1) & 0xffff;
-            sendWithId(id, source, destination, vrrp);
+            sendWithId(id, source, destination, ttl, vrrp);
             return id;
         } finally {
             sendLock.unlock();
@@ -135,18 +140,17 @@ public final class VrrpSocket extends NativeSocket {
         sendLock.lock();
         try {
             ensureOpen();
-            sendWithId(ipIdentification, source, destination, vrrp);
+            sendWithId(ipIdentification, source, destination, Ipv4Header.VRRP_TTL, vrrp);
         } finally {
             sendLock.unlock();
         }
     }
 
-    private void sendWithId(int id, Inet4Address source, Inet4Address destination, ByteBuffer vrrp) throws LinuxException {
+    private void sendWithId(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException {
         int len = vrrp.remaining();
         if (len + Ipv4Header.LENGTH > MAX_PACKET) throw new IllegalArgumentException("VRRP message of " + len + " bytes");
         ByteBuffer out = txPacket.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
-        Ipv4Header.write(out, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, Ipv4Header.VRRP_TTL,
-                IPPROTO_VRRP);
+        Ipv4Header.write(out, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, ttl, IPPROTO_VRRP);
         out.put(vrrp.duplicate());
         txAddr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
         txAddr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);

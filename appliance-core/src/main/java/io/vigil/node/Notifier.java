@@ -28,6 +28,8 @@ public final class Notifier implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void ran(String trigger, ScriptOutcome outcome, long causeSeq);
+        /** A run whose cause is not a journal entry (e.g. the advert that made notify_master_rx_lower_pri run). */
+        default void ran(String trigger, ScriptOutcome outcome, io.vigil.journal.Cause cause) { ran(trigger, outcome, -1L); }
     }
 
     private final ScriptRunner runner;
@@ -85,6 +87,13 @@ public final class Notifier implements AutoCloseable {
     public void run(String owner, String trigger, ScriptCommand command, long causeSeq, ScriptRunner with, Duration limit) {
         chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
                 .thenRunAsync(() -> listener.ran(trigger, with.run(command, limit), causeSeq), scripts)
+                .exceptionally(t -> null));
+    }
+
+    /** As {@link #run(String, String, ScriptCommand, long)}, journaled with {@code cause}. */
+    public void run(String owner, String trigger, ScriptCommand command, io.vigil.journal.Cause cause) {
+        chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
+                .thenRunAsync(() -> listener.ran(trigger, runner.run(command, timeout), cause), scripts)
                 .exceptionally(t -> null));
     }
 

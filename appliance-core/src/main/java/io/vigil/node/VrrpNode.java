@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,8 @@ public final class VrrpNode implements AutoCloseable {
     private final AddressKeeper keeper;
     private final VrrpThread vrrp;
     private final Map<String, VrrpSocket> sockets = new ConcurrentHashMap<>();
+    private final Set<String> joinedGroups = ConcurrentHashMap.newKeySet(); // "eth0 239.1.1.1": extra multicast groups
+    private final Map<String, String> lowerPrioFrom = new HashMap<>(); // instance -> last lower-priority advert's source (VRRP thread)
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Long> trackerSeq = new ConcurrentHashMap<>();
     private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
@@ -243,11 +246,18 @@ public final class VrrpNode implements AutoCloseable {
 
     private void openSockets(List<VrrpInstanceSpec> specs) throws Exception {
         for (VrrpInstanceSpec s : specs) {
-            if (sockets.containsKey(s.interfaceName())) continue;
-            VrrpSocket sock = VrrpSocket.open(s.interfaceName());
-            sockets.put(s.interfaceName(), sock);
-            Thread t = Thread.ofPlatform().name("vrrp-rx-" + s.interfaceName()).daemon().start(() -> receiveLoop(sock));
-            threads.add(t);
+            VrrpSocket sock = sockets.get(s.interfaceName());
+            if (sock == null) {
+                sock = VrrpSocket.open(s.interfaceName());
+                sockets.put(s.interfaceName(), sock);
+                VrrpSocket rx = sock;
+                Thread t = Thread.ofPlatform().name("vrrp-rx-" + s.interfaceName()).daemon().start(() -> receiveLoop(rx));
+                threads.add(t);
+            }
+            // mcast_dst_ip / vrrp_mcast_group4: join that group too (224.0.0.18 is joined at open); kept until exit
+            Ipv4Address group = s.advertOptions().multicastGroup();
+            if (!s.unicast() && !group.equals(Ipv4Address.VRRP_GROUP) && joinedGroups.add(s.interfaceName() + " " + group))
+                sock.joinGroup(AddressKeeper.inet(group), sock.ifindex());
         }
     }
 
@@ -255,18 +265,24 @@ public final class VrrpNode implements AutoCloseable {
         List<NotifyFifo> fifos = new ArrayList<>();
         for (Path p : s.notifyFifos()) fifos.add(new NotifyFifo(p));
         Notifier n = new Notifier(new ScriptRunner(s.scriptUser(), s.enableScriptSecurity()), s.notifyTimeout(), fifos,
-                (trigger, o, causeSeq) -> {
-                    String out = String.join("\n", o.firstLines());
-                    if (o.error() != null) out = o.error() + (out.isEmpty() ? "" : "\n" + out);
-                    journal.append(causeSeq >= 0 ? Cause.event(causeSeq) : Cause.NONE,
-                            new Event.NotifyRun(o.command().toString(), trigger, o.exitCode(), o.duration().toNanos(), out));
-                    if (!o.ok()) NodeLog.warn("notify " + o.command() + " (" + trigger + "): "
-                            + (o.error() != null ? o.error() : "exit " + o.exitCode()));
+                new Notifier.Listener() {
+                    @Override public void ran(String trigger, ScriptOutcome o, long causeSeq) {
+                        ran(trigger, o, causeSeq >= 0 ? Cause.event(causeSeq) : Cause.NONE);
+                    }
+                    @Override public void ran(String trigger, ScriptOutcome o, Cause cause) { notifyRan(trigger, o, cause); }
                 });
         // keepalived starts each reader once its FIFO exists, with the FIFO's name as last argument
         for (FifoReader.Spec r : s.fifoReaders())
             FifoReader.start(r, s.scriptUser(), null, s.enableScriptSecurity(), journal).ifPresent(n::reader);
         return n;
+    }
+
+    private void notifyRan(String trigger, ScriptOutcome o, Cause cause) {
+        String out = String.join("\n", o.firstLines());
+        if (o.error() != null) out = o.error() + (out.isEmpty() ? "" : "\n" + out);
+        journal.append(cause, new Event.NotifyRun(o.command().toString(), trigger, o.exitCode(), o.duration().toNanos(), out));
+        if (!o.ok()) NodeLog.warn("notify " + o.command() + " (" + trigger + "): "
+                + (o.error() != null ? o.error() : "exit " + o.exitCode()));
     }
 
     /**
@@ -411,7 +427,10 @@ public final class VrrpNode implements AutoCloseable {
                             case MASTER_DELAY -> Cause.timer("garp_master_delay");
                             case REFRESH -> Cause.timer("garp_master_refresh");
                             case ADDRESS_ADDED -> configCause;
+                            case LOWER_PRIO -> lowerPrioCause(g.instance());
+                            case LOWER_PRIO_DELAY -> Cause.timer("garp_lower_prio_delay");
                         });
+                case VrrpEffect.LowerPriorityHeard h -> lowerPriorityHeard(h);
                 case VrrpEffect.RunNotify n -> {
                     ScriptCommand cmd = ScriptCommand.parse(n.command()).with(n.extraArgs().toArray(String[]::new));
                     Long seq = lastTransitionSeq.get(n.instance());
@@ -446,7 +465,7 @@ public final class VrrpNode implements AutoCloseable {
         VrrpSocket sock = ifname == null ? null : sockets.get(ifname);
         if (sock == null) return;
         try {
-            sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), ByteBuffer.wrap(a.message()));
+            sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), a.ttl(), ByteBuffer.wrap(a.message()));
             advertsSent++;
             SendStats s = stats(a.instance());
             s.sent++;
@@ -495,6 +514,23 @@ public final class VrrpNode implements AutoCloseable {
         VrrpState st = router.state(pc.instance());
         if (st != null && setup.notifyPriorityChanges().contains(pc.instance())) // keepalived: FIFO only, STATE_PRIORITY
             notifier.fifo("INSTANCE", pc.instance(), st.name() + "_PRIORITY", pc.to());
+    }
+
+    /**
+     * keepalived's MASTER_RX_LOWER_PRI event: the notify FIFO line and notify_master_rx_lower_pri (as written),
+     * journaled as caused by the advert; the GARPs that follow cite it too.
+     */
+    private void lowerPriorityHeard(VrrpEffect.LowerPriorityHeard h) {
+        lowerPrioFrom.put(h.instance(), h.from().toString());
+        notifier.fifo("INSTANCE", h.instance(), "MASTER_RX_LOWER_PRI", h.ownPriority());
+        if (h.command() != null)
+            notifier.run(h.instance(), h.instance() + " MASTER_RX_LOWER_PRI", ScriptCommand.parse(h.command()), lowerPrioCause(h.instance()));
+    }
+
+    private Cause lowerPrioCause(String instance) {
+        String from = lowerPrioFrom.get(instance);
+        String device = router.interfaceOf(instance);
+        return from == null ? causeOf(instance) : Cause.packet(from, device == null ? "" : device);
     }
 
     private Cause causeOf(String instance) {

@@ -14,10 +14,14 @@ public sealed interface VrrpEffect {
 
     /**
      * Send {@code message} (a complete VRRP message, checksum filled for {@code source}→{@code destination}) with
-     * IP TTL 255, TOS 0xc0, protocol 112, from {@code source} to {@code destination} (224.0.0.18 or one unicast peer).
+     * IP TTL {@code ttl} (255 but for unicast_ttl), TOS 0xc0, protocol 112, from {@code source} to
+     * {@code destination} (the multicast group, 224.0.0.18 unless configured, or one unicast peer).
      */
-    record SendAdvert(String instance, Ipv4Address source, Ipv4Address destination, int priority, byte[] message) implements VrrpEffect {
+    record SendAdvert(String instance, Ipv4Address source, Ipv4Address destination, int priority, byte[] message, int ttl) implements VrrpEffect {
         public SendAdvert { message = message.clone(); }
+        public SendAdvert(String instance, Ipv4Address source, Ipv4Address destination, int priority, byte[] message) {
+            this(instance, source, destination, priority, message, VrrpAdvertFlyweight.REQUIRED_TTL);
+        }
         @Override public byte[] message() { return message.clone(); }
     }
     /** Add the addresses (virtual_ipaddress + virtual_ipaddress_excluded); device null means {@code interfaceName}. */
@@ -39,6 +43,12 @@ public sealed interface VrrpEffect {
         public RunNotify { extraArgs = List.copyOf(extraArgs); }
     }
     record StateChanged(String instance, VrrpState from, VrrpState to, Cause cause) implements VrrpEffect {}
+    /**
+     * A MASTER heard {@code from} advertise a lower {@code priority} than its own {@code ownPriority} (keepalived's
+     * MASTER_RX_LOWER_PRI event: the notify FIFO line, and {@code command} = notify_master_rx_lower_pri run as
+     * written, null if none). Comes before the answer advert and GARPs it causes.
+     */
+    record LowerPriorityHeard(String instance, Ipv4Address from, int priority, int ownPriority, String command) implements VrrpEffect {}
     record PriorityChanged(String instance, int from, int to, Cause cause) implements VrrpEffect {}
     record AdvertDropped(String instance, DropReason reason, Ipv4Address source) implements VrrpEffect {}
     /**

@@ -24,7 +24,7 @@ public sealed interface VrrpInput {
     record SetPriority(long now, int priority, String why) implements VrrpInput {}
     /**
      * Config reload that changes only what an instance can take in place (priority, trackers, notify scripts,
-     * garp settings, preempt, virtual addresses): the instance keeps its state and timers; a MASTER removes the
+     * garp settings, preempt, virtual addresses, advert options — used from the next advert or timer on): the instance keeps its state and timers; a MASTER removes the
      * addresses no longer configured and adds (with GARPs) the new ones, the others untouched; the new priority is compared
      * as any priority change (a MASTER stays MASTER unless a peer's advert now wins). Tracker values already known
      * are kept; a new tracker counts as up until reported.

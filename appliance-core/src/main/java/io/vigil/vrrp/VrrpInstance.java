@@ -53,6 +53,8 @@ public final class VrrpInstance {
     private final Timer downTimer = new Timer(), advertTimer = new Timer(), garpDelayTimer = new Timer(), garpRefreshTimer = new Timer();
     private final Timer preemptTimer = new Timer(); // keepalived's preempt_time; only compared, never ticks
     private final Timer[] ticking = {downTimer, advertTimer, garpDelayTimer, garpRefreshTimer};
+    // garp_lower_prio_delay: keepalived starts one timer per lower-priority advert heard; their deadlines, oldest first
+    private final java.util.ArrayDeque<Long> lowerPrioGarps = new java.util.ArrayDeque<>();
     private final Map<String, Long> trackerValues = new HashMap<>();
     private final Map<String, Boolean> interfaces = new HashMap<>();
     private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
@@ -107,9 +109,9 @@ public final class VrrpInstance {
         return micros * 1000;
     }
 
-    /** Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, in nanoseconds. */
+    /** Master_Down_Interval = down_timer_adverts (RFC: 3) * Master_Adver_Interval + Skew_Time, in nanoseconds. */
     public long masterDownIntervalNanos() {
-        return 3 * masterAdvertCentis * NANOS_PER_CENTI + skewNanos();
+        return spec.advertOptions().downTimerAdverts() * masterAdvertCentis * NANOS_PER_CENTI + skewNanos();
     }
 
     public OptionalLong nextDeadline() {
@@ -119,7 +121,7 @@ public final class VrrpInstance {
     /** Whether a timer runs ({@link #nextDeadline()} without the allocation, for the router). */
     boolean timerArmed() {
         for (Timer t : ticking) if (t.armed) return true;
-        return false;
+        return !lowerPrioGarps.isEmpty();
     }
 
     /** The earliest running timer; meaningful when {@link #timerArmed()}. */
@@ -129,6 +131,8 @@ public final class VrrpInstance {
         for (Timer t : ticking) {
             if (t.armed && (!any || t.at - best < 0)) { best = t.at; any = true; }
         }
+        Long lp = lowerPrioGarps.peekFirst();
+        if (lp != null && (!any || lp - best < 0)) best = lp;
         return best;
     }
 
@@ -262,12 +266,17 @@ public final class VrrpInstance {
             advertTimer.set(now + advertNanos());
             return;
         }
+        AdvertOptions o = spec.advertOptions();
         int cmp = from.compareTo(spec.sourceAddress());
         if (prio < effectivePriority || (prio == effectivePriority && cmp < 0)) {
-            // keepalived: "forcing new election" so the other side hears us now; strict mode (lower_prio_no_advert): discard
-            if (!spec.lowerPrioNoAdvert()) sendAdverts(effectivePriority, out);
+            out.add(new VrrpEffect.LowerPriorityHeard(name, from, prio, effectivePriority, o.notifyMasterRxLowerPri()));
+            // keepalived: "forcing new election" so the other side hears us now, unless lower_prio_no_advert
+            if (!o.lowerPrioNoAdvert()) sendAdverts(effectivePriority, out);
+            lowerPrioGarps(now, out);
             return;
         }
+        // higher_prio_send_advert: one advert of ours first, so a peer that may not hear us learns we were MASTER
+        if (o.higherPrioSendAdvert()) sendAdverts(effectivePriority, out);
         masterAddress = from;
         masterPriority = prio;
         if (spec.version() == 3) masterAdvertCentis = a.advertIntervalCentis();
@@ -295,10 +304,15 @@ public final class VrrpInstance {
         if (!a.listsExactly(advertAddresses)) return DropReason.ADDRESS_LIST_MISMATCH;
         if (!a.checksumValid()) return DropReason.BAD_CHECKSUM;
         if (Ipv4Address.isMulticast(a.destinationBits()) == spec.unicast()) return DropReason.UNEXPECTED_DESTINATION;
+        // keepalived's socket is bound to its group: an advert to another group never reaches the instance
+        if (!spec.unicast() && a.destinationBits() != spec.advertOptions().multicastGroup().bits()) return DropReason.UNEXPECTED_DESTINATION;
         if (a.sourceBits() == spec.sourceAddress().bits()) return DropReason.OWN_ADDRESS;
         // keepalived checks this with the address list; skip_check_adv_addr is not modelled, so always
-        if (spec.checkUnicastSource() && spec.unicast() && !isUnicastPeer(a.sourceBits()))
-            return DropReason.NOT_UNICAST_PEER;
+        if (spec.checkUnicastSource() && spec.unicast()) {
+            if (!isUnicastPeer(a.sourceBits())) return DropReason.NOT_UNICAST_PEER;
+            // keepalived checks a peer's min_ttl/max_ttl only here, with check_unicast_src
+            if (!spec.advertOptions().ttlAllowed(a.sourceBits(), a.ttl())) return DropReason.BAD_TTL;
+        }
         return null;
     }
 
@@ -328,6 +342,18 @@ public final class VrrpInstance {
             garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
             garps(spec.garp().refreshRepeat(), GarpReason.REFRESH, out);
         }
+        for (Long at = lowerPrioGarps.peekFirst(); at != null && now - at >= 0; at = lowerPrioGarps.peekFirst()) {
+            lowerPrioGarps.pollFirst();
+            if (spec.garp().lowerPrioRepeat() > 0) garps(spec.garp().lowerPrioRepeat(), GarpReason.LOWER_PRIO_DELAY, out);
+        }
+    }
+
+    /** garp_lower_prio_repeat GARPs now and, with garp_lower_prio_delay, once more after it (MASTER only). */
+    private void lowerPrioGarps(long now, List<VrrpEffect> out) {
+        GarpSpec g = spec.garp();
+        if (state != VrrpState.MASTER || g.lowerPrioRepeat() == 0) return;
+        garps(g.lowerPrioRepeat(), GarpReason.LOWER_PRIO, out);
+        if (!g.lowerPrioDelay().isZero()) lowerPrioGarps.addLast(now + g.lowerPrioDelay().toNanos());
     }
 
     private void reevaluate(long now, Cause cause, List<VrrpEffect> out) {
@@ -350,6 +376,8 @@ public final class VrrpInstance {
     /** Effective priority and own fault from base priority, trackers and interfaces. */
     private void recompute() {
         boolean fault = spec.trackPrimaryInterface() && !interfaces.getOrDefault(spec.interfaceName(), true);
+        // unicast_fault_no_peer: no peer to send to, and no falling back to multicast (keepalived: a config fault)
+        if (spec.advertOptions().faultNoPeer() && spec.unicastPeers().isEmpty()) fault = true;
         long sum = basePriority;
         for (TrackerSpec t : spec.trackers()) {
             if (t.kind() == TrackerSpec.Kind.FILE) {
@@ -444,6 +472,7 @@ public final class VrrpInstance {
         garpDelayTimer.off();
         garpRefreshTimer.off();
         preemptTimer.off();
+        lowerPrioGarps.clear(); // keepalived's delayed burst sends nothing once the VIPs are gone
     }
 
     // ---------------------------------------------------------------- sync group hooks (package-private)
@@ -461,6 +490,9 @@ public final class VrrpInstance {
     void groupForceBackup(long now, Cause cause, List<VrrpEffect> out) {
         if (state == VrrpState.MASTER) toBackup(now, cause, out);
     }
+
+    /** Another member heard a lower priority: keepalived sends this member's lower-priority GARPs too. */
+    void groupLowerPrioGarps(long now, List<VrrpEffect> out) { lowerPrioGarps(now, out); }
 
     void groupHoldFault(Cause cause, List<VrrpEffect> out) {
         groupFault = true;
@@ -495,11 +527,13 @@ public final class VrrpInstance {
     }
 
     private void sendAdverts(int priority, List<VrrpEffect> out) {
-        List<Ipv4Address> destinations = spec.unicast() ? spec.unicastPeers() : List.of(Ipv4Address.VRRP_GROUP);
+        AdvertOptions o = spec.advertOptions();
+        List<Ipv4Address> destinations = spec.unicast() ? spec.unicastPeers() : List.of(o.multicastGroup());
+        int ttl = spec.unicast() ? o.unicastTtl() : VrrpAdvertFlyweight.REQUIRED_TTL;
         for (Ipv4Address dst : destinations) {
             byte[] msg = VrrpAdvertFlyweight.encode(spec.version(), spec.vrid(), priority, spec.advertIntervalCentis(),
                     advertAddresses, spec.authType(), authData, spec.sourceAddress(), dst);
-            out.add(new SendAdvert(name, spec.sourceAddress(), dst, priority, msg));
+            out.add(new SendAdvert(name, spec.sourceAddress(), dst, priority, msg, ttl));
         }
     }
 

@@ -21,8 +21,7 @@ import java.util.List;
  * @param trackPrimaryInterface false = {@code dont_track_primary}: the instance's own interface going down is no FAULT
  * @param checkUnicastSource   {@code check_unicast_src} / {@code vrrp_check_unicast_src}: with unicast peers, drop
  *                             adverts whose source is not one of them
- * @param lowerPrioNoAdvert    keepalived's lower_prio_no_advert, which strict mode forces: a MASTER hearing a lower
- *                             priority discards it (RFC) instead of answering with an advert at once
+ * @param advertOptions        keepalived's advert and election knobs ({@link AdvertOptions#DEFAULT}: the RFC's)
  */
 public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int version, int priority,
                                VrrpState initialState, int advertIntervalCentis, boolean preempt, Duration preemptDelay,
@@ -30,7 +29,7 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
                                List<VirtualAddress> virtualAddresses, List<VirtualAddress> excludedAddresses,
                                Ipv4Address sourceAddress, List<Ipv4Address> unicastPeers,
                                List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp,
-                               boolean trackPrimaryInterface, boolean checkUnicastSource, boolean lowerPrioNoAdvert) {
+                               boolean trackPrimaryInterface, boolean checkUnicastSource, AdvertOptions advertOptions) {
 
     public VrrpInstanceSpec {
         String at = "vrrp_instance " + name + ": ";
@@ -53,6 +52,7 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         excludedAddresses = List.copyOf(excludedAddresses);
         unicastPeers = List.copyOf(unicastPeers);
         trackers = List.copyOf(trackers);
+        if (advertOptions == null) advertOptions = AdvertOptions.DEFAULT;
     }
 
     @Override public byte[] authPassword() { return authPassword.clone(); }
@@ -64,19 +64,25 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
     public VrrpInstanceSpec withSourceAddress(Ipv4Address source) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, source,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, lowerPrioNoAdvert);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
     }
 
     public VrrpInstanceSpec withPriority(int newPriority) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, newPriority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, lowerPrioNoAdvert);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
+    }
+
+    public VrrpInstanceSpec withAdvertOptions(AdvertOptions o) {
+        return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
+                preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, o);
     }
 
     public VrrpInstanceSpec withTrackers(List<TrackerSpec> newTrackers) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, lowerPrioNoAdvert);
+                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -97,7 +103,8 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         private NotifySpec notify = NotifySpec.NONE;
         private GarpSpec garp = GarpSpec.DEFAULT;
         private boolean trackPrimary = true;
-        private boolean checkUnicastSource, lowerPrioNoAdvert;
+        private boolean checkUnicastSource;
+        private AdvertOptions advertOptions = AdvertOptions.DEFAULT;
 
         private Builder(String name) { this.name = name; }
 
@@ -126,12 +133,12 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         /** {@code dont_track_primary} = false. */
         public Builder trackPrimaryInterface(boolean v) { trackPrimary = v; return this; }
         public Builder checkUnicastSource(boolean v) { checkUnicastSource = v; return this; }
-        public Builder lowerPrioNoAdvert(boolean v) { lowerPrioNoAdvert = v; return this; }
+        public Builder advertOptions(AdvertOptions v) { advertOptions = v; return this; }
 
         public VrrpInstanceSpec build() {
             return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, state, advertCentis, preempt,
                     preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary,
-                    checkUnicastSource, lowerPrioNoAdvert);
+                    checkUnicastSource, advertOptions);
         }
     }
 }

@@ -81,14 +81,14 @@ public final class VrrpSpecs {
             diags.add(Diagnostic.warning(vi.locationOf("advert_int"), at + "VRRPv2 advert_int is whole seconds; using " + rounded / 100 + " s"));
             centis = rounded;
         }
+        io.vigil.config.AdvertSettings knobs = io.vigil.config.AdvertSettings.of(cfg, vi);
         var b = VrrpInstanceSpec.builder(vi.name()).interfaceName(iface).vrid(vi.virtualRouterId()).version(version)
                 .priority(vi.priority()).advertIntervalCentis(centis).preempt(!vi.nopreempt()).preemptDelay(vi.preemptDelay())
                 .trackPrimaryInterface(!vi.dontTrackPrimary())
                 .state(vi.state() == io.vigil.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
                 .garp(new GarpSpec(vi.garpMasterDelay(), Math.max(1, vi.garpMasterRepeat()), vi.garpMasterRefresh(),
-                        Math.max(1, vi.garpMasterRefreshRepeat())))
-                .notify(notify(vi.notifyScripts()))
-                .lowerPrioNoAdvert(strict(cfg, vi));
+                        Math.max(1, vi.garpMasterRefreshRepeat()), knobs.garpLowerPrioDelay(), knobs.garpLowerPrioRepeat()))
+                .notify(notify(vi.notifyScripts()));
         if (vi.authentication().isPresent()) {
             var auth = vi.authentication().get();
             if (version == 3) {
@@ -112,6 +112,19 @@ public final class VrrpSpecs {
                 diags.add(Diagnostic.warning(ownCheck.get().where(),
                         at + "check_unicast_src has no effect without unicast_peer (multicast adverts are not checked)"));
         }
+
+        List<AdvertOptions.PeerTtl> peerTtls = new ArrayList<>();
+        for (var p : knobs.peerTtls()) peerTtls.add(new AdvertOptions.PeerTtl(ip(p.address(), vi.where(), at), p.min(), p.max()));
+        // strict mode forces lower_prio_no_advert (keepalived: a strict MASTER discards a lower-priority advert)
+        b.advertOptions(new AdvertOptions(knobs.higherPrioSendAdvert(), knobs.lowerPrioNoAdvert() || strict(cfg, vi), knobs.downTimerAdverts(),
+                knobs.unicastTtl().orElse(VrrpAdvertFlyweight.REQUIRED_TTL), Ipv4Address.parse(knobs.multicastGroup()), peerTtls,
+                knobs.notifyMasterRxLowerPri().orElse(null), knobs.faultNoPeer()));
+        if (vi.unicastPeers().isEmpty())
+            vi.node().childrenNamed("unicast_ttl").stream().findFirst().ifPresent(n -> diags.add(Diagnostic.warning(n.where(),
+                    at + "unicast_ttl has no effect without unicast_peer; multicast adverts keep TTL 255")));
+        if (!vi.unicastPeers().isEmpty())
+            vi.node().childrenNamed("mcast_dst_ip").stream().findFirst().ifPresent(n -> diags.add(Diagnostic.warning(n.where(),
+                    at + "mcast_dst_ip is ignored with unicast_peer (as keepalived: multicast destination specified with unicast)")));
 
         // Trackers: the instance's own, then its sync group's (keepalived applies group tracking to every member).
         List<TrackRef> scripts = new ArrayList<>(vi.trackScripts()), ifaces = new ArrayList<>(vi.trackInterfaces()), files = new ArrayList<>(vi.trackFiles()),

@@ -65,6 +65,12 @@ public final class VrrpSyncGroup {
         for (VrrpEffect e : out.subList(from, out.size()))
             if (e instanceof StateChanged sc && sc.instance().equals(trigger.name())) change = sc;
         List<VrrpInstance> touched = new ArrayList<>();
+        boolean heardLower = false;
+        for (VrrpEffect e : out.subList(from, out.size()))
+            if (e instanceof VrrpEffect.LowerPriorityHeard h && h.instance().equals(trigger.name())) heardLower = true;
+        if (heardLower) // keepalived: the other members send their garp_lower_prio_repeat GARPs too
+            for (VrrpInstance o : members.values())
+                if (o != trigger) { int n = out.size(); o.groupLowerPrioGarps(now, out); if (out.size() > n) touched.add(o); }
         Cause why = new Cause.SyncGroup(spec.name(), trigger.name(), change == null ? new Cause.MasterDown() : change.cause());
 
         boolean anyOwnFault = members.values().stream().anyMatch(VrrpInstance::ownFault);

@@ -211,7 +211,7 @@ class VrrpInstanceTest {
 
     @Test
     void strictMasterDiscardsALowerPriorityAdvert() {
-        var spec = d1(2).lowerPrioNoAdvert(true).build(); // vrrp_strict: keepalived's lower_prio_no_advert
+        var spec = d1(2).advertOptions(AdvertOptions.DEFAULT.withLowerPrioNoAdvert(true)).build(); // vrrp_strict: keepalived's lower_prio_no_advert
         VrrpInstance i = master(spec);
         List<VrrpEffect> out = i.step(new AdvertReceived(T0 + 20 * S, advert(spec, D2, 100)));
         assertThat(i.state()).isEqualTo(VrrpState.MASTER);

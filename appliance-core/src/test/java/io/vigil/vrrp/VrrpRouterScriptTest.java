@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Run with {@code -Dvigil.testdata.rewrite=true} to rewrite the expected lines from what the router does (then
  * read the diff before committing it).
  * <pre>
- * instance NAME IFACE VRID PRIORITY SOURCE [nopreempt] [track KIND:NAME:WEIGHT]...
+ * instance NAME IFACE VRID PRIORITY SOURCE [nopreempt] [track KIND:NAME:WEIGHT]... [higher_prio_send_advert]
+ *          [lower_prio_no_advert] [down_timer_adverts:N] [notify_master_rx_lower_pri:CMD] [garp_lower_prio:DELAY_S:REPEAT]
  * group NAME MEMBER...
  * at MS apply                       the instance/group lines since the previous apply (first: start, then: reload)
  * at MS tick
@@ -99,14 +100,23 @@ class VrrpRouterScriptTest {
     static VrrpInstanceSpec instance(String[] w) {
         var b = VrrpInstanceSpec.builder(w[1]).interfaceName(w[2]).vrid(Integer.parseInt(w[3])).priority(Integer.parseInt(w[4]))
                 .sourceAddress(Ipv4Address.parse(w[5])).virtualAddress("192.0.2." + w[3]).version(3);
+        AdvertOptions o = AdvertOptions.DEFAULT;
         for (int i = 6; i < w.length; i++) {
+            String[] kv = w[i].split(":");
             if (w[i].equals("nopreempt")) b.preempt(false);
+            else if (w[i].equals("higher_prio_send_advert")) o = o.withHigherPrioSendAdvert(true);
+            else if (w[i].equals("lower_prio_no_advert")) o = o.withLowerPrioNoAdvert(true);
+            else if (kv[0].equals("down_timer_adverts")) o = o.withDownTimerAdverts(Integer.parseInt(kv[1]));
+            else if (kv[0].equals("notify_master_rx_lower_pri")) o = o.withNotifyMasterRxLowerPri(kv[1]);
+            else if (kv[0].equals("garp_lower_prio")) // DELAY_S:REPEAT
+                b.garp(new GarpSpec(java.time.Duration.ofSeconds(5), 5, java.time.Duration.ZERO, 1,
+                        java.time.Duration.ofSeconds(Long.parseLong(kv[1])), Integer.parseInt(kv[2])));
             else if (w[i].equals("track")) {
                 String[] t = w[++i].split(":");
                 b.tracker(new TrackerSpec(TrackerSpec.Kind.valueOf(t[0].toUpperCase()), t[1], Integer.parseInt(t[2]), false));
             } else throw new IllegalArgumentException("unknown instance option " + w[i]);
         }
-        return b.build();
+        return b.advertOptions(o).build();
     }
 
     static String render(VrrpEffect e, VrrpRouter.Origin o) {

@@ -199,9 +199,9 @@ class VrrpSpecsTest {
         String inst = "vrrp_instance %s {\n interface eth0\n virtual_router_id %d\n %s\n virtual_ipaddress {\n  192.0.2.%d\n }\n}\n";
         var specs = VrrpSpecs.fromConfig(load("global_defs {\n vrrp_strict\n}\n" + inst.formatted("A", 1, "", 1)
                 + inst.formatted("B", 2, "strict_mode off", 2) + inst.formatted("C", 3, "strict_mode", 3))).instances();
-        assertThat(specs).extracting(VrrpInstanceSpec::name, VrrpInstanceSpec::lowerPrioNoAdvert)
+        assertThat(specs).extracting(VrrpInstanceSpec::name, s -> s.advertOptions().lowerPrioNoAdvert())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("A", true), org.assertj.core.groups.Tuple.tuple("B", false),
                         org.assertj.core.groups.Tuple.tuple("C", true));
-        assertThat(VrrpSpecs.fromConfig(load(inst.formatted("D", 4, "", 4))).instances().getFirst().lowerPrioNoAdvert()).isFalse();
+        assertThat(VrrpSpecs.fromConfig(load(inst.formatted("D", 4, "", 4))).instances().getFirst().advertOptions().lowerPrioNoAdvert()).isFalse();
     }
 }
