@@ -148,8 +148,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
             .notActedAll("Vigil's GARPs follow vrrp_garp_master_* and vrrp_garp_interval only",
-                    "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_gna_interval", "vrrp_min_garp",
-                    "vrrp_garp_extra_if")
+                    "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_gna_interval", "vrrp_min_garp")
+            .acted("vrrp_garp_extra_if", "`[all] SECONDS` (1..86400): default of every instance's garp_extra_if", "",
+                    (b, c) -> GarpExtraIf.parse(c, 1, b.diags::warning))
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "vrrp_down_timer_adverts",
                     "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert")
             .notActedAll("Vigil sets no IPVS timeouts and does not flush the IPVS table", "lvs_timeouts", "lvs_flush",
@@ -157,7 +158,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
             .acted("vrrp_notify_priority_changes", "default of every instance's notify_priority_changes", "",
                     (b, c) -> b.v.bool(c))
             .notActedAll("Vigil sends no such notification", "fifo_write_vrrp_states_on_reload", "rs_init_notifies")
-            .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
+            .acted("vmac_prefix", "prefix of the VMAC names use_vmac makes up (default `vrrp`: vrrp.VRID)", "",
+                    (b, c) -> b.v.string(c))
+            .noEffectAll("use_vmac_addr, whose VMAC names it prefixes, is warned about", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")
             .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",

@@ -67,11 +67,24 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     (b, c) -> b.garpRefreshRepeat = b.v.int32(c, 1, 255, "using global value").orElse(b.garpRefreshRepeat))
             .acted("dont_track_primary", "without it, the instance's own interface going down means FAULT", "dontTrackPrimary",
                     (b, c) -> { b.v.flag(c); b.dontTrackPrimary = true; })
-            .notActed("use_vmac", "Vigil creates no VMAC interface", "useVmac, vmacName", (b, c) -> {
-                b.useVmac = true;
-                b.v.extraArgs(c, 1);
-                b.vmacName = c.args().isEmpty() ? Optional.empty() : Optional.of(c.args().getFirst());
-            })
+            .acted("use_vmac", "`[NAME] [MAC]`: a macvlan (mode private) named NAME (default vmac_prefix.VRID, vrrp.VRID) "
+                            + "with MAC (default 00:00:5e:00:01:VRID; 5 octets + VRID) on `interface`, made at start and removed "
+                            + "at stop; the VIPs go on it and adverts are sent and received on it", "useVmac, vmacName",
+                    (b, c) -> {
+                        b.useVmac = true;
+                        for (String a : c.args()) {
+                            if (Vmac.isMac(a)) { if (Vmac.mac(a, 1).isEmpty()) b.diags.warning(c.where(), b.at() + "use_vmac MAC '" + a
+                                    + "' is not a unicast address; using 00:00:5e:00:01:VRID"); }
+                            else if (a.length() > 15 || a.contains("/") || a.isBlank())
+                                b.diags.warning(c.where(), b.at() + "use_vmac name '" + a + "' is not a valid interface name; using the default");
+                            else b.vmacName = Optional.of(a);
+                        }
+                    })
+            .acted("vmac_xmit_base", "with use_vmac: adverts are sent and received on `interface`, the VIPs stay on the VMAC",
+                    "", (b, c) -> b.v.flag(c))
+            .acted("garp_extra_if", "`[all] SECONDS` (0 = off): while MASTER, one GARP every SECONDS on the interfaces of "
+                    + "the VIPs that adverts do not refresh (the VMAC with vmac_xmit_base; others with `all`)", "",
+                    (b, c) -> GarpExtraIf.parse(c, 0, (w, m) -> b.diags.warning(w, b.at() + m)))
             .noEffect("accept", "Vigil installs no filter rules: VIPs always accept traffic, which is what accept asks for",
                     "accept", (b, c) -> { b.v.flag(c); b.accept = true; })
             .notActed("no_accept", NO_FILTER, "accept", (b, c) -> { b.v.flag(c); b.accept = false; },
@@ -99,15 +112,14 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .noEffect("debug", "keepalived's debug level for the instance (not implemented in keepalived either)")
             .noEffect("kernel_rx_buf_size", GlobalDefsBuilder.SOCKET_BUFFERS)
             .noEffect("linkbeat_use_polling", GlobalDefsBuilder.LINK_POLLING)
-            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_lower_prio_delay", "garp_lower_prio_repeat",
-                    "garp_extra_if")
+            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_lower_prio_delay", "garp_lower_prio_repeat")
             .notActedAll("Vigil's adverts and master-down timer are the RFC's", "down_timer_adverts",
                     "lower_prio_no_advert", "higher_prio_send_advert")
             .acted("virtual_routes", "as static_routes, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
             .acted("virtual_rules", "as static_rules, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RuleSpec.audit(c, b.diags::warning))
-            .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
+            .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "use_ipvlan", "native_ipv6",
                     "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum", "promote_secondaries",
                     "notify_master_rx_lower_pri"), true);
 

@@ -20,6 +20,7 @@ import io.vigil.vrrp.Ipv4Address;
 import io.vigil.vrrp.ReceivedAdvert;
 import io.vigil.vrrp.SyncGroupSpec;
 import io.vigil.vrrp.TrackerSpec;
+import io.vigil.vrrp.VmacSpec;
 import io.vigil.vrrp.VrrpEffect;
 import io.vigil.vrrp.VrrpInstanceSpec;
 import io.vigil.vrrp.VrrpRouter;
@@ -73,6 +74,7 @@ public final class VrrpNode implements AutoCloseable {
     private volatile ProcessTracker processes;
     private final Mailer mailer;
     private final RouteKeeper routes;
+    private final VmacKeeper vmacs;
 
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
@@ -104,6 +106,7 @@ public final class VrrpNode implements AutoCloseable {
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
+        this.vmacs = new VmacKeeper(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -123,6 +126,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void boot(NodeSetup s) throws Exception {
+        vmacs.apply(VmacSpec.of(s.instances()), vmacOwners(s.instances()), Cause.configReload(s.contentHash()));
         for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
         List<VrrpInstanceSpec> specs = resolveSources(s.instances());
         openSockets(specs);
@@ -205,11 +209,11 @@ public final class VrrpNode implements AutoCloseable {
         List<Ipv4InterfaceAddress> all = control.addresses();
         for (VrrpInstanceSpec s : in) {
             if (s.sourceAddress() != null) { out.add(s); continue; }
-            int idx = control.ifindex(s.interfaceName());
+            int idx = control.ifindex(s.baseInterface()); // a VMAC has no address of its own: keepalived uses its base's
             Optional<Ipv4InterfaceAddress> primary = all.stream()
                     .filter(a -> a.ifindex() == idx && (a.flags() & Ipv4InterfaceAddress.IFA_F_SECONDARY) == 0).findFirst();
             if (primary.isEmpty())
-                throw new IllegalStateException("vrrp_instance " + s.name() + ": interface " + s.interfaceName() + " has no IPv4 address");
+                throw new IllegalStateException("vrrp_instance " + s.name() + ": interface " + s.baseInterface() + " has no IPv4 address");
             out.add(s.withSourceAddress(Ipv4Address.fromBytes(primary.get().address().getAddress())));
         }
         return out;
@@ -281,6 +285,13 @@ public final class VrrpNode implements AutoCloseable {
     /** On the vrrp thread: first readings become the router's known tracker values. */
     private void know(List<Reading> readings) {
         for (Reading r : readings) router.know(r.kind(), r.name(), r.up(), r.value());
+    }
+
+    /** VMAC name → the instance it is for (journal owner). */
+    private static Map<String, String> vmacOwners(List<VrrpInstanceSpec> specs) {
+        Map<String, String> m = new HashMap<>();
+        for (VrrpInstanceSpec s : specs) if (s.vmac() != null) m.putIfAbsent(s.vmac().name(), s.name());
+        return m;
     }
 
     private static List<String> names(List<VrrpInstanceSpec> specs) { return specs.stream().map(VrrpInstanceSpec::name).toList(); }
@@ -364,6 +375,7 @@ public final class VrrpNode implements AutoCloseable {
                             case MASTER_DELAY -> Cause.timer("garp_master_delay");
                             case REFRESH -> Cause.timer("garp_master_refresh");
                             case ADDRESS_ADDED -> configCause;
+                            case EXTRA_IF -> Cause.timer("garp_extra_if");
                         });
                 case VrrpEffect.RunNotify n -> {
                     ScriptCommand cmd = ScriptCommand.parse(n.command()).with(n.extraArgs().toArray(String[]::new));
@@ -575,6 +587,9 @@ public final class VrrpNode implements AutoCloseable {
      * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk(-60) ~VI_2 restart(virtualRouterId) +VI_3".
      */
     public String reload(NodeSetup next, Cause why) throws Exception {
+        List<VmacSpec> keep = new ArrayList<>(vmacs.held()); // new VMACs now, for the sockets; gone ones after the reload
+        keep.addAll(VmacSpec.of(next.instances()));
+        vmacs.apply(keep, vmacOwners(next.instances()), why);
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
         Notifier oldNotifier = notifier;
@@ -598,6 +613,11 @@ public final class VrrpNode implements AutoCloseable {
             startWatchers();
         }
         setup = next;
+        keeper.drain(Duration.ofSeconds(5)); // a removed instance's VIPs leave before its VMAC
+        for (String gone : vmacs.apply(VmacSpec.of(next.instances()), vmacOwners(next.instances()), why)) {
+            VrrpSocket sock = sockets.remove(gone);
+            if (sock != null) sock.close();
+        }
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
@@ -633,6 +653,7 @@ public final class VrrpNode implements AutoCloseable {
         }
         routes.statics(RouteSetup.NONE, false, why);
         keeper.drain(Duration.ofSeconds(5));
+        vmacs.removeAll(why); // after the VIPs on them are gone, as keepalived
         if (scripts != null) scripts.close();
         closeWatchers();
         Notifier n = notifier;
@@ -698,6 +719,8 @@ public final class VrrpNode implements AutoCloseable {
         for (Thread t : threads) { try { t.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } }
         keeper.close();
         routes.close();
+        vmacs.removeAll(Cause.NONE); // a failed start leaves no VMAC behind (empty after stop)
+        vmacs.close();
         control.close();
         if (scripts != null) scripts.close();
         closeWatchers();

@@ -52,6 +52,7 @@ public final class VrrpInstance {
     private Ipv4Address masterAddress;
     private int masterPriority;
     private final Timer downTimer = new Timer(), advertTimer = new Timer(), garpDelayTimer = new Timer(), garpRefreshTimer = new Timer();
+    private final Timer extraGarpTimer = new Timer(); // garp_extra_if
     private final Timer preemptTimer = new Timer(); // keepalived's preempt_time; only compared, never ticks
     private final Map<String, Long> trackerValues = new HashMap<>();
     private final Map<String, Boolean> interfaces = new HashMap<>();
@@ -115,7 +116,7 @@ public final class VrrpInstance {
     public OptionalLong nextDeadline() {
         boolean any = false;
         long best = 0;
-        for (Timer t : List.of(downTimer, advertTimer, garpDelayTimer, garpRefreshTimer)) {
+        for (Timer t : List.of(downTimer, advertTimer, garpDelayTimer, garpRefreshTimer, extraGarpTimer)) {
             if (t.armed && (!any || t.at - best < 0)) { best = t.at; any = true; }
         }
         return any ? OptionalLong.of(best) : OptionalLong.empty();
@@ -169,17 +170,19 @@ public final class VrrpInstance {
         if (state == VrrpState.MASTER) { // only the difference: the addresses kept are never touched
             List<VirtualAddress> gone = oldAll.stream().filter(a -> !allAddresses.contains(a)).toList();
             List<VirtualAddress> added = allAddresses.stream().filter(a -> !oldAll.contains(a)).toList();
-            if (!gone.isEmpty()) out.add(new RemoveAddresses(name, spec.interfaceName(), gone));
+            if (!gone.isEmpty()) out.add(new RemoveAddresses(name, spec.addressInterface(), gone));
             if (!added.isEmpty()) {
-                out.add(new AddAddresses(name, spec.interfaceName(), added));
+                out.add(new AddAddresses(name, spec.addressInterface(), added));
                 Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
                 for (VirtualAddress v : added)
-                    byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+                    byDevice.computeIfAbsent(v.device() == null ? spec.addressInterface() : v.device(), d -> new ArrayList<>()).add(v.address());
                 byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, spec.garp().masterRepeat(), GarpReason.ADDRESS_ADDED)));
             }
         }
         basePriority = n.priority();
         if (spec.preemptDelay().isZero()) preemptTimer.off();
+        if (spec.garpExtraIf() == null) extraGarpTimer.off();
+        else if (state == VrrpState.MASTER && !extraGarpTimer.armed) extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
         reevaluate(now, new Cause.Operator(r.why()), out);
     }
 
@@ -301,6 +304,10 @@ public final class VrrpInstance {
             garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
             garps(spec.garp().refreshRepeat(), GarpReason.REFRESH, out);
         }
+        if (extraGarpTimer.due(now)) {
+            extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
+            extraGarps(out);
+        }
     }
 
     private void reevaluate(long now, Cause cause, List<VrrpEffect> out) {
@@ -350,7 +357,7 @@ public final class VrrpInstance {
         VrrpState from = state;
         if (from == VrrpState.MASTER) {
             sendAdverts(0, out);
-            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+            out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         }
         state = VrrpState.STOP;
         out.add(new StateChanged(name, from, VrrpState.STOP, new Cause.Shutdown()));
@@ -366,7 +373,7 @@ public final class VrrpInstance {
         out.add(new StateChanged(name, from, VrrpState.MASTER, cause));
         // keepalived sends the advert before adding addresses so the old master releases them before our GARPs.
         sendAdverts(effectivePriority, out);
-        out.add(new AddAddresses(name, spec.interfaceName(), allAddresses));
+        out.add(new AddAddresses(name, spec.addressInterface(), allAddresses));
         garps(spec.garp().masterRepeat(), GarpReason.BECAME_MASTER, out);
         notifies(VrrpState.MASTER, out);
         downTimer.off();
@@ -375,6 +382,7 @@ public final class VrrpInstance {
         advertTimer.set(now + advertNanos());
         if (!spec.garp().masterDelay().isZero()) garpDelayTimer.set(now + spec.garp().masterDelay().toNanos());
         if (!spec.garp().masterRefresh().isZero()) garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
+        if (spec.garpExtraIf() != null) extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
         masterAddress = spec.sourceAddress();
         masterPriority = effectivePriority;
         masterAdvertCentis = spec.advertIntervalCentis();
@@ -384,7 +392,7 @@ public final class VrrpInstance {
         VrrpState from = state;
         state = VrrpState.BACKUP;
         out.add(new StateChanged(name, from, VrrpState.BACKUP, cause));
-        if (from == VrrpState.MASTER) out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+        if (from == VrrpState.MASTER) out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         notifies(VrrpState.BACKUP, out);
         allTimersOff();
         wantMaster = false;
@@ -398,7 +406,7 @@ public final class VrrpInstance {
         out.add(new StateChanged(name, from, VrrpState.FAULT, cause));
         if (from == VrrpState.MASTER) {
             sendAdverts(0, out); // let a backup take over after Skew_Time instead of Master_Down_Interval
-            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+            out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         }
         notifies(VrrpState.FAULT, out);
         allTimersOff();
@@ -416,6 +424,7 @@ public final class VrrpInstance {
         advertTimer.off();
         garpDelayTimer.off();
         garpRefreshTimer.off();
+        extraGarpTimer.off();
         preemptTimer.off();
     }
 
@@ -463,8 +472,25 @@ public final class VrrpInstance {
     private void garps(int repeat, GarpReason reason, List<VrrpEffect> out) {
         Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
         for (VirtualAddress v : allAddresses)
-            byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+            byDevice.computeIfAbsent(v.device() == null ? spec.addressInterface() : v.device(), d -> new ArrayList<>()).add(v.address());
         byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, repeat, reason)));
+    }
+
+    /**
+     * garp_extra_if: one GARP (the first address) per interface that adverts do not refresh: the VMAC when adverts
+     * leave by its base (vmac_xmit_base), with {@code all} any other interface an address names; never the interface
+     * the adverts themselves leave by (keepalived's vrrp_send_vmac_update).
+     */
+    private void extraGarps(List<VrrpEffect> out) {
+        VmacSpec vmac = spec.vmac();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (VirtualAddress v : allAddresses) {
+            String dev = v.device() == null ? spec.addressInterface() : v.device();
+            boolean ownVmac = vmac != null && dev.equals(vmac.name());
+            if (!ownVmac && !spec.garpExtraIf().allInterfaces()) continue;
+            if (dev.equals(spec.addressInterface()) && (vmac == null || !vmac.xmitBase())) continue;
+            if (done.add(dev)) out.add(new SendGarp(name, dev, List.of(v.address()), 1, GarpReason.EXTRA_IF));
+        }
     }
 
     private void sendAdverts(int priority, List<VrrpEffect> out) {

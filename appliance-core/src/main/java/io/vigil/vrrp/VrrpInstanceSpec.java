@@ -21,6 +21,9 @@ import java.util.List;
  * @param trackPrimaryInterface false = {@code dont_track_primary}: the instance's own interface going down is no FAULT
  * @param checkUnicastSource   {@code check_unicast_src} / {@code vrrp_check_unicast_src}: with unicast peers, drop
  *                             adverts whose source is not one of them
+ * @param vmac                 {@code use_vmac}, null without; then {@code interfaceName} is where adverts go (the VMAC, or
+ *                             its base with {@code vmac_xmit_base}) and {@link #addressInterface()} the VMAC
+ * @param garpExtraIf          {@code garp_extra_if}, null when off
  */
 public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int version, int priority,
                                VrrpState initialState, int advertIntervalCentis, boolean preempt, Duration preemptDelay,
@@ -28,7 +31,8 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
                                List<VirtualAddress> virtualAddresses, List<VirtualAddress> excludedAddresses,
                                Ipv4Address sourceAddress, List<Ipv4Address> unicastPeers,
                                List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp,
-                               boolean trackPrimaryInterface, boolean checkUnicastSource) {
+                               boolean trackPrimaryInterface, boolean checkUnicastSource, VmacSpec vmac,
+                               GarpExtraIfSpec garpExtraIf) {
 
     public VrrpInstanceSpec {
         String at = "vrrp_instance " + name + ": ";
@@ -51,7 +55,15 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         excludedAddresses = List.copyOf(excludedAddresses);
         unicastPeers = List.copyOf(unicastPeers);
         trackers = List.copyOf(trackers);
+        if (vmac != null && !interfaceName.equals(vmac.xmitBase() ? vmac.baseInterface() : vmac.name()))
+            throw new IllegalArgumentException(at + "adverts must use the VMAC " + vmac.name() + " or, with vmac_xmit_base, its base");
     }
+
+    /** Where the addresses without {@code dev} go: the VMAC, else the instance's interface. */
+    public String addressInterface() { return vmac != null ? vmac.name() : interfaceName; }
+
+    /** The configured {@code interface}: the VMAC's base with use_vmac (its primary address is the advert source). */
+    public String baseInterface() { return vmac != null ? vmac.baseInterface() : interfaceName; }
 
     @Override public byte[] authPassword() { return authPassword.clone(); }
 
@@ -62,19 +74,19 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
     public VrrpInstanceSpec withSourceAddress(Ipv4Address source) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, source,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, vmac, garpExtraIf);
     }
 
     public VrrpInstanceSpec withPriority(int newPriority) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, newPriority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, vmac, garpExtraIf);
     }
 
     public VrrpInstanceSpec withTrackers(List<TrackerSpec> newTrackers) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource);
+                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, vmac, garpExtraIf);
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -96,6 +108,8 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         private GarpSpec garp = GarpSpec.DEFAULT;
         private boolean trackPrimary = true;
         private boolean checkUnicastSource;
+        private VmacSpec vmac;
+        private GarpExtraIfSpec garpExtraIf;
 
         private Builder(String name) { this.name = name; }
 
@@ -124,11 +138,14 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         /** {@code dont_track_primary} = false. */
         public Builder trackPrimaryInterface(boolean v) { trackPrimary = v; return this; }
         public Builder checkUnicastSource(boolean v) { checkUnicastSource = v; return this; }
+        /** use_vmac: also sets the advert interface (the VMAC, or its base with xmitBase). */
+        public Builder vmac(VmacSpec v) { vmac = v; if (v != null) interfaceName = v.xmitBase() ? v.baseInterface() : v.name(); return this; }
+        public Builder garpExtraIf(GarpExtraIfSpec v) { garpExtraIf = v; return this; }
 
         public VrrpInstanceSpec build() {
             return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, state, advertCentis, preempt,
                     preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary,
-                    checkUnicastSource);
+                    checkUnicastSource, vmac, garpExtraIf);
         }
     }
 }

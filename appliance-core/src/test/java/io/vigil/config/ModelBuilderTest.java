@@ -224,16 +224,16 @@ class ModelBuilderTest {
 
     @Test void keywordsVigilDoesNotActOnAreWarnedAboutAndKept() {
         LoadResult r = load("global_defs {\n vrrp_no_swap\n max_auto_priority 50\n}\n"
-                + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
+                + instance(" virtual_router_id 7\n use_ipvlan\n garp_lower_prio_repeat 2"));
         assertThat(formatted(r)).containsExactly(
                 "k.conf:2:2: warning: parsed, not acted on: vrrp_no_swap in global_defs (Vigil does not change its "
                         + "scheduling or memory locking)",
                 "k.conf:3:2: warning: parsed, not acted on: max_auto_priority in global_defs (Vigil does not change its "
                         + "scheduling or memory locking)",
-                "k.conf:7:2: warning: parsed, not acted on: use_vmac in vrrp_instance VI_1 (Vigil creates no VMAC interface)",
+                "k.conf:7:2: warning: parsed, not acted on: use_ipvlan in vrrp_instance VI_1 (Vigil does not act on it)",
                 "k.conf:8:2: warning: parsed, not acted on: garp_lower_prio_repeat in vrrp_instance VI_1 (Vigil's GARPs "
                         + "follow garp_master_* only)");
-        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().node().child("use_ipvlan")).isPresent();
     }
 
     @Test void keywordsWithNoEffectByDesignAreAcceptedSilently() {
