@@ -98,15 +98,23 @@ public final class VrrpNode implements AutoCloseable {
     /** A tracker's first reading, handed to the router on the vrrp thread before the instances use it. */
     private record Reading(TrackerSpec.Kind kind, String name, boolean up, long value) {}
 
-    private VrrpNode(Journal journal) throws Exception {
+    private VrrpNode(Journal journal, NodeSetup s) throws Exception {
         this.journal = journal;
         this.mailer = new Mailer(journal);
         this.control = Rtnetlink.open();
-        this.monitor = RtnetlinkMonitor.open();
+        this.vmacs = new VmacKeeper(journal);
+        // before the link monitor opens, which would replay a new link's states (down, then up) as changes
+        vmacs.apply(VmacSpec.of(s.instances()), vmacOwners(s.instances()), Cause.configReload(s.contentHash()));
+        try {
+            this.monitor = RtnetlinkMonitor.open();
+        } catch (Exception | Error e) {
+            vmacs.removeAll(Cause.NONE);
+            vmacs.close();
+            throw e;
+        }
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
-        this.vmacs = new VmacKeeper(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
@@ -115,7 +123,7 @@ public final class VrrpNode implements AutoCloseable {
 
     /** Opens sockets in the calling thread's namespace, starts every thread and the instances. */
     public static VrrpNode start(NodeSetup setup, Journal journal) throws Exception {
-        VrrpNode n = new VrrpNode(journal);
+        VrrpNode n = new VrrpNode(journal, setup);
         try {
             n.boot(setup);
             return n;
@@ -126,7 +134,6 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void boot(NodeSetup s) throws Exception {
-        vmacs.apply(VmacSpec.of(s.instances()), vmacOwners(s.instances()), Cause.configReload(s.contentHash()));
         for (LinkInfo l : control.links()) { ifnames.put(l.index(), l.name()); linkUp.put(l.name(), l.isUp()); }
         List<VrrpInstanceSpec> specs = resolveSources(s.instances());
         openSockets(specs);
@@ -589,6 +596,8 @@ public final class VrrpNode implements AutoCloseable {
     public String reload(NodeSetup next, Cause why) throws Exception {
         List<VmacSpec> keep = new ArrayList<>(vmacs.held()); // new VMACs now, for the sockets; gone ones after the reload
         keep.addAll(VmacSpec.of(next.instances()));
+        // the monitor will replay a new link's states (down, then up): known as down, only "up" is news
+        for (VmacSpec v : VmacSpec.plan(vmacs.held(), keep).create()) linkUp.put(v.name(), false);
         vmacs.apply(keep, vmacOwners(next.instances()), why);
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);

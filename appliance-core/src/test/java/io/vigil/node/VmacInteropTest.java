@@ -1,0 +1,250 @@
+package io.vigil.node;
+
+import static io.vigil.node.NetLab.await;
+import static io.vigil.node.NetLab.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.journal.Entry;
+import io.vigil.journal.Event;
+import io.vigil.journal.store.JournalReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * use_vmac beside keepalived 2.2.7 (`keepalived --vrrp`), the same keepalived.conf run by each in turn in one
+ * namespace: the link (name, type macvlan, mode private, MAC, up, addrgenmode), the per-interface sysctls keepalived
+ * sets on it and on its base, where the VIP is, and what goes on the wire (the source MAC of adverts, of GARPs and
+ * the ARP sender address) must read the same, and the link must be gone after a graceful stop. Then an election
+ * through the VMACs between a Vigil and a keepalived director, and vmac_xmit_base with garp_extra_if.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class VmacInteropTest {
+    static final String VMAC_MAC = "00:00:5e:00:01:33";
+
+    static String conf(String routerId, int priority, String extra) {
+        return """
+                global_defs {
+                  router_id %s
+                }
+                vrrp_instance VI_1 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 51
+                  priority %d
+                  advert_int 1
+                %s
+                  virtual_ipaddress {
+                    192.0.2.100/24
+                  }
+                }
+                """.formatted(routerId, priority, extra);
+    }
+
+    /** One capture of ARP and VRRP on the bridge, with the frames' bytes (tcpdump -xx) to read the ARP sender MAC. */
+    static NetLab.Proc capture(NetLab lab, String name) throws IOException {
+        NetLab.Proc p = lab.start(name, lab.switchNs(), List.of("tcpdump", "-l", "-n", "-e", "-xx", "-i", "br0", "arp or ip proto 112"));
+        await("tcpdump listening", p::logText, Duration.ofSeconds(10), () -> p.logText().contains("listening on"));
+        return p;
+    }
+
+    /**
+     * The kinds of frames seen, with node MACs named: "advert from vmac prio 150", "garp from vmac sender vmac for
+     * 192.0.2.100". Counts are left out: timing differs (GARP trains), kinds must not.
+     */
+    static TreeSet<String> wire(NetLab.Proc cap, Map<String, String> macNames) {
+        TreeSet<String> out = new TreeSet<>();
+        String[] lines = cap.logText().split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i];
+            if (!l.contains(" > ") || l.startsWith("\t")) continue;
+            String src = name(l.split("\\s+")[1], macNames);
+            StringBuilder hex = new StringBuilder();
+            for (int j = i + 1; j < lines.length && lines[j].startsWith("\t0x"); j++)
+                hex.append(lines[j].substring(lines[j].indexOf(':') + 1).replace(" ", "").trim());
+            if (l.contains("VRRPv")) {
+                String prio = l.replaceAll(".*prio (\\d+).*", "$1");
+                out.add("advert from " + src + " prio " + prio + " " + l.replaceAll(".*: (\\S+) > 224.0.0.18.*", "$1"));
+            } else if (l.contains("ethertype ARP") && hex.length() >= 2 * 42) {
+                byte[] f = HexFormat.of().parseHex(hex.substring(0, 2 * 42));
+                String sender = HexFormat.ofDelimiter(":").formatHex(f, 22, 28);
+                String ip = (f[28] & 0xff) + "." + (f[29] & 0xff) + "." + (f[30] & 0xff) + "." + (f[31] & 0xff);
+                out.add("garp from " + src + " sender " + name(sender, macNames) + " for " + ip);
+            }
+        }
+        return out;
+    }
+
+    private static String name(String mac, Map<String, String> names) { return names.getOrDefault(mac, mac); }
+
+    static String mac(String ns, String dev) throws IOException {
+        return NetLab.run("ip", "-n", ns, "-o", "link", "show", "dev", dev).replaceAll("(?s).*link/ether (\\S+).*", "$1").trim();
+    }
+
+    static String sysctl(String ns, String family, String dev, String key) throws IOException {
+        return NetLab.run("ip", "netns", "exec", ns, "cat", "/proc/sys/net/" + family + "/conf/" + dev + "/" + key).trim();
+    }
+
+    /** What the link looks like while the daemon runs: `ip -d link` facts, sysctls, the VIP's interface. */
+    static Map<String, String> state(String ns, String vmac) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        String d = NetLab.run("ip", "-n", ns, "-d", "-o", "link", "show", "dev", vmac);
+        m.put("link", d.replaceAll("(?s)^\\d+: (\\S+?)@(\\S+?):.*", "$1@$2"));
+        m.put("flags", d.replaceAll("(?s)^[^<]*<([^>]*)>.*", "$1"));
+        m.put("address", d.replaceAll("(?s).*link/ether (\\S+).*", "$1"));
+        m.put("type", d.replaceAll("(?s).*\\b(macvlan mode \\S+).*", "$1"));
+        m.put("addrgenmode", d.replaceAll("(?s).*addrgenmode (\\S+).*", "$1"));
+        for (String k : List.of("arp_ignore", "arp_filter", "accept_local", "rp_filter", "promote_secondaries")) {
+            m.put(vmac + "." + k, sysctl(ns, "ipv4", vmac, k));
+            m.put("eth0." + k, sysctl(ns, "ipv4", "eth0", k));
+        }
+        m.put(vmac + ".disable_ipv6", sysctl(ns, "ipv6", vmac, "disable_ipv6"));
+        m.put("ipv6 on " + vmac, NetLab.run("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", vmac).trim());
+        m.put("vip", NetLab.run("ip", "-n", ns, "-4", "-o", "addr", "show", "to", "192.0.2.100").replaceAll("(?s)^\\d+: (\\S+)\\s+inet (\\S+).*", "$1 $2").trim());
+        return m;
+    }
+
+    static boolean linkExists(String ns, String dev) throws IOException {
+        return NetLab.run("ip", "-n", ns, "-o", "link", "show", "dev", dev).contains(dev + "@");
+    }
+
+    record Cycle(Map<String, String> running, TreeSet<String> wire, boolean linkAfterStop, String baseAfterStop) { }
+
+    /** Starts the daemon alone as MASTER-to-be, samples while MASTER, stops it gracefully, samples again. */
+    static Cycle cycle(NetLab lab, String ns, NetLab.Proc p, NetLab.Proc cap, String vmac, Map<String, String> macNames) throws Exception {
+        NetLab.awaitStarted(p);
+        await(p.name() + " MASTER with the VIP on " + vmac, p::logText, Duration.ofSeconds(30),
+                quiet(() -> state(ns, vmac).get("vip").startsWith(vmac + " ")));
+        Thread.sleep(1500); // GARP burst and a further advert
+        Map<String, String> running = state(ns, vmac);
+        lab.term(p, Duration.ofSeconds(20));
+        Thread.sleep(500);
+        TreeSet<String> w = wire(cap, macNames);
+        lab.kill9(cap);
+        return new Cycle(running, w, linkExists(ns, vmac),
+                sysctl(ns, "ipv4", "eth0", "arp_ignore") + "/" + sysctl(ns, "ipv4", "eth0", "arp_filter"));
+    }
+
+    static void resetBase(String ns) throws IOException {
+        NetLab.sh("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.conf.eth0.arp_ignore=0", "net.ipv4.conf.eth0.arp_filter=0");
+    }
+
+    @Test void vmacLinkAddressesAndWireAsKeepalived() throws Exception {
+        try (NetLab lab = new NetLab("vm")) {
+            String a = lab.node("a", "192.0.2.11");
+            Map<String, String> macs = Map.of(mac(a, "eth0"), "eth0(a)", VMAC_MAC, "vmac");
+            Path c = lab.write("a.conf", conf("a", 150, "  use_vmac"));
+            try {
+                resetBase(a);
+                Cycle ka = cycle(lab, a, lab.keepalived("ka", a, c), capture(lab, "cap-ka"), "vrrp.51", macs);
+                System.out.println("keepalived 2.2.7: " + ka);
+                assertThat(ka.running()).containsEntry("link", "vrrp.51@eth0").containsEntry("address", VMAC_MAC)
+                        .containsEntry("type", "macvlan mode private").containsEntry("vip", "vrrp.51 192.0.2.100/24");
+                resetBase(a);
+                Cycle vigil = cycle(lab, a, lab.vigil("vigil", a, c), capture(lab, "cap-vigil"), "vrrp.51", macs);
+                System.out.println("Vigil: " + vigil);
+                assertThat(vigil.running()).isEqualTo(ka.running());
+                assertThat(vigil.wire()).isEqualTo(ka.wire()).contains(
+                        "advert from vmac prio 150 192.0.2.11", "advert from vmac prio 0 192.0.2.11",
+                        "garp from vmac sender vmac for 192.0.2.100");
+                assertThat(vigil.linkAfterStop()).as("VMAC removed at stop").isFalse();
+                assertThat(ka.linkAfterStop()).isFalse();
+                // keepalived 2.2.7 leaves the base at arp_ignore=1/arp_filter=1; Vigil puts back what it found (docs/vrrp.md)
+                assertThat(ka.baseAfterStop()).isEqualTo("1/1");
+                assertThat(vigil.baseAfterStop()).isEqualTo("0/0");
+
+                List<String> journaled = new ArrayList<>();
+                try (JournalReader r = JournalReader.open(lab.dir.resolve("vigil-journal"))) {
+                    for (Entry e : r.readAll())
+                        if (e.event() instanceof Event.RouteChanged rc)
+                            journaled.add(rc.owner() + (rc.added() ? " add " : " del ") + rc.route() + " ok=" + rc.ok()
+                                    + " cause=" + e.cause().getClass().getSimpleName());
+                }
+                System.out.println("journal: " + journaled);
+                assertThat(journaled).containsExactly(
+                        "VI_1 add link vrrp.51 type macvlan mode private address 00:00:5e:00:01:33 link eth0 ok=true cause=ConfigReload",
+                        "VI_1 del link vrrp.51 type macvlan mode private address 00:00:5e:00:01:33 link eth0 ok=true cause=Signal");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
+    /**
+     * Vigil (priority 150) and keepalived (100) both with use_vmac on one VRID: Vigil is MASTER with the VIP on its
+     * VMAC and keepalived BACKUP hears it through its own; Vigil stops: keepalived takes over (VIP on its VMAC, adverts
+     * from the virtual MAC); Vigil comes back and preempts.
+     */
+    @Test void electionThroughTheVmacs() throws Exception {
+        try (NetLab lab = new NetLab("ve")) {
+            String a = lab.node("a", "192.0.2.11");
+            String b = lab.node("b", "192.0.2.12");
+            Path ca = lab.write("a.conf", conf("a", 150, "  use_vmac"));
+            Path cb = lab.write("b.conf", conf("b", 100, "  use_vmac"));
+            try {
+                NetLab.Proc kb = lab.keepalived("ka-b", b, cb);
+                NetLab.awaitStarted(kb);
+                await("keepalived MASTER alone", kb::logText, Duration.ofSeconds(20), quiet(() -> state(b, "vrrp.51").get("vip").startsWith("vrrp.51")));
+                NetLab.Proc va = lab.vigil("va", a, ca);
+                NetLab.awaitStarted(va);
+                await("Vigil preempts: VIP on a's vrrp.51 only", va::logText, Duration.ofSeconds(30),
+                        quiet(() -> state(a, "vrrp.51").get("vip").startsWith("vrrp.51") && state(b, "vrrp.51").get("vip").isEmpty()));
+                Thread.sleep(3000);
+                assertThat(state(b, "vrrp.51").get("vip")).as("keepalived stays BACKUP, hearing Vigil's adverts on its VMAC").isEmpty();
+                assertThat(kb.logText()).contains("(VI_1) Entering BACKUP STATE");
+                lab.term(va, Duration.ofSeconds(20));
+                assertThat(linkExists(a, "vrrp.51")).isFalse();
+                await("keepalived takes over after Vigil's priority 0", kb::logText, Duration.ofSeconds(10),
+                        quiet(() -> state(b, "vrrp.51").get("vip").startsWith("vrrp.51")));
+                NetLab.Proc va2 = lab.vigil("va2", a, ca);
+                NetLab.awaitStarted(va2);
+                await("Vigil back: preempts through the VMACs", va2::logText, Duration.ofSeconds(30),
+                        quiet(() -> state(a, "vrrp.51").get("vip").startsWith("vrrp.51") && state(b, "vrrp.51").get("vip").isEmpty()));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
+    /** vmac_xmit_base + garp_extra_if 1: adverts from eth0's MAC, VIP on the VMAC, and a GARP from the VMAC every second. */
+    @Test void xmitBaseAndGarpExtraIfAsKeepalived() throws Exception {
+        try (NetLab lab = new NetLab("vx")) {
+            String a = lab.node("a", "192.0.2.11");
+            Map<String, String> macs = Map.of(mac(a, "eth0"), "eth0(a)", VMAC_MAC, "vmac");
+            Path c = lab.write("a.conf", conf("a", 150, "  use_vmac vx51\n  vmac_xmit_base\n  garp_extra_if 1\n  garp_master_delay 0"));
+            try {
+                resetBase(a);
+                NetLab.Proc capKa = capture(lab, "cap-ka");
+                Cycle ka = cycle(lab, a, lab.keepalived("ka", a, c), capKa, "vx51", macs);
+                long kaGarps = garps(capKa);
+                resetBase(a);
+                NetLab.Proc capV = capture(lab, "cap-vigil");
+                Cycle vigil = cycle(lab, a, lab.vigil("vigil", a, c), capV, "vx51", macs);
+                long vGarps = garps(capV);
+                System.out.println("keepalived 2.2.7: " + ka + ", GARPs " + kaGarps + "\nVigil: " + vigil + ", GARPs " + vGarps);
+                assertThat(vigil.running()).isEqualTo(ka.running());
+                assertThat(vigil.wire()).isEqualTo(ka.wire()).contains("advert from eth0(a) prio 150 192.0.2.11",
+                        "garp from vmac sender vmac for 192.0.2.100").noneMatch(w -> w.startsWith("advert from vmac"));
+                // 5 at becoming MASTER, then one a second while MASTER (1.5 s sampled): at least one extra on both
+                assertThat(kaGarps).isGreaterThan(5);
+                assertThat(vGarps).isGreaterThan(5);
+                assertThat(vigil.linkAfterStop()).isFalse();
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
+    private static long garps(NetLab.Proc cap) {
+        return cap.logText().lines().filter(l -> l.contains("ethertype ARP") && l.contains("tell 192.0.2.100")).count();
+    }
+}
