@@ -8,8 +8,8 @@ import java.util.function.BiConsumer;
 
 /**
  * {@code garp_extra_if [all] SECONDS} (instance) and {@code vrrp_garp_extra_if [all] SECONDS} (global_defs, its
- * default): while MASTER, one gratuitous ARP every {@code seconds} on the VMAC interfaces of the instance's addresses
- * that adverts do not already refresh, or with {@code all} on every interface its addresses use (keepalived 2.2.7).
+ * default): while MASTER, one gratuitous ARP every {@code seconds} on the interfaces of the instance's addresses other
+ * than its own: VMACs of other interfaces, or with {@code all} every such interface (keepalived 2.2.7).
  *
  * @param seconds 0 = off (an instance's own 0 turns the global default off)
  */

@@ -82,8 +82,9 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     })
             .acted("vmac_xmit_base", "with use_vmac: adverts are sent and received on `interface`, the VIPs stay on the VMAC",
                     "", (b, c) -> b.v.flag(c))
-            .acted("garp_extra_if", "`[all] SECONDS` (0 = off): while MASTER, one GARP every SECONDS on the interfaces of "
-                    + "the VIPs that adverts do not refresh (the VMAC with vmac_xmit_base; others with `all`)", "",
+            .acted("garp_extra_if", "`[all] SECONDS` (0 = off): with `all`, while MASTER, one GARP every SECONDS on each "
+                    + "other interface a VIP names with `dev`, and on the VMAC with vmac_xmit_base (without `all` only VMACs of "
+                    + "use_vmac_addr would get them, which Vigil does not make)", "",
                     (b, c) -> GarpExtraIf.parse(c, 0, (w, m) -> b.diags.warning(w, b.at() + m)))
             .noEffect("accept", "Vigil installs no filter rules: VIPs always accept traffic, which is what accept asks for",
                     "accept", (b, c) -> { b.v.flag(c); b.accept = true; })

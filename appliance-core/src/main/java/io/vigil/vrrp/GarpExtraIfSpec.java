@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * {@code garp_extra_if} / {@code vrrp_garp_extra_if}: while MASTER, every {@code interval} one gratuitous ARP per
- * interface of the instance's addresses that its adverts do not keep fresh in switches' MAC tables: its VMAC when
- * adverts go out of the base interface ({@code vmac_xmit_base}); with {@code allInterfaces} also any other
- * interface an address names with {@code dev} (keepalived 2.2.7's vrrp_send_vmac_update).
+ * interface of the instance's addresses, so that switches keep those MACs: with {@code allInterfaces} every interface
+ * an address names with {@code dev}, and its own VMAC when adverts leave by the base (vmac_xmit_base); without it only
+ * VMACs made by use_vmac_addr, which Vigil does not make, i.e. none (keepalived 2.2.7, checked on the wire).
  */
 public record GarpExtraIfSpec(Duration interval, boolean allInterfaces) {
     public GarpExtraIfSpec {

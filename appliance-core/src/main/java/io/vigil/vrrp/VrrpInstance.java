@@ -477,18 +477,16 @@ public final class VrrpInstance {
     }
 
     /**
-     * garp_extra_if: one GARP (the first address) per interface that adverts do not refresh: the VMAC when adverts
-     * leave by its base (vmac_xmit_base), with {@code all} any other interface an address names; never the interface
-     * the adverts themselves leave by (keepalived's vrrp_send_vmac_update).
+     * garp_extra_if: one GARP (the first address) per interface the addresses use, with {@code all} (without it,
+     * keepalived 2.2.7 only serves VMACs made by use_vmac_addr, which Vigil does not make); the instance's own VMAC or
+     * interface only with vmac_xmit_base, when no advert refreshes its MAC. As seen on the wire from keepalived 2.2.7.
      */
     private void extraGarps(List<VrrpEffect> out) {
-        VmacSpec vmac = spec.vmac();
+        if (!spec.garpExtraIf().allInterfaces()) return;
         java.util.Set<String> done = new java.util.HashSet<>();
         for (VirtualAddress v : allAddresses) {
             String dev = v.device() == null ? spec.addressInterface() : v.device();
-            boolean ownVmac = vmac != null && dev.equals(vmac.name());
-            if (!ownVmac && !spec.garpExtraIf().allInterfaces()) continue;
-            if (dev.equals(spec.addressInterface()) && (vmac == null || !vmac.xmitBase())) continue;
+            if (dev.equals(spec.addressInterface()) && (spec.vmac() == null || !spec.vmac().xmitBase())) continue;
             if (done.add(dev)) out.add(new SendGarp(name, dev, List.of(v.address()), 1, GarpReason.EXTRA_IF));
         }
     }
