@@ -255,6 +255,54 @@ class VmacInteropTest {
         }
     }
 
+    /**
+     * Reload (SIGHUP): a new instance with use_vmac gets its VMAC (and goes MASTER on it) while the running one keeps
+     * its state and VIP; the next reload without it removes the VMAC, journaled with the reload as cause.
+     */
+    @Test void reloadMakesAndRemovesVmacs() throws Exception {
+        try (NetLab lab = new NetLab("vr")) {
+            String a = lab.node("a", "192.0.2.11");
+            String one = conf("a", 150, "");
+            String two = one + conf("a", 150, "  use_vmac").replaceAll("(?s)^.*?(vrrp_instance)", "$1")
+                    .replace("VI_1", "VI_2").replace("router_id 51", "router_id 52").replace("192.0.2.100/24", "192.0.2.101/24");
+            Path c = lab.write("a.conf", one);
+            try {
+                NetLab.Proc v = lab.vigil("vigil", a, c);
+                NetLab.awaitStarted(v);
+                await("VI_1 MASTER", v::logText, Duration.ofSeconds(30), quiet(() -> lab.hasAddr(a, "192.0.2.100/24")));
+                java.nio.file.Files.writeString(c, two);
+                reload(v, 1);
+                await("VI_2 MASTER on vrrp.52", v::logText, Duration.ofSeconds(30),
+                        quiet(() -> NetLab.run("ip", "-n", a, "-4", "-o", "addr", "show", "dev", "vrrp.52").contains("192.0.2.101/24")));
+                assertThat(mac(a, "vrrp.52")).isEqualTo("00:00:5e:00:01:34");
+                java.nio.file.Files.writeString(c, one);
+                reload(v, 2);
+                await("vrrp.52 removed", v::logText, Duration.ofSeconds(10), quiet(() -> !linkExists(a, "vrrp.52")));
+                assertThat(lab.hasAddr(a, "192.0.2.100/24")).isTrue();
+                assertThat(v.logText()).doesNotContain("Entering FAULT").containsOnlyOnce("(VI_1) Entering MASTER STATE");
+                lab.term(v, Duration.ofSeconds(20));
+                List<String> journaled = new ArrayList<>();
+                try (JournalReader r = JournalReader.open(lab.dir.resolve("vigil-journal"))) {
+                    for (Entry e : r.readAll())
+                        if (e.event() instanceof Event.RouteChanged rc)
+                            journaled.add(rc.owner() + (rc.added() ? " add " : " del ") + rc.route() + " ok=" + rc.ok()
+                                    + " cause=" + e.cause().getClass().getSimpleName());
+                }
+                assertThat(journaled).containsExactly(
+                        "VI_2 add link vrrp.52 type macvlan mode private address 00:00:5e:00:01:34 link eth0 ok=true cause=Signal",
+                        "VI_2 del link vrrp.52 type macvlan mode private address 00:00:5e:00:01:34 link eth0 ok=true cause=Signal");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
+    private static void reload(NetLab.Proc v, int nth) throws IOException {
+        NetLab.sh("kill", "-HUP", Long.toString(v.pid()));
+        await("reload " + nth, v::logText, Duration.ofSeconds(20),
+                () -> v.logText().split("configuration reloaded from", -1).length - 1 >= nth);
+    }
+
     private static long garps(NetLab.Proc cap, String fromMac) {
         return cap.logText().lines().filter(l -> l.contains("ethertype ARP") && l.contains(" " + fromMac + " > ")).count();
     }
