@@ -22,7 +22,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
     private Optional<Integer> vrid = Optional.empty(), version = Optional.empty();
     private int priority = 100, garpRepeat, garpRefreshRepeat;
     private Optional<Duration> advert = Optional.empty();
-    private ConfigNode advertNode, nopreemptNode;
+    private ConfigNode advertNode, nopreemptNode, useVmacNode;
+    private boolean vmacXmitBase;
     private Optional<Authentication> auth = Optional.empty();
     private final List<VirtualIp> vips = new ArrayList<>(), vipsExcluded = new ArrayList<>();
     private final List<UnicastPeer> peers = new ArrayList<>();
@@ -72,6 +73,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                             + "at stop; the VIPs go on it and adverts are sent and received on it", "useVmac, vmacName",
                     (b, c) -> {
                         b.useVmac = true;
+                        b.useVmacNode = c;
                         for (String a : c.args()) {
                             if (Vmac.isMac(a)) { if (Vmac.mac(a, 1).isEmpty()) b.diags.warning(c.where(), b.at() + "use_vmac MAC '" + a
                                     + "' is not a unicast address; using 00:00:5e:00:01:VRID"); }
@@ -81,7 +83,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                         }
                     })
             .acted("vmac_xmit_base", "with use_vmac: adverts are sent and received on `interface`, the VIPs stay on the VMAC",
-                    "", (b, c) -> b.v.flag(c))
+                    "", (b, c) -> { b.v.flag(c); b.vmacXmitBase = true; })
             .acted("garp_extra_if", "`[all] SECONDS` (0 = off): with `all`, while MASTER, one GARP every SECONDS on each "
                     + "other interface a VIP names with `dev`, and on the VMAC with vmac_xmit_base (without `all` only VMACs of "
                     + "use_vmac_addr would get them, which Vigil does not make)", "",
@@ -201,6 +203,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     + "cleared (as keepalived does) - use state BACKUP on every director for non-preemptive failover");
             nopreempt = false;
         }
+        if (useVmac && !peers.isEmpty() && !vmacXmitBase) // unicast adverts to us arrive on the base, not the VMAC
+            diags.warning(useVmacNode.where(), "(" + name + ") unicast with use_vmac requires vmac_xmit_base; set (as keepalived)");
         if (vips.isEmpty()) {
             diags.warning(n.where(), "(" + name + ") has no virtual_ipaddress");
         }

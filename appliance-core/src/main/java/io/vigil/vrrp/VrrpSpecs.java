@@ -169,10 +169,8 @@ public final class VrrpSpecs {
         String mac = Vmac.defaultMac(vrid);
         for (ConfigNode n : vi.node().childrenNamed("use_vmac"))
             for (String w : n.args()) if (Vmac.isMac(w)) mac = Vmac.mac(w, vrid).orElse(Vmac.defaultMac(vrid));
-        boolean xmitBase = vi.node().child("vmac_xmit_base").isPresent();
-        if (!xmitBase && !vi.unicastPeers().isEmpty())
-            diags.add(Diagnostic.warning(vi.locationOf("use_vmac"), at + "use_vmac with unicast_peer needs vmac_xmit_base"
-                    + " (keepalived.conf(5)); adverts are sent from the VMAC"));
+        // unicast needs it (warned about at load): adverts to us arrive on the base, as keepalived sets it
+        boolean xmitBase = vi.node().child("vmac_xmit_base").isPresent() || !vi.unicastPeers().isEmpty();
         String name = vi.vmacName().orElse(Vmac.defaultName(prefix, vrid));
         if (name.equals(iface)) throw new Invalid(Diagnostic.error(vi.locationOf("use_vmac"), at + "use_vmac name " + name
                 + " is the instance's own interface"));

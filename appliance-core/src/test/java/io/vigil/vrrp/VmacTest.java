@@ -67,6 +67,16 @@ class VmacTest {
                 "keepalived.conf:5:2: warning: (VI_1) garp_extra_if 'soon' invalid (keepalived accepts 0..86400 seconds and 'all'); ignored");
     }
 
+    @Test void unicastPeersSetXmitBaseWithAWarningAsKeepalived() {
+        String conf = instance(" use_vmac\n unicast_peer {\n  192.0.2.12\n }");
+        var r = io.vigil.config.ConfigLoader.loadText("keepalived.conf", conf, java.nio.file.Path.of("."), io.vigil.config.LoadOptions.defaults());
+        assertThat(r.diagnostics().stream().map(io.vigil.config.Diagnostic::format).toList()).containsExactly(
+                "keepalived.conf:4:2: warning: (VI_1) unicast with use_vmac requires vmac_xmit_base; set (as keepalived)");
+        VrrpInstanceSpec s = VrrpSpecs.fromConfig(r.config().orElseThrow()).instances().getFirst();
+        assertThat(s.vmac().xmitBase()).isTrue();
+        assertThat(s.interfaceName()).isEqualTo("eth0");
+    }
+
     @Test void twoInstancesCannotShareAVmacNameWithDifferentMacs() {
         VrrpSpecs.Mapped m = VrrpSpecs.fromConfig(VrrpSpecsTest.load(instance(" use_vmac shared")
                 + instance(" use_vmac shared").replace("VI_1", "VI_2").replace("router_id 51", "router_id 52")));
