@@ -60,12 +60,47 @@ final class VmacKeeper implements AutoCloseable {
         List<String> removed = new ArrayList<>();
         for (VmacSpec v : plan.remove()) { remove(v, cause); removed.add(v.name()); }
         for (VmacSpec v : plan.create()) create(v, ownerOf.getOrDefault(v.name(), ""), cause);
+        if (!plan.isEmpty()) igmpRule();
         return removed;
     }
 
     /** Removes every held VMAC (stop), restoring the base interfaces' ARP settings. */
     void removeAll(Cause cause) {
+        if (held.isEmpty()) return;
         for (VmacSpec v : List.copyOf(held.values())) remove(v, cause);
+        igmpRule();
+    }
+
+    static final String NFT_TABLE = "vigil_vmac";
+
+    /**
+     * keepalived's nftables rule for VMACs: IGMP leaving a macvlan is sent out of its base instead, so that joining
+     * 224.0.0.18 on the VMAC never shows the virtual MAC to switches from a BACKUP (they would move the VIP's MAC to
+     * it). Rewritten whole for the VMACs held (names are resolved to indexes when loaded), removed with the last one.
+     * Own table (keepalived's is "keepalived"), through the nft command; without it a warning, and reports leave the VMAC.
+     */
+    private void igmpRule() {
+        StringBuilder nft = new StringBuilder("table ip " + NFT_TABLE + " {}\ndelete table ip " + NFT_TABLE + "\n");
+        if (!held.isEmpty()) {
+            nft.append("table ip ").append(NFT_TABLE).append(" {\n map vmac_map {\n  type iface_index : iface_index\n  elements = { ");
+            nft.append(String.join(", ", held.values().stream().map(v -> "\"" + v.name() + "\" : \"" + v.baseInterface() + "\"").toList()));
+            nft.append(" }\n }\n chain out {\n  type filter hook output priority filter - 1; policy accept;\n")
+                    .append("  ip protocol igmp meta oifkind \"macvlan\" dup to ip daddr device oif map @vmac_map drop\n }\n}\n");
+        }
+        try {
+            Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) { in.write(nft.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException("nft timed out"); }
+            if (p.exitValue() != 0) throw new IOException("nft: " + out);
+            NodeLog.info(held.isEmpty() ? "VMAC IGMP rule removed (nft table " + NFT_TABLE + ")"
+                    : "VMAC IGMP reports go out of the base interfaces (nft table " + NFT_TABLE + ")");
+        } catch (IOException e) {
+            NodeLog.warn("VMAC IGMP rule not " + (held.isEmpty() ? "removed" : "installed") + " (" + e.getMessage()
+                    + "): IGMP reports for 224.0.0.18 leave the VMACs with the virtual MAC");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void create(VmacSpec v, String owner, Cause cause) {

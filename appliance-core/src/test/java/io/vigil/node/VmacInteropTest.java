@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * use_vmac beside keepalived 2.2.7 (`keepalived --vrrp`), the same keepalived.conf run by each in turn in one
  * namespace: the link (name, type macvlan, mode private, MAC, up, addrgenmode), the per-interface sysctls keepalived
- * sets on it and on its base, where the VIP is, and what goes on the wire (the source MAC of adverts, of GARPs and
- * the ARP sender address) must read the same, and the link must be gone after a graceful stop. Then an election
+ * sets on it and on its base, where the VIP is, and what goes on the wire (the source MAC of adverts, of GARPs, the
+ * ARP sender address, and of IGMP reports, which keepalived's nftables rule moves to the base) must read the same, and the link must be gone after a graceful stop. Then an election
  * through the VMACs between a Vigil and a keepalived director, and vmac_xmit_base with garp_extra_if.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -52,7 +52,7 @@ class VmacInteropTest {
 
     /** One capture of ARP and VRRP on the bridge, with the frames' bytes (tcpdump -xx) to read the ARP sender MAC. */
     static NetLab.Proc capture(NetLab lab, String name) throws IOException {
-        NetLab.Proc p = lab.start(name, lab.switchNs(), List.of("tcpdump", "-l", "-n", "-e", "-xx", "-i", "br0", "arp or ip proto 112"));
+        NetLab.Proc p = lab.start(name, lab.switchNs(), List.of("tcpdump", "-l", "-n", "-e", "-xx", "-i", "br0", "arp or ip proto 112 or igmp"));
         await("tcpdump listening", p::logText, Duration.ofSeconds(10), () -> p.logText().contains("listening on"));
         return p;
     }
@@ -71,7 +71,9 @@ class VmacInteropTest {
             StringBuilder hex = new StringBuilder();
             for (int j = i + 1; j < lines.length && lines[j].startsWith("\t0x"); j++)
                 hex.append(lines[j].substring(lines[j].indexOf(':') + 1).replace(" ", "").trim());
-            if (l.contains("VRRPv")) {
+            if (l.contains(" igmp ")) { // the bridge's own reports are not ours
+                if (macNames.containsKey(l.split("\\s+")[1])) out.add("igmp from " + src);
+            } else if (l.contains("VRRPv")) {
                 String prio = l.replaceAll(".*prio (\\d+).*", "$1");
                 out.add("advert from " + src + " prio " + prio + " " + l.replaceAll(".*: (\\S+) > 224.0.0.18.*", "$1"));
             } else if (l.contains("ethertype ARP") && hex.length() >= 2 * 42) {
@@ -155,8 +157,9 @@ class VmacInteropTest {
                 assertThat(vigil.running()).isEqualTo(ka.running());
                 assertThat(vigil.wire()).isEqualTo(ka.wire()).contains(
                         "advert from vmac prio 150 192.0.2.11", "advert from vmac prio 0 192.0.2.11",
-                        "garp from vmac sender vmac for 192.0.2.100");
+                        "garp from vmac sender vmac for 192.0.2.100", "igmp from eth0(a)").doesNotContain("igmp from vmac");
                 assertThat(vigil.linkAfterStop()).as("VMAC removed at stop").isFalse();
+                assertThat(NetLab.run("ip", "netns", "exec", a, "nft", "list", "ruleset")).as("IGMP rule removed at stop").isBlank();
                 assertThat(ka.linkAfterStop()).isFalse();
                 // keepalived 2.2.7 leaves the base at arp_ignore=1/arp_filter=1; Vigil puts back what it found (docs/vrrp.md)
                 assertThat(ka.baseAfterStop()).isEqualTo("1/1");
