@@ -38,6 +38,10 @@ final class VmacKeeper implements AutoCloseable {
     /** Base interface → its arp_ignore/arp_filter before its first VMAC, and how many of ours sit on it. */
     private final Map<String, BaseArp> bases = new HashMap<>();
 
+    /** all.rp_filter as found when the first VMAC came (0: nothing changed), default's, and bases adjusted (index → old). */
+    private int rpAll = -1, rpDefault;
+    private final Map<String, int[]> rpBases = new HashMap<>();
+
     private record BaseArp(int ifindex, int arpIgnore, int arpFilter, boolean changed, int users) {
         BaseArp plusUsers(int d) { return new BaseArp(ifindex, arpIgnore, arpFilter, changed, users + d); }
     }
@@ -61,6 +65,7 @@ final class VmacKeeper implements AutoCloseable {
         for (VmacSpec v : plan.remove()) { remove(v, cause); removed.add(v.name()); }
         for (VmacSpec v : plan.create()) create(v, ownerOf.getOrDefault(v.name(), ""), cause);
         if (!plan.isEmpty()) igmpRule();
+        if (held.isEmpty()) rpRestore();
         return removed;
     }
 
@@ -69,6 +74,7 @@ final class VmacKeeper implements AutoCloseable {
         if (held.isEmpty()) return;
         for (VmacSpec v : List.copyOf(held.values())) remove(v, cause);
         igmpRule();
+        rpRestore();
     }
 
     static final String NFT_TABLE = "vigil_vmac";
@@ -107,6 +113,7 @@ final class VmacKeeper implements AutoCloseable {
         String text = v.describe();
         try {
             int base = rtnl.ifindex(v.baseInterface());
+            rpFilter(v.baseInterface(), base);
             MacAddress mac = MacAddress.parse(v.mac());
             Optional<LinkInfo> there = rtnl.link(v.name());
             Rtnetlink.Change c;
@@ -179,6 +186,54 @@ final class VmacKeeper implements AutoCloseable {
         } catch (Exception e) {
             NodeLog.warn(name + ": cannot restore arp_ignore/arp_filter: " + e.getMessage());
         }
+    }
+
+    /**
+     * keepalived.conf(5), use_vmac: with all.rp_filter set, a VMAC (which has no address) would drop every advert, so
+     * the interfaces used (the VMACs' bases) get the greater of their own and all's, default.rp_filter too, and
+     * all.rp_filter becomes 0; all is put back when the last VMAC goes (as keepalived 2.2.7 does, seen in a namespace).
+     */
+    private void rpFilter(String baseName, int base) throws Exception {
+        if (rpAll < 0) {
+            rpAll = readConf("all", "rp_filter");
+            rpDefault = readConf("default", "rp_filter");
+            if (rpAll > 0) {
+                if (rpDefault < rpAll) writeConf("default", "rp_filter", rpAll);
+                writeConf("all", "rp_filter", 0);
+                NodeLog.info("rp_filter: all " + rpAll + " -> 0, default " + rpDefault + " -> " + Math.max(rpDefault, rpAll) + " (use_vmac)");
+            }
+        }
+        if (rpAll <= 0 || rpBases.containsKey(baseName)) return;
+        int own = rtnl.inet4Conf(base, Rtnetlink.DEVCONF_RP_FILTER).orElse(0);
+        rpBases.put(baseName, new int[] {base, own});
+        if (own < rpAll) {
+            rtnl.setInet4Conf(base, Map.of(Rtnetlink.DEVCONF_RP_FILTER, rpAll));
+            NodeLog.info(baseName + ": rp_filter " + own + " -> " + rpAll + " (all.rp_filter moved to it)");
+        }
+    }
+
+    private void rpRestore() {
+        if (rpAll <= 0) { rpAll = -1; return; }
+        try {
+            writeConf("all", "rp_filter", rpAll);
+            writeConf("default", "rp_filter", rpDefault);
+            for (Map.Entry<String, int[]> e : rpBases.entrySet())
+                if (rtnl.link(e.getKey()).isPresent()) rtnl.setInet4Conf(e.getValue()[0], Map.of(Rtnetlink.DEVCONF_RP_FILTER, e.getValue()[1]));
+            NodeLog.info("rp_filter: all " + rpAll + ", default " + rpDefault + " and the VMAC bases restored");
+        } catch (Exception e) {
+            NodeLog.warn("cannot restore rp_filter: " + e.getMessage());
+        }
+        rpAll = -1;
+        rpBases.clear();
+    }
+
+    /** net.ipv4.conf.{all,default}.KEY: no ifindex, so no rtnetlink setting; the thread's namespace's /proc/sys. */
+    private static int readConf(String which, String key) throws IOException {
+        return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/conf", which, key)).trim());
+    }
+
+    private static void writeConf(String which, String key, int value) throws IOException {
+        Files.writeString(Path.of("/proc/sys/net/ipv4/conf", which, key), Integer.toString(value));
     }
 
     /** IPv6 has no netlink setting for this; keepalived writes the sysctl file too. Absent without IPv6: nothing to do. */

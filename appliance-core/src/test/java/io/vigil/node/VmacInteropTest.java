@@ -306,6 +306,53 @@ class VmacInteropTest {
                 () -> v.logText().split("configuration reloaded from", -1).length - 1 >= nth);
     }
 
+    /**
+     * all.rp_filter set (keepalived.conf(5), use_vmac): while running, all is 0, default and the VMAC's base take the
+     * greater of theirs and all's, other interfaces keep theirs, the VMAC has 0; after a stop all is as before.
+     */
+    @Test void rpFilterAsKeepalived() throws Exception {
+        try (NetLab lab = new NetLab("vp")) {
+            String a = lab.node("a", "192.0.2.11");
+            NetLab.sh("ip", "-n", a, "link", "add", "dum0", "type", "veth", "peer", "name", "dum1");
+            Path c = lab.write("a.conf", conf("a", 150, "  use_vmac"));
+            try {
+                List<String> ka = rpCycle(lab, a, () -> lab.keepalived("ka", a, c));
+                List<String> vigil = rpCycle(lab, a, () -> lab.vigil("vigil", a, c));
+                System.out.println("rp_filter keepalived 2.2.7: " + ka + "\nrp_filter Vigil: " + vigil);
+                assertThat(ka.get(0)).isEqualTo("all=1 default=0 lo=0 eth0=0 dum0=2 dum1=0");
+                assertThat(ka.get(1)).isEqualTo("all=0 default=1 lo=0 eth0=1 dum0=2 dum1=0 vrrp.51=0");
+                assertThat(vigil).isEqualTo(ka);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + lab.logs(), e);
+            }
+        }
+    }
+
+    interface Starter { NetLab.Proc start() throws IOException; }
+
+    /** rp_filter before, while MASTER, after a graceful stop. */
+    private static List<String> rpCycle(NetLab lab, String ns, Starter s) throws Exception {
+        NetLab.sh("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.default.rp_filter=0",
+                "net.ipv4.conf.eth0.rp_filter=0", "net.ipv4.conf.dum0.rp_filter=2", "net.ipv4.conf.dum1.rp_filter=0");
+        List<String> out = new ArrayList<>(List.of(rp(ns)));
+        NetLab.Proc p = s.start();
+        NetLab.awaitStarted(p);
+        await(p.name() + " MASTER", p::logText, Duration.ofSeconds(30), quiet(() -> state(ns, "vrrp.51").get("vip").startsWith("vrrp.51 ")));
+        out.add(rp(ns));
+        lab.term(p, Duration.ofSeconds(20));
+        out.add(rp(ns));
+        return out;
+    }
+
+    private static String rp(String ns) throws IOException {
+        List<String> w = new ArrayList<>();
+        for (String i : List.of("all", "default", "lo", "eth0", "dum0", "dum1", "vrrp.51")) {
+            String v = sysctl(ns, "ipv4", i, "rp_filter");
+            if (v.matches("\\d+")) w.add(i + "=" + v);
+        }
+        return String.join(" ", w);
+    }
+
     private static long garps(NetLab.Proc cap, String fromMac) {
         return cap.logText().lines().filter(l -> l.contains("ethertype ARP") && l.contains(" " + fromMac + " > ")).count();
     }
