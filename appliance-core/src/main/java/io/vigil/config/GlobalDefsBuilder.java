@@ -205,7 +205,8 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps")
             .notActedAll("Vigil has no D-Bus interface", "enable_dbus", "dbus_service_name")
             .notActedAll("Vigil does not change network namespace", "net_namespace", "net_namespace_ipvs")
-            .notActedAll("Vigil's GARPs follow vrrp_garp_master_* and vrrp_garp_interval only", "vrrp_garp_extra_if")
+            .acted("vrrp_garp_extra_if", "`[all] SECONDS` (1..86400): default of every instance's garp_extra_if", "",
+                    (b, c) -> GarpExtraIf.parse(c, 1, b.diags::warning))
             .acted("vrrp_garp_lower_prio_delay", "default of every instance's garp_lower_prio_delay (whole seconds); "
                     + "unset: vrrp_garp_master_delay, as keepalived", "", (b, c) -> AdvertSettings.seconds(b.v, c))
             .acted("vrrp_garp_lower_prio_repeat", "default of every instance's garp_lower_prio_repeat; unset: "
@@ -238,7 +239,9 @@ final class GlobalDefsBuilder extends BlockBuilder {
                     + "each BACKUP/FAULT instance the reload did not move, as keepalived", "", (b, c) -> b.v.flag(c))
             .acted("rs_init_notifies", "notify_up (and the LVS fifo line) for each real server that starts alive, as "
                     + "keepalived", "", (b, c) -> b.v.flag(c))
-            .noEffectAll("options of use_vmac, which is warned about", "vmac_prefix", "vmac_addr_prefix")
+            .acted("vmac_prefix", "prefix of the VMAC names use_vmac makes up (default `vrrp`: vrrp.VRID)", "",
+                    (b, c) -> b.v.string(c))
+            .noEffectAll("use_vmac_addr, whose VMAC names it prefixes, is warned about", "vmac_addr_prefix")
             .notActedAll("Vigil reloads on SIGHUP only; these reload options are not applied", "reload_check_config",
                     "include_check", "reload_time_file", "reload_repeat", "reload_file", "config_save_dir")
             .notActedAll("not applied", "default_interface", "disable_local_igmp", "dynamic_interfaces", "umask",

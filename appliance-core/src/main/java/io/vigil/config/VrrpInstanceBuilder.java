@@ -23,7 +23,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
     private Optional<Integer> vrid = Optional.empty(), version = Optional.empty();
     private int priority = 100, garpRepeat, garpRefreshRepeat;
     private Optional<Duration> advert = Optional.empty();
-    private ConfigNode advertNode, nopreemptNode;
+    private ConfigNode advertNode, nopreemptNode, useVmacNode;
+    private boolean vmacXmitBase;
     private Optional<Authentication> auth = Optional.empty();
     private final List<VirtualIp> vips = new ArrayList<>(), vipsExcluded = new ArrayList<>();
     private final List<UnicastPeer> peers = new ArrayList<>();
@@ -66,11 +67,26 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     (b, c) -> b.garpRefreshRepeat = b.v.int32(c, 1, 255, "using global value").orElse(b.garpRefreshRepeat))
             .acted("dont_track_primary", "without it, the instance's own interface going down means FAULT", "dontTrackPrimary",
                     (b, c) -> { b.v.flag(c); b.dontTrackPrimary = true; })
-            .notActed("use_vmac", "Vigil creates no VMAC interface", "useVmac, vmacName", (b, c) -> {
-                b.useVmac = true;
-                b.v.extraArgs(c, 1);
-                b.vmacName = c.args().isEmpty() ? Optional.empty() : Optional.of(c.args().getFirst());
-            })
+            .acted("use_vmac", "`[NAME] [MAC]`: a macvlan (mode private) named NAME (default vmac_prefix.VRID, vrrp.VRID) "
+                            + "with MAC (default 00:00:5e:00:01:VRID; 5 octets + VRID) on `interface`, made at start and removed "
+                            + "at stop; the VIPs go on it and adverts are sent and received on it", "useVmac, vmacName",
+                    (b, c) -> {
+                        b.useVmac = true;
+                        b.useVmacNode = c;
+                        for (String a : c.args()) {
+                            if (Vmac.isMac(a)) { if (Vmac.mac(a, 1).isEmpty()) b.diags.warning(c.where(), b.at() + "use_vmac MAC '" + a
+                                    + "' is not a unicast address; using 00:00:5e:00:01:VRID"); }
+                            else if (a.length() > 15 || a.contains("/") || a.isBlank())
+                                b.diags.warning(c.where(), b.at() + "use_vmac name '" + a + "' is not a valid interface name; using the default");
+                            else b.vmacName = Optional.of(a);
+                        }
+                    })
+            .acted("vmac_xmit_base", "with use_vmac: adverts are sent and received on `interface`, the VIPs stay on the VMAC",
+                    "", (b, c) -> { b.v.flag(c); b.vmacXmitBase = true; })
+            .acted("garp_extra_if", "`[all] SECONDS` (0 = off): with `all`, while MASTER, one GARP every SECONDS on each "
+                    + "other interface a VIP names with `dev`, and on the VMAC with vmac_xmit_base (without `all` only VMACs of "
+                    + "use_vmac_addr would get them, which Vigil does not make)", "",
+                    (b, c) -> GarpExtraIf.parse(c, 0, (w, m) -> b.diags.warning(w, b.at() + m)))
             .acted("accept", "the VIPs accept traffic in MASTER (default unless strict; ignored with a warning for a"
                     + " VRRPv2 strict instance below priority 255, as keepalived)", "accept",
                     (b, c) -> { b.v.flag(c); b.accept = Optional.of(true); })
@@ -105,7 +121,6 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
             .noEffect("debug", "keepalived's debug level for the instance (not implemented in keepalived either)")
             .noEffect("kernel_rx_buf_size", GlobalDefsBuilder.SOCKET_BUFFERS)
             .noEffect("linkbeat_use_polling", GlobalDefsBuilder.LINK_POLLING)
-            .notActedAll("Vigil's GARPs follow garp_master_* only", "garp_extra_if")
             .acted("garp_lower_prio_delay", "whole seconds; a MASTER that heard a lower priority sends its "
                     + "garp_lower_prio_repeat GARPs again after it (0: not); default global vrrp_garp_lower_prio_delay",
                     "", (b, c) -> AdvertSettings.seconds(b.v, c))
@@ -122,7 +137,7 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     "", (b, c) -> RouteSpec.parseAll(c, b.diags::warning))
             .acted("virtual_rules", "as static_rules, added after the VIPs on becoming MASTER and removed on leaving it",
                     "", (b, c) -> RuleSpec.audit(c, b.diags::warning))
-            .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6",
+            .notActedAll("Vigil does not act on it", "vrf", "use_vmac_addr", "use_ipvlan", "native_ipv6",
                     "track_src_ip", "old_unicast_checksum", "promote_secondaries"), true);
 
     VrrpInstanceBuilder(Ctx cx, String name, GlobalDefs g, Set<String> scripts, Set<String> files) {
@@ -215,6 +230,8 @@ final class VrrpInstanceBuilder extends TrackingBuilder {
                     + "cleared (as keepalived does) - use state BACKUP on every director for non-preemptive failover");
             nopreempt = false;
         }
+        if (useVmac && !peers.isEmpty() && !vmacXmitBase) // unicast adverts to us arrive on the base, not the VMAC
+            diags.warning(useVmacNode.where(), "(" + name + ") unicast with use_vmac requires vmac_xmit_base; set (as keepalived)");
         if (vips.isEmpty()) {
             diags.warning(n.where(), "(" + name + ") has no virtual_ipaddress");
         }

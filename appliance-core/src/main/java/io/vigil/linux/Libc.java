@@ -21,7 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Libc {
     // address families, socket types
-    public static final int AF_UNSPEC = 0, AF_INET = 2, AF_NETLINK = 16, AF_PACKET = 17;
+    public static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17;
     public static final int SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     // levels and options
     public static final int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33, SO_BINDTODEVICE = 25;

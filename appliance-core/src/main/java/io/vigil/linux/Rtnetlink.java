@@ -215,6 +215,89 @@ public final class Rtnetlink implements AutoCloseable {
         return link(name).orElseThrow(() -> new LinuxException("interface " + name, Errno.ENODEV, "no such interface")).index();
     }
 
+    static final int IFLA_LINK = 5, IFLA_LINKINFO = 18, IFLA_AF_SPEC = 26, IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2,
+            IFLA_MACVLAN_MODE = 1, IFLA_INET_CONF = 1, IFLA_INET6_ADDR_GEN_MODE = 8, IN6_ADDR_GEN_MODE_NONE = 1;
+    /** MACVLAN_MODE_PRIVATE: no frames between macvlans of one base; keepalived's VMAC mode. */
+    public static final int MACVLAN_MODE_PRIVATE = 1;
+    /** IPV4_DEVCONF_* ids (linux/ip.h) of the per-interface IPv4 settings {@link #setInet4Conf} changes. */
+    public static final int DEVCONF_RP_FILTER = 8, DEVCONF_ARPFILTER = 13, DEVCONF_ARP_IGNORE = 19,
+            DEVCONF_PROMOTE_SECONDARIES = 20, DEVCONF_ACCEPT_LOCAL = 23;
+
+    /**
+     * Creates a macvlan link (ip link add NAME link BASE address MAC type macvlan mode MODE), down.
+     * EEXIST → {@link Change#ALREADY_PRESENT}.
+     */
+    public Change addMacvlan(String name, int baseIfindex, MacAddress mac, int mode) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_NEWLINK, NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL)
+                .u8(Libc.AF_UNSPEC).u8(0).u16(0).u32(0).u32(0).u32(0)
+                .beginNested(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "macvlan")
+                .beginNested(IFLA_INFO_DATA).attrU32(IFLA_MACVLAN_MODE, mode).endNested().endNested()
+                .attrU32(IFLA_LINK, baseIfindex)
+                .attrString(IFLA_IFNAME, name)
+                .attr(IFLA_ADDRESS, mac.bytes());
+        try {
+            socket.request(m, "add macvlan " + name);
+            return Change.ADDED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EEXIST) return Change.ALREADY_PRESENT;
+            throw e;
+        }
+    }
+
+    /** Deletes a link (ip link del). ENODEV (gone already) → {@link Change#ALREADY_ABSENT}. */
+    public Change removeLink(int ifindex) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_DELLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0)
+                .u32(ifindex).u32(0).u32(0);
+        try {
+            socket.request(m, "delete link " + ifindex);
+            return Change.REMOVED;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENODEV) return Change.ALREADY_ABSENT;
+            throw e;
+        }
+    }
+
+    /** Sets per-interface IPv4 settings (sysctl net.ipv4.conf.IF.*) by their IPV4_DEVCONF id, as keepalived does via libnl. */
+    public void setInet4Conf(int ifindex, java.util.Map<Integer, Integer> values) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_NEWLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0)
+                .u32(ifindex).u32(0).u32(0)
+                .beginNested(IFLA_AF_SPEC).beginNested(Libc.AF_INET).beginNested(IFLA_INET_CONF);
+        values.forEach(m::attrU32);
+        m.endNested().endNested().endNested();
+        socket.request(m, "set IPv4 settings of link " + ifindex);
+    }
+
+    /** One per-interface IPv4 setting by IPV4_DEVCONF id; empty when the link has no IPv4 settings (or is gone). */
+    public java.util.OptionalInt inet4Conf(int ifindex, int devconf) throws LinuxException, ClosedChannelException {
+        try {
+            for (NetlinkMessage msg : socket.request(linkRequest(ifindex), "get link " + ifindex)) {
+                if (msg.type() != RTM_NEWLINK) continue;
+                NetlinkAttributes a = msg.attributes(IFINFOMSG_LENGTH);
+                if (!a.has(IFLA_AF_SPEC)) continue;
+                NetlinkAttributes af = a.nested(IFLA_AF_SPEC);
+                if (!af.has(Libc.AF_INET)) continue;
+                NetlinkAttributes inet = af.nested(Libc.AF_INET);
+                if (!inet.has(IFLA_INET_CONF)) continue;
+                ByteBuffer conf = inet.get(IFLA_INET_CONF);
+                int at = (devconf - 1) * 4;
+                if (at + 4 <= conf.remaining()) return java.util.OptionalInt.of(conf.getInt(conf.position() + at));
+            }
+            return java.util.OptionalInt.empty();
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENODEV) return java.util.OptionalInt.empty();
+            throw e;
+        }
+    }
+
+    /** No IPv6 link-local address made up from the MAC (ip link set X addrgenmode none), as keepalived's VMACs. */
+    public void setAddrGenModeNone(int ifindex) throws LinuxException, ClosedChannelException {
+        NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_NEWLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0)
+                .u32(ifindex).u32(0).u32(0)
+                .beginNested(IFLA_AF_SPEC).beginNested(Libc.AF_INET6).attrU8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE)
+                .endNested().endNested();
+        socket.request(m, "set addrgenmode none on link " + ifindex);
+    }
+
     /** Sets IFF_UP on or off (ip link set X up|down). */
     public void setLinkUp(int ifindex, boolean up) throws LinuxException, ClosedChannelException {
         NetlinkMessageBuilder m = new NetlinkMessageBuilder(RTM_NEWLINK, 0).u8(Libc.AF_UNSPEC).u8(0).u16(0)

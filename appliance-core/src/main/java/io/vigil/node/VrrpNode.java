@@ -20,6 +20,7 @@ import io.vigil.vrrp.DropReason;
 import io.vigil.vrrp.Ipv4Address;
 import io.vigil.vrrp.SyncGroupSpec;
 import io.vigil.vrrp.TrackerSpec;
+import io.vigil.vrrp.VmacSpec;
 import io.vigil.vrrp.VrrpEffect;
 import io.vigil.vrrp.VrrpInstanceSpec;
 import io.vigil.vrrp.VrrpRouter;
@@ -78,6 +79,7 @@ public final class VrrpNode implements AutoCloseable {
     private final Mailer mailer;
     private final RouteKeeper routes;
     private final ThreadTuning tuning;
+    private final VmacKeeper vmacs;
 
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
@@ -113,12 +115,21 @@ public final class VrrpNode implements AutoCloseable {
 
     private final TransitionListener transitions;
 
-    private VrrpNode(Journal journal, TransitionListener transitions) throws Exception {
+    private VrrpNode(Journal journal, NodeSetup s, TransitionListener transitions) throws Exception {
         this.journal = journal;
         this.transitions = transitions;
         this.mailer = new Mailer(journal);
         this.control = Rtnetlink.open();
-        this.monitor = RtnetlinkMonitor.open();
+        this.vmacs = new VmacKeeper(journal);
+        // before the link monitor opens, which would replay a new link's states (down, then up) as changes
+        vmacs.apply(VmacSpec.of(s.instances()), vmacOwners(s.instances()), Cause.configReload(s.contentHash()));
+        try {
+            this.monitor = RtnetlinkMonitor.open();
+        } catch (Exception | Error e) {
+            vmacs.removeAll(Cause.NONE);
+            vmacs.close();
+            throw e;
+        }
         this.keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO);
         StartupTrace.mark("netlink, GARP open");
         this.routes = new RouteKeeper(journal, keeper);
@@ -136,7 +147,7 @@ public final class VrrpNode implements AutoCloseable {
 
     /** As {@link #start(NodeSetup, Journal)}, with a listener that sees the transitions from the first one on. */
     public static VrrpNode start(NodeSetup setup, Journal journal, TransitionListener transitions) throws Exception {
-        VrrpNode n = new VrrpNode(journal, transitions);
+        VrrpNode n = new VrrpNode(journal, setup, transitions);
         try {
             n.boot(setup);
             return n;
@@ -234,11 +245,11 @@ public final class VrrpNode implements AutoCloseable {
         List<Ipv4InterfaceAddress> all = control.addresses();
         for (VrrpInstanceSpec s : in) {
             if (s.sourceAddress() != null) { out.add(s); continue; }
-            int idx = control.ifindex(s.interfaceName());
+            int idx = control.ifindex(s.baseInterface()); // a VMAC has no address of its own: keepalived uses its base's
             Optional<Ipv4InterfaceAddress> primary = all.stream()
                     .filter(a -> a.ifindex() == idx && (a.flags() & Ipv4InterfaceAddress.IFA_F_SECONDARY) == 0).findFirst();
             if (primary.isEmpty())
-                throw new IllegalStateException("vrrp_instance " + s.name() + ": interface " + s.interfaceName() + " has no IPv4 address");
+                throw new IllegalStateException("vrrp_instance " + s.name() + ": interface " + s.baseInterface() + " has no IPv4 address");
             out.add(s.withSourceAddress(Ipv4Address.fromBytes(primary.get().address().getAddress())));
         }
         return out;
@@ -338,6 +349,13 @@ public final class VrrpNode implements AutoCloseable {
         for (Reading r : readings) router.know(r.kind(), r.name(), r.up(), r.value());
     }
 
+    /** VMAC name → the instance it is for (journal owner). */
+    private static Map<String, String> vmacOwners(List<VrrpInstanceSpec> specs) {
+        Map<String, String> m = new HashMap<>();
+        for (VrrpInstanceSpec s : specs) if (s.vmac() != null) m.putIfAbsent(s.vmac().name(), s.name());
+        return m;
+    }
+
     private static List<String> names(List<VrrpInstanceSpec> specs) { return specs.stream().map(VrrpInstanceSpec::name).toList(); }
 
     // ------------------------------------------------------------------ the vrrp thread
@@ -429,6 +447,7 @@ public final class VrrpNode implements AutoCloseable {
                             case ADDRESS_ADDED -> configCause;
                             case LOWER_PRIO -> lowerPrioCause(g.instance());
                             case LOWER_PRIO_DELAY -> Cause.timer("garp_lower_prio_delay");
+                            case EXTRA_IF -> Cause.timer("garp_extra_if");
                         });
                 case VrrpEffect.LowerPriorityHeard h -> lowerPriorityHeard(h);
                 case VrrpEffect.RunNotify n -> {
@@ -687,6 +706,11 @@ public final class VrrpNode implements AutoCloseable {
      * new setup cannot be used. Returns the diff, e.g. "~VI_1 track +script:chk(-60) ~VI_2 restart(virtualRouterId) +VI_3".
      */
     public String reload(NodeSetup next, Cause why) throws Exception {
+        List<VmacSpec> keep = new ArrayList<>(vmacs.held()); // new VMACs now, for the sockets; gone ones after the reload
+        keep.addAll(VmacSpec.of(next.instances()));
+        // the monitor will replay a new link's states (down, then up): known as down, only "up" is news
+        for (VmacSpec v : VmacSpec.plan(vmacs.held(), keep).create()) linkUp.put(v.name(), false);
+        vmacs.apply(keep, vmacOwners(next.instances()), why);
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
         Notifier oldNotifier = notifier;
@@ -711,6 +735,11 @@ public final class VrrpNode implements AutoCloseable {
         }
         setup = next;
         firewall.reload(next.firewall());
+        keeper.drain(Duration.ofSeconds(5)); // a removed instance's VIPs leave before its VMAC
+        for (String gone : vmacs.apply(VmacSpec.of(next.instances()), vmacOwners(next.instances()), why)) {
+            VrrpSocket sock = sockets.remove(gone);
+            if (sock != null) sock.close();
+        }
         Thread.ofVirtual().start(oldNotifier::close);
         NodeLog.info("configuration reloaded from " + next.configPath() + (summary.isEmpty() ? " (no instance changed)" : ": " + summary));
         return summary;
@@ -766,6 +795,7 @@ public final class VrrpNode implements AutoCloseable {
         routes.statics(RouteSetup.NONE, false, why);
         if (firewall != null) firewall.delete(why); // after the VIPs went: keepalived deletes its table at exit
         keeper.drain(Duration.ofSeconds(5));
+        vmacs.removeAll(why); // after the VIPs on them are gone, as keepalived
         if (scripts != null) scripts.close();
         closeWatchers();
         Notifier n = notifier;
@@ -832,6 +862,8 @@ public final class VrrpNode implements AutoCloseable {
         if (firewall != null) firewall.delete(Cause.NONE); // no-op after stop()
         keeper.close();
         routes.close();
+        vmacs.removeAll(Cause.NONE); // a failed start leaves no VMAC behind (empty after stop)
+        vmacs.close();
         control.close();
         if (scripts != null) scripts.close();
         closeWatchers();

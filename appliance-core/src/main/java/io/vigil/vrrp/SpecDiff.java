@@ -17,7 +17,7 @@ final class SpecDiff {
      * only matters at start.
      */
     static final Set<String> IN_PLACE = Set.of("priority", "trackers", "notifyScripts", "garp", "preempt",
-            "preemptDelay", "initialState", "virtualAddresses", "excludedAddresses", "advertOptions");
+            "preemptDelay", "initialState", "virtualAddresses", "excludedAddresses", "advertOptions", "garpExtraIf");
 
     /** Names of the record components that differ. */
     static List<String> changed(VrrpInstanceSpec a, VrrpInstanceSpec b) {

@@ -51,8 +51,9 @@ public final class VrrpInstance {
     private Ipv4Address masterAddress;
     private int masterPriority;
     private final Timer downTimer = new Timer(), advertTimer = new Timer(), garpDelayTimer = new Timer(), garpRefreshTimer = new Timer();
+    private final Timer extraGarpTimer = new Timer(); // garp_extra_if
     private final Timer preemptTimer = new Timer(); // keepalived's preempt_time; only compared, never ticks
-    private final Timer[] ticking = {downTimer, advertTimer, garpDelayTimer, garpRefreshTimer};
+    private final Timer[] ticking = {downTimer, advertTimer, garpDelayTimer, garpRefreshTimer, extraGarpTimer};
     // garp_lower_prio_delay: keepalived starts one timer per lower-priority advert heard; their deadlines, oldest first
     private final java.util.ArrayDeque<Long> lowerPrioGarps = new java.util.ArrayDeque<>();
     private final Map<String, Long> trackerValues = new HashMap<>();
@@ -194,17 +195,19 @@ public final class VrrpInstance {
         if (state == VrrpState.MASTER) { // only the difference: the addresses kept are never touched
             List<VirtualAddress> gone = oldAll.stream().filter(a -> !allAddresses.contains(a)).toList();
             List<VirtualAddress> added = allAddresses.stream().filter(a -> !oldAll.contains(a)).toList();
-            if (!gone.isEmpty()) out.add(new RemoveAddresses(name, spec.interfaceName(), gone));
+            if (!gone.isEmpty()) out.add(new RemoveAddresses(name, spec.addressInterface(), gone));
             if (!added.isEmpty()) {
-                out.add(new AddAddresses(name, spec.interfaceName(), added));
+                out.add(new AddAddresses(name, spec.addressInterface(), added));
                 Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
                 for (VirtualAddress v : added)
-                    byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+                    byDevice.computeIfAbsent(v.device() == null ? spec.addressInterface() : v.device(), d -> new ArrayList<>()).add(v.address());
                 byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, spec.garp().masterRepeat(), GarpReason.ADDRESS_ADDED)));
             }
         }
         basePriority = n.priority();
         if (spec.preemptDelay().isZero()) preemptTimer.off();
+        if (spec.garpExtraIf() == null) extraGarpTimer.off();
+        else if (state == VrrpState.MASTER && !extraGarpTimer.armed) extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
         reevaluate(now, new Cause.Operator(r.why()), out);
     }
 
@@ -342,6 +345,10 @@ public final class VrrpInstance {
             garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
             garps(spec.garp().refreshRepeat(), GarpReason.REFRESH, out);
         }
+        if (extraGarpTimer.due(now)) {
+            extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
+            extraGarps(out);
+        }
         for (Long at = lowerPrioGarps.peekFirst(); at != null && now - at >= 0; at = lowerPrioGarps.peekFirst()) {
             lowerPrioGarps.pollFirst();
             if (spec.garp().lowerPrioRepeat() > 0) garps(spec.garp().lowerPrioRepeat(), GarpReason.LOWER_PRIO_DELAY, out);
@@ -405,7 +412,7 @@ public final class VrrpInstance {
         VrrpState from = state;
         if (from == VrrpState.MASTER) {
             sendAdverts(0, out);
-            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+            out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         }
         state = VrrpState.STOP;
         out.add(new StateChanged(name, from, VrrpState.STOP, new Cause.Shutdown()));
@@ -421,7 +428,7 @@ public final class VrrpInstance {
         out.add(new StateChanged(name, from, VrrpState.MASTER, cause));
         // keepalived sends the advert before adding addresses so the old master releases them before our GARPs.
         sendAdverts(effectivePriority, out);
-        out.add(new AddAddresses(name, spec.interfaceName(), allAddresses));
+        out.add(new AddAddresses(name, spec.addressInterface(), allAddresses));
         garps(spec.garp().masterRepeat(), GarpReason.BECAME_MASTER, out);
         notifies(VrrpState.MASTER, out);
         downTimer.off();
@@ -430,6 +437,7 @@ public final class VrrpInstance {
         advertTimer.set(now + advertNanos());
         if (!spec.garp().masterDelay().isZero()) garpDelayTimer.set(now + spec.garp().masterDelay().toNanos());
         if (!spec.garp().masterRefresh().isZero()) garpRefreshTimer.set(now + spec.garp().masterRefresh().toNanos());
+        if (spec.garpExtraIf() != null) extraGarpTimer.set(now + spec.garpExtraIf().interval().toNanos());
         masterAddress = spec.sourceAddress();
         masterPriority = effectivePriority;
         masterAdvertCentis = spec.advertIntervalCentis();
@@ -439,7 +447,7 @@ public final class VrrpInstance {
         VrrpState from = state;
         state = VrrpState.BACKUP;
         out.add(new StateChanged(name, from, VrrpState.BACKUP, cause));
-        if (from == VrrpState.MASTER) out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+        if (from == VrrpState.MASTER) out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         notifies(VrrpState.BACKUP, out);
         allTimersOff();
         wantMaster = false;
@@ -453,7 +461,7 @@ public final class VrrpInstance {
         out.add(new StateChanged(name, from, VrrpState.FAULT, cause));
         if (from == VrrpState.MASTER) {
             sendAdverts(0, out); // let a backup take over after Skew_Time instead of Master_Down_Interval
-            out.add(new RemoveAddresses(name, spec.interfaceName(), allAddresses));
+            out.add(new RemoveAddresses(name, spec.addressInterface(), allAddresses));
         }
         notifies(VrrpState.FAULT, out);
         allTimersOff();
@@ -471,6 +479,7 @@ public final class VrrpInstance {
         advertTimer.off();
         garpDelayTimer.off();
         garpRefreshTimer.off();
+        extraGarpTimer.off();
         preemptTimer.off();
         lowerPrioGarps.clear(); // keepalived's delayed burst sends nothing once the VIPs are gone
     }
@@ -522,8 +531,23 @@ public final class VrrpInstance {
     private void garps(int repeat, GarpReason reason, List<VrrpEffect> out) {
         Map<String, List<Ipv4Address>> byDevice = new java.util.LinkedHashMap<>();
         for (VirtualAddress v : allAddresses)
-            byDevice.computeIfAbsent(v.device() == null ? spec.interfaceName() : v.device(), d -> new ArrayList<>()).add(v.address());
+            byDevice.computeIfAbsent(v.device() == null ? spec.addressInterface() : v.device(), d -> new ArrayList<>()).add(v.address());
         byDevice.forEach((dev, addrs) -> out.add(new SendGarp(name, dev, addrs, repeat, reason)));
+    }
+
+    /**
+     * garp_extra_if: one GARP (the first address) per interface the addresses use, with {@code all} (without it,
+     * keepalived 2.2.7 only serves VMACs made by use_vmac_addr, which Vigil does not make); the instance's own VMAC or
+     * interface only with vmac_xmit_base, when no advert refreshes its MAC. As seen on the wire from keepalived 2.2.7.
+     */
+    private void extraGarps(List<VrrpEffect> out) {
+        if (!spec.garpExtraIf().allInterfaces()) return;
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (VirtualAddress v : allAddresses) {
+            String dev = v.device() == null ? spec.addressInterface() : v.device();
+            if (dev.equals(spec.addressInterface()) && (spec.vmac() == null || !spec.vmac().xmitBase())) continue;
+            if (done.add(dev)) out.add(new SendGarp(name, dev, List.of(v.address()), 1, GarpReason.EXTRA_IF));
+        }
     }
 
     private void sendAdverts(int priority, List<VrrpEffect> out) {

@@ -22,6 +22,9 @@ import java.util.List;
  * @param checkUnicastSource   {@code check_unicast_src} / {@code vrrp_check_unicast_src}: with unicast peers, drop
  *                             adverts whose source is not one of them
  * @param advertOptions        keepalived's advert and election knobs ({@link AdvertOptions#DEFAULT}: the RFC's)
+ * @param vmac                 {@code use_vmac}, null without; then {@code interfaceName} is where adverts go (the VMAC, or
+ *                             its base with {@code vmac_xmit_base}) and {@link #addressInterface()} the VMAC
+ * @param garpExtraIf          {@code garp_extra_if}, null when off
  */
 public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int version, int priority,
                                VrrpState initialState, int advertIntervalCentis, boolean preempt, Duration preemptDelay,
@@ -29,7 +32,8 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
                                List<VirtualAddress> virtualAddresses, List<VirtualAddress> excludedAddresses,
                                Ipv4Address sourceAddress, List<Ipv4Address> unicastPeers,
                                List<TrackerSpec> trackers, NotifySpec notifyScripts, GarpSpec garp,
-                               boolean trackPrimaryInterface, boolean checkUnicastSource, AdvertOptions advertOptions) {
+                               boolean trackPrimaryInterface, boolean checkUnicastSource, AdvertOptions advertOptions,
+                               VmacSpec vmac, GarpExtraIfSpec garpExtraIf) {
 
     public VrrpInstanceSpec {
         String at = "vrrp_instance " + name + ": ";
@@ -53,7 +57,15 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         unicastPeers = List.copyOf(unicastPeers);
         trackers = List.copyOf(trackers);
         if (advertOptions == null) advertOptions = AdvertOptions.DEFAULT;
+        if (vmac != null && !interfaceName.equals(vmac.xmitBase() ? vmac.baseInterface() : vmac.name()))
+            throw new IllegalArgumentException(at + "adverts must use the VMAC " + vmac.name() + " or, with vmac_xmit_base, its base");
     }
+
+    /** Where the addresses without {@code dev} go: the VMAC, else the instance's interface. */
+    public String addressInterface() { return vmac != null ? vmac.name() : interfaceName; }
+
+    /** The configured {@code interface}: the VMAC's base with use_vmac (its primary address is the advert source). */
+    public String baseInterface() { return vmac != null ? vmac.baseInterface() : interfaceName; }
 
     @Override public byte[] authPassword() { return authPassword.clone(); }
 
@@ -64,25 +76,25 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
     public VrrpInstanceSpec withSourceAddress(Ipv4Address source) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, source,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions, vmac, garpExtraIf);
     }
 
     public VrrpInstanceSpec withPriority(int newPriority) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, newPriority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions, vmac, garpExtraIf);
     }
 
     public VrrpInstanceSpec withAdvertOptions(AdvertOptions o) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, o);
+                unicastPeers, trackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, o, vmac, garpExtraIf);
     }
 
     public VrrpInstanceSpec withTrackers(List<TrackerSpec> newTrackers) {
         return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, initialState, advertIntervalCentis,
                 preempt, preemptDelay, authType, authPassword, virtualAddresses, excludedAddresses, sourceAddress,
-                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions);
+                unicastPeers, newTrackers, notifyScripts, garp, trackPrimaryInterface, checkUnicastSource, advertOptions, vmac, garpExtraIf);
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -105,6 +117,8 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         private boolean trackPrimary = true;
         private boolean checkUnicastSource;
         private AdvertOptions advertOptions = AdvertOptions.DEFAULT;
+        private VmacSpec vmac;
+        private GarpExtraIfSpec garpExtraIf;
 
         private Builder(String name) { this.name = name; }
 
@@ -134,11 +148,14 @@ public record VrrpInstanceSpec(String name, String interfaceName, int vrid, int 
         public Builder trackPrimaryInterface(boolean v) { trackPrimary = v; return this; }
         public Builder checkUnicastSource(boolean v) { checkUnicastSource = v; return this; }
         public Builder advertOptions(AdvertOptions v) { advertOptions = v; return this; }
+        /** use_vmac: also sets the advert interface (the VMAC, or its base with xmitBase). */
+        public Builder vmac(VmacSpec v) { vmac = v; if (v != null) interfaceName = v.xmitBase() ? v.baseInterface() : v.name(); return this; }
+        public Builder garpExtraIf(GarpExtraIfSpec v) { garpExtraIf = v; return this; }
 
         public VrrpInstanceSpec build() {
             return new VrrpInstanceSpec(name, interfaceName, vrid, version, priority, state, advertCentis, preempt,
                     preemptDelay, authType, password, vips, excluded, source, peers, trackers, notify, garp, trackPrimary,
-                    checkUnicastSource, advertOptions);
+                    checkUnicastSource, advertOptions, vmac, garpExtraIf);
         }
     }
 }

@@ -1,12 +1,15 @@
 package io.vigil.vrrp;
 
 import io.vigil.config.AuthType;
+import io.vigil.check.api.ConfigNode;
 import io.vigil.config.Diagnostic;
+import io.vigil.config.GarpExtraIf;
 import io.vigil.config.KeepalivedConfig;
 import io.vigil.config.Notify;
 import io.vigil.config.Script;
 import io.vigil.config.TrackRef;
 import io.vigil.config.VirtualIp;
+import io.vigil.config.Vmac;
 import io.vigil.config.VrrpScript;
 import io.vigil.config.VrrpTrackFile;
 import io.vigil.config.VrrpTrackProcess;
@@ -45,7 +48,12 @@ public final class VrrpSpecs {
         List<VrrpInstanceSpec> specs = new ArrayList<>();
         for (io.vigil.config.VrrpInstance vi : cfg.vrrpInstances()) {
             try {
-                specs.add(toSpec(cfg, vi, diags));
+                VrrpInstanceSpec spec = toSpec(cfg, vi, diags);
+                for (VrrpInstanceSpec o : specs)
+                    if (spec.vmac() != null && o.vmac() != null && o.vmac().name().equals(spec.vmac().name()) && !o.vmac().sameLink(spec.vmac()))
+                        throw new Invalid(Diagnostic.error(vi.locationOf("use_vmac"), "vrrp_instance " + vi.name() + ": VMAC "
+                                + spec.vmac().name() + " is also " + o.name() + "'s, with another MAC or base interface"));
+                specs.add(spec);
             } catch (Invalid e) {
                 diags.add(e.diagnostic);
             }
@@ -99,6 +107,8 @@ public final class VrrpSpecs {
                 b.authPass(new String(auth.password().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
             }
         }
+        vmac(cfg, vi, iface, at, diags).ifPresent(b::vmac);
+        garpExtraIf(cfg, vi).ifPresent(b::garpExtraIf);
         for (VirtualIp v : vi.virtualIpAddresses()) address(v, at, diags).ifPresent(b::virtualAddress);
         for (VirtualIp v : vi.virtualIpAddressesExcluded()) address(v, at, diags).ifPresent(b::excludedAddress);
         Optional<String> src = vi.unicastSrcIp().or(vi::mcastSrcIp);
@@ -172,6 +182,38 @@ public final class VrrpSpecs {
         } catch (IllegalArgumentException e) {
             throw new Invalid(Diagnostic.error(vi.where(), e.getMessage()));
         }
+    }
+
+    /** use_vmac [NAME] [MAC] (bad words were reported at load) and vmac_xmit_base. */
+    private static Optional<VmacSpec> vmac(KeepalivedConfig cfg, io.vigil.config.VrrpInstance vi, String iface, String at,
+                                           List<Diagnostic> diags) {
+        if (!vi.useVmac()) return Optional.empty();
+        int vrid = vi.virtualRouterId();
+        String prefix = cfg.globalDefs().node().child("vmac_prefix").filter(n -> !n.args().isEmpty())
+                .map(n -> n.args().getFirst()).orElse("vrrp");
+        String mac = Vmac.defaultMac(vrid);
+        for (ConfigNode n : vi.node().childrenNamed("use_vmac"))
+            for (String w : n.args()) if (Vmac.isMac(w)) mac = Vmac.mac(w, vrid).orElse(Vmac.defaultMac(vrid));
+        // unicast needs it (warned about at load): adverts to us arrive on the base, as keepalived sets it
+        boolean xmitBase = vi.node().child("vmac_xmit_base").isPresent() || !vi.unicastPeers().isEmpty();
+        String name = vi.vmacName().orElse(Vmac.defaultName(prefix, vrid));
+        if (name.equals(iface)) throw new Invalid(Diagnostic.error(vi.locationOf("use_vmac"), at + "use_vmac name " + name
+                + " is the instance's own interface"));
+        return Optional.of(new VmacSpec(name, iface, mac, xmitBase));
+    }
+
+    /** The instance's garp_extra_if, else global vrrp_garp_extra_if; 0 is off. */
+    private static Optional<GarpExtraIfSpec> garpExtraIf(KeepalivedConfig cfg, io.vigil.config.VrrpInstance vi) {
+        Optional<GarpExtraIf> g = Optional.empty();
+        for (ConfigNode n : cfg.globalDefs().node().childrenNamed("vrrp_garp_extra_if")) {
+            Optional<GarpExtraIf> global = GarpExtraIf.parse(n, 1, (w, m) -> { });
+            if (global.isPresent()) g = global; // a bad line keeps the one before
+        }
+        for (ConfigNode n : vi.node().childrenNamed("garp_extra_if")) {
+            Optional<GarpExtraIf> own = GarpExtraIf.parse(n, 0, (w, m) -> { });
+            if (own.isPresent()) g = own;
+        }
+        return g.filter(x -> x.seconds() > 0).map(x -> new GarpExtraIfSpec(java.time.Duration.ofSeconds(x.seconds()), x.all()));
     }
 
     private static Optional<VirtualAddress> address(VirtualIp v, String at, List<Diagnostic> diags) {

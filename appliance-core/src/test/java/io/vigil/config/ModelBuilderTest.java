@@ -222,12 +222,12 @@ class ModelBuilderTest {
 
     @Test void keywordsVigilDoesNotActOnAreWarnedAboutAndKept() {
         LoadResult r = load("global_defs {\n vrrp_no_swap\n max_auto_priority 50\n}\n"
-                + instance(" virtual_router_id 7\n use_vmac vrrp.7\n garp_lower_prio_repeat 2"));
+                + instance(" virtual_router_id 7\n use_ipvlan\n garp_lower_prio_repeat 2"));
         // vrrp_no_swap and max_auto_priority are acted on (config-diagnostics/05-strict.txt, "scheduling")
         assertThat(formatted(r)).containsExactly(
-                "k.conf:7:2: warning: parsed, not acted on: use_vmac in vrrp_instance VI_1 (Vigil creates no VMAC interface)");
+                "k.conf:7:2: warning: parsed, not acted on: use_ipvlan in vrrp_instance VI_1 (Vigil does not act on it)");
         // (garp_lower_prio_repeat, line 8, is acted on: no warning)
-        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().useVmac()).isTrue();
+        assertThat(r.config().orElseThrow().vrrpInstances().getFirst().node().child("use_ipvlan")).isPresent();
     }
 
     @Test void keywordsWithNoEffectByDesignAreAcceptedSilently() {

@@ -64,7 +64,8 @@ class VrrpReconfigureTest {
         next = new VrrpInstanceSpec(next.name(), next.interfaceName(), next.vrid(), next.version(), next.priority(),
                 next.initialState(), next.advertIntervalCentis(), next.preempt(), next.preemptDelay(), next.authType(),
                 next.authPassword(), List.of(b, c), next.excludedAddresses(), null, next.unicastPeers(), next.trackers(),
-                next.notifyScripts(), next.garp(), next.trackPrimaryInterface(), next.checkUnicastSource(), next.advertOptions());
+                next.notifyScripts(), next.garp(), next.trackPrimaryInterface(), next.checkUnicastSource(), next.advertOptions(),
+                next.vmac(), next.garpExtraIf());
         List<VrrpEffect> out = i.step(new Reconfigure(T0 + 10 * S, next, "reload"));
         assertThat(i.state()).isEqualTo(VrrpState.MASTER);
         assertThat(only(out, RemoveAddresses.class)).singleElement().satisfies(r -> assertThat(r.addresses()).containsExactly(VirtualAddress.of("192.0.2.100", 24)));
