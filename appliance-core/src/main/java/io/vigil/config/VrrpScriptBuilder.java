@@ -14,7 +14,7 @@ final class VrrpScriptBuilder extends BlockBuilder {
     private Optional<Duration> timeout = Optional.empty();
     private int weight, rise = 1, fall = 1;
     private boolean reverse, initFail;
-    private Optional<String> user = Optional.empty();
+    private Optional<String> user = Optional.empty(), group = Optional.empty();
     private boolean checker;
 
     static final KeywordTable<VrrpScriptBuilder> TABLE = new KeywordTable<VrrpScriptBuilder>("vrrp_script")
@@ -29,9 +29,13 @@ final class VrrpScriptBuilder extends BlockBuilder {
             })
             .acted("rise", "", "rise", (b, c) -> b.rise = b.v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(b.rise))
             .acted("fall", "", "fall", (b, c) -> b.fall = b.v.int32(c, 1, Integer.MAX_VALUE, "using 1").orElse(b.fall))
-            .notActed("user", "vrrp_script runs as global `script_user`", "user", (b, c) -> b.user = b.v.string(c),
-                    (b, c) -> List.of(warn(c, "vrrp_script " + b.name + ": user is not acted on;"
-                            + " the script runs as global_defs script_user (or as Vigil's own user)")))
+            .acted("user", "`USER [GROUP]`: the script runs as that user (and group; default the user's own), as keepalived; "
+                    + "without it as global `script_user`", "user", (b, c) -> {
+                if (c.args().isEmpty()) { b.user = b.v.string(c); return; } // warned: no value
+                b.user = Optional.of(c.args().getFirst());
+                b.group = c.args().size() > 1 ? Optional.of(c.args().get(1)) : Optional.empty();
+                b.v.extraArgs(c, 2);
+            })
             .acted("init_fail", "", "initFail", (b, c) -> { b.v.flag(c); b.initFail = true; });
 
     VrrpScriptBuilder(Ctx cx, String name) {
@@ -55,6 +59,8 @@ final class VrrpScriptBuilder extends BlockBuilder {
             diags.warning(n.where(), "vrrp_script " + name + " has no script line; it will never succeed");
         }
         Script s = script.orElse(new Script("", Optional.empty(), Optional.empty(), n.where()));
+        // `user USER [GROUP]` wins over words after the script line (keepalived 2.x reads either)
+        if (user.isPresent()) s = new Script(s.command(), user, group, s.where());
         return new VrrpScript(name, s, interval, timeout.orElse(interval), weight, reverse, rise, fall, initFail, user,
                 n.where(), n);
     }

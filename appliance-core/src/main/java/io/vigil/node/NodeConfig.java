@@ -144,7 +144,7 @@ public final class NodeConfig {
     private static VrrpScripts.Spec script(VrrpScript s) throws Invalid {
         try {
             return new VrrpScripts.Spec(s.name(), ScriptCommand.parse(s.script().command()), s.interval(), s.timeout(),
-                    s.rise(), s.fall(), s.initFail());
+                    s.rise(), s.fall(), s.initFail(), s.script().user().orElse(null), s.script().group().orElse(null));
         } catch (IllegalArgumentException e) {
             throw new Invalid(s.where() + ": vrrp_script " + s.name() + ": " + e.getMessage());
         }

@@ -21,12 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class VrrpScripts implements AutoCloseable {
 
+    /** {@code user}/{@code group}: vrrp_script's {@code user USER [GROUP]}, null to run as the global script_user. */
     public record Spec(String name, ScriptCommand command, Duration interval, Duration timeout, int rise, int fall,
-                       boolean initFail) {
+                       boolean initFail, String user, String group) {
         public Spec {
             if (rise < 1) rise = 1;
             if (fall < 1) fall = 1;
             if (timeout == null || timeout.isZero()) timeout = interval;
+        }
+
+        public Spec(String name, ScriptCommand command, Duration interval, Duration timeout, int rise, int fall,
+                    boolean initFail) {
+            this(name, command, interval, timeout, rise, fall, initFail, null, null);
         }
     }
 
@@ -83,7 +89,8 @@ public final class VrrpScripts implements AutoCloseable {
         if (!t.running.compareAndSet(false, true)) return;
         Thread.ofVirtual().name("vrrp-script-" + t.spec.name()).start(() -> {
             try {
-                ScriptOutcome o = runner.run(t.spec.command(), t.spec.timeout());
+                ScriptRunner r = t.spec.user() == null ? runner : runner.as(t.spec.user(), t.spec.group());
+                ScriptOutcome o = r.run(t.spec.command(), t.spec.timeout());
                 boolean changed;
                 synchronized (t) { changed = apply(t, o.ok()); }
                 if (changed) listener.changed(t.spec.name(), t.up, o);

@@ -246,8 +246,8 @@ class ModelBuilderTest {
         assertThat(r.diagnostics()).extracting(d -> d.where().line() + " " + d.severity() + " " + d.message().split(":")[0])
                 .containsExactly("2 WARNING iptables not supported, using nftables instead (table keepalived), as keepalived"
                                 + " 2.2.7 built without iptables; replace vrrp_iptables with nftables",
-                        "3 INFO vrrp_skip_check_adv_addr is not acted on",
-                        "8 WARNING vrrp_script chk");
+                        "3 INFO vrrp_skip_check_adv_addr is not acted on");
+        // vrrp_script's user (8) is acted on: the script runs as nobody
         // unicast_ttl (12) and the peer's min_ttl (14) are acted on: the TTL sent, the TTL range with check_unicast_src
     }
 

@@ -66,4 +66,36 @@ class TrackersUnitTest {
         assertThat(new VrrpScripts(List.of(a), runner, (n, up, o) -> { }, old).states()).containsEntry(a, false);
         assertThat(new VrrpScripts(List.of(changed), runner, (n, up, o) -> { }, old).states()).containsEntry(changed, true);
     }
+
+    /** vrrp_script's {@code user USER [GROUP]}: the script really runs as that user and group (runuser), as keepalived. */
+    @Test void vrrpScriptRunsAsItsUser() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-script-user");
+        try {
+            java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            java.nio.file.Path script = dir.resolve("who.sh");
+            java.nio.file.Files.writeString(script, "#!/bin/sh\nid -un > " + dir + "/who; id -gn >> " + dir + "/who\n");
+            java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            var asNobody = new VrrpScripts.Spec("who", ScriptCommand.parse(script.toString()), Duration.ofSeconds(60), Duration.ofSeconds(5),
+                    1, 1, false, "nobody", "nogroup");
+            var scripts = new VrrpScripts(List.of(asNobody), new ScriptRunner(null, false), (n, up, o) -> { });
+            scripts.start();
+            java.nio.file.Path who = dir.resolve("who");
+            for (int i = 0; i < 100 && (!java.nio.file.Files.exists(who) || java.nio.file.Files.readAllLines(who).size() < 2); i++) Thread.sleep(50);
+            scripts.close();
+            assertThat(java.nio.file.Files.readAllLines(who)).containsExactly("nobody", "nogroup");
+        } finally {
+            try (var f = java.nio.file.Files.walk(dir)) {
+                f.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+            }
+        }
+    }
+
+    @Test void vrrpScriptUserIsReadFromTheConfig() {
+        var r = io.vigil.config.source.ConfigLoader.loadText("k.conf", "vrrp_script chk {\n script /bin/true\n user nobody nogroup\n}\n",
+                java.nio.file.Path.of("."), io.vigil.config.LoadOptions.defaults());
+        assertThat(r.diagnostics()).filteredOn(d -> d.where().line() == 3).isEmpty(); // no "user is not acted on"
+        var s = r.config().orElseThrow().vrrpScripts().getFirst().script();
+        assertThat(s.user()).contains("nobody");
+        assertThat(s.group()).contains("nogroup");
+    }
 }

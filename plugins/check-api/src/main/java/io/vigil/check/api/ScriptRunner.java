@@ -44,6 +44,11 @@ public final class ScriptRunner {
 
     public Optional<String> runAsUser() { return Optional.ofNullable(user); }
 
+    /** This runner's script security, running as {@code scriptUser} (and {@code scriptGroup}, null: the user's own). */
+    public ScriptRunner as(String scriptUser, String scriptGroup) {
+        return new ScriptRunner(scriptUser, scriptGroup, scriptSecurity);
+    }
+
     /** {@link #run} on a virtual thread of its own, for callers on an event loop. */
     public CompletableFuture<ScriptOutcome> runAsync(ScriptCommand cmd, Duration timeout) {
         CompletableFuture<ScriptOutcome> f = new CompletableFuture<>();
