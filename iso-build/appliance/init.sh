@@ -77,12 +77,13 @@ if [ -n "$ddev" ]; then
     why="mount $ddev failed"; ddev=
   fi
 fi
-# retention: half the filesystem, at most Vigil's default 2G (docs/operations.md, "Appliance data disk")
+# retention: by age only (14 days). Vigil's size limit counts the hour files' apparent length, and Chronicle makes
+# each a sparse ~80 MB file however little it holds: on a 256 MB disk a size limit kept a single hour (docs/operations.md)
 retain=2G
 if [ -n "$ddev" ]; then
-  kb=$(df -k /data | awk 'NR==2{print $2}'); [ $((kb / 2048)) -lt 2048 ] && retain=$((kb / 2048))M
-  storage="data disk $ddev ($(df -h /data | awk 'NR==2{print $2}'), journal kept up to $retain)"
-  note="journal on data disk $ddev, kept up to $retain and 14 days"
+  retain=0
+  storage="data disk $ddev ($(df -h /data | awk 'NR==2{print $2}'), journal kept 14 days)"
+  note="journal on data disk $ddev, kept 14 days"
 else
   storage="RAM only ($why): history is lost at power-off"
   note="journal in RAM only: $why; history is lost at power-off"
@@ -120,8 +121,7 @@ heap="-Xmx256m -XX:SoftMaxHeapSize=160m"; export MALLOC_ARENA_MAX=2
 # ---- status on the console: printed when something changes, and every 10 minutes
 ahost=${api%:*}; aport=${api##*:}; case $ahost in 0.0.0.0|"") ahost=127.0.0.1;; esac
 url_host=${ahost}; [ "$ahost" = 127.0.0.1 ] && [ "${api%:*}" = 0.0.0.0 ] && url_host=${ip%/*}
-status() { # PHASE
-  echo "=== VIGIL-STATUS $(date -u +%Y-%m-%dT%H:%M:%SZ) up $(cut -d. -f1 /proc/uptime)s: $1"
+body() { # the status lines (addresses, instances, API, storage), gathered before printing
   ip -4 -o addr show | awk '$2!="lo"{a[$2]=a[$2]" "$4} END{for(i in a) print "  addresses " i ":" a[i]}'
   # nc, not busybox's wget (the static wget crashes in this image); stdin stays open a while, as Vert.x drops a
   # connection whose client half-closes before the answer
@@ -131,11 +131,16 @@ status() { # PHASE
   echo "  API http://$url_host:$aport/ (${tokmsg})"
   echo "  journal: $storage"
 }
+status() { # PHASE [BODY]: one write, so the block is not split by Vigil's log lines
+  b=${2:-$(body)}
+  echo "=== VIGIL-STATUS $(date -u +%Y-%m-%dT%H:%M:%SZ) up $(cut -d. -f1 /proc/uptime)s: $1
+$b"
+}
 statusloop() { # PID: until vigil exits
   last=; n=0
   while kill -0 "$1" 2>/dev/null; do
-    s=$(status "running (vigil pid $1)" | sed 1d)
-    if [ "$s" != "$last" ] || [ $n -ge 120 ]; then status "running (vigil pid $1)"; last=$s; n=0; fi
+    b=$(body)
+    if [ "$b" != "$last" ] || [ $n -ge 120 ]; then status "running (vigil pid $1)" "$b"; last=$b; n=0; fi
     n=$((n + 1)); sleep 5
   done
 }
