@@ -2,7 +2,7 @@
 # Builds the bootable Vigil appliance ISO (BIOS, isolinux; serial and VGA console): Debian's kernel with the
 # IPVS modules, busybox, a jlinked Java runtime and the built Vigil (vigil.jar, its lib/, the plugin zips) in
 # one initramfs. Build Vigil first (./mvnw -DskipTests package). Needs isolinux, syslinux-common, xorriso,
-# busybox-static, cpio (apt).   Usage: iso-build/mk-iso.sh OUT.iso
+# busybox-static, cpio, e2fsprogs (apt).   Usage: iso-build/mk-iso.sh OUT.iso
 source "$(dirname "$0")/qemu/common.sh"
 OUT=${1:?usage: mk-iso.sh OUT.iso}
 CORE=$REPO_ROOT/appliance-core/target
@@ -12,7 +12,9 @@ for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c
 done
 # what vigil.jar and its libraries need (jdeps), plus jdk.compiler for Chronicle Queue's runtime compilation
 export VIGIL_JRE_EXTRA_MODULES=java.compiler,java.desktop,java.naming,java.net.http,java.sql,jdk.jfr,jdk.management,jdk.compiler,java.security.sasl,java.transaction.xa,jdk.zipfs
-export VIGIL_EXTRA_MODS="virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk"
+export VIGIL_EXTRA_MODS="virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk ext4"
+# mke2fs (ext4 with a journal) prepares a blank data disk; busybox's makes only ext2
+export VIGIL_EXTRA_BINS=/usr/sbin/mke2fs
 KROOT=$("$QEMU_DIR/fetch-kernel.sh")
 KV=$(ls "$KROOT/lib/modules")
 BASE=$("$QEMU_DIR/mk-base-initramfs.sh")
@@ -25,6 +27,9 @@ n=0
 for z in "$REPO_ROOT"/plugins/*/target/*-plugin.zip; do [ -f "$z" ] && cp "$z" "$W/app/opt/vigil/plugins/" && n=$((n+1)); done
 log "$n plugin zip(s)"
 cp "$REPO_ROOT/iso-build/appliance/init.sh" "$W/app/init"; chmod +x "$W/app/init"
+# printed at boot and in the data disk's vigil/boots: which ISO ran on it (the upgrade path keeps the disk)
+mkdir -p "$W/app/etc"
+echo "vigil-appliance $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo unknown) built $(date -u +%Y-%m-%dT%H:%MZ)" > "$W/app/etc/vigil-release"
 (cd "$W/app" && find . | cpio -o -H newc --quiet | gzip -1) > "$W/app.cpio.gz"
 cat "$BASE" "$W/app.cpio.gz" > "$W/iso/boot/initrd.gz"
 cp "$KROOT/boot/vmlinuz-$KV" "$W/iso/boot/vmlinuz"

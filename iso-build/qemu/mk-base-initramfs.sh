@@ -1,6 +1,6 @@
 #!/bin/bash
 # Base initramfs (cached): busybox-static, Debian's ip_vs modules + dependencies, ipvsadm and iproute2's ip + libs,
-# a jlinked Java runtime at /opt/jre. The application archive (mk-app-initramfs.sh) is appended to it:
+# a jlinked Java runtime at /opt/jre, and the host binaries named in VIGIL_EXTRA_BINS (with their libraries). The application archive (mk-app-initramfs.sh) is appended to it:
 # the kernel unpacks concatenated cpio archives in order.
 # Usage: mk-base-initramfs.sh   Prints the archive path.
 source "$(dirname "$0")/common.sh"
@@ -9,7 +9,8 @@ JRE=$("$QEMU_DIR/mk-jre.sh" "${VIGIL_JRE_EXTRA_MODULES:-}")
 KV=$(ls "$KROOT/lib/modules")
 MODS="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
       ip_vs_mh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos ip_vs_pe_sip dummy veth bridge ${VIGIL_EXTRA_MODS:-}"
-key=$( (echo "$KV $JRE $MODS"; cat "$0") | sha1sum | cut -c1-12)
+BINS=${VIGIL_EXTRA_BINS:-}
+key=$( (echo "$KV $JRE $MODS $BINS"; cat "$0") | sha1sum | cut -c1-12)
 OUT=$CACHE/base-$key.cpio.gz
 exec 9>"$CACHE/.base.lock"; flock 9
 if [ -f "$OUT" ]; then echo "$OUT"; exit 0; fi
@@ -31,6 +32,8 @@ cp /usr/sbin/ipvsadm "$W/sbin/"; copy_libs /usr/sbin/ipvsadm
 # iproute2's ip (netns, veth) in /sbin, ahead of busybox's in PATH: the sync scenario builds namespaces
 cp /usr/sbin/ip "$W/sbin/ip"; copy_libs /usr/sbin/ip
 cp -L /lib64/ld-linux-x86-64.so.2 "$W/lib64/"
+for b in $BINS; do cp -L "$b" "$W/sbin/"; copy_libs "$b"; done
+[ -f /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$W/etc/"
 
 MODDIR=$KROOT/lib/modules/$KV
 declare -A seen

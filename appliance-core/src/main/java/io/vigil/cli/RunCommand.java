@@ -65,6 +65,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " The hour being written is never deleted.")
     String retainSize;
 
+    @Option(names = "--journal-note", paramLabel = "TEXT",
+            description = "journal TEXT as an operator-action right after node-started (repeatable; 'ACTION: DETAIL' names the action,"
+                    + " else 'note'). The appliance's init says where the journal lives with it.")
+    List<String> journalNotes = new ArrayList<>();
+
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "directory of PF4J check plugin zips (default: ${DEFAULT-VALUE})")
     Path pluginsDir = Path.of(System.getProperty("vigil.plugins", "/usr/lib/vigil/plugins"));
@@ -121,6 +126,7 @@ public final class RunCommand implements Callable<Integer> {
         StartupTrace.mark("journal open");
         try (Journal journal = opened) {
             journal.append(Cause.NONE, journal.nodeStarted("vigil 0.1.0", ProcessHandle.current().pid()));
+            for (String n : journalNotes) journal.append(Cause.NONE, note(n));
             StartupTrace.mark("node-started journaled");
             var lifecycle = io.vigil.node.LifecycleScripts.from(r.config().get().globalDefs());
             var lifecycleRunner = new io.vigil.check.api.ScriptRunner(setup.scriptUser(), setup.enableScriptSecurity());
@@ -352,6 +358,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** "2G", "500M", "64K" or plain bytes. */
+    /** {@code "storage: journal in RAM only"} → operator-action storage by "boot"; text without "ACTION: " is a "note". */
+    static Event.OperatorAction note(String text) {
+        int colon = text.indexOf(": ");
+        boolean named = colon > 0 && text.substring(0, colon).matches("[a-z][a-z0-9-]*");
+        return new Event.OperatorAction("boot", named ? text.substring(0, colon) : "note", named ? text.substring(colon + 2) : text);
+    }
+
     static long bytes(String size) {
         String s = size.trim().toUpperCase(java.util.Locale.ROOT);
         long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
