@@ -65,7 +65,12 @@ abstract class NativeSocket implements AutoCloseable {
 
     /** Waits until the socket is readable, the timeout passes, or {@link #wakeup()}/{@link #close()} is called. Hold receiveLock. */
     protected Ready awaitReadable(Duration timeout) throws LinuxException, ClosedChannelException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return awaitReadable(timeout.toNanos());
+    }
+
+    /** As {@link #awaitReadable(Duration)} in nanoseconds (no Duration per call on a receive loop). */
+    protected Ready awaitReadable(long timeoutNanos) throws LinuxException, ClosedChannelException {
+        long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             ensureOpen();
             long left = deadline - System.nanoTime();

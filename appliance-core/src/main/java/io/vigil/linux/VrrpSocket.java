@@ -1,6 +1,7 @@
 package io.vigil.linux;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -25,13 +27,18 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class VrrpSocket extends NativeSocket {
     public static final int IPPROTO_VRRP = 112;
     public static final Inet4Address VRRP_GROUP = Ipv4InterfaceAddress.inet4("224.0.0.18");
-    private static final int MAX_PACKET = 4096;
+    /** The largest datagram a receive returns (a VRRP advert is at most ~1.1 KiB). */
+    public static final int MAX_PACKET = 4096;
     private static final int CONTROL = 128;
+    private static final ValueLayout.OfInt BE_INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final String ifname;
     private final int ifindex;
     private final MemorySegment txPacket, txAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom;
+    private final String recvWhat;
     private int ipId;
+    // the last datagram receiveInto() returned: plain fields, read by the receiving thread only
+    private int lastSource, lastDestination, lastTtl, lastIfindex;
 
     /** One received datagram: the IP header and VRRP payload as they arrived, and where they came from. */
     public record Received(byte[] packet, Inet4Address source, Inet4Address destination, int ttl, int ifindex) {
@@ -48,6 +55,7 @@ public final class VrrpSocket extends NativeSocket {
         super(fd);
         this.ifname = ifname;
         this.ifindex = ifindex;
+        this.recvWhat = "recvmsg(VRRP on " + ifname + ")"; // built once: the receive path concatenates nothing
         txPacket = arena.allocate(MAX_PACKET, 8);
         txAddr = arena.allocate(16, 4);
         rxPacket = arena.allocate(MAX_PACKET, 8);
@@ -162,23 +170,61 @@ public final class VrrpSocket extends NativeSocket {
     /**
      * Waits up to {@code timeout} for one VRRP datagram. Empty on timeout or {@link #wakeup()}; a closed socket
      * throws ClosedChannelException. Truncated datagrams (over 4 KiB, never valid VRRP) are skipped.
+     * Allocates the result; the per-packet path is {@link #receiveInto}.
      */
     public Optional<Received> receive(Duration timeout) throws LinuxException, ClosedChannelException {
         receiveLock.lock();
         try {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                if (awaitReadable(left) != Ready.READABLE) return Optional.empty();
-                Optional<Received> r = receiveOne();
-                if (r.isPresent() || deadline - System.nanoTime() <= 0) return r;
-            }
+            int n = receiveRaw(timeout.toNanos());
+            if (n < 0) return Optional.empty();
+            byte[] pkt = rxPacket.asSlice(0, n).toArray(JAVA_BYTE);
+            return Optional.of(new Received(pkt, addr(pkt, 12), addr(pkt, 16), pkt[8] & 0xff, lastIfindex));
         } finally {
             receiveLock.unlock();
         }
     }
 
-    private Optional<Received> receiveOne() throws LinuxException {
+    /**
+     * Allocation-free receive: waits up to {@code timeoutNanos} for one VRRP datagram and copies its IP header and
+     * payload to the start of {@code dst} (when {@code dst} is null, or smaller than the datagram, the datagram is
+     * consumed and -1 returned: a caller with nowhere to put it drops it). Returns the length, or -1 on timeout,
+     * {@link #wakeup()} or a datagram that did not fit. Source, destination, TTL and arrival ifindex of the datagram
+     * returned are in {@link #lastSource()} and friends until the next receive. A closed socket throws.
+     */
+    public int receiveInto(MemorySegment dst, long timeoutNanos) throws LinuxException, ClosedChannelException {
+        receiveLock.lock();
+        try {
+            int n = receiveRaw(timeoutNanos);
+            if (n < 0 || dst == null || n > dst.byteSize()) return -1;
+            MemorySegment.copy(rxPacket, 0, dst, 0, n);
+            return n;
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /** Source address of the datagram {@link #receiveInto} returned last, as a big-endian int (a.b.c.d = a<<24|...). */
+    public int lastSource() { return lastSource; }
+
+    /** Destination address (big-endian int) of the datagram {@link #receiveInto} returned last. */
+    public int lastDestination() { return lastDestination; }
+
+    public int lastTtl() { return lastTtl; }
+
+    /** The interface the last datagram arrived on (IP_PKTINFO), this socket's own when the kernel said nothing. */
+    public int lastIfindex() { return lastIfindex; }
+
+    /** The receive loop of both calls: the datagram's length in rxPacket, -1 when none. Hold receiveLock. */
+    private int receiveRaw(long timeoutNanos) throws LinuxException, ClosedChannelException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (awaitReadable(Math.max(0, deadline - System.nanoTime())) != Ready.READABLE) return -1;
+            int n = receiveOne();
+            if (n >= 0 || deadline - System.nanoTime() <= 0) return n;
+        }
+    }
+
+    private int receiveOne() throws LinuxException {
         rxIov.set(ADDRESS, 0, rxPacket);
         rxIov.set(JAVA_LONG, 8, MAX_PACKET);
         rxMsg.fill((byte) 0); // struct msghdr (LP64): name, namelen, iov, iovlen, control, controllen, flags
@@ -188,8 +234,8 @@ public final class VrrpSocket extends NativeSocket {
         rxMsg.set(JAVA_LONG, 24, 1L);
         rxMsg.set(ADDRESS, 32, rxControl);
         rxMsg.set(JAVA_LONG, 40, CONTROL);
-        long n = Libc.recvmsg(fd, rxMsg, Libc.MSG_DONTWAIT, "recvmsg(VRRP on " + ifname + ")");
-        if (n < Ipv4Header.LENGTH || (rxMsg.get(JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) return Optional.empty();
+        long n = Libc.recvmsg(fd, rxMsg, Libc.MSG_DONTWAIT, recvWhat);
+        if (n < Ipv4Header.LENGTH || (rxMsg.get(JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) return -1;
         int arrived = ifindex;
         long controlLen = rxMsg.get(JAVA_LONG, 40);
         for (long pos = 0; pos + 16 <= controlLen; ) { // struct cmsghdr { size_t len; int level; int type; data }
@@ -199,8 +245,11 @@ public final class VrrpSocket extends NativeSocket {
                 arrived = rxControl.get(JAVA_INT, pos + 16); // struct in_pktinfo { int ifindex; ... }
             pos += (clen + 7) & ~7L;
         }
-        byte[] pkt = rxPacket.asSlice(0, n).toArray(JAVA_BYTE);
-        return Optional.of(new Received(pkt, addr(pkt, 12), addr(pkt, 16), pkt[8] & 0xff, arrived));
+        lastSource = rxPacket.get(BE_INT, 12);
+        lastDestination = rxPacket.get(BE_INT, 16);
+        lastTtl = rxPacket.get(JAVA_BYTE, 8) & 0xff;
+        lastIfindex = arrived;
+        return (int) n;
     }
 
     private static Inet4Address addr(byte[] b, int off) {

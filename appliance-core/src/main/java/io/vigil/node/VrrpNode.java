@@ -33,6 +33,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  * opened in.
  */
 public final class VrrpNode implements AutoCloseable {
-    private static final Duration RECEIVE_POLL = Duration.ofMillis(500);
+    private static final long RECEIVE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Per interface: 64 datagrams queued for the vrrp thread (a second of adverts from 64 peers); beyond, dropped and counted. */
+    private static final int RING_SLOTS = 64;
     /** NodeAlive period: bounds how precisely a crash is dated (see docs/journal.md for its cost). */
     static final long ALIVE_PERIOD_MS = 1000;
     private static final long ALIVE_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(ALIVE_PERIOD_MS);
@@ -63,6 +66,10 @@ public final class VrrpNode implements AutoCloseable {
     private final AddressKeeper keeper;
     private final VrrpThread vrrp;
     private final Map<String, VrrpSocket> sockets = new ConcurrentHashMap<>();
+    /** One ring per receive thread, copy-on-write (an interface is added by start or reload, never per packet). */
+    private volatile ReceiveRing[] rings = new ReceiveRing[0];
+    private final Map<String, Thread> receiveThreads = new ConcurrentHashMap<>();
+    private final RingDrain drain = new RingDrain();
     private final Set<String> joinedGroups = ConcurrentHashMap.newKeySet(); // "eth0 239.1.1.1": extra multicast groups
     private final Map<String, String> lowerPrioFrom = new HashMap<>(); // instance -> last lower-priority advert's source (VRRP thread)
     private final List<Thread> threads = new ArrayList<>();
@@ -137,6 +144,11 @@ public final class VrrpNode implements AutoCloseable {
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
             @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
+            @Override public void drainReceived() { for (ReceiveRing r : rings) drain.from(r); }
+            @Override public boolean receivedPending() {
+                for (ReceiveRing r : rings) if (!r.isEmpty()) return true;
+                return false;
+            }
         });
     }
 
@@ -262,8 +274,13 @@ public final class VrrpNode implements AutoCloseable {
                 sock = VrrpSocket.open(s.interfaceName());
                 sockets.put(s.interfaceName(), sock);
                 VrrpSocket rx = sock;
-                Thread t = Thread.ofPlatform().name("vrrp-rx-" + s.interfaceName()).daemon().start(() -> receiveLoop(rx));
+                ReceiveRing ring = new ReceiveRing(s.interfaceName(), RING_SLOTS, VrrpSocket.MAX_PACKET);
+                ReceiveRing[] more = Arrays.copyOf(rings, rings.length + 1);
+                more[more.length - 1] = ring;
+                rings = more;
+                Thread t = Thread.ofPlatform().name("vrrp-rx-" + s.interfaceName()).daemon().start(() -> receiveLoop(rx, ring));
                 threads.add(t);
+                receiveThreads.put(s.interfaceName(), t);
             }
             // mcast_dst_ip / vrrp_mcast_group4: join that group too (224.0.0.18 is joined at open); kept until exit
             Ipv4Address group = s.advertOptions().multicastGroup();
@@ -644,20 +661,19 @@ public final class VrrpNode implements AutoCloseable {
 
     // ------------------------------------------------------------------ other threads
 
-    private void receiveLoop(VrrpSocket sock) {
+    private void receiveLoop(VrrpSocket sock, ReceiveRing ring) {
         String ifname = sock.interfaceName();
         // the arrival time starts the master-down timer: a late wake-up here is a late takeover
         Scheduling sc = scheduling;
         if (sc == null || !configured(sc)) RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
         else tuning.applySelf("vrrp-rx-" + ifname, sc.vrrp(), vrrpRt(sc), true);
+        // steady state allocates nothing: the datagram lands in a preallocated slot the vrrp thread reads in place
         while (!closing) {
             try {
-                Optional<VrrpSocket.Received> r = sock.receive(RECEIVE_POLL);
-                if (r.isEmpty()) continue;
-                long now = System.nanoTime();
-                byte[] p = r.get().packet();
-                // read in place on the VRRP thread (the router's flyweight): a steady-state advert is never copied
-                vrrp.submit(() -> router.receive(now, ifname, MemorySegment.ofArray(p), 0, p.length, this::apply));
+                MemorySegment slot = ring.claim();
+                int n = sock.receiveInto(slot, RECEIVE_POLL_NS);
+                if (n < 0) continue;
+                if (ring.publish(slot, n, System.nanoTime())) vrrp.wake();
             } catch (ClosedChannelException e) {
                 return;
             } catch (Exception e) {
@@ -665,6 +681,26 @@ public final class VrrpNode implements AutoCloseable {
             }
         }
     }
+
+    /** The vrrp thread's side of the rings: one reusable handler, so draining allocates nothing either. */
+    private final class RingDrain implements ReceiveRing.Handler {
+        private final VrrpRouter.Sink sink = VrrpNode.this::apply;
+        private String ifname;
+
+        void from(ReceiveRing r) {
+            ifname = r.interfaceName();
+            r.drain(this);
+        }
+
+        @Override public void packet(MemorySegment packet, int length, long arrivedNanos) {
+            router.receive(arrivedNanos, ifname, packet, 0, length, sink); // read in place (the router's flyweight)
+        }
+    }
+
+    /** Package-private for the allocation test: the receive thread of {@code ifname}, the vrrp thread. */
+    Thread receiveThread(String ifname) { return receiveThreads.get(ifname); }
+
+    Thread vrrpThread() { return vrrp.thread(); }
 
     private void monitorLoop() {
         while (!closing) {
@@ -785,7 +821,7 @@ public final class VrrpNode implements AutoCloseable {
                 router.step(new VrrpRouter.Input.Shutdown(System.nanoTime(), why), this::apply);
                 for (VrrpRouter.InstanceView v : router.instances())
                     if (!v.drops().isEmpty()) NodeLog.info("(" + v.name() + ") " + dropSummary(v.drops()));
-                router.interfaceDrops().forEach((i, m) -> NodeLog.info(i + ": datagrams dropped before any instance: " + m));
+                allInterfaceDrops().forEach((i, m) -> NodeLog.info(i + ": datagrams dropped before any instance: " + m));
                 NodeLog.info("adverts sent " + advertsSent + ", send errors " + sendErrors);
                 return null;
             }).get(5, TimeUnit.SECONDS);
@@ -827,7 +863,22 @@ public final class VrrpNode implements AutoCloseable {
 
     /** Datagrams dropped before any instance could be charged with them, per interface (a copy, vrrp thread). */
     public Map<String, Map<DropReason, Long>> interfaceDrops() throws Exception {
-        return vrrp.call(router::interfaceDrops).get(5, TimeUnit.SECONDS);
+        return vrrp.call(this::allInterfaceDrops).get(5, TimeUnit.SECONDS);
+    }
+
+    /** The router's counts plus the datagrams a full receive ring dropped before the router saw them (vrrp thread). */
+    private Map<String, Map<DropReason, Long>> allInterfaceDrops() {
+        Map<String, Map<DropReason, Long>> m = new LinkedHashMap<>(router.interfaceDrops());
+        for (ReceiveRing r : rings) {
+            long full = r.dropped();
+            if (full == 0) continue;
+            EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
+            Map<DropReason, Long> had = m.get(r.interfaceName());
+            if (had != null) d.putAll(had);
+            d.put(DropReason.RECEIVE_QUEUE_FULL, full);
+            m.put(r.interfaceName(), java.util.Collections.unmodifiableMap(d));
+        }
+        return m;
     }
 
     /**

@@ -6,8 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * The one thread that steps the VRRP engines and sends adverts. Everything reaches it through a lock-free inbox
- * (received packets from the receive thread, tracker and link changes, reload, stop) and it sleeps exactly until
+ * The one thread that steps the VRRP engines and sends adverts. Received packets reach it through the receive
+ * threads' rings ({@link Host#drainReceived()}, woken by {@link #wake()}); everything else through a lock-free inbox
+ * (tracker and link changes, reload, stop). It sleeps exactly until
  * the engines' next deadline or the next inbox item, whichever comes first. Work that could block (netlink
  * address changes, GARP trains, notify scripts, journal I/O) is handed on by the {@link Host}, never done here.
  */
@@ -20,6 +21,12 @@ public final class VrrpThread {
 
         /** Earliest engine deadline (System.nanoTime() scale), Long.MAX_VALUE if none. */
         long nextDeadline();
+
+        /** Handles what the receive threads handed over (their rings) since the last call; must not allocate per packet. */
+        default void drainReceived() { }
+
+        /** Whether a receive ring holds a packet {@link #drainReceived()} has not taken yet (checked before sleeping). */
+        default boolean receivedPending() { return false; }
     }
 
     private static final long MAX_SLEEP = 100_000_000L; // re-check at least every 100 ms: cheap insurance
@@ -74,6 +81,9 @@ public final class VrrpThread {
         return f;
     }
 
+    /** Wakes the loop to drain the receive rings (any thread; allocates nothing). */
+    public void wake() { LockSupport.unpark(thread); }
+
     public boolean onVrrpThread() { return Thread.currentThread() == thread; }
 
     /** Ends the loop after the inbox items already queued have run. */
@@ -92,6 +102,7 @@ public final class VrrpThread {
             while ((r = inbox.poll()) != null) {
                 try { r.run(); } catch (Throwable t) { report(t); }
             }
+            try { host.drainReceived(); } catch (Throwable t) { report(t); }
             long now = System.nanoTime();
             if (maxAuto > 0 && now - host.nextDeadline() > minLateNs && host.nextDeadline() != Long.MAX_VALUE) {
                 int next = ThreadTuning.nextAutoPriority(rt, maxAuto);
@@ -104,7 +115,7 @@ public final class VrrpThread {
                 try { host.tick(now); } catch (Throwable t) { report(t); }
             }
             long wait = host.nextDeadline() - System.nanoTime();
-            if (wait > 0 && inbox.isEmpty() && running) LockSupport.parkNanos(this, Math.min(wait, MAX_SLEEP));
+            if (wait > 0 && inbox.isEmpty() && !host.receivedPending() && running) LockSupport.parkNanos(this, Math.min(wait, MAX_SLEEP));
         }
     }
 

@@ -33,7 +33,9 @@ public enum DropReason {
     /** The advert carries our own source address (looped back or an address conflict). */
     OWN_ADDRESS,
     /** check_unicast_src: the source is not one of the instance's unicast_peer addresses (keepalived logs "not a unicast peer"). */
-    NOT_UNICAST_PEER;
+    NOT_UNICAST_PEER,
+    /** The node's per-interface receive queue to the VRRP thread was full (counted per interface, before any instance). */
+    RECEIVE_QUEUE_FULL;
 
     /** The {@code reason} label of {@code vigil_vrrp_dropped_total}: the name in lower case. */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }

@@ -99,6 +99,27 @@ class VrrpSocketTest {
     }
 
     @Test
+    void receiveIntoFillsTheCallersSegmentAndPrimitiveFields() throws Exception {
+        sa.send(1, A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+        MemorySegment dst = MemorySegment.ofArray(new byte[VrrpSocket.MAX_PACKET]);
+        int n = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) { // only the advert sent here counts
+            n = sb.receiveInto(dst, TimeUnit.MILLISECONDS.toNanos(500));
+            if (n > 0 && sb.lastSource() == 0xc000020b) break;
+        }
+        assertThat(n).isEqualTo(40);
+        assertThat(HEX.formatHex(dst.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))).isEqualTo(V2_MCAST_IP + V2_VRRP);
+        assertThat(sb.lastDestination()).isEqualTo(0xe0000012);
+        assertThat(sb.lastTtl()).isEqualTo(255);
+        assertThat(sb.lastIfindex()).isEqualTo(sb.ifindex());
+        // a datagram that does not fit is consumed and reported as none
+        sa.send(1, A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+        assertThat(sb.receiveInto(MemorySegment.ofArray(new byte[10]), TimeUnit.SECONDS.toNanos(2))).isEqualTo(-1);
+        assertThat(sb.receiveInto(dst, TimeUnit.MILLISECONDS.toNanos(300))).isEqualTo(-1);
+    }
+
+    @Test
     void ownMulticastIsNotLoopedBack() throws Exception {
         sa.send(A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
         receiveFrom(sb, A); // it did go out
