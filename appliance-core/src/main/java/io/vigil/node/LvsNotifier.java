@@ -41,7 +41,6 @@ final class LvsNotifier implements AutoCloseable {
     private final Notifier notifier;
     private final ScriptRunner runner;
     private final String scriptGroup;
-    private final boolean scriptSecurity;
     private final Mailer mailer;
     private final MailSetup mail;
     private final String routerId;
@@ -51,7 +50,7 @@ final class LvsNotifier implements AutoCloseable {
     /** The global notify_fifo when the VRRP side writes it (one writer); a no-op when ours is in {@link #notifier}. */
     private final java.util.function.Consumer<String> sharedFifo;
 
-    private LvsNotifier(LvsNotices notices, Notifier notifier, ScriptRunner runner, String scriptGroup, boolean scriptSecurity,
+    private LvsNotifier(LvsNotices notices, Notifier notifier, ScriptRunner runner, String scriptGroup,
                         Mailer mailer, MailSetup mail, String routerId, java.util.concurrent.atomic.AtomicReference<Cause> stopCause,
                         java.util.function.Consumer<String> sharedFifo) {
         this.stopCause = stopCause;
@@ -60,7 +59,6 @@ final class LvsNotifier implements AutoCloseable {
         this.notifier = notifier;
         this.runner = runner;
         this.scriptGroup = scriptGroup;
-        this.scriptSecurity = scriptSecurity;
         this.mailer = mailer;
         this.mail = mail;
         this.routerId = routerId;
@@ -95,7 +93,7 @@ final class LvsNotifier implements AutoCloseable {
         FifoReader.Spec.of(gd.node(), "lvs_notify_fifo", "lvs_notify_fifo_script").flatMap(r -> FifoReader.start(r,
                 gd.scriptUser().orElse(null), gd.scriptGroup().orElse(null), gd.enableScriptSecurity(), journal)).ifPresent(notifier::reader);
         return new LvsNotifier(new LvsNotices(spec(config, model)), notifier, runner, gd.scriptGroup().orElse(null),
-                gd.enableScriptSecurity(), new Mailer(journal), NodeConfig.mail(config, w -> { }), gd.routerId().orElse(null), stopCause,
+                new Mailer(journal), NodeConfig.mail(config, w -> { }), gd.routerId().orElse(null), stopCause,
                 shared ? line -> vrrpSide.notifyFifo(global.get(), line) : line -> { });
     }
 
@@ -204,7 +202,7 @@ final class LvsNotifier implements AutoCloseable {
     private ScriptRunner runnerFor(LvsNotices.Command c) {
         if (c.user().isEmpty()) return runner;
         String key = c.user().get() + ":" + c.group().orElse("");
-        return runners.computeIfAbsent(key, k -> new ScriptRunner(c.user().get(), c.group().orElse(scriptGroup), scriptSecurity));
+        return runners.computeIfAbsent(key, k -> runner.as(c.user().get(), c.group().orElse(scriptGroup)));
     }
 
     @Override public void close() {

@@ -85,16 +85,18 @@ public final class Notifier implements AutoCloseable {
 
     /** The same with a runner of its own (a script's own user and group) and timeout. */
     public void run(String owner, String trigger, ScriptCommand command, long causeSeq, ScriptRunner with, Duration limit) {
-        chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                .thenRunAsync(() -> listener.ran(trigger, with.run(command, limit), causeSeq), scripts)
-                .exceptionally(t -> null));
+        inOrder(owner, () -> listener.ran(trigger, with.run(command, limit), causeSeq));
     }
 
     /** As {@link #run(String, String, ScriptCommand, long)}, journaled with {@code cause}. */
     public void run(String owner, String trigger, ScriptCommand command, io.vigil.journal.Cause cause) {
+        inOrder(owner, () -> listener.ran(trigger, runner.run(command, timeout), cause));
+    }
+
+    /** Queues {@code run} behind the owner's earlier scripts (one instance's scripts never overlap). */
+    private void inOrder(String owner, Runnable run) {
         chains.compute(owner, (k, prev) -> (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                .thenRunAsync(() -> listener.ran(trigger, runner.run(command, timeout), cause), scripts)
-                .exceptionally(t -> null));
+                .thenRunAsync(run, scripts).exceptionally(t -> null));
     }
 
     /** Waits until every queued script and FIFO line is done (shutdown: notify_stop completes before exit). */

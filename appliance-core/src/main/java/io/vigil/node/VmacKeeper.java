@@ -93,20 +93,12 @@ final class VmacKeeper implements AutoCloseable {
             nft.append(" }\n }\n chain out {\n  type filter hook output priority filter - 1; policy accept;\n")
                     .append("  ip protocol igmp meta oifkind \"macvlan\" dup to ip daddr device oif map @vmac_map drop\n }\n}\n");
         }
-        try {
-            Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
-            try (var in = p.getOutputStream()) { in.write(nft.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException("nft timed out"); }
-            if (p.exitValue() != 0) throw new IOException("nft: " + out);
-            NodeLog.info(held.isEmpty() ? "VMAC IGMP rule removed (nft table " + NFT_TABLE + ")"
-                    : "VMAC IGMP reports go out of the base interfaces (nft table " + NFT_TABLE + ")");
-        } catch (IOException e) {
-            NodeLog.warn("VMAC IGMP rule not " + (held.isEmpty() ? "removed" : "installed") + " (" + e.getMessage()
-                    + "): IGMP reports for 224.0.0.18 leave the VMACs with the virtual MAC");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // the one nft runner (NftFirewall's): same binary lookup, timeout and error text
+        Optional<String> error = NftFirewall.nft(nft.toString());
+        if (error.isEmpty()) NodeLog.info(held.isEmpty() ? "VMAC IGMP rule removed (nft table " + NFT_TABLE + ")"
+                : "VMAC IGMP reports go out of the base interfaces (nft table " + NFT_TABLE + ")");
+        else NodeLog.warn("VMAC IGMP rule not " + (held.isEmpty() ? "removed" : "installed") + " (" + error.get()
+                + "): IGMP reports for 224.0.0.18 leave the VMACs with the virtual MAC");
     }
 
     private void create(VmacSpec v, String owner, Cause cause) {
