@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reported apart), the HTTP requests nginx served in the window (stub_status) and from them the vigil process's CPU
  * per 1,000 probes; {@code -Dalloc=true} (either mode) also records the window with JFR and prints the bytes the
  * vigil process allocated per probe (jdk.ThreadAllocationStatistics) and its top allocation sites ({@code -Djfr.out=FILE} keeps
- * the recording, with its CPU samples).
+ * the recording, with its CPU samples). {@code -Dwarmup=S} adds {@code warmup S} to every virtual server (first probes
+ * spread over S seconds instead of all at once).
  */
 public final class NodeScaleBench {
     static final int REFUSED_PORT = 8080, FLAP_PORT = 9000;
@@ -199,6 +200,8 @@ public final class NodeScaleBench {
         for (int v = 0; v < vsCount; v++) {
             b.append("virtual_server 198.51.100.").append(v % 250 + 1).append(' ').append(1000 + v / 250).append(" {\n")
                     .append("  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n");
+            // -Dwarmup=S: keepalived's warmup (first probe at a random time within S seconds) for every checker
+            if (System.getProperty("warmup") != null) b.append("  warmup ").append(System.getProperty("warmup")).append('\n');
             for (int r = 0; r < rsPer; r++, n++) {
                 // distinct loopback address per real server: 127.<1 + n / 62500>.<n / 250 % 250>.<n % 250 + 1>
                 String addr = "127." + (1 + n / 62_500) + "." + (n / 250 % 250) + "." + (n % 250 + 1);
