@@ -111,11 +111,13 @@ final class HttpGet {
             this.remote = a;
             this.initializer = new ChannelInitializer<>() {
                 @Override protected void initChannel(Channel ch) {
+                    // at the front, in reverse: ahead of the probe's Reply whether connect() added it before or after this ran
+                    ch.pipeline().addFirst(new HttpResponseDecoder());
+                    ch.pipeline().addFirst(new ReadTimeoutHandler(Math.max(1, r.timeoutMs()), TimeUnit.MILLISECONDS));
                     if (r.ssl()) {
                         // a host name sends SNI; an IP literal (no enable_sni) sends none, like keepalived
-                        ch.pipeline().addLast(Tls.CONTEXT.newHandler(ch.alloc(), r.sniHost().orElse(r.address()), r.port()));
+                        ch.pipeline().addFirst(Tls.CONTEXT.newHandler(ch.alloc(), r.sniHost().orElse(r.address()), r.port()));
                     }
-                    ch.pipeline().addLast(new ReadTimeoutHandler(Math.max(1, r.timeoutMs()), TimeUnit.MILLISECONDS), new HttpResponseDecoder());
                 }
             };
         }
