@@ -215,6 +215,10 @@ public final class VrrpNode implements AutoCloseable {
      * first real takeover runs linked code. Without it a backup's first advert left 5–11 ms after master_down expiry.
      */
     private void warmUp(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups) {
+        // just below the vrrp thread: it may wait for a class this thread is initializing, so this one must get the CPU
+        Scheduling tuned = scheduling;
+        int rt = tuned == null || !configured(tuned) ? RealtimeScheduling.PRIORITY : vrrpRt(tuned);
+        if (rt > 1) RealtimeScheduling.tryRaise(rt - 1);
         try {
             Map<String, String> ifOf = new HashMap<>();
             for (VrrpInstanceSpec sp : specs) ifOf.put(sp.name(), sp.interfaceName());
