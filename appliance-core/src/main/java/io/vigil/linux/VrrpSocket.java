@@ -154,7 +154,36 @@ public final class VrrpSocket extends NativeSocket {
         }
     }
 
+    /**
+     * Runs the whole send path of {@code vrrp} but hands the kernel a length it refuses (EINVAL: shorter than an IP
+     * header), so nothing reaches the wire and the IP id does not move. For the start-up rehearsal: a backup never
+     * sent, and its first advert would otherwise pay for linking this path. Returns whether the kernel refused it.
+     */
+    public boolean warmSend(Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws ClosedChannelException {
+        sendLock.lock();
+        try {
+            ensureOpen();
+            prepare(ipId, source, destination, ttl, vrrp);
+            transmit(0, destination);
+            return false;
+        } catch (LinuxException expected) {
+            return expected.errno() == Errno.EINVAL;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     private void sendWithId(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException {
+        int len = prepare(id, source, destination, ttl, vrrp);
+        transmit(Ipv4Header.LENGTH + len, destination);
+    }
+
+    private void transmit(int length, Inet4Address destination) throws LinuxException {
+        Libc.sendto(fd, txPacket, length, 0, txAddr, "sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")");
+    }
+
+    /** Header and message into the send buffer, destination into the address; returns the message length. */
+    private int prepare(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) {
         int len = vrrp.remaining();
         if (len + Ipv4Header.LENGTH > MAX_PACKET) throw new IllegalArgumentException("VRRP message of " + len + " bytes");
         ByteBuffer out = txPacket.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
@@ -163,8 +192,7 @@ public final class VrrpSocket extends NativeSocket {
         txAddr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
         txAddr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
         MemorySegment.copy(destination.getAddress(), 0, txAddr, JAVA_BYTE, 4, 4);
-        Libc.sendto(fd, txPacket, Ipv4Header.LENGTH + len, 0, txAddr,
-                "sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")");
+        return len;
     }
 
     /**

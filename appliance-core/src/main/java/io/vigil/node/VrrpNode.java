@@ -23,6 +23,7 @@ import io.vigil.vrrp.TrackerSpec;
 import io.vigil.vrrp.VmacSpec;
 import io.vigil.vrrp.VrrpEffect;
 import io.vigil.vrrp.VrrpInstanceSpec;
+import io.vigil.vrrp.VrrpRehearsal;
 import io.vigil.vrrp.VrrpRouter;
 import io.vigil.vrrp.VrrpRouter.Origin;
 import io.vigil.vrrp.VrrpState;
@@ -204,6 +205,42 @@ public final class VrrpNode implements AutoCloseable {
         this.scripts = vs;
         if (vs != null) vs.start();
         startWatchers();
+        Thread.ofPlatform().name("vrrp-warmup").daemon().start(() -> warmUp(specs, s.syncGroups()));
+    }
+
+    /**
+     * Runs the takeover path once on a rehearsal ({@link VrrpRehearsal}) with nothing journaled, logged or put on
+     * the wire: the router's MASTER path, the journal entry and log line of a transition, and the advert send up to
+     * the kernel ({@link VrrpSocket#warmSend}). Off the vrrp thread; classes and call sites are shared, so the
+     * first real takeover runs linked code. Without it a backup's first advert left 5–11 ms after master_down expiry.
+     */
+    private void warmUp(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups) {
+        // just below the vrrp thread: it may wait for a class this thread is initializing, so this one must get the CPU
+        Scheduling tuned = scheduling;
+        int rt = tuned == null || !configured(tuned) ? RealtimeScheduling.PRIORITY : vrrpRt(tuned);
+        if (rt > 1) RealtimeScheduling.tryRaise(rt - 1);
+        try {
+            Map<String, String> ifOf = new HashMap<>();
+            for (VrrpInstanceSpec sp : specs) ifOf.put(sp.name(), sp.interfaceName());
+            for (VrrpRouter.Batch b : VrrpRehearsal.takeover(specs, groups, System.nanoTime())) {
+                for (VrrpEffect e : b.effects()) {
+                    switch (e) {
+                        case VrrpEffect.StateChanged sc -> {
+                            TransitionEntry t = transitionEntry(sc, b.origin(), ifOf.getOrDefault(sc.instance(), ""), 100);
+                            if (enteringLine(sc, t.words(), t.priority()).isEmpty()) throw new IllegalStateException();
+                        }
+                        case VrrpEffect.SendAdvert a -> {
+                            VrrpSocket sock = sockets.get(ifOf.getOrDefault(a.instance(), ""));
+                            if (sock != null) sock.warmSend(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()),
+                                    a.ttl(), ByteBuffer.wrap(a.message()));
+                        }
+                        default -> { }
+                    }
+                }
+            }
+        } catch (Exception | Error e) { // a missed warm-up costs milliseconds on the first takeover, nothing else
+            NodeLog.warn("rehearsal of the MASTER path failed: " + e);
+        }
     }
 
     /**
@@ -419,27 +456,42 @@ public final class VrrpNode implements AutoCloseable {
     private static final Cause DEFAULT_STOP = Cause.signal("SIGTERM");
 
     /** The journal's view of a batch: an operator's or a stop's cause comes with the batch, no field is swapped. */
-    private JournalCauses.Context context(String instance, Origin o) {
-        String device = router.interfaceOf(instance);
+    private JournalCauses.Context context(String device, Origin o) {
         Cause config = o instanceof Origin.Operator(Cause why) ? why : configCause;
         Cause stop = o instanceof Origin.Stop(Cause why) ? why : DEFAULT_STOP;
         return new JournalCauses.Context(device == null ? "" : device, trackerSeq, config, stop, o.reload(), this::wallOf);
     }
 
     /**
-     * Applies one batch (one instance or sync-group step). Adverts go out first, right here; transitions are
-     * journaled next so the address, GARP and notify work handed to other threads can cite them as cause.
+     * Applies one batch (one instance or sync-group step) in three passes. First the journal: each transition and
+     * priority change is in the journal's in-memory ring (no I/O) before it takes effect, so everything after can cite
+     * it. Then the adverts, at once: on a takeover the wire hears the new master before anything slower runs (as
+     * keepalived sends its advert before it logs, adds the VIPs and sends GARPs). Last the rest, in the router's
+     * order: log lines, FIFO lines, mail, the transition listener, then the address, GARP and notify work handed
+     * to other threads.
      */
     private void apply(VrrpRouter.Batch b) {
         long now = b.now();
         Origin origin = b.origin();
         List<VrrpEffect> effects = b.effects();
+        int journaled = 0;
         for (VrrpEffect e : effects) {
             switch (e) {
-                case VrrpEffect.SendAdvert a -> send(a);
-                case VrrpEffect.StateChanged sc -> transition(sc, origin, now);
-                case VrrpEffect.PriorityChanged pc -> priority(pc, origin, now);
+                case VrrpEffect.StateChanged sc -> {
+                    if (journaled == journaledSeqs.length) journaledSeqs = Arrays.copyOf(journaledSeqs, 2 * journaled);
+                    journaledSeqs[journaled++] = journalTransition(sc, origin, now);
+                }
+                case VrrpEffect.PriorityChanged pc -> journalPriority(pc, origin, now);
                 case VrrpEffect.OtherMaster o -> otherMaster(o, now);
+                default -> { }
+            }
+        }
+        for (VrrpEffect e : effects) if (e instanceof VrrpEffect.SendAdvert a) send(a);
+        int told = 0;
+        for (VrrpEffect e : effects) {
+            switch (e) {
+                case VrrpEffect.StateChanged sc -> announceTransition(sc, origin, journaledSeqs[told++]);
+                case VrrpEffect.PriorityChanged pc -> announcePriority(pc, origin);
                 default -> { }
             }
         }
@@ -524,28 +576,54 @@ public final class VrrpNode implements AutoCloseable {
         return s;
     }
 
-    private void transition(VrrpEffect.StateChanged sc, Origin origin, long now) {
+    /** The batch's transition seqs, from the journal pass to the announce pass (reused: no allocation per batch). */
+    private long[] journaledSeqs = new long[8];
+
+    /** A transition as its journal entry says it: built the same way by {@link #warmUp} (no append there). */
+    private record TransitionEntry(Cause cause, Event.VrrpTransition event, String words, int priority) {}
+
+    private TransitionEntry transitionEntry(VrrpEffect.StateChanged sc, Origin origin, String device, int prio) {
+        String words = JournalCauses.words(sc.cause(), origin.reload());
+        return new TransitionEntry(JournalCauses.journal(sc.cause(), context(device, origin)),
+                new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
+                        Event.VrrpState.valueOf(sc.to().name()), words, prio), words, prio);
+    }
+
+    /** The journal pass of a transition: its entry in the journal's ring (memory only); returns its seq. */
+    private long journalTransition(VrrpEffect.StateChanged sc, Origin origin, long now) {
         if (sc.from() == VrrpState.MASTER && router.generation(sc.instance()) >= 0) stats(sc.instance()).lastSentNs = 0;
+        TransitionEntry t = transitionEntry(sc, origin, router.interfaceOf(sc.instance()), router.effectivePriority(sc.instance()));
+        long seq = journal.append(t.cause(), t.event(), now);
+        lastTransitionSeq.put(sc.instance(), seq);
+        return seq;
+    }
+
+    private static String enteringLine(VrrpEffect.StateChanged sc, String words, int prio) {
+        return "(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")";
+    }
+
+    /** After the adverts: who else is told of a transition (listener, log, FIFO, mail), and virtual_routes leaving. */
+    private void announceTransition(VrrpEffect.StateChanged sc, Origin origin, long seq) {
         int prio = router.effectivePriority(sc.instance());
         String words = JournalCauses.words(sc.cause(), origin.reload());
-        long seq = journal.append(JournalCauses.journal(sc.cause(), context(sc.instance(), origin)),
-                new Event.VrrpTransition(sc.instance(), Event.VrrpState.valueOf(sc.from().name()),
-                        Event.VrrpState.valueOf(sc.to().name()), words, prio), now);
-        lastTransitionSeq.put(sc.instance(), seq);
         transitions.changed(sc.instance(), sc.to(), seq >= 0 ? Cause.event(seq) : Cause.NONE);
         if (sc.from() == VrrpState.MASTER) // virtual_routes leave before the VIPs
             routes.virtualRemove(sc.instance(), causeOf(sc.instance()));
-        NodeLog.info("(" + sc.instance() + ") Entering " + sc.to() + " STATE (" + words + ", priority " + prio + ")");
+        NodeLog.info(enteringLine(sc, words, prio));
         StartupTrace.mark("(" + sc.instance() + ") " + sc.to());
         notifier.fifo("INSTANCE", sc.instance(), sc.to().name(), prio);
         movedInReload.add("INSTANCE " + sc.instance());
         mailer.instance(setup.mail(), setup.routerId(), sc.instance(), sc.to(), seq);
     }
 
-    private void priority(VrrpEffect.PriorityChanged pc, Origin origin, long now) {
+    private void journalPriority(VrrpEffect.PriorityChanged pc, Origin origin, long now) {
         String words = JournalCauses.words(pc.cause(), origin.reload());
-        journal.append(JournalCauses.journal(pc.cause(), context(pc.instance(), origin)),
+        journal.append(JournalCauses.journal(pc.cause(), context(router.interfaceOf(pc.instance()), origin)),
                 new Event.PriorityChanged(pc.instance(), pc.from(), pc.to(), words), now);
+    }
+
+    private void announcePriority(VrrpEffect.PriorityChanged pc, Origin origin) {
+        String words = JournalCauses.words(pc.cause(), origin.reload());
         NodeLog.info("(" + pc.instance() + ") priority " + pc.from() + " -> " + pc.to() + " (" + words + ")");
         VrrpState st = router.state(pc.instance());
         if (st != null && setup.notifyPriorityChanges().contains(pc.instance())) // keepalived: FIFO only, STATE_PRIORITY

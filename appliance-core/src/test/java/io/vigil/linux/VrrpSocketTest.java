@@ -84,6 +84,19 @@ class VrrpSocketTest {
     }
 
     @Test
+    void warmSendPutsNothingOnTheWireAndKeepsTheIpId() throws Exception {
+        int before = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+        receiveFrom(sb, A);
+        assertThat(sa.warmSend(A, VrrpSocket.VRRP_GROUP, 255, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)))).as("kernel refused it").isTrue();
+        assertThat(sa.warmSend(A, B, 255, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)))).isTrue();
+        assertThat(sb.receive(Duration.ofMillis(300))).as("nothing arrived").isEmpty();
+        int after = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+        assertThat(after).isEqualTo(before + 1);
+        VrrpSocket.Received r = receiveFrom(sb, A);
+        assertThat(((r.packet()[4] & 0xff) << 8) | (r.packet()[5] & 0xff)).isEqualTo(after);
+    }
+
+    @Test
     void idCountsUpAndUnicastArrivesAtThePeer() throws Exception {
         int id1 = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
         int id2 = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));

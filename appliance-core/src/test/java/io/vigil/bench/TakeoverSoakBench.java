@@ -1,0 +1,172 @@
+package io.vigil.bench;
+
+import io.vigil.node.NetLab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Soak at 10 ms adverts beside keepalived 2.2.7 while the Vigil node runs the checks of {@link NodeScaleBench}
+ * (VS × RS TCP_CHECKs at delay_loop 1, 1 % flapping). {@code bin/vigil run} (bin/vigil's defaults) in one namespace,
+ * keepalived in a peer namespace, two VRRPv3 instances at advert_int 0.01 between them:
+ * VI_1 (vrid 51) Vigil MASTER (150) / keepalived BACKUP (100): a late Vigil advert lets keepalived take over;
+ * VI_2 (vrid 52) keepalived MASTER (150) / Vigil BACKUP (100): a Vigil backup that misses adverts takes over.
+ *
+ * <p>Over the measuring window (after a warm-up) it prints spurious takeovers = N (keepalived entering MASTER on
+ * VI_1 plus Vigil entering MASTER on VI_2, from their logs), the lateness of Vigil's VI_1 adverts on the wire
+ * (tcpdump in the peer namespace) and, for judging a VI_2 takeover, the gaps in keepalived's own VI_2 adverts
+ * longer than Master_Down_Interval (36 ms): a takeover after such a gap is no fault of Vigil's.
+ *
+ * <p>Run (root, tcpdump, {@code ./mvnw -q -DskipTests package} first):
+ * {@code bin/bench io.vigil.bench.TakeoverSoakBench [virtualServers] [realServersPerVs] [warmupS] [measureS]}
+ * (defaults 1000 10 60 600: ten minutes at 10,000 checks).
+ */
+public final class TakeoverSoakBench {
+    static final double ADVERT = 0.01, MASTER_DOWN_MS = 3 * 10 + (256 - 100) * 10 / 256.0;
+
+    public static void main(String[] args) throws Exception {
+        int vsCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int rsPer = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int measure = args.length > 3 ? Integer.parseInt(args[3]) : 600;
+        Path vigil = NetLab.ROOT.resolve("bin/vigil");
+        if (!Files.isRegularFile(NetLab.ROOT.resolve("appliance-core/target/vigil.jar")))
+            throw new IllegalStateException("package first: ./mvnw -q -DskipTests package");
+        try (NetLab lab = new NetLab("vsk")) {
+            String n = lab.node("n", "192.0.2.11");
+            String p = lab.node("p", "192.0.2.12");
+            NetLab.run("ip", "-n", n, "link", "set", "lo", "up");
+            int servers = vsCount * rsPer, flappers = Math.max(1, servers / 100);
+            Path conf = lab.write("vigil.conf", vrrp(150, 100) + checks(vsCount, rsPer, flappers));
+            Path kaConf = lab.write("ka.conf", vrrp(100, 150));
+            NodeScaleBench.Flapper flap = new NodeScaleBench.Flapper(lab, n);
+            Thread flapThread = Thread.ofPlatform().name("flapper").daemon().start(() -> flap.run(Integer.getInteger("flap", 10)));
+            NetLab.Proc ka = lab.keepalived("ka", p, kaConf);
+            Process v = new ProcessBuilder("ip", "netns", "exec", n, vigil.toString(), "run", "-f", conf.toString(),
+                    "--journal", lab.dir.resolve("journal").toString(), "--node-id", "soak").redirectErrorStream(true).start();
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Thread.ofPlatform().daemon().start(() -> collect(v, lines));
+            try {
+                NetLab.awaitStarted(ka);
+                NetLab.await("vigil started", Duration.ofSeconds(120), () -> {
+                    if (!v.isAlive()) throw new AssertionError("vigil exited:\n" + String.join("\n", lines));
+                    synchronized (lines) { return lines.stream().anyMatch(l -> l.contains("vigil started")); }
+                });
+                Thread.sleep(warmup * 1000L);
+                int vigil0 = count(lines, "(VI_2) Entering MASTER STATE"), ka0 = count(ka.logText().lines().toList(), "(VI_1) Entering MASTER STATE");
+                var capture = new CompletableFuture<List<String>>();
+                Thread.ofPlatform().name("advert-capture").start(() -> {
+                    try { capture.complete(capture(p, measure)); } catch (Exception e) { capture.completeExceptionally(e); }
+                });
+                Thread.sleep(measure * 1000L);
+                List<String> dump = capture.get(measure + 30L, TimeUnit.SECONDS);
+                int vigilTook = count(lines, "(VI_2) Entering MASTER STATE") - vigil0;
+                int kaTook = count(ka.logText().lines().toList(), "(VI_1) Entering MASTER STATE") - ka0;
+                List<Double> own = times(dump, "192.0.2.11", 51), peer = times(dump, "192.0.2.12", 52);
+                System.out.printf(Locale.ROOT, "TakeoverSoakBench: %d TCP_CHECKs at delay_loop 1 (%d flapping), two VRRPv3 instances at "
+                        + "advert_int 0.01 beside keepalived 2.2.7, %d s after %d s warm-up%n", servers, flappers, measure, warmup);
+                System.out.printf(Locale.ROOT, "  spurious takeovers = %d (keepalived took VI_1 from Vigil: %d; Vigil took VI_2 from keepalived: %d)%n",
+                        kaTook + vigilTook, kaTook, vigilTook);
+                System.out.println("  Vigil's VI_1 adverts (MASTER, tcpdump in the peer namespace): " + AdvertJitter.report(own, ADVERT));
+                if (own.size() > 2) System.out.printf(Locale.ROOT, "  Vigil advert lateness p99.9 %.3f ms, max %.3f ms; intervals over Master_Down_Interval (%.2f ms): %d%n",
+                        AdvertJitter.p999(own, ADVERT), AdvertJitter.max(own, ADVERT), MASTER_DOWN_MS, gapsOver(own, MASTER_DOWN_MS));
+                System.out.printf(Locale.ROOT, "  keepalived's VI_2 adverts: %d, gaps over Master_Down_Interval: %d (a Vigil takeover after one is right)%n",
+                        peer.size(), gapsOver(peer, MASTER_DOWN_MS));
+                synchronized (lines) {
+                    lines.stream().filter(l -> l.contains("Entering") || l.contains("ERROR") || l.contains("WARN"))
+                            .skip(Math.max(0, lines.size() - 10_000)).limit(20).forEach(l -> System.out.println("  vigil log: " + l));
+                }
+            } finally {
+                NodeScaleBench.stop(v);
+                lab.term(ka, Duration.ofSeconds(10));
+                flap.stop();
+                flapThread.join(5000);
+                Files.write(lab.dir.resolve("vigil.log"), lines);
+            }
+        }
+    }
+
+    /** Vigil's and keepalived's instances at 10 ms; {@code vi1}/{@code vi2} this side's priorities. */
+    static String vrrp(int vi1, int vi2) {
+        return """
+                global_defs {
+                  router_id soak%d
+                  vrrp_version 3
+                }
+                vrrp_instance VI_1 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 51
+                  priority %d
+                  advert_int 0.01
+                  virtual_ipaddress {
+                    192.0.2.101/24
+                  }
+                }
+                vrrp_instance VI_2 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 52
+                  priority %d
+                  advert_int 0.01
+                  virtual_ipaddress {
+                    192.0.2.102/24
+                  }
+                }
+                """.formatted(vi1, vi1, vi2);
+    }
+
+    /** NodeScaleBench's virtual servers (its VRRP part replaced by ours). */
+    static String checks(int vsCount, int rsPer, int flappers) {
+        String all = NodeScaleBench.config(vsCount, rsPer, flappers);
+        return all.substring(all.indexOf("virtual_server "));
+    }
+
+    static List<String> capture(String ns, int seconds) throws Exception {
+        Process dump = new ProcessBuilder("ip", "netns", "exec", ns, "timeout", Integer.toString(seconds), "tcpdump", "-tt",
+                "--time-stamp-precision=micro", "-l", "-n", "-i", "eth0", "ip proto 112").redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        collect(dump, out);
+        dump.waitFor();
+        return out;
+    }
+
+    /** Send times (s) of the adverts from {@code src} for {@code vrid}, priority 0 left out. */
+    static List<Double> times(List<String> dump, String src, int vrid) {
+        List<Double> t = new ArrayList<>();
+        for (String l : dump)
+            if (l.contains(" " + src + " >") && l.contains("vrid " + vrid + ",") && !l.contains("prio 0,"))
+                t.add(Double.parseDouble(l.substring(0, l.indexOf(' '))));
+        return t;
+    }
+
+    static int gapsOver(List<Double> times, double ms) {
+        int n = 0;
+        for (int i = 1; i < times.size(); i++) if ((times.get(i) - times.get(i - 1)) * 1000 > ms) n++;
+        return n;
+    }
+
+    static int count(List<String> lines, String what) {
+        synchronized (lines) { return (int) lines.stream().filter(l -> l.contains(what)).count(); }
+    }
+
+    static void collect(Process p, List<String> out) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) out.add(l);
+        } catch (IOException ignored) {
+            // process ended
+        }
+    }
+}
