@@ -129,7 +129,7 @@ public final class TakeoverSoakBench {
 
     /** NodeScaleBench's virtual servers (its VRRP part replaced by ours). */
     static String checks(int vsCount, int rsPer, int flappers) {
-        String all = NodeScaleBench.config(vsCount, rsPer, flappers);
+        String all = NodeScaleBench.config(vsCount, rsPer, flappers, false);
         return all.substring(all.indexOf("virtual_server "));
     }
 
