@@ -227,16 +227,20 @@ class ApplianceLabIT {
                 assertThat(g.console()).contains("configuration from /dev/vda").contains("data disk /dev/vdb prepared (first boot on it)");
 
             // ---- traffic through the VIP reaches both real servers in turn
-            int before = ok(lines(lab, "LAB-HTTP")).size();
-            await("40 answers through the VIP", 180, all, () -> ok(lines(lab, "LAB-HTTP")).size() >= before + 40);
+            // until its checkers have run, a starting director may have one real server only: wait for the turn-taking
+            await("round robin through the VIP: of the last 20 answers ≥ 8 from each real server, ≥ 15 changes of server", 300, all, () -> {
+                List<Line> last = ok(lines(lab, "LAB-HTTP"));
+                if (last.size() < 20) return false;
+                last = last.subList(last.size() - 20, last.size());
+                long rs1 = last.stream().filter(l -> l.what().startsWith("rs1 ")).count(), turns = 0;
+                for (int i = 1; i < last.size(); i++) if (!last.get(i).what().equals(last.get(i - 1).what())) turns++;
+                return rs1 >= 8 && 20 - rs1 >= 8 && turns >= 15;
+            });
             List<Line> steady = ok(lines(lab, "LAB-HTTP"));
-            steady = steady.subList(steady.size() - 40, steady.size());
-            long rs1 = steady.stream().filter(l -> l.what().startsWith("rs1 ")).count();
-            long turns = 0;
+            steady = steady.subList(steady.size() - 20, steady.size());
+            long rs1 = steady.stream().filter(l -> l.what().startsWith("rs1 ")).count(), turns = 0;
             for (int i = 1; i < steady.size(); i++) if (!steady.get(i).what().equals(steady.get(i - 1).what())) turns++;
-            System.out.printf("steady: of the last 40 answers %d from rs1, %d from rs2, %d changes of server%n", rs1, 40 - rs1, turns);
-            assertThat(rs1).as("round robin over rs1 and rs2").isBetween(15L, 25L);
-            assertThat(turns).as("rr alternates").isGreaterThanOrEqualTo(30);
+            System.out.printf("steady: of the last 20 answers %d from rs1, %d from rs2, %d changes of server%n", rs1, 20 - rs1, turns);
             await("both real servers' httpd logs count the client's requests", 30, all, () -> {
                 String c = lab.console();
                 return Pattern.compile("LAB-RS-LOG rs1 [1-9]").matcher(c).find() && Pattern.compile("LAB-RS-LOG rs2 [1-9]").matcher(c).find();
