@@ -246,6 +246,9 @@ class ApplianceLabIT {
                 return Pattern.compile("LAB-RS-LOG rs1 [1-9]").matcher(c).find() && Pattern.compile("LAB-RS-LOG rs2 [1-9]").matcher(c).find();
             });
             // ---- the long connection: open before the failover, and long enough for the sync daemon to have sent it
+            // the cut must find the BACKUP whole: its checkers start with the API, 1-2 min after its first state on a
+            // loaded host, and a takeover before that left the new MASTER without real servers (a 17 s gap seen)
+            await("both directors' checkers running", 300, all, () -> a.console().contains("INFO checker: ") && b.console().contains("INFO checker: "));
             // (a starved guest can miss adverts while the other boots: then the roles swap once; wait until they hold)
             for (int round = 0, flips = -1; round < 4 && flips != transitions(a, b); round++) {
                 flips = transitions(a, b);
