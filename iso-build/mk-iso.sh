@@ -12,7 +12,8 @@ for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c
 done
 # what vigil.jar and its libraries need (jdeps), plus jdk.compiler for Chronicle Queue's runtime compilation
 export VIGIL_JRE_EXTRA_MODULES=java.compiler,java.desktop,java.naming,java.net.http,java.sql,jdk.jfr,jdk.management,jdk.compiler,java.security.sasl,java.transaction.xa,jdk.zipfs
-export VIGIL_EXTRA_MODS="virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk ext4"
+# macvlan: the lab-client role (appliance/lab-client.sh) puts its namespaces on eth0 with it
+export VIGIL_EXTRA_MODS="virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk ext4 macvlan"
 # mke2fs (ext4 with a journal) prepares a blank data disk; busybox's makes only ext2
 export VIGIL_EXTRA_BINS=/usr/sbin/mke2fs
 KROOT=$("$QEMU_DIR/fetch-kernel.sh")
@@ -27,6 +28,7 @@ n=0
 for z in "$REPO_ROOT"/plugins/*/target/*-plugin.zip; do [ -f "$z" ] && cp "$z" "$W/app/opt/vigil/plugins/" && n=$((n+1)); done
 log "$n plugin zip(s)"
 cp "$REPO_ROOT/iso-build/appliance/init.sh" "$W/app/init"; chmod +x "$W/app/init"
+cp "$REPO_ROOT/iso-build/appliance/lab-client.sh" "$W/app/opt/vigil/"
 # printed at boot and in the data disk's vigil/boots: which ISO ran on it (the upgrade path keeps the disk)
 mkdir -p "$W/app/etc"
 echo "vigil-appliance $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo unknown) built $(date -u +%Y-%m-%dT%H:%MZ)" > "$W/app/etc/vigil-release"

@@ -4,6 +4,10 @@
 # vigil.config-id=ID (keepalived -i; default lvs1) vigil.api=HOST:PORT (default 0.0.0.0:9179)
 # vigil.dns=ADDR (resolver; default none: names in the configuration are not resolved)
 # vigil.jopts=OPT,OPT (extra JVM options, comma-separated; one naming a GC replaces the default ZGC).
+# vigil.node-id=ID (the journal's node id, vigil run --node-id; default router_id, else the host name): two
+#   appliances sharing one keepalived.conf without router_id need it to tell their journals apart.
+# vigil.role=director (default) | lab-client: lab-client runs no director but /opt/vigil/lab-client.sh (two LVS-DR
+#   real servers and a client in namespaces on eth0's segment; the two-appliance test's third guest, ApplianceLabIT).
 # vigil.data=LABEL=NAME | UUID=U | /dev/DEV | none (default LABEL=VIGIL-DATA): the data disk, an ext4 filesystem
 #   mounted at /data holding vigil/journal, keepalived/ (keepalived.conf, api-token) and vigil/boots (one line a boot).
 #   A blank disk (its first MiB zeros) is formatted with that label on first boot: with LABEL= the first blank
@@ -19,18 +23,20 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; m
 mkdir -p /run /var/lib/vigil /etc/keepalived /mnt/cfg; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /var/lib/vigil
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin:/opt/jre/bin HOME=/root
 ln -sf /bin/busybox /sbin/modprobe   # the kernel asks /sbin/modprobe for IPVS schedulers on demand
-ip=192.0.2.15/24; gw=; cid=lvs1; api=0.0.0.0:9179; jopts=; dns=127.0.0.1; data=LABEL=VIGIL-DATA
+ip=192.0.2.15/24; gw=; cid=lvs1; api=0.0.0.0:9179; jopts=; dns=127.0.0.1; data=LABEL=VIGIL-DATA; nodeid=; role=director
 for kv in $(cat /proc/cmdline); do
   case $kv in
     vigil.ip=*) ip=${kv#vigil.ip=};; vigil.gw=*) gw=${kv#vigil.gw=};;
     vigil.config-id=*) cid=${kv#vigil.config-id=};; vigil.api=*) api=${kv#vigil.api=};;
     vigil.dns=*) dns=${kv#vigil.dns=};; vigil.data=*) data=${kv#vigil.data=};;
+    vigil.node-id=*) nodeid=${kv#vigil.node-id=};; vigil.role=*) role=${kv#vigil.role=};;
     vigil.jopts=*) jopts=$(echo "${kv#vigil.jopts=}" | tr ',' ' ');;
   esac
 done
 echo "=== VIGIL-APPLIANCE $(cat /etc/vigil-release 2>/dev/null) $(uname -r) uptime $(cut -d' ' -f1 /proc/uptime)"
 for m in crc32c_generic ip_vs virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk ext4; do modprobe $m 2>/dev/null; done
 ip link set lo up
+[ "$role" = lab-client ] && exec /bin/sh /opt/vigil/lab-client.sh
 echo "nameserver $dns" > /etc/resolv.conf   # without one, Vert.x would fall back to public resolvers
 ip link set eth0 up && ip addr add "$ip" dev eth0 && [ -n "$gw" ] && ip route add default via "$gw"
 sleep 1   # let block devices appear
@@ -114,6 +120,7 @@ if [ -z "$conf" ] && [ -f /data/keepalived/keepalived.conf ]; then
 fi
 src="--embedded-default"; [ -n "$conf" ] && src="-f $conf"
 tok=; [ -f /etc/keepalived/api-token ] && tok="--api-token-file /etc/keepalived/api-token"
+nid=; [ -n "$nodeid" ] && nid="--node-id $nodeid"
 gc=-XX:+UseZGC; case "$jopts" in *GC*) gc=;; esac
 # heap sized on purpose, as bin/vigil (docs/operations.md, "Memory"); jopts may raise -Xmx for >30,000 real servers
 heap="-Xmx256m -XX:SoftMaxHeapSize=160m"; export MALLOC_ARENA_MAX=2
@@ -152,7 +159,7 @@ java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base
   --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
   $gc $heap $jopts -Dvigil.plugins=/opt/vigil/plugins \
   -jar /opt/vigil/vigil.jar run $src -i "$cid" --journal "$jdir" --journal-retain-size "$retain" \
-  --journal-note "storage: $note" --api-listen "$api" $tok &
+  --journal-note "storage: $note" --api-listen "$api" $tok $nid &
 vpid=$!
 status "starting (vigil pid $vpid)"
 statusloop $vpid &

@@ -33,14 +33,7 @@ class ApplianceIsoIT {
     static Path iso;
 
     @org.junit.jupiter.api.BeforeAll static void buildIso() throws Exception {
-        iso = TARGET.resolve("vigil-appliance.iso");
-        Files.createDirectories(TARGET);
-        Process build = new ProcessBuilder("bash", MODULE.resolve("mk-iso.sh").toString(), iso.toString())
-                .redirectErrorStream(true).redirectOutput(TARGET.resolve("mk-iso.log").toFile()).start();
-        assertThat(build.waitFor(15, TimeUnit.MINUTES)).as("mk-iso.sh finished").isTrue();
-        assertThat(build.exitValue()).as("mk-iso.sh exit; see %s:\n%s", TARGET.resolve("mk-iso.log"),
-                Files.readString(TARGET.resolve("mk-iso.log"))).isZero();
-        System.out.printf("ISO: %s, %.1f MB%n", iso, Files.size(iso) / 1e6);
+        iso = IsoImage.build();
     }
 
     /** A running guest: qemu booted from the ISO, its API forwarded to {@code base}. */
