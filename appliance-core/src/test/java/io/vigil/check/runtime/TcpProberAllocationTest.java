@@ -14,13 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bytes a TCP_CHECK probe allocates on the prober thread and on the thread that submits it, against a refused loopback
  * port (NodeScaleBench's steady mass failure), read with ThreadMXBean.getThreadAllocatedBytes after a warm-up. A
- * SocketChannel, selection key and ConnectException with its stack trace per probe measured ~4.5 KB here; a file
- * descriptor in epoll through FFM ~0.3 KB. The bound sits between them, far from both: not a timing test.
+ * SocketChannel, selection key and ConnectException with its stack trace per probe measured 1,629 bytes here (1,165 on
+ * the prober thread); a file descriptor in epoll through FFM 224. The bound sits between them: not a timing test.
  */
 class TcpProberAllocationTest {
     static final InetAddress LO = InetAddress.getLoopbackAddress();
     static final int BATCH = 500, WARMUP_BATCHES = 40, MEASURED_BATCHES = 10;
-    static final long BOUND_BYTES_PER_PROBE = 1500;
+    static final long BOUND_BYTES_PER_PROBE = 1000;
 
     @Test
     void aRefusedProbeAllocatesLittle() throws Exception {
