@@ -19,6 +19,9 @@ public final class TcpCheckFactory implements CheckFactory {
 
     @Override public Check create(ConfigNode block) throws CheckConfigException {
         ConfigValues.rejectUnknown(block, Set.of());
+        // the prober's native calls are linked here, while checks are planned, not in the first probe on an event loop
+        // (under load linking took longer than a 1 s connect_timeout plus the host's grace)
+        try { TcpProber.get(); } catch (IllegalStateException e) { /* the first probe reports it */ }
         return new TcpCheck();
     }
 
