@@ -26,8 +26,8 @@ import java.util.jar.JarFile;
 /**
  * The training run for JDK 25's AOT cache (JEP 483/514/515), made by the package step:
  * {@code VIGIL_AOT=off VIGIL_JAVA_OPTS=-XX:AOTCacheOutput=appliance-core/target/vigil.aot bin/vigil aot-train}.
- * It walks what {@code vigil run} does before and after the first advert — loads a keepalived.conf, builds the
- * VRRP setup, opens and writes a journal, plans and runs TCP_CHECKs against a refused loopback port — without
+ * It walks what {@code vigil run} does before and after the first advert — parses {@code run}'s options, loads a
+ * keepalived.conf, builds the VRRP setup, initialises the VRRP sockets' downcalls, opens and writes a journal, plans and runs TCP_CHECKs against a refused loopback port — without
  * touching a network interface or the kernel's IPVS table (a build host is no director), and loads every class
  * of vigil.jar, so the cache holds them loaded and linked, with profiles for the hot start-up code.
  */
@@ -72,9 +72,19 @@ public final class AotTrainCommand implements Callable<Integer> {
             try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) { refused = s.getLocalPort(); }
             String text = CONF.formatted(refused);
             Path conf = Files.writeString(tmp.resolve("keepalived.conf"), text);
-            LoadResult r = ConfigLoader.loadText(conf.toString(), text, tmp, LoadOptions.defaults());
+            // vigil run's own path to its first advert, up to the network: its options through picocli (whose
+            // classes the cache cannot hold, but their callers' are), the VRRP downcalls' classes, the journal opened
+            // beside the configuration's reading, the node config
+            StartupWarmup.initAll();
+            var cl = Main.alone("run");
+            cl.parseArgs("run", "-f", conf.toString(), "--journal", tmp.resolve("journal").toString(), "--no-api",
+                    "--plugins", tmp.resolve("no-plugins").toString());
+            RunCommand run = cl.getSubcommands().get("run").getCommand();
+            var opening = run.openJournal(RunCommand.bytes(run.retainSize));
+            LoadResult r = run.source.load();
             var setup = NodeConfig.from(r.config().orElseThrow(), conf, w -> { });
-            try (Journal journal = Journal.open(JournalConfig.defaults(tmp.resolve("journal"), "train"))) {
+            try (Journal journal = opening.join()) {
+                journal.nameNode("train");
                 long s = journal.append(Cause.NONE, journal.nodeStarted("vigil aot-train", ProcessHandle.current().pid()));
                 journal.append(Cause.event(s), new Event.VrrpTransition(setup.instances().getFirst().name(),
                         Event.VrrpState.INIT, Event.VrrpState.BACKUP, "startup", 100));

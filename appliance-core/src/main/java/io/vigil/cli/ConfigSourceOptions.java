@@ -27,34 +27,47 @@ public final class ConfigSourceOptions {
 
     /**
      * Checker keywords the check plugins claim (MYSQL_CHECK, ...): checked as checkers, not warned about as unknown.
-     * Read on a thread of their own while the configuration is read; asked for only at a checker keyword that is
-     * not built in.
+     * Read (PF4J, every zip) on a thread of their own only when the configuration names a checker keyword that is
+     * not built in: a file of VRRP and built-in checks never loads a plugin before VRRP runs.
      */
-    CompletableFuture<Set<String>> pluginKeywords = CompletableFuture.completedFuture(Set.of());
+    private volatile Path pluginsDir;
+    private CompletableFuture<Set<String>> pluginKeywords;
 
     LoadOptions loadOptions() {
-        var o = LoadOptions.defaults().withCheckerKeywords(pluginKeywords::join);
+        var o = LoadOptions.defaults().withCheckerKeywords(() -> pluginKeywords().join());
         return configId == null ? o : o.withConfigId(configId);
     }
 
-    /** Starts reading which checker keywords the plugins in {@code dir} provide (none when it is absent). */
+    /** Where the plugins are (none when {@code dir} is absent); nothing is read until a keyword asks for them. */
     void usePlugins(Path dir) {
         if (!Files.isDirectory(dir)) return;
         // PF4J's start-up notes are not diagnostics: keep check-config's output to the configuration's
         if (System.getProperty("org.slf4j.simpleLogger.log.org.pf4j") == null) System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "warn");
-        pluginKeywords = new CompletableFuture<>();
-        Thread.ofPlatform().name("vigil-plugin-keywords").daemon().start(() -> {
-            try (CheckRegistry r = CheckRegistry.load(dir)) {
-                pluginKeywords.complete(Set.copyOf(r.providers().keySet()));
-            } catch (Throwable t) {
-                pluginKeywords.completeExceptionally(t);
-            }
-        });
+        pluginsDir = dir;
     }
 
-    /** Waits until the plugins' keywords are read (or failed to be: the caller's own load reports that). */
+    /** The plugins' keywords, read once, on first asking. */
+    synchronized CompletableFuture<Set<String>> pluginKeywords() {
+        if (pluginKeywords != null) return pluginKeywords;
+        Path dir = pluginsDir;
+        if (dir == null) return pluginKeywords = CompletableFuture.completedFuture(Set.of());
+        var f = pluginKeywords = new CompletableFuture<>();
+        Thread.ofPlatform().name("vigil-plugin-keywords").daemon().start(() -> {
+            try (CheckRegistry r = CheckRegistry.load(dir)) {
+                f.complete(Set.copyOf(r.providers().keySet()));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Waits until a read of the plugins' keywords in progress ends (or failed: the caller's own load reports that). */
     void awaitPluginRead() {
-        try { pluginKeywords.join(); } catch (RuntimeException ignored) { /* reported by whoever loads them next */ }
+        CompletableFuture<Set<String>> f;
+        synchronized (this) { f = pluginKeywords; }
+        if (f == null) return;
+        try { f.join(); } catch (RuntimeException ignored) { /* reported by whoever loads them next */ }
     }
 
     /** The name diagnostics and summaries use for the configuration. */

@@ -60,6 +60,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("run")) {
+            io.vigil.node.StartupTrace.mark("main");
             RunCommand.configureLog();   // before any thread touches SLF4J, which reads its format once
             StartupWarmup.start();       // before picocli: ~0.15 s more overlap
         }

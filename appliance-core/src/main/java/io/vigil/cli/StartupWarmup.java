@@ -11,15 +11,24 @@ package io.vigil.cli;
 final class StartupWarmup {
     private StartupWarmup() { }
 
+    private static final String[] FFM = {
+            "io.vigil.linux.Libc", "io.vigil.linux.NetlinkSocket", "io.vigil.linux.VrrpSocket", "io.vigil.linux.GarpSender"};
+    /** Chronicle Queue: its core, the JNR-based POSIX layer it loads (it generates native stubs), the queue builder. */
+    private static final String[] JOURNAL = {
+            "net.openhft.chronicle.core.Jvm", "net.openhft.posix.internal.PosixAPIHolder",
+            "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
+            "net.openhft.chronicle.queue.impl.single.SingleChronicleQueue", "net.openhft.chronicle.bytes.MappedBytes"};
+
     static void start() {
         if (!Boolean.parseBoolean(System.getProperty("vigil.startup.warmup", "true"))) return; // for comparing
-        Thread.ofPlatform().name("vigil-warmup-ffm").daemon().start(() -> init(
-                "io.vigil.linux.Libc", "io.vigil.linux.NetlinkSocket", "io.vigil.linux.VrrpSocket", "io.vigil.linux.GarpSender"));
-        // Chronicle Queue: its core, the JNR-based POSIX layer it loads (it generates native stubs), the queue builder
-        Thread.ofPlatform().name("vigil-warmup-journal").daemon().start(() -> init(
-                "net.openhft.chronicle.core.Jvm", "net.openhft.posix.internal.PosixAPIHolder",
-                "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
-                "net.openhft.chronicle.queue.impl.single.SingleChronicleQueue", "net.openhft.chronicle.bytes.MappedBytes"));
+        Thread.ofPlatform().name("vigil-warmup-ffm").daemon().start(() -> init(FFM));
+        Thread.ofPlatform().name("vigil-warmup-journal").daemon().start(() -> init(JOURNAL));
+    }
+
+    /** The same classes on this thread: the AOT training run, so the cache holds what they load. */
+    static void initAll() {
+        init(FFM);
+        init(JOURNAL);
     }
 
     private static void init(String... classes) {

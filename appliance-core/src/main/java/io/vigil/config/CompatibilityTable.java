@@ -15,7 +15,7 @@ final class CompatibilityTable {
 
     /** Every block's table, in the page's order. */
     static List<KeywordTable<?>> tables() {
-        return List.of(ModelBuilder.TABLE, GlobalDefsBuilder.TABLE, VrrpScriptBuilder.TABLE, TrackFileBuilder.TABLE,
+        return List.of(ModelBuilder.TABLE, GlobalDefsBuilder.table(), VrrpScriptBuilder.TABLE, TrackFileBuilder.TABLE,
                 TrackProcessBuilder.TABLE,
                 SyncGroupBuilder.TABLE, VrrpInstanceBuilder.TABLE, AuthenticationBuilder.TABLE, VirtualServerBuilder.TABLE,
                 RealServerBuilder.TABLE, CheckerBuilder.TABLE, CheckerBuilder.URL);

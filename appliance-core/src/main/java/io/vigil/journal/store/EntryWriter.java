@@ -40,8 +40,12 @@ final class EntryWriter implements AutoCloseable {
     private static final long SMALL_SNAPSHOT = 64 * 1024;
     private boolean unsynced;
 
+    /** Stamped on the writer's own entries (drop notes, snapshots); {@link Journal#nameNode} may set it before any. */
+    private volatile String nodeId;
+
     EntryWriter(JournalConfig cfg) {
         this.cfg = cfg;
+        this.nodeId = cfg.nodeId();
         try {
             java.nio.file.Files.createDirectories(cfg.dir());
         } catch (java.io.IOException e) {
@@ -82,6 +86,7 @@ final class EntryWriter implements AutoCloseable {
     }
 
     long lastSeq() { return lastSeq; }
+    void nodeId(String id) { nodeId = id; }
     /** The last event (not a snapshot or drop note) on disk when this writer opened, or null if none. */
     Entry lastEventAtOpen() { return lastEvent; }
 
@@ -128,7 +133,7 @@ final class EntryWriter implements AutoCloseable {
 
     /** Journals that producers lost {@code count} events (ring full). */
     void noteDropped(long count) {
-        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Dropped(count)));
+        writeRaw(new Entry(nodeId, lastSeq, lastWall, lastMono, Cause.NONE, new Event.Dropped(count)));
     }
 
     /**
@@ -141,7 +146,7 @@ final class EntryWriter implements AutoCloseable {
 
     private void writeSnapshot() {
         bytesSinceSnapshot = 0;
-        writeRaw(new Entry(cfg.nodeId(), lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(projection.view())));
+        writeRaw(new Entry(nodeId, lastSeq, lastWall, lastMono, Cause.NONE, new Event.Snapshot(projection.view())));
         lastSnapshotBytes = bytesSinceSnapshot; // writeRaw counted the snapshot alone
         bytesSinceSnapshot = 0;
         sinceSnapshot = 0;

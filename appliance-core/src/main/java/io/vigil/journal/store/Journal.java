@@ -33,6 +33,9 @@ public final class Journal implements AutoCloseable {
     private final Thread thread;
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private final Entry lastEventAtOpen;
+    private final long firstSeq;
+    /** Stamped on every entry: the config's until {@link #nameNode} names it. */
+    private volatile String nodeId;
     private volatile boolean closing;
     /** Set while the writer is parked with an empty ring: producers then wake it (an unpark, never a wait). */
     private volatile boolean sleeping;
@@ -61,7 +64,9 @@ public final class Journal implements AutoCloseable {
         this.lastEventAtOpen = writer.lastEventAtOpen();
         this.view = writer.view();
         this.viewSeq = writtenSeq;
-        this.ring = new EventRing(cfg.ringCapacity(), writer.lastSeq() + 1);
+        this.firstSeq = writer.lastSeq() + 1;
+        this.nodeId = cfg.nodeId();
+        this.ring = new EventRing(cfg.ringCapacity(), firstSeq);
         this.thread = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::drain);
         thread.start();
     }
@@ -69,7 +74,18 @@ public final class Journal implements AutoCloseable {
     /** Opens (or creates) the journal in {@code cfg.dir()} and starts its writer thread. One writer per directory. */
     public static Journal open(JournalConfig cfg) { return new Journal(cfg); }
 
-    public String nodeId() { return cfg.nodeId(); }
+    public String nodeId() { return nodeId; }
+
+    /**
+     * Names the node in this run's entries, for a journal opened before the configuration that names the node was
+     * read ({@code vigil run} opens it while it parses the file). Only before the first append: one run's entries
+     * all name one node.
+     */
+    public synchronized void nameNode(String id) {
+        if (ring.claimed() != firstSeq) throw new IllegalStateException("journal: entries appended already as " + nodeId);
+        nodeId = id;
+        writer.nodeId(id);
+    }
 
     /** The last event (not a snapshot or drop note) that was on disk when this journal was opened; null if none. */
     public Entry lastEventAtOpen() { return lastEventAtOpen; }
@@ -213,7 +229,7 @@ public final class Journal implements AutoCloseable {
             EventRing.Pending p = ring.poll();
             if (p != null) {
                 idleSpins = 0;
-                Entry e = new Entry(cfg.nodeId(), p.seq, p.wallNs, p.monoNs, p.cause, p.event);
+                Entry e = new Entry(nodeId, p.seq, p.wallNs, p.monoNs, p.cause, p.event);
                 try {
                     writer.append(e);
                 } catch (RuntimeException ex) {
