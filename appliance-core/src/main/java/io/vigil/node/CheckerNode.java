@@ -416,16 +416,13 @@ public final class CheckerNode implements AutoCloseable {
 
     /** On the scheduler's context: journal first, then hand state changes to the IPVS thread. */
     private void onHealth(HealthEvent ev) {
+        if (ev instanceof HealthEvent.ProbeCompleted p) {
+            onProbe(p);
+            return;
+        }
         Cause cause = cause(ev.cause());
         switch (ev) {
-            case HealthEvent.ProbeCompleted p -> {
-                Cause probe = coalescer.offer(cause, new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
-                        p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), journal.config().clock().wallNs(), sink);
-                causeOf.put(p.seq(), probe);
-                notify.on(p, probe);
-                String[] vr = owners.getOrDefault(p.checker(), new String[] {"", ""});
-                observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
-            }
+            case HealthEvent.ProbeCompleted p -> onProbe(p);
             case HealthEvent.CheckerChanged c -> {
                 lastReason.put(c.realServer(), c.checker().replaceFirst(" .*", "") + " " + c.realServer() + " " + c.reason());
                 Cause changed = Cause.event(journal.append(cause, new Event.CheckResult(c.checker(),
@@ -473,6 +470,25 @@ public final class CheckerNode implements AutoCloseable {
                 trackers.changed(t.tracker(), t.ok(), Cause.event(seq));
             }
         }
+    }
+
+    private static final String[] NO_OWNER = {"", ""};
+
+    /**
+     * One probe's result: folded into its checker's run when it repeats it (nothing is built for that, the common case
+     * at scale), else journaled individually with its cause.
+     */
+    private void onProbe(HealthEvent.ProbeCompleted p) {
+        long wallNs = journal.config().clock().wallNs();
+        Cause probe = coalescer.fold(p.checker(), p.up(), p.detail(), p.attempt(), p.latencyNanos(), p.atNanos(), wallNs, sink);
+        if (probe == null) {
+            probe = coalescer.offer(cause(p.cause()), new Event.CheckResult(p.checker(), targets.getOrDefault(p.checker(), ""),
+                    p.up(), p.latencyNanos(), p.detail(), p.attempt()), p.atNanos(), wallNs, sink);
+        }
+        causeOf.put(p.seq(), probe);
+        notify.on(p, probe);
+        String[] vr = owners.getOrDefault(p.checker(), NO_OWNER);
+        observer.probed(p.keyword(), vr[0], vr[1], p.latencyNanos() / 1e9, p.fault() != io.vigil.check.ProbeFault.NONE);
     }
 
     /**

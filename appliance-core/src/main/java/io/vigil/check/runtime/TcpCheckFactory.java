@@ -19,6 +19,9 @@ public final class TcpCheckFactory implements CheckFactory {
 
     @Override public Check create(ConfigNode block) throws CheckConfigException {
         ConfigValues.rejectUnknown(block, Set.of());
+        // the prober's native calls are linked here, while checks are planned, not in the first probe on an event loop
+        // (under load linking took longer than a 1 s connect_timeout plus the host's grace)
+        try { TcpProber.get(); } catch (IllegalStateException e) { /* the first probe reports it */ }
         return new TcpCheck();
     }
 
@@ -31,17 +34,23 @@ public final class TcpCheckFactory implements CheckFactory {
         private int timeoutMs;
         private java.util.Optional<String> bindTo;
 
-        /** The target as an address when it is an IP literal (keepalived's real servers are); null: resolve via Vert.x. */
-        private java.net.InetAddress literal;
+        /** The target, encoded once, when it is an IP literal (keepalived's real servers are); null: resolve via Vert.x. */
+        private TcpProber.Target literal;
         private String literalOf;
+        private int literalPort;
 
         @Override public Future<CheckResult> run(CheckContext ctx) {
-            if (!ctx.address().equals(literalOf)) {
+            if (!ctx.address().equals(literalOf) || ctx.port() != literalPort) {
                 literalOf = ctx.address();
-                try { literal = java.net.InetAddress.ofLiteral(ctx.address()); } catch (IllegalArgumentException e) { literal = null; }
+                literalPort = ctx.port();
+                try {
+                    literal = TcpProber.Target.of(java.net.InetAddress.ofLiteral(ctx.address()), ctx.port());
+                } catch (IllegalArgumentException e) {
+                    literal = null;
+                }
             }
             if (literal != null)
-                return TcpProber.get().connect(literal, ctx.port(), ctx.bindTo().orElse(null), Math.max(1, ctx.connectTimeout().toMillis()));
+                return TcpProber.get().connect(literal, ctx.bindTo().orElse(null), Math.max(1, ctx.connectTimeout().toMillis()));
             long start = System.nanoTime();
             var client = client(ctx);
             Promise<CheckResult> p = Promise.promise();

@@ -3,36 +3,102 @@ package io.vigil.check.runtime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vigil.check.api.CheckResult;
+import io.vigil.linux.Libc;
 
-import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 /**
- * TCP_CHECK's connects, all on one selector thread: a non-blocking connect per probe, its verdict when the
- * kernel answers (connected, refused, unreachable) or when connect_timeout passes. A Vert.x client connect built
- * a Netty bootstrap, pipeline and timer per probe (~15 KB; at 10,000 real servers most of the node's allocation
- * and CPU); this costs a socket, a selection key and a small record. Shared by every TCP_CHECK of the process.
+ * TCP_CHECK's connects, all on one thread: a non-blocking connect per probe, its verdict when the kernel answers
+ * (connected, refused, unreachable) or when connect_timeout passes. Plain file descriptors and epoll through FFM: a
+ * {@code SocketChannel} per probe cost a channel (locks, a file descriptor object and its cleaner), a selection key,
+ * boxed fds in the selector's map and, for every refused connect, an exception with its stack trace — about two
+ * thirds of the prober thread's allocation and most of its CPU at 10,000 probes/s (docs/scale.md, "CPU and memory per
+ * probe"). Now a probe costs a {@link Pending}, a promise and its result; the error text is strerror's, as the JDK's
+ * exceptions said it. Shared by every TCP_CHECK of the process.
  */
 final class TcpProber implements Runnable {
-    private static final TcpProber INSTANCE = new TcpProber();
+    private static final int SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1, SO_ERROR = 4, EINPROGRESS = 115, EINTR = 4;
+    private static final int EPOLL_CTL_ADD = 1, EPOLLIN = 1, EPOLLOUT = 4, EPOLL_CLOEXEC = 0x80000;
+    /** struct epoll_event is packed on x86_64 (12 bytes, data at 4), naturally aligned elsewhere (16, data at 8). */
+    private static final boolean PACKED = System.getProperty("os.arch", "").matches("amd64|x86_64");
+    private static final int EV_SIZE = PACKED ? 12 : 16, EV_DATA = PACKED ? 4 : 8, MAX_EVENTS = 1024;
+    /** epoll data of the wake-up eventfd (probe entries carry serial << 32 | fd, serial ≥ 1). */
+    private static final long WAKE = -1L;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = call("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle EPOLL_CREATE1 = call("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = call("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = call("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** errno slot of each thread that opens sockets (the probe loops); lives as long as the thread. */
+    private static final ThreadLocal<MemorySegment> CALLER_ERRNO = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+    /** "connect failed: " + strerror, by errno: the same few texts every time, made once. */
+    private static final String[] FAILED = new String[256];
+
+    private static MethodHandle call(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, CAPTURE);
+    }
+
+    /** Where a TCP_CHECK connects: an IP literal and port, encoded once per check (not per probe). */
+    record Target(boolean v6, byte[] address, int port, int scopeId) {
+        static Target of(InetAddress a, int port) {
+            return new Target(a instanceof Inet6Address, a.getAddress(), port, a instanceof Inet6Address v6 ? v6.getScopeId() : 0);
+        }
+
+        /** Writes the sockaddr_in/sockaddr_in6 into {@code sa}; returns its length. */
+        int write(MemorySegment sa) {
+            sa.fill((byte) 0);
+            sa.set(JAVA_SHORT, 0, (short) (v6 ? Libc.AF_INET6 : Libc.AF_INET));
+            sa.set(JAVA_BYTE, 2, (byte) (port >> 8));
+            sa.set(JAVA_BYTE, 3, (byte) port);
+            int at = v6 ? 8 : 4;
+            for (int i = 0; i < address.length; i++) sa.set(JAVA_BYTE, at + i, address[i]);
+            if (v6) sa.set(JAVA_INT_UNALIGNED, 24, scopeId);
+            return v6 ? 28 : 16;
+        }
+    }
 
     /** One connect in flight; {@code done} once answered (its deadline entry is then skipped, not searched for). */
     private static final class Pending {
         final Promise<CheckResult> promise;
         final long startNs, deadlineNs;
-        final InetSocketAddress target;
-        SocketChannel channel;
+        final Target target;
+        int fd = -1, serial;
         boolean done;
 
-        Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, InetSocketAddress target) {
+        Pending(Promise<CheckResult> promise, long startNs, long deadlineNs, Target target) {
             this.promise = promise; this.startNs = startNs; this.deadlineNs = deadlineNs; this.target = target;
         }
     }
@@ -40,41 +106,120 @@ final class TcpProber implements Runnable {
     private final ConcurrentLinkedQueue<Pending> submitted = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Pending> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNs, b.deadlineNs));
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Set while the selector may block: submitters then wake it (one wakeup per batch, not per probe). */
+    /** Set while the prober may block in epoll_wait: submitters then wake it (one wakeup per batch, not per probe). */
     private final AtomicBoolean selecting = new AtomicBoolean();
-    private Selector selector;
+    private int epfd = -1, wakeFd = -1;
+    /** Connects in epoll, by fd (an fd is in at most one connect at a time; the serial tells reuses apart). */
+    private Pending[] byFd = new Pending[1024];
+    private int serial;
+    // the prober thread's own buffers: no per-probe native or heap allocation
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment errno = arena.allocate(CAPTURE_LAYOUT);
+    private final MemorySegment events = arena.allocate((long) EV_SIZE * MAX_EVENTS, 8);
+    private final MemorySegment ctlEvent = arena.allocate(16, 8);
+    private final MemorySegment sockaddr = arena.allocate(28, 8);
+    private final MemorySegment intValue = arena.allocate(JAVA_INT), intLength = arena.allocate(JAVA_INT), counter = arena.allocate(JAVA_LONG);
+
+    /** Made at first use, after the statics above (its buffers need them). */
+    private static final class Holder {
+        static final TcpProber INSTANCE = new TcpProber();
+    }
 
     static TcpProber get() {
-        if (INSTANCE.started.compareAndSet(false, true)) {
+        TcpProber prober = Holder.INSTANCE;
+        if (prober.started.compareAndSet(false, true)) {
             try {
-                INSTANCE.selector = Selector.open();
-            } catch (IOException e) {
-                throw new IllegalStateException("TCP_CHECK: cannot open a selector: " + e.getMessage(), e);
+                prober.open();
+            } catch (IllegalStateException e) {
+                prober.started.set(false);
+                throw e;
             }
-            Thread.ofPlatform().name("vigil-tcp-check").daemon().start(INSTANCE);
+            Thread.ofPlatform().name("vigil-tcp-check").daemon().start(prober);
         }
-        return INSTANCE;
+        return prober;
+    }
+
+    private void open() {
+        try {
+            epfd = (int) EPOLL_CREATE1.invokeExact(errno, EPOLL_CLOEXEC);
+            if (epfd < 0) throw new IllegalStateException("TCP_CHECK: epoll_create1: " + Libc.strerror(errnoOf(errno)));
+            wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            ctlEvent.set(JAVA_INT_UNALIGNED, 0, EPOLLIN);
+            ctlEvent.set(JAVA_LONG_UNALIGNED, EV_DATA, WAKE);
+            int rc = (int) EPOLL_CTL.invokeExact(errno, epfd, EPOLL_CTL_ADD, wakeFd, ctlEvent);
+            if (rc < 0) throw new IllegalStateException("TCP_CHECK: epoll_ctl: " + Libc.strerror(errnoOf(errno)));
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("TCP_CHECK: cannot open epoll: " + t.getMessage(), t);
+        }
     }
 
     /** A probe of {@code address}:{@code port} (an IP literal); its result, never a failed future. */
     Future<CheckResult> connect(InetAddress address, int port, String bindTo, long timeoutMs) {
+        return connect(Target.of(address, port), bindTo, timeoutMs);
+    }
+
+    /** A probe of {@code target}; its result, never a failed future. */
+    Future<CheckResult> connect(Target target, String bindTo, long timeoutMs) {
         Promise<CheckResult> p = Promise.promise();
         long now = System.nanoTime();
-        Pending pending = new Pending(p, now, now + timeoutMs * 1_000_000L, new InetSocketAddress(address, port));
+        Pending pending = new Pending(p, now, now + timeoutMs * 1_000_000L, target);
         // the socket is made here, on the caller's thread: a socket belongs to the network namespace of the thread
-        // that creates it, and the selector thread is shared by checkers that may live in other namespaces
+        // that creates it, and the prober thread is shared by checkers that may live in other namespaces
+        MemorySegment cs = CALLER_ERRNO.get();
+        int fd;
         try {
-            pending.channel = SocketChannel.open(address instanceof java.net.Inet6Address
-                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-            pending.channel.configureBlocking(false);
-            if (bindTo != null) pending.channel.bind(new InetSocketAddress(InetAddress.ofLiteral(bindTo), 0));
-        } catch (IOException | RuntimeException e) {
-            done(pending, false, "connect failed: " + message(e));
+            fd = (int) SOCKET.invokeExact(cs, target.v6() ? Libc.AF_INET6 : Libc.AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (fd < 0) {
+            done(pending, false, failed(errnoOf(cs)));
             return p.future();
         }
+        pending.fd = fd;
+        if (bindTo != null) {
+            int err = bind(fd, bindTo, cs);
+            if (err != 0) {
+                done(pending, false, err > 0 ? failed(err) : "connect failed: not an IP address: " + bindTo);
+                return p.future();
+            }
+        }
         submitted.add(pending);
-        if (selecting.compareAndSet(true, false)) selector.wakeup();
+        if (selecting.compareAndSet(true, false)) wake();
         return p.future();
+    }
+
+    /** bind_to: 0, an errno, or -1 when the text is no IP literal. Rare (a setting), so its buffer is made per call. */
+    private static int bind(int fd, String bindTo, MemorySegment cs) {
+        InetAddress a;
+        try { a = InetAddress.ofLiteral(bindTo); } catch (IllegalArgumentException e) { return -1; }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment sa = call.allocate(28, 8);
+            int len = Target.of(a, 0).write(sa);
+            int rc = (int) BIND.invokeExact(cs, fd, sa, len);
+            return rc < 0 ? errnoOf(cs) : 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void wake() {
+        try {
+            long n = (long) WRITE.invokeExact(CALLER_ERRNO.get(), wakeFd, WAKE_ONE, 8L);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** 1, for the eventfd write (read-only, shared by the submitting threads). */
+    private static final MemorySegment WAKE_ONE = one();
+
+    private static MemorySegment one() {
+        MemorySegment s = Arena.global().allocate(JAVA_LONG);
+        s.set(JAVA_LONG, 0, 1L);
+        return s;
     }
 
     @Override public void run() {
@@ -83,41 +228,79 @@ final class TcpProber implements Runnable {
                 Pending n;
                 while ((n = submitted.poll()) != null) start(n);
                 expire(System.nanoTime());
-                long waitMs = deadlines.isEmpty() ? 1000 : Math.max(1, (deadlines.peek().deadlineNs - System.nanoTime()) / 1_000_000 + 1);
+                int waitMs = deadlines.isEmpty() ? 1000
+                        : (int) Math.min(1000, Math.max(1, (deadlines.peek().deadlineNs - System.nanoTime()) / 1_000_000 + 1));
                 selecting.set(true);
-                if (submitted.isEmpty()) selector.select(waitMs); else selector.selectNow();
+                int ready = (int) EPOLL_WAIT.invokeExact(errno, epfd, events, MAX_EVENTS, submitted.isEmpty() ? waitMs : 0);
                 selecting.set(false);
-                for (SelectionKey k : selector.selectedKeys()) finish((Pending) k.attachment(), k);
-                selector.selectedKeys().clear();
+                if (ready < 0) {
+                    if (errnoOf(errno) == EINTR) continue;
+                    throw new IllegalStateException("epoll_wait: " + Libc.strerror(errnoOf(errno)));
+                }
+                for (int i = 0; i < ready; i++) {
+                    long data = events.get(JAVA_LONG_UNALIGNED, (long) i * EV_SIZE + EV_DATA);
+                    if (data == WAKE) drainWake(); else finish(data);
+                }
             }
-        } catch (IOException | ClosedSelectorException e) {
-            System.err.println("vigil: TCP_CHECK selector failed: " + e);
+        } catch (Throwable e) {
+            System.err.println("vigil: TCP_CHECK prober failed: " + e);
         }
+    }
+
+    private void drainWake() throws Throwable {
+        long n = (long) READ.invokeExact(errno, wakeFd, counter, 8L);
     }
 
     private void start(Pending p) {
-        SocketChannel ch = p.channel;
+        int len = p.target.write(sockaddr);
+        int rc;
         try {
-            if (ch.connect(p.target)) {
-                done(p, true, "connected");
-                return;
-            }
-            ch.register(selector, SelectionKey.OP_CONNECT, p);
-            deadlines.add(p);
-        } catch (IOException | RuntimeException e) {
-            done(p, false, "connect failed: " + message(e));
+            rc = (int) CONNECT.invokeExact(errno, p.fd, sockaddr, len);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
+        if (rc == 0) {
+            done(p, true, "connected");
+            return;
+        }
+        int err = errnoOf(errno);
+        if (err != EINPROGRESS) {
+            done(p, false, failed(err));
+            return;
+        }
+        if (++serial <= 0) serial = 1;
+        p.serial = serial;
+        ctlEvent.set(JAVA_INT_UNALIGNED, 0, EPOLLOUT);
+        ctlEvent.set(JAVA_LONG_UNALIGNED, EV_DATA, ((long) serial << 32) | p.fd);
+        try {
+            rc = (int) EPOLL_CTL.invokeExact(errno, epfd, EPOLL_CTL_ADD, p.fd, ctlEvent);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (rc < 0) {
+            done(p, false, failed(errnoOf(errno)));
+            return;
+        }
+        if (p.fd >= byFd.length) byFd = java.util.Arrays.copyOf(byFd, Math.max(byFd.length * 2, p.fd + 1));
+        byFd[p.fd] = p;
+        deadlines.add(p);
     }
 
-    private void finish(Pending p, SelectionKey k) {
-        k.cancel();
-        if (p.done) return;
+    /** The kernel answered a connect: SO_ERROR says how. */
+    private void finish(long data) {
+        int fd = (int) data, s = (int) (data >>> 32);
+        Pending p = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+        if (p == null || p.serial != s || p.done) return;
+        byFd[fd] = null;
+        intLength.set(JAVA_INT, 0, 4);
+        int rc;
         try {
-            boolean ok = p.channel.finishConnect();
-            done(p, ok, ok ? "connected" : "connect failed: not connected");
-        } catch (IOException e) {
-            done(p, false, "connect failed: " + message(e));
+            rc = (int) GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ERROR, intValue, intLength);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
+        int err = rc < 0 ? errnoOf(errno) : intValue.get(JAVA_INT, 0);
+        done(p, err == 0, err == 0 ? "connected" : failed(err));
     }
 
     private void expire(long now) {
@@ -125,24 +308,27 @@ final class TcpProber implements Runnable {
         while ((p = deadlines.peek()) != null && p.deadlineNs <= now) {
             deadlines.poll();
             if (p.done) continue;
-            SelectionKey k = p.channel.keyFor(selector);
-            if (k != null) k.cancel();
+            if (p.fd >= 0 && p.fd < byFd.length && byFd[p.fd] == p) byFd[p.fd] = null;
             done(p, false, "connect failed: connection timed out after " + (p.deadlineNs - p.startNs) / 1_000_000 + " ms");
         }
     }
 
+    /** Closing the fd also takes it out of epoll. */
     private static void done(Pending p, boolean up, String detail) {
         p.done = true;
-        if (p.channel != null) close(p.channel);
+        if (p.fd >= 0) Libc.close(p.fd);
+        p.fd = -1;
         java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - p.startNs);
         p.promise.tryComplete(up ? CheckResult.up(took, detail) : CheckResult.down(took, detail));
     }
 
-    private static void close(SocketChannel ch) {
-        try { ch.close(); } catch (IOException ignored) { /* nothing to keep */ }
-    }
+    private static int errnoOf(MemorySegment cs) { return (int) ERRNO.get(cs, 0L); }
 
-    private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** "connect failed: Connection refused": the text the JDK's ConnectException carried (strerror's). */
+    static String failed(int errno) {
+        if (errno <= 0 || errno >= FAILED.length) return "connect failed: " + Libc.strerror(errno);
+        String s = FAILED[errno];
+        if (s == null) FAILED[errno] = s = "connect failed: " + Libc.strerror(errno);
+        return s;
     }
 }

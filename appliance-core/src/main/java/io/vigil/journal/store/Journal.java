@@ -42,12 +42,14 @@ public final class Journal implements AutoCloseable {
     private volatile long writtenSeq;
     private volatile View view;
     private volatile long viewSeq;
-    private boolean viewStale; // writer thread only
-    private long viewPublishedNs; // writer thread only
-    /** flush() wants the view now, not at the next publish tick. */
+    /** view() or flush() wants the view brought up to date. */
     private volatile boolean viewWanted;
-    /** A view copies the whole state (10k checks at scale): published at most this often unless flush() asks. */
-    private static final long VIEW_EVERY_NS = 100_000_000L;
+    /**
+     * A view copies the whole state (10k checks and real servers at scale: ~1 MB), so it is copied when a reader asks,
+     * not on a timer: a copy every 100 ms was a fifth of the node's allocation (NodeScaleBench, docs/scale.md) for
+     * views nobody read. A reader waits at most this long for the copy, then takes the one it has.
+     */
+    private static final long VIEW_WAIT_NS = 200_000_000L;
     private volatile long writeErrors;
     /** appendDurable wants everything up to this seq msync'ed; the writer publishes what it synced. */
     private final java.util.concurrent.atomic.AtomicLong syncWanted = new java.util.concurrent.atomic.AtomicLong();
@@ -193,8 +195,19 @@ public final class Journal implements AutoCloseable {
     /** Seq of the newest event written to the queue. */
     public long writtenSeq() { return writtenSeq; }
 
-    /** The live projection: at most 100 ms (or 1024 events) behind; exact after {@link #flush}. */
-    public View view() { return view; }
+    /**
+     * The live projection, including every event written when the call began (the writer copies it out on request,
+     * waiting at most 200 ms for it); exact after {@link #flush}.
+     */
+    public View view() {
+        long want = writtenSeq;
+        if (viewSeq >= want || !thread.isAlive()) return view;
+        viewWanted = true;
+        wake();
+        long deadline = System.nanoTime() + VIEW_WAIT_NS;
+        while (viewSeq < want && System.nanoTime() < deadline && thread.isAlive()) LockSupport.parkNanos(50_000);
+        return view;
+    }
 
     /** Events producers could not append because the buffer was full. */
     public long dropped() { return ring.dropped(); }
@@ -219,7 +232,6 @@ public final class Journal implements AutoCloseable {
                 Entry e = new Entry(nodeId, p.seq, p.wallNs, p.monoNs, p.cause, p.event);
                 try {
                     writer.append(e);
-                    viewStale = true;
                 } catch (RuntimeException ex) {
                     if (failed.size() >= 4096) failed.clear();
                     failed.add(p.seq);
@@ -232,21 +244,13 @@ public final class Journal implements AutoCloseable {
                 for (Consumer<Entry> l : listeners) {
                     try { l.accept(e); } catch (RuntimeException ex) { LOG.warn("journal listener failed: {}", ex.toString()); }
                 }
-                if ((p.seq & 1023) == 0) {
-                    reportedDrops = reportDrops(reportedDrops);
-                    publishView();
-                }
+                if ((p.seq & 1023) == 0) reportedDrops = reportDrops(reportedDrops);
+                if (viewWanted) publishView();
                 continue;
             }
-            if (viewStale && (viewWanted || System.nanoTime() - viewPublishedNs >= VIEW_EVERY_NS)) publishView();
+            if (viewWanted) publishView();
             if (syncWanted.get() > syncedSeq) syncNow();
             if (closing && ring.isEmpty()) break;
-            if (viewStale) { // park only until the view is due
-                sleeping = true;
-                if (ring.isEmpty() && !closing && !viewWanted) LockSupport.parkNanos(Math.max(1_000_000L, VIEW_EVERY_NS - (System.nanoTime() - viewPublishedNs)));
-                sleeping = false;
-                continue;
-            }
             if (++idleSpins < 100) { Thread.onSpinWait(); continue; }
             long now = System.nanoTime();
             if (now - lastIdleWork > 20_000_000L) { // ≤ 50 msync/s when busy-then-idle
@@ -256,7 +260,7 @@ public final class Journal implements AutoCloseable {
             }
             // idle: sleep until a producer wakes us, or until the next housekeeping round (no 10k wake-ups/s)
             sleeping = true;
-            if (ring.isEmpty() && !closing) LockSupport.parkNanos(20_000_000L);
+            if (ring.isEmpty() && !closing && !viewWanted) LockSupport.parkNanos(20_000_000L);
             sleeping = false;
         }
         reportDrops(reportedDrops);
@@ -274,13 +278,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The live view is copied out every 1024 events and, after a burst, at most every 100 ms: not per event. */
+    /** The live view is copied out when a reader asks ({@link #view}, {@link #flush}), not per event or on a timer. */
     private void publishView() {
         viewWanted = false;
         view = writer.view();
         viewSeq = writtenSeq;
-        viewStale = false;
-        viewPublishedNs = System.nanoTime();
     }
 
     private long reportDrops(long reported) {
