@@ -123,7 +123,7 @@ tok=; [ -f /etc/keepalived/api-token ] && tok="--api-token-file /etc/keepalived/
 nid=; [ -n "$nodeid" ] && nid="--node-id $nodeid"
 gc=-XX:+UseZGC; case "$jopts" in *GC*) gc=;; esac
 # heap sized on purpose, as bin/vigil (docs/operations.md, "Memory"); jopts may raise -Xmx for >30,000 real servers
-heap="-Xmx256m -XX:SoftMaxHeapSize=160m"; export MALLOC_ARENA_MAX=2
+heap="-Xmx256m -Xms32m -XX:ZUncommitDelay=10"; export MALLOC_ARENA_MAX=2  # no SoftMaxHeapSize: it kept ZGC collecting back to back
 
 # ---- status on the console: printed when something changes, and every 10 minutes
 ahost=${api%:*}; aport=${api##*:}; case $ahost in 0.0.0.0|"") ahost=127.0.0.1;; esac
