@@ -113,7 +113,8 @@ public final class Lab {
             var ns = topo.get(r.ns());
             ns.addAddress("lo", LabPlan.VIP + "/32");
             ns.execChecked("sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
-            spawn(st, r.name(), ns, List.of(busybox(), "httpd", "-f", "-p", r.address() + ":80", "-h", www.toString()));
+            // on every address: LVS-DR delivers the client's packets to the VIP (on lo), checks come to the real address
+            spawn(st, r.name(), ns, List.of(busybox(), "httpd", "-f", "-p", "80", "-h", www.toString()));
         }
 
         Path token = dir.resolve("api-token");
