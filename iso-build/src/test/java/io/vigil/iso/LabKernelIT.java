@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * it: one qemu guest with the appliance's kernel, the lab inside. Requests through the forwarded VIP must be answered
  * by both real servers (round robin by the master's real IPVS, LVS-DR); after {@code lab incident kill-master}
  * the backup takes the VIP and both real servers answer again; {@code lab down} leaves no qemu and no state behind.
- * One boot: ~2 min on a quiet 2-core host.
+ * One boot; on a 2-core host loaded by other guests `up` took ~5 min and the first balanced answers ~3 min more.
  */
 class LabKernelIT {
     static final Path MODULE = Path.of("").toAbsolutePath();
