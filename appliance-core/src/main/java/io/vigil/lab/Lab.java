@@ -51,7 +51,7 @@ public final class Lab {
     public void up(LabPlan plan, List<String> vigilCommand) {
         requireRoot();
         Path dir = dir(plan.prefix());
-        if (Files.exists(LabState.file(dir))) {
+        if (Files.exists(LabState.file(dir)) || Files.exists(LabGuest.file(dir))) {
             throw new LabException("a lab with prefix " + plan.prefix() + " is already up (state " + LabState.file(dir)
                     + "); run `vigil lab down` first");
         }
@@ -113,7 +113,8 @@ public final class Lab {
             var ns = topo.get(r.ns());
             ns.addAddress("lo", LabPlan.VIP + "/32");
             ns.execChecked("sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
-            spawn(st, r.name(), ns, List.of(busybox(), "httpd", "-f", "-p", r.address() + ":80", "-h", www.toString()));
+            // on every address: LVS-DR delivers the client's packets to the VIP (on lo), checks come to the real address
+            spawn(st, r.name(), ns, List.of(busybox(), "httpd", "-f", "-p", "80", "-h", www.toString()));
         }
 
         Path token = dir.resolve("api-token");
@@ -252,6 +253,42 @@ public final class Lab {
                 .map(d -> liveWeights(st, d.apiUrl(plan.apiPort()))).orElse(Map.of()));
     }
 
+    /**
+     * {@code n} requests from the client namespace to the VIP ({@code curl}, a new connection each); prints each
+     * answer's first line and returns how many were answered. Without ip_vs on the host only the master answers
+     * (nothing balances: its own port 80 is closed), so every request fails.
+     */
+    public int curl(String prefix, int n) {
+        requireRoot();
+        LabState st = LabState.load(dir(prefix));
+        NetnsTopology.Namespace client = topology(st).get(st.plan().clientNs());
+        int ok = 0;
+        for (int i = 1; i <= n; i++) {
+            String answer = null;
+            try {
+                var r = client.exec("curl", "-s", "-m", "3", "http://" + LabPlan.VIP + "/");
+                if (r.ok() && !r.output().isBlank()) answer = r.output().strip().lines().findFirst().orElse("");
+            } catch (IOException e) {
+                // reported as no answer
+            }
+            if (answer != null) ok++;
+            out.printf("  %d  http://%s/ -> %s%n", i, LabPlan.VIP, answer == null ? "no answer" : answer);
+        }
+        return ok;
+    }
+
+    /** The last 60 lines of a lab process's log ({@code ROLE.log} in the state directory). */
+    public void log(String prefix, String role) {
+        if (!role.matches("[a-z0-9]+")) throw new LabException("log ROLE (d1, d2, rs1, ...)");
+        Path f = dir(prefix).resolve(role + ".log");
+        try {
+            List<String> lines = Files.readAllLines(f);
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(out::println);
+        } catch (IOException e) {
+            throw new LabException("no log " + f);
+        }
+    }
+
     // ------------------------------------------------------------------ incidents
 
     public enum Incident { KILL_MASTER, PARTITION, FAIL_CHECK, HEAL }
@@ -344,6 +381,7 @@ public final class Lab {
         }
         out.println("  IPVS: this kernel has no ip_vs, so no virtual server is programmed; the master would program"
                 + (live.isEmpty() ? ":" : " (weights as it has them now):"));
+        out.println("    (for real load balancing on this host: `vigil lab down`, then `vigil lab up --kernel` runs the lab in a qemu guest)");
         out.println("    -A -t " + LabPlan.VIP + ":80 -s rr");
         for (var r : plan.reals()) {
             JsonObject rs = live.get(r.address());
@@ -369,6 +407,13 @@ public final class Lab {
             Thread.currentThread().interrupt();
             return Map.of();
         }
+    }
+
+    /** ip_vs loaded, or loadable now ({@code modprobe ip_vs}): the namespace lab can then balance for real. */
+    public static boolean hostHasIpvs() {
+        if (ipvsAvailable()) return true;
+        NetnsTopology.runQuietly(List.of("modprobe", "-q", "ip_vs"));
+        return ipvsAvailable();
     }
 
     static boolean ipvsAvailable() {
