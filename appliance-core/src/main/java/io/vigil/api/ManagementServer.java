@@ -160,15 +160,19 @@ public final class ManagementServer implements AutoCloseable {
                 .put("time", Instant.now().toString()).put("lastSeq", node.lastSeq())
                 .put("ipvs", node.ipvsUnavailable().map(why -> "unavailable: " + why).orElse("kernel"))
                 .put("control", options.token().isPresent()), body -> json(ctx, body)));
-        r.get(API + "/instances").handler(ctx -> json(ctx, array(node.instances().stream().map(ApiJson::instance).toList())));
-        r.get(API + "/instances/:name").handler(ctx -> json(ctx, ApiJson.instance(instance(ctx.pathParam("name")))));
+        // off the event loop: the live view may wait for the journal's writer to copy it (Journal.view)
+        r.get(API + "/instances").handler(ctx -> blocking(ctx,
+                () -> array(node.instances().stream().map(ApiJson::instance).toList()), body -> json(ctx, body)));
+        r.get(API + "/instances/:name").handler(ctx -> blocking(ctx,
+                () -> ApiJson.instance(instance(ctx.pathParam("name"))), body -> json(ctx, body)));
         r.get(API + "/virtual-servers").handler(ctx -> blocking(ctx,
                 () -> array(node.virtualServers().stream().map(ApiJson::virtualServer).toList()), body -> json(ctx, body)));
         r.get(API + "/virtual-servers/:vs").handler(ctx -> blocking(ctx,
                 () -> ApiJson.virtualServer(virtualServer(ctx.pathParam("vs"))), body -> json(ctx, body)));
         r.get(API + "/virtual-servers/:vs/real-servers").handler(ctx -> blocking(ctx,
                 () -> array(virtualServer(ctx.pathParam("vs")).reals().stream().map(ApiJson::realServer).toList()), body -> json(ctx, body)));
-        r.get(API + "/checks").handler(ctx -> json(ctx, visible(ctx, array(node.checks().stream().map(ApiJson::check).toList()))));
+        r.get(API + "/checks").handler(ctx -> blocking(ctx,
+                () -> array(node.checks().stream().map(ApiJson::check).toList()), body -> json(ctx, visible(ctx, body))));
         r.get(API + "/state").handler(ctx -> {
             Instant at = instantParam(ctx, "at", Instant.now());
             blocking(ctx, () -> node.stateAt(at), state ->

@@ -4,23 +4,36 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vigil.check.api.CheckResult;
 import io.vigil.linux.Libc;
+import io.vigil.linux.Syscalls;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
+import static io.vigil.linux.Libc.SOCK_CLOEXEC;
+import static io.vigil.linux.Libc.SOCK_NONBLOCK;
+import static io.vigil.linux.Libc.SOL_SOCKET;
+import static io.vigil.linux.Syscalls.BIND;
+import static io.vigil.linux.Syscalls.CONNECT;
+import static io.vigil.linux.Syscalls.EINPROGRESS;
+import static io.vigil.linux.Syscalls.EINTR;
+import static io.vigil.linux.Syscalls.EPOLLIN;
+import static io.vigil.linux.Syscalls.EPOLLOUT;
+import static io.vigil.linux.Syscalls.EPOLL_CLOEXEC;
+import static io.vigil.linux.Syscalls.EPOLL_CREATE1;
+import static io.vigil.linux.Syscalls.EPOLL_CTL;
+import static io.vigil.linux.Syscalls.EPOLL_CTL_ADD;
+import static io.vigil.linux.Syscalls.EPOLL_WAIT;
+import static io.vigil.linux.Syscalls.GETSOCKOPT;
+import static io.vigil.linux.Syscalls.READ;
+import static io.vigil.linux.Syscalls.SOCKET;
+import static io.vigil.linux.Syscalls.SOCK_STREAM;
+import static io.vigil.linux.Syscalls.SO_ERROR;
+import static io.vigil.linux.Syscalls.WRITE;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
@@ -38,38 +51,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * exceptions said it. Shared by every TCP_CHECK of the process.
  */
 final class TcpProber implements Runnable {
-    private static final int SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1, SO_ERROR = 4, EINPROGRESS = 115, EINTR = 4;
-    private static final int EPOLL_CTL_ADD = 1, EPOLLIN = 1, EPOLLOUT = 4, EPOLL_CLOEXEC = 0x80000;
     /** struct epoll_event is packed on x86_64 (12 bytes, data at 4), naturally aligned elsewhere (16, data at 8). */
     private static final boolean PACKED = System.getProperty("os.arch", "").matches("amd64|x86_64");
     private static final int EV_SIZE = PACKED ? 12 : 16, EV_DATA = PACKED ? 4 : 8, MAX_EVENTS = 1024;
     /** epoll data of the wake-up eventfd (probe entries carry serial << 32 | fd, serial ≥ 1). */
     private static final long WAKE = -1L;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = call("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle EPOLL_CREATE1 = call("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = call("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = call("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     /** errno slot of each thread that opens sockets (the probe loops); lives as long as the thread. */
-    private static final ThreadLocal<MemorySegment> CALLER_ERRNO = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+    private static final ThreadLocal<MemorySegment> CALLER_ERRNO = ThreadLocal.withInitial(Syscalls::errnoSlot);
     /** "connect failed: " + strerror, by errno: the same few texts every time, made once. */
     private static final String[] FAILED = new String[256];
-
-    private static MethodHandle call(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, CAPTURE);
-    }
 
     /** Where a TCP_CHECK connects: an IP literal and port, encoded once per check (not per probe). */
     record Target(boolean v6, byte[] address, int port, int scopeId) {
@@ -114,7 +105,7 @@ final class TcpProber implements Runnable {
     private int serial;
     // the prober thread's own buffers: no per-probe native or heap allocation
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment errno = arena.allocate(CAPTURE_LAYOUT);
+    private final MemorySegment errno = arena.allocate(Syscalls.ERRNO_SLOT);
     private final MemorySegment events = arena.allocate((long) EV_SIZE * MAX_EVENTS, 8);
     private final MemorySegment ctlEvent = arena.allocate(16, 8);
     private final MemorySegment sockaddr = arena.allocate(28, 8);
@@ -322,7 +313,7 @@ final class TcpProber implements Runnable {
         p.promise.tryComplete(up ? CheckResult.up(took, detail) : CheckResult.down(took, detail));
     }
 
-    private static int errnoOf(MemorySegment cs) { return (int) ERRNO.get(cs, 0L); }
+    private static int errnoOf(MemorySegment cs) { return Syscalls.errno(cs); }
 
     /** "connect failed: Connection refused": the text the JDK's ConnectException carried (strerror's). */
     static String failed(int errno) {
