@@ -14,10 +14,8 @@ STATE=$1 PREFIX=$2 REALS=$3 API=$4 PV=$5 PA=$6 P1=$7 P2=$8
 CORE=$REPO_ROOT/appliance-core/target
 [ -f "$CORE/vigil.jar" ] || { log "build Vigil first: ./mvnw -DskipTests package"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { log "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"; exit 1; }
-# the ISO's settings (mk-iso.sh): the same kernel, modules, JRE and tools, and the same cached base archive
-export VIGIL_JRE_EXTRA_MODULES=java.compiler,java.desktop,java.naming,java.net.http,java.sql,jdk.jfr,jdk.management,jdk.compiler,java.security.sasl,java.transaction.xa,jdk.zipfs
-export VIGIL_EXTRA_MODS="virtio_net virtio_pci e1000 isofs sr_mod cdrom virtio_blk ext4"
-export VIGIL_EXTRA_BINS=/usr/sbin/mke2fs
+# the ISO's settings: the same kernel, modules, JRE and tools, and the same cached base archive
+source "$QEMU_DIR/iso-settings.sh"
 KROOT=$("$QEMU_DIR/fetch-kernel.sh")
 KV=$(ls "$KROOT/lib/modules")
 BASE=$("$QEMU_DIR/mk-base-initramfs.sh")

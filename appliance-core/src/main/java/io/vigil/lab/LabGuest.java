@@ -252,7 +252,7 @@ public final class LabGuest {
             }
         });
         if (qemu.isPresent() && qemu.get().isAlive()) throw new LabException("qemu (pid " + qemu.get().pid() + ") did not stop");
-        deleteTree(dir);
+        Lab.deleteTree(dir);
         try {
             Files.deleteIfExists(stateRoot); // only when empty
         } catch (IOException ignored) {
@@ -326,15 +326,6 @@ public final class LabGuest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted");
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
