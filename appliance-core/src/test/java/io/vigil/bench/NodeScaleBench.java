@@ -335,7 +335,10 @@ public final class NodeScaleBench {
             Files.createDirectories(www);
             Files.createDirectories(dir.resolve("tmp"));
             String tmp = dir.resolve("tmp").toString();
+            // workers as root: the lab's directory is private (0700), and /flap is a file in it (as www-data every
+            // /flap was 403, so the flapping subset never came up)
             Path conf = lab.write("nginx.conf", """
+                    user root;
                     worker_processes %d;
                     daemon off;
                     master_process on;
