@@ -228,6 +228,12 @@ public final class NodeScaleBench {
         void run(int every);
 
         void stop() throws IOException;
+
+        /** Sleeps {@code seconds}, waking every 100 ms to end early once {@code stop} is set. */
+        static void sleep(AtomicBoolean stop, int seconds) throws InterruptedException {
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (!stop.get() && System.nanoTime() < end) Thread.sleep(100);
+        }
     }
 
     /** Listens on FLAP_PORT (all addresses) in the node's namespace for {@code every} seconds, then not, and so on. */
@@ -250,18 +256,13 @@ public final class NodeScaleBench {
                         return ss;
                     });
                     socket = s;
-                    sleep(every);
+                    Toggler.sleep(stop, every);
                     s.close();
-                    sleep(every);
+                    Toggler.sleep(stop, every);
                 }
             } catch (Exception e) {
                 if (!stop.get()) System.err.println("flapper: " + e);
             }
-        }
-
-        private void sleep(int seconds) throws InterruptedException {
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            while (!stop.get() && System.nanoTime() < end) Thread.sleep(100);
         }
 
         private static void acceptLoop(ServerSocket ss) {
@@ -292,18 +293,13 @@ public final class NodeScaleBench {
             try {
                 while (!stop.get()) {
                     Files.writeString(file, Nginx.OK_BODY);
-                    sleep(every);
+                    Toggler.sleep(stop, every);
                     Files.deleteIfExists(file);
-                    sleep(every);
+                    Toggler.sleep(stop, every);
                 }
             } catch (Exception e) {
                 if (!stop.get()) System.err.println("flapper: " + e);
             }
-        }
-
-        private void sleep(int seconds) throws InterruptedException {
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            while (!stop.get() && System.nanoTime() < end) Thread.sleep(100);
         }
 
         @Override public void stop() { stop.set(true); }
