@@ -24,7 +24,7 @@ public final class Libc {
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17;
     public static final int SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     // levels and options
-    public static final int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33, SO_BINDTODEVICE = 25;
+    public static final int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33, SO_BINDTODEVICE = 25, SO_TIMESTAMPNS = 35;
     public static final int IPPROTO_IP = 0, IP_TOS = 1, IP_TTL = 2, IP_HDRINCL = 3, IP_PKTINFO = 8,
             IP_MTU_DISCOVER = 10, IP_RECVTTL = 12, IP_MULTICAST_IF = 32, IP_MULTICAST_TTL = 33,
             IP_MULTICAST_LOOP = 34, IP_ADD_MEMBERSHIP = 35, IP_DROP_MEMBERSHIP = 36, IP_PMTUDISC_DONT = 0;
@@ -68,6 +68,8 @@ public final class Libc {
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_INDEXTONAME = errnoCall("if_indextoname", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOCK_GETTIME = plainCall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int CLOCK_REALTIME = 0;
 
     private Libc() {}
 
@@ -142,6 +144,17 @@ public final class Libc {
             if (rc < 0) throw fail(what, cs);
             return v.get(JAVA_INT, 0);
         }
+    }
+
+    /**
+     * CLOCK_REALTIME in nanoseconds since the epoch, through {@code ts} (a caller's 16-byte struct timespec, so
+     * nothing is allocated; vDSO, no system call). The clock of the kernel's receive timestamps (SO_TIMESTAMPNS).
+     */
+    public static long realtimeNanos(MemorySegment ts) {
+        int r;
+        try { r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, ts); } catch (Throwable t) { throw rethrow(t); }
+        if (r != 0) return Long.MIN_VALUE;
+        return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
     }
 
     /** sendto; {@code addr} may be {@link MemorySegment#NULL} for a connected/bound-peer socket. */

@@ -31,14 +31,20 @@ public final class VrrpSocket extends NativeSocket {
     public static final int MAX_PACKET = 4096;
     private static final int CONTROL = 128;
     private static final ValueLayout.OfInt BE_INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /**
+     * The most a datagram's kernel receive timestamp may predate our reading of it and still date it: beyond, the
+     * arrival is taken as that long ago (a CLOCK_REALTIME step between the two readings can move it by no more).
+     */
+    public static final long MAX_STAMP_AGE_NANOS = 5_000_000L;
 
     private final String ifname;
     private final int ifindex;
-    private final MemorySegment txPacket, txAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom;
-    private final String recvWhat;
+    private final MemorySegment txPacket, txAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom, rxClock;
+    private final String recvWhat, sendWhat;
     private int ipId;
     // the last datagram receiveInto() returned: plain fields, read by the receiving thread only
     private int lastSource, lastDestination, lastTtl, lastIfindex;
+    private long lastArrived, lastStampAge;
 
     /** One received datagram: the IP header and VRRP payload as they arrived, and where they came from. */
     public record Received(byte[] packet, Inet4Address source, Inet4Address destination, int ttl, int ifindex) {
@@ -55,7 +61,8 @@ public final class VrrpSocket extends NativeSocket {
         super(fd);
         this.ifname = ifname;
         this.ifindex = ifindex;
-        this.recvWhat = "recvmsg(VRRP on " + ifname + ")"; // built once: the receive path concatenates nothing
+        this.recvWhat = "recvmsg(VRRP on " + ifname + ")"; // built once: neither path concatenates per datagram
+        this.sendWhat = "sendto(VRRP via " + ifname + ")";
         txPacket = arena.allocate(MAX_PACKET, 8);
         txAddr = arena.allocate(16, 4);
         rxPacket = arena.allocate(MAX_PACKET, 8);
@@ -63,6 +70,7 @@ public final class VrrpSocket extends NativeSocket {
         rxIov = arena.allocate(16, 8);
         rxMsg = arena.allocate(56, 8);
         rxFrom = arena.allocate(16, 4);
+        rxClock = arena.allocate(16, 8);
     }
 
     /**
@@ -89,6 +97,8 @@ public final class VrrpSocket extends NativeSocket {
         Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev.asSlice(0, ifname.length() + 1), "setsockopt(SO_BINDTODEVICE)" + on);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1, "setsockopt(IP_HDRINCL)" + on);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "setsockopt(IP_PKTINFO)" + on);
+        // the kernel's receive time of each datagram: Master_Down_Timer runs from it, not from our wake-up
+        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, "setsockopt(SO_TIMESTAMPNS)" + on);
         // IP_TOS / IP_MTU_DISCOVER only matter without HDRINCL; set for tools that inspect the socket.
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_TOS, Ipv4Header.TOS_INTERNETWORK_CONTROL, "setsockopt(IP_TOS)" + on);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_DONT, "setsockopt(IP_MTU_DISCOVER)" + on);
@@ -179,7 +189,11 @@ public final class VrrpSocket extends NativeSocket {
     }
 
     private void transmit(int length, Inet4Address destination) throws LinuxException {
-        Libc.sendto(fd, txPacket, length, 0, txAddr, "sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")");
+        try {
+            Libc.sendto(fd, txPacket, length, 0, txAddr, sendWhat);
+        } catch (LinuxException e) { // the destination is named on failure only: a send concatenates nothing
+            throw new LinuxException("sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")", e.errno());
+        }
     }
 
     /** Header and message into the send buffer, destination into the address; returns the message length. */
@@ -242,6 +256,22 @@ public final class VrrpSocket extends NativeSocket {
     /** The interface the last datagram arrived on (IP_PKTINFO), this socket's own when the kernel said nothing. */
     public int lastIfindex() { return lastIfindex; }
 
+    /**
+     * When the datagram {@link #receiveInto} returned last reached this host, on the System.nanoTime() scale: the
+     * kernel's receive timestamp (SO_TIMESTAMPNS), so a late wake-up of the receiving thread does not delay it; the
+     * time of the receive when the kernel gave none; never more than {@link #MAX_STAMP_AGE_NANOS} before it.
+     */
+    public long lastArrivedNanos() { return lastArrived; }
+
+    /** How long before our reading the kernel stamped the last datagram (ns, clamped as above; 0 without a stamp). */
+    public long lastStampAgeNanos() { return lastStampAge; }
+
+    /** The arrival of a datagram stamped {@code stamp} (CLOCK_REALTIME ns, 0 = none) read at {@code real}/{@code mono}. */
+    static long arrival(long stamp, long real, long mono) {
+        if (stamp <= 0 || real == Long.MIN_VALUE) return mono;
+        return mono - Math.clamp(real - stamp, 0, MAX_STAMP_AGE_NANOS);
+    }
+
     /** The receive loop of both calls: the datagram's length in rxPacket, -1 when none. Hold receiveLock. */
     private int receiveRaw(long timeoutNanos) throws LinuxException, ClosedChannelException {
         long deadline = System.nanoTime() + timeoutNanos;
@@ -264,15 +294,22 @@ public final class VrrpSocket extends NativeSocket {
         rxMsg.set(JAVA_LONG, 40, CONTROL);
         long n = Libc.recvmsg(fd, rxMsg, Libc.MSG_DONTWAIT, recvWhat);
         if (n < Ipv4Header.LENGTH || (rxMsg.get(JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) return -1;
+        long real = Libc.realtimeNanos(rxClock), mono = System.nanoTime(); // as close to each other as we can
         int arrived = ifindex;
+        long stamp = 0;
         long controlLen = rxMsg.get(JAVA_LONG, 40);
         for (long pos = 0; pos + 16 <= controlLen; ) { // struct cmsghdr { size_t len; int level; int type; data }
             long clen = rxControl.get(JAVA_LONG, pos);
             if (clen < 16) break;
-            if (rxControl.get(JAVA_INT, pos + 8) == Libc.IPPROTO_IP && rxControl.get(JAVA_INT, pos + 12) == Libc.IP_PKTINFO)
+            int level = rxControl.get(JAVA_INT, pos + 8), type = rxControl.get(JAVA_INT, pos + 12);
+            if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO)
                 arrived = rxControl.get(JAVA_INT, pos + 16); // struct in_pktinfo { int ifindex; ... }
+            else if (level == Libc.SOL_SOCKET && type == Libc.SO_TIMESTAMPNS && clen >= 32) // SCM_TIMESTAMPNS: struct timespec
+                stamp = rxControl.get(JAVA_LONG, pos + 16) * 1_000_000_000L + rxControl.get(JAVA_LONG, pos + 24);
             pos += (clen + 7) & ~7L;
         }
+        lastArrived = arrival(stamp, real, mono);
+        lastStampAge = mono - lastArrived;
         lastSource = rxPacket.get(BE_INT, 12);
         lastDestination = rxPacket.get(BE_INT, 16);
         lastTtl = rxPacket.get(JAVA_BYTE, 8) & 0xff;

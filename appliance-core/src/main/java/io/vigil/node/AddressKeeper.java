@@ -3,10 +3,12 @@ package io.vigil.node;
 import io.vigil.journal.Cause;
 import io.vigil.journal.Event;
 import io.vigil.journal.store.Journal;
+import io.vigil.linux.Errno;
 import io.vigil.linux.GarpSender;
 import io.vigil.linux.Ipv4InterfaceAddress;
 import io.vigil.linux.Libc;
 import io.vigil.linux.LinkInfo;
+import io.vigil.linux.LinuxException;
 import io.vigil.linux.MacAddress;
 import io.vigil.linux.Rtnetlink;
 import io.vigil.vrrp.Ipv4Address;
@@ -18,6 +20,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +83,39 @@ public final class AddressKeeper implements AutoCloseable {
             NodeLog.error("(" + instance + ") cannot " + (add ? "add " : "remove ") + text + " on " + dev + ": " + e.getMessage());
         }
     }
+
+    /**
+     * Runs the VIP add path on the io thread with requests the kernel refuses (an interface index that does not
+     * exist: ENODEV before anything is looked at), so nothing changes and nobody is notified; the first takeover's
+     * add then runs loaded, linked code rather than paying for it between the advert and the VIP. Completes with
+     * whether every request was refused as expected.
+     */
+    public CompletableFuture<Boolean> rehearseAdd(List<VirtualAddress> vips, String defaultDevice, int times) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        io.execute(() -> {
+            boolean refused = true;
+            for (int i = 0; i < times; i++) {
+                for (VirtualAddress v : vips) {
+                    try {
+                        Libc.ifNameToIndex(v.device() != null ? v.device() : defaultDevice);
+                        Ipv4InterfaceAddress a = toKernel(v, NO_SUCH_IFINDEX);
+                        if (key(a).isEmpty()) refused = false;
+                        rtnl.addAddress(a);
+                        refused = false; // accepted: cannot happen with no such interface
+                    } catch (LinuxException e) {
+                        refused &= e.errno() == Errno.ENODEV;
+                    } catch (Exception | Error e) {
+                        refused = false;
+                    }
+                }
+            }
+            done.complete(refused);
+        });
+        return done;
+    }
+
+    /** An interface index no interface has (indexes are positive ints allocated upwards). */
+    private static final int NO_SUCH_IFINDEX = Integer.MAX_VALUE;
 
     /** {@code repeat} gratuitous ARPs for each address, {@code garpInterval} apart (keepalived's vrrp_garp_interval). */
     public void garp(String instance, String device, List<Ipv4Address> addresses, int repeat, Cause cause) {

@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * Linux, hence the syscall. Failure (no CAP_SYS_NICE, container limits) is not fatal: the thread just stays normal.
  */
 final class RealtimeScheduling {
-    private static final int SCHED_RR = 2;
+    private static final int SCHED_OTHER = 0, SCHED_RR = 2;
     /** Threads and processes created by an RT thread (log writer, Chronicle helpers, notify scripts) must not inherit RT. */
     private static final int SCHED_RESET_ON_FORK = 0x40000000;
     static final int PRIORITY = Integer.getInteger("vigil.vrrp.rtprio", 10);
@@ -22,6 +22,20 @@ final class RealtimeScheduling {
     private RealtimeScheduling() { }
 
     static boolean tryRaise() { return tryRaise(PRIORITY); }
+
+    /** Back to SCHED_OTHER (the calling thread): for work that was real-time only while the vrrp thread could wait on it. */
+    static boolean lower() {
+        try (Arena a = Arena.ofConfined()) {
+            Linker l = Linker.nativeLinker();
+            MethodHandle set = l.downcallHandle(l.defaultLookup().find("sched_setscheduler").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+            MemorySegment param = a.allocate(JAVA_INT);
+            param.set(JAVA_INT, 0, 0);
+            return (int) set.invokeExact(0, SCHED_OTHER, param) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
 
     /** As {@link #tryRaise()} at {@code priority} (the receive and address threads sit just below the vrrp thread). */
     static boolean tryRaise(int priority) {

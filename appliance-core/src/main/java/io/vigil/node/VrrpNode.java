@@ -219,27 +219,47 @@ public final class VrrpNode implements AutoCloseable {
         Scheduling tuned = scheduling;
         int rt = tuned == null || !configured(tuned) ? RealtimeScheduling.PRIORITY : vrrpRt(tuned);
         if (rt > 1) RealtimeScheduling.tryRaise(rt - 1);
+        Map<String, String> ifOf = new HashMap<>();
+        for (VrrpInstanceSpec sp : specs) ifOf.put(sp.name(), sp.interfaceName());
         try {
-            Map<String, String> ifOf = new HashMap<>();
-            for (VrrpInstanceSpec sp : specs) ifOf.put(sp.name(), sp.interfaceName());
-            for (VrrpRouter.Batch b : VrrpRehearsal.takeover(specs, groups, System.nanoTime())) {
-                for (VrrpEffect e : b.effects()) {
-                    switch (e) {
-                        case VrrpEffect.StateChanged sc -> {
-                            TransitionEntry t = transitionEntry(sc, b.origin(), ifOf.getOrDefault(sc.instance(), ""), 100);
-                            if (enteringLine(sc, t.words(), t.priority()).isEmpty()) throw new IllegalStateException();
-                        }
-                        case VrrpEffect.SendAdvert a -> {
-                            VrrpSocket sock = sockets.get(ifOf.getOrDefault(a.instance(), ""));
-                            if (sock != null) sock.warmSend(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()),
-                                    a.ttl(), ByteBuffer.wrap(a.message()));
-                        }
-                        default -> { }
-                    }
-                }
+            rehearse(specs, groups, ifOf);
+            for (VrrpInstanceSpec sp : specs) keeper.rehearseAdd(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
+            // then, at normal priority, until the JIT has compiled the path: run once it was interpreted, and the
+            // router's step, the journal entry and the send still cost ~1 ms between master_down expiry and the advert
+            if (rt > 1) RealtimeScheduling.lower();
+            for (int i = 0; i < REHEARSALS && !closing; i++) {
+                rehearse(specs, groups, ifOf);
+                Thread.sleep(REHEARSAL_PAUSE_MS); // the JIT's compilations spread out rather than one burst on a busy start-up
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception | Error e) { // a missed warm-up costs milliseconds on the first takeover, nothing else
             NodeLog.warn("rehearsal of the MASTER path failed: " + e);
+        }
+    }
+
+    /** How many times {@link #warmUp} runs the rehearsal after the first (a few seconds of one core's spare time). */
+    private static final int REHEARSALS = Integer.getInteger("vigil.vrrp.rehearsals", 500);
+    private static final long REHEARSAL_PAUSE_MS = 2;
+    /** The VIP add path's rehearsals (refused netlink requests on the vrrp-io thread, ~20 µs each). */
+    private static final int VIP_REHEARSALS = 50;
+
+    private void rehearse(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, Map<String, String> ifOf) throws Exception {
+        for (VrrpRouter.Batch b : VrrpRehearsal.takeover(specs, groups, System.nanoTime())) {
+            for (VrrpEffect e : b.effects()) {
+                switch (e) {
+                    case VrrpEffect.StateChanged sc -> {
+                        TransitionEntry t = transitionEntry(sc, b.origin(), ifOf.getOrDefault(sc.instance(), ""), 100);
+                        if (enteringLine(sc, t.words(), t.priority()).isEmpty()) throw new IllegalStateException();
+                    }
+                    case VrrpEffect.SendAdvert a -> {
+                        VrrpSocket sock = sockets.get(ifOf.getOrDefault(a.instance(), ""));
+                        if (sock != null) sock.warmSend(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()),
+                                a.ttl(), ByteBuffer.wrap(a.message()));
+                    }
+                    default -> { }
+                }
+            }
         }
     }
 
@@ -741,7 +761,8 @@ public final class VrrpNode implements AutoCloseable {
 
     private void receiveLoop(VrrpSocket sock, ReceiveRing ring) {
         String ifname = sock.interfaceName();
-        // the arrival time starts the master-down timer: a late wake-up here is a late takeover
+        // the arrival time starts the master-down timer: the kernel's receive timestamp (SO_TIMESTAMPNS), not this
+        // thread's wake-up, which is late by 0.1-0.5 ms (more on a busy box); see VrrpSocket.lastArrivedNanos
         Scheduling sc = scheduling;
         if (sc == null || !configured(sc)) RealtimeScheduling.tryRaise(RealtimeScheduling.PRIORITY);
         else tuning.applySelf("vrrp-rx-" + ifname, sc.vrrp(), vrrpRt(sc), true);
@@ -751,7 +772,7 @@ public final class VrrpNode implements AutoCloseable {
                 MemorySegment slot = ring.claim();
                 int n = sock.receiveInto(slot, RECEIVE_POLL_NS);
                 if (n < 0) continue;
-                if (ring.publish(slot, n, System.nanoTime())) vrrp.wake();
+                if (ring.publish(slot, n, sock.lastArrivedNanos())) vrrp.wake();
             } catch (ClosedChannelException e) {
                 return;
             } catch (Exception e) {

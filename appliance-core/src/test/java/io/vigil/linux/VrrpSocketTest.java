@@ -133,6 +133,34 @@ class VrrpSocketTest {
     }
 
     @Test
+    void arrivalIsTheKernelsReceiveTimestampNotTheRead() throws Exception {
+        sa.send(1, A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+        Thread.sleep(3); // the datagram waits in the socket: as a receive thread that wakes late
+        MemorySegment dst = MemorySegment.ofArray(new byte[VrrpSocket.MAX_PACKET]);
+        long read = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            int n = sb.receiveInto(dst, TimeUnit.MILLISECONDS.toNanos(500));
+            read = System.nanoTime();
+            if (n > 0 && sb.lastSource() == 0xc000020b) break;
+        }
+        assertThat(sb.lastStampAgeNanos()).as("the kernel's stamp dates it at least the 3 ms it waited")
+                .isBetween(2_900_000L, VrrpSocket.MAX_STAMP_AGE_NANOS);
+        assertThat(read - sb.lastArrivedNanos()).isGreaterThanOrEqualTo(2_900_000L);
+    }
+
+    @Test
+    void arrivalFallsBackToTheReadAndBoundsTheStampsAge() {
+        long mono = 1_000_000_000L, real = 1_796_000_000_000_000_000L;
+        assertThat(VrrpSocket.arrival(real - 300_000, real, mono)).as("stamped 0.3 ms before the read").isEqualTo(mono - 300_000);
+        assertThat(VrrpSocket.arrival(0, real, mono)).as("no stamp").isEqualTo(mono);
+        assertThat(VrrpSocket.arrival(real - 300_000, Long.MIN_VALUE, mono)).as("no clock").isEqualTo(mono);
+        assertThat(VrrpSocket.arrival(real + 2_000_000, real, mono)).as("stamp after the read: clock stepped back").isEqualTo(mono);
+        assertThat(VrrpSocket.arrival(real - 3_600_000_000_000L, real, mono)).as("an hour: clock stepped forward")
+                .isEqualTo(mono - VrrpSocket.MAX_STAMP_AGE_NANOS);
+    }
+
+    @Test
     void ownMulticastIsNotLoopedBack() throws Exception {
         sa.send(A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
         receiveFrom(sb, A); // it did go out

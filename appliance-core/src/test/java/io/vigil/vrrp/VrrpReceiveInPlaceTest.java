@@ -42,6 +42,23 @@ class VrrpReceiveInPlaceTest {
         return advert(like, from, priority, 255, List.of(like.virtualAddresses().getFirst().address()), like.authPassword());
     }
 
+    /** The node hands the kernel's receive time in (SO_TIMESTAMPNS), not when the vrrp thread got to the datagram. */
+    @Test
+    void masterDownRunsFromTheArrivalTimeGiven() {
+        VrrpRouter r = new VrrpRouter();
+        r.apply(r.plan(List.of(SPEC), List.of()), 0, VrrpRouter.Origin.RUN, 0, x -> { });
+        byte[] d = advert(SPEC, D2, 150);
+        long arrived = 5 * S + 123_456;
+        r.receive(arrived, "eth0", MemorySegment.ofArray(d), 0, d.length, x -> { });
+        long mdi = new VrrpInstance(SPEC).masterDownIntervalNanos();
+        assertThat(r.nextDeadline()).hasValue(arrived + mdi);
+        List<String> out = new ArrayList<>();
+        r.step(new VrrpRouter.Input.Tick(arrived + mdi - 1), x -> out.add(render(x)));
+        assertThat(out).noneMatch(s -> s.contains("to=MASTER"));
+        r.step(new VrrpRouter.Input.Tick(arrived + mdi), x -> out.add(render(x)));
+        assertThat(out).anyMatch(s -> s.contains("to=MASTER"));
+    }
+
     @Test
     void receiveInPlaceAgreesWithTheDecodedValue() {
         VrrpRouter values = new VrrpRouter(), inPlace = new VrrpRouter();
