@@ -39,7 +39,7 @@ public final class VrrpSocket extends NativeSocket {
 
     private final String ifname;
     private final int ifindex;
-    private final MemorySegment txPacket, txAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom, rxClock;
+    private final MemorySegment txPacket, txAddr, warmPacket, warmAddr, rxPacket, rxControl, rxIov, rxMsg, rxFrom, rxClock;
     private final String recvWhat, sendWhat;
     private int ipId;
     // the last datagram receiveInto() returned: plain fields, read by the receiving thread only
@@ -65,6 +65,8 @@ public final class VrrpSocket extends NativeSocket {
         this.sendWhat = "sendto(VRRP via " + ifname + ")";
         txPacket = arena.allocate(MAX_PACKET, 8);
         txAddr = arena.allocate(16, 4);
+        warmPacket = arena.allocate(MAX_PACKET, 8);
+        warmAddr = arena.allocate(16, 4);
         rxPacket = arena.allocate(MAX_PACKET, 8);
         rxControl = arena.allocate(CONTROL, 8);
         rxIov = arena.allocate(16, 8);
@@ -168,44 +170,44 @@ public final class VrrpSocket extends NativeSocket {
      * Runs the whole send path of {@code vrrp} but hands the kernel a length it refuses (EINVAL: shorter than an IP
      * header), so nothing reaches the wire and the IP id does not move. For the start-up rehearsal: a backup never
      * sent, and its first advert would otherwise pay for linking this path. Returns whether the kernel refused it.
+     * It writes buffers of its own and takes no lock, so a sender never waits for it (the rehearsal runs at normal
+     * priority, the sender at real-time); one rehearsing thread at a time.
      */
     public boolean warmSend(Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws ClosedChannelException {
-        sendLock.lock();
         try {
             ensureOpen();
-            prepare(ipId, source, destination, ttl, vrrp);
-            transmit(0, destination);
+            prepare(warmPacket, warmAddr, ipId, source, destination, ttl, vrrp);
+            transmit(warmPacket, warmAddr, 0, destination);
             return false;
         } catch (LinuxException expected) {
             return expected.errno() == Errno.EINVAL;
-        } finally {
-            sendLock.unlock();
         }
     }
 
     private void sendWithId(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException {
-        int len = prepare(id, source, destination, ttl, vrrp);
-        transmit(Ipv4Header.LENGTH + len, destination);
+        int len = prepare(txPacket, txAddr, id, source, destination, ttl, vrrp);
+        transmit(txPacket, txAddr, Ipv4Header.LENGTH + len, destination);
     }
 
-    private void transmit(int length, Inet4Address destination) throws LinuxException {
+    private void transmit(MemorySegment packet, MemorySegment addr, int length, Inet4Address destination) throws LinuxException {
         try {
-            Libc.sendto(fd, txPacket, length, 0, txAddr, sendWhat);
+            Libc.sendto(fd, packet, length, 0, addr, sendWhat);
         } catch (LinuxException e) { // the destination is named on failure only: a send concatenates nothing
             throw new LinuxException("sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")", e.errno());
         }
     }
 
-    /** Header and message into the send buffer, destination into the address; returns the message length. */
-    private int prepare(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) {
+    /** Header and message into {@code packet}, destination into {@code addr}; returns the message length. */
+    private static int prepare(MemorySegment packet, MemorySegment addr, int id, Inet4Address source, Inet4Address destination,
+                               int ttl, ByteBuffer vrrp) {
         int len = vrrp.remaining();
         if (len + Ipv4Header.LENGTH > MAX_PACKET) throw new IllegalArgumentException("VRRP message of " + len + " bytes");
-        ByteBuffer out = txPacket.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer out = packet.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
         Ipv4Header.write(out, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, ttl, IPPROTO_VRRP);
         out.put(vrrp.duplicate());
-        txAddr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
-        txAddr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
-        MemorySegment.copy(destination.getAddress(), 0, txAddr, JAVA_BYTE, 4, 4);
+        addr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
+        addr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
+        MemorySegment.copy(destination.getAddress(), 0, addr, JAVA_BYTE, 4, 4);
         return len;
     }
 

@@ -226,6 +226,7 @@ public final class VrrpNode implements AutoCloseable {
             for (VrrpInstanceSpec sp : specs) keeper.rehearseAdd(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
             // then, at normal priority, until the JIT has compiled the path: run once it was interpreted, and the
             // router's step, the journal entry and the send still cost ~1 ms between master_down expiry and the advert
+            // (warmSend takes no lock the vrrp thread's sends take: a preempted rehearsal never holds up an advert)
             if (rt > 1) RealtimeScheduling.lower();
             for (int i = 0; i < REHEARSALS && !closing; i++) {
                 rehearse(specs, groups, ifOf);
@@ -234,7 +235,7 @@ public final class VrrpNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception | Error e) { // a missed warm-up costs milliseconds on the first takeover, nothing else
-            NodeLog.warn("rehearsal of the MASTER path failed: " + e);
+            if (!closing) NodeLog.warn("rehearsal of the MASTER path failed: " + e); // closed sockets while stopping: expected
         }
     }
 

@@ -97,6 +97,26 @@ class VrrpSocketTest {
     }
 
     @Test
+    void warmSendNeverWaitsForTheSendersLock() throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>(), release = new CompletableFuture<>();
+        Thread sender = Thread.ofPlatform().start(() -> { // a sender in the middle of a send
+            sa.sendLock.lock();
+            try { held.complete(null); release.join(); } finally { sa.sendLock.unlock(); }
+        });
+        held.get(5, TimeUnit.SECONDS);
+        try {
+            boolean refused = CompletableFuture.supplyAsync(() -> {
+                try { return sa.warmSend(A, VrrpSocket.VRRP_GROUP, 255, ByteBuffer.wrap(HEX.parseHex(V2_VRRP))); }
+                catch (ClosedChannelException e) { throw new IllegalStateException(e); }
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(refused).isTrue();
+        } finally {
+            release.complete(null);
+            sender.join();
+        }
+    }
+
+    @Test
     void idCountsUpAndUnicastArrivesAtThePeer() throws Exception {
         int id1 = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
         int id2 = sa.send(A, B, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
@@ -134,19 +154,26 @@ class VrrpSocketTest {
 
     @Test
     void arrivalIsTheKernelsReceiveTimestampNotTheRead() throws Exception {
-        sa.send(1, A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
-        Thread.sleep(3); // the datagram waits in the socket: as a receive thread that wakes late
+        // The kernel turns receive stamping on a moment after SO_TIMESTAMPNS (deferred static key): until then a datagram
+        // is stamped when read, as before. So a few tries; one stamped datagram is what this test asks for.
         MemorySegment dst = MemorySegment.ofArray(new byte[VrrpSocket.MAX_PACKET]);
-        long read = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            int n = sb.receiveInto(dst, TimeUnit.MILLISECONDS.toNanos(500));
-            read = System.nanoTime();
-            if (n > 0 && sb.lastSource() == 0xc000020b) break;
+        long age = 0, sinceArrival = 0;
+        for (int attempt = 0; attempt < 5 && age < 2_900_000L; attempt++) {
+            sa.send(1, A, VrrpSocket.VRRP_GROUP, ByteBuffer.wrap(HEX.parseHex(V2_VRRP)));
+            Thread.sleep(3); // the datagram waits in the socket: as a receive thread that wakes late
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                int n = sb.receiveInto(dst, TimeUnit.MILLISECONDS.toNanos(500));
+                long read = System.nanoTime();
+                if (n > 0 && sb.lastSource() == 0xc000020b) {
+                    age = sb.lastStampAgeNanos();
+                    sinceArrival = read - sb.lastArrivedNanos();
+                    break;
+                }
+            }
         }
-        assertThat(sb.lastStampAgeNanos()).as("the kernel's stamp dates it at least the 3 ms it waited")
-                .isBetween(2_900_000L, VrrpSocket.MAX_STAMP_AGE_NANOS);
-        assertThat(read - sb.lastArrivedNanos()).isGreaterThanOrEqualTo(2_900_000L);
+        assertThat(age).as("the kernel's stamp dates it at least the 3 ms it waited").isBetween(2_900_000L, VrrpSocket.MAX_STAMP_AGE_NANOS);
+        assertThat(sinceArrival).isGreaterThanOrEqualTo(2_900_000L);
     }
 
     @Test
