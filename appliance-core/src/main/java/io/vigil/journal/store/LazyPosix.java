@@ -31,8 +31,18 @@ public final class LazyPosix implements InvocationHandler {
     /** Installs the lazy one unless Chronicle's POSIX layer was built already. Idempotent. */
     public static synchronized void install() {
         if (PosixAPIHolder.POSIX_API != null) return;
-        PosixAPIHolder.POSIX_API = (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(),
-                new Class<?>[] {PosixAPI.class}, new LazyPosix());
+        PosixAPIHolder.POSIX_API = create();
+    }
+
+    /** A lazy one, not installed (tests). */
+    static PosixAPI create() {
+        return (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class}, new LazyPosix());
+    }
+
+    /** Whether {@code lazy} (from {@link #create}) built the real one yet (tests). */
+    static boolean built(PosixAPI lazy) {
+        var h = (LazyPosix) Proxy.getInvocationHandler(lazy);
+        synchronized (h) { return h.real != null; }
     }
 
     private synchronized PosixAPI real() {
