@@ -1,6 +1,5 @@
 package io.vigil.journal.store;
 
-import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
 import net.openhft.posix.internal.PosixAPIHolder;
 import net.openhft.posix.internal.jnr.JNRPosixAPI;
@@ -10,10 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /**
  * Chronicle's POSIX layer, built on its first real call instead of when Chronicle's {@code Jvm} class initialises.
@@ -22,8 +17,10 @@ import java.lang.reflect.Proxy;
  * advert. The journal uses it for msync only (SyncMode.SYNC), after it is open: that call goes straight to msync(2)
  * ({@link Msync}); any other, or an msync that fails (for Chronicle's error text), builds the real one, the same
  * object Chronicle would have built (JNR's, or its no-op one if JNR fails), then installed in Chronicle's holder.
+ * A plain delegate, not a dynamic proxy: generating a proxy class cost ~60 ms at start-up, and this one is in the
+ * AOT cache. It forwards every abstract method and the defaults JNR's implementation overrides (mlock*).
  */
-public final class LazyPosix implements InvocationHandler {
+public final class LazyPosix implements PosixAPI {
     private PosixAPI real;
 
     private LazyPosix() { }
@@ -35,14 +32,12 @@ public final class LazyPosix implements InvocationHandler {
     }
 
     /** A lazy one, not installed (tests). */
-    static PosixAPI create() {
-        return (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class}, new LazyPosix());
-    }
+    static PosixAPI create() { return new LazyPosix(); }
 
     /** Whether {@code lazy} (from {@link #create}) built the real one yet (tests). */
     static boolean built(PosixAPI lazy) {
-        var h = (LazyPosix) Proxy.getInvocationHandler(lazy);
-        synchronized (h) { return h.real != null; }
+        var l = (LazyPosix) lazy;
+        synchronized (l) { return l.real != null; }
     }
 
     private synchronized PosixAPI real() {
@@ -59,25 +54,39 @@ public final class LazyPosix implements InvocationHandler {
         return real;
     }
 
-    @Override public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
-        if (m.getDeclaringClass() == Object.class) {
-            return switch (m.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                default -> "LazyPosix";
-            };
-        }
-        if (m.getName().equals("msync") && args.length == 3) {
-            int flags = args[2] instanceof MSyncFlag f ? f.value() : (Integer) args[2];
-            int r = Msync.call((Long) args[0], (Long) args[1], flags);
-            if (r == 0) return 0;   // else again through JNR, whose errno Chronicle then reads for its message
-        }
-        try {
-            return m.invoke(real(), args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+    @Override public int msync(long address, long length, int flags) {
+        int r = Msync.call(address, length, flags);
+        return r == 0 ? 0 : real().msync(address, length, flags); // again through JNR, whose errno Chronicle then reads
     }
+
+    @Override public int close(int a0) { return real().close(a0); }
+    @Override public int fallocate(int a0, int a1, long a2, long a3) { return real().fallocate(a0, a1, a2, a3); }
+    @Override public int ftruncate(int a0, long a1) { return real().ftruncate(a0, a1); }
+    @Override public long lseek(int a0, long a1, int a2) { return real().lseek(a0, a1, a2); }
+    @Override public int lockf(int a0, int a1, long a2) { return real().lockf(a0, a1, a2); }
+    @Override public int madvise(long a0, long a1, int a2) { return real().madvise(a0, a1, a2); }
+    @Override public long mmap(long a0, long a1, int a2, int a3, int a4, long a5) { return real().mmap(a0, a1, a2, a3, a4, a5); }
+    @Override public int munmap(long a0, long a1) { return real().munmap(a0, a1); }
+    @Override public int open(CharSequence a0, int a1, int a2) { return real().open(a0, a1, a2); }
+    @Override public long read(int a0, long a1, long a2) { return real().read(a0, a1, a2); }
+    @Override public long write(int a0, long a1, long a2) { return real().write(a0, a1, a2); }
+    @Override public int gettimeofday(long a0) { return real().gettimeofday(a0); }
+    @Override public int sched_setaffinity(int a0, int a1, long a2) { return real().sched_setaffinity(a0, a1, a2); }
+    @Override public int sched_getaffinity(int a0, int a1, long a2) { return real().sched_getaffinity(a0, a1, a2); }
+    @Override public int lastError() { return real().lastError(); }
+    @Override public long clock_gettime(int a0) { return real().clock_gettime(a0); }
+    @Override public long malloc(long a0) { return real().malloc(a0); }
+    @Override public void free(long a0) { real().free(a0); }
+    @Override public int get_nprocs() { return real().get_nprocs(); }
+    @Override public int get_nprocs_conf() { return real().get_nprocs_conf(); }
+    @Override public int getpid() { return real().getpid(); }
+    @Override public int gettid() { return real().gettid(); }
+    @Override public String strerror(int a0) { return real().strerror(a0); }
+    @Override public boolean mlock(long a0, long a1) { return real().mlock(a0, a1); }
+    @Override public boolean mlock2(long a0, long a1, boolean a2) { return real().mlock2(a0, a1, a2); }
+    @Override public void mlockall(int a0) { real().mlockall(a0); }
+
+    @Override public String toString() { return "LazyPosix"; }
 
     /**
      * msync(2) by a downcall of its own: the journal's one POSIX call, and its writer makes it right after the first
