@@ -2,11 +2,12 @@ package io.vigil.cli;
 
 /**
  * {@code vigil run}'s start-up in parallel where it can be: while the main thread reads plugins and the
- * configuration, one thread initialises the logging, thread-affinity's JNA and the FFM downcalls VRRP needs (generating them is most of
- * the first netlink socket's cost) and another Chronicle Queue's classes (its first queue costs hundreds of ms of
- * class initialisation; its JNR-based POSIX layer, which generates native stubs, is built on first use:
- * {@code LazyPosix}). Class initialisation is once per JVM and thread-safe:
- * when the main thread gets there first, it does the work and the warm-up waits; nothing is done twice. Failures
+ * configuration, one thread initialises thread-affinity's JNA and the logging (both Chronicle's, on the journal's
+ * path otherwise) and the FFM downcalls VRRP needs (generating them is most of the first netlink socket's cost), and
+ * another Chronicle Queue's classes (its first queue costs hundreds of ms of class initialisation; its JNR-based
+ * POSIX layer, which generates native stubs, is built on first use: {@code LazyPosix}). A third thread for the first
+ * part was slower: it took CPU from the main thread's option parsing. Class initialisation is once per JVM and
+ * thread-safe: when the main thread gets there first, it does the work and the warm-up waits; nothing is done twice. Failures
  * are ignored: the main path meets and reports them itself. {@code -Dvigil.startup.warmup=false} turns it off.
  */
 final class StartupWarmup {
