@@ -59,9 +59,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // picocli's default factory looks for Groovy's Closure class once: a miss scans every jar of the class path
+        // (~70, opened one by one: 30-50 ms of start-up). Vigil has no Groovy.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         if (args.length > 0 && args[0].equals("run")) {
             io.vigil.node.StartupTrace.mark("main");
             RunCommand.configureLog();   // before any thread touches SLF4J, which reads its format once
+            io.vigil.journal.store.LazyPosix.install(); // before anything initialises Chronicle's Jvm class
+            // Chronicle's Jvm loads its Affinity class, which loads JNA (for libc, by soname); JNA's library search path
+            // then runs `/sbin/ldconfig -p` (a process, ~50-80 ms) unless this is set: plain dlopen finds libc
+            if (System.getProperty("jna.platform.library.path") == null) System.setProperty("jna.platform.library.path", "");
             StartupWarmup.start();       // before picocli: ~0.15 s more overlap
         }
         System.exit(run(args));

@@ -55,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
     String nodeId;
 
     @Option(names = "--journal", paramLabel = "DIR", description = "journal directory (default: ${DEFAULT-VALUE})")
-    Path journalDir = JournalConfig.DEFAULT_DIR;
+    Path journalDir = Path.of(JournalConfig.DEFAULT_DIR_NAME);
 
     @Option(names = "--journal-retain-age", paramLabel = "DURATION", defaultValue = "P14D",
             description = "delete journal hours older than this (ISO-8601, default ${DEFAULT-VALUE}; PT0S: keep)")
@@ -220,10 +220,12 @@ public final class RunCommand implements Callable<Integer> {
      * the journal's order is the one it always had: node-started first.
      */
     CompletableFuture<Journal> openJournal(long retainBytes) {
-        var cfg = JournalConfig.defaults(journalDir, nodeId != null ? nodeId : "vigil").withRetention(retainAge, retainBytes);
         var opening = new CompletableFuture<Journal>();
+        // the config on this thread too: JournalConfig names Chronicle's classes, whose initialisation (~0.3 s, on the
+        // warm-up thread) the main thread would otherwise wait for before it reads the configuration
         Thread.ofPlatform().name("vigil-journal-open").daemon().start(() -> {
             try {
+                var cfg = JournalConfig.defaults(journalDir, nodeId != null ? nodeId : "vigil").withRetention(retainAge, retainBytes);
                 opening.complete(Journal.open(cfg));
             } catch (Throwable t) {
                 opening.completeExceptionally(t);

@@ -51,6 +51,7 @@ final class EntryWriter implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new JournalException("cannot create journal directory " + cfg.dir() + ": " + e.getMessage(), e);
         }
+        LazyPosix.install();
         var builder = SingleChronicleQueueBuilder.binary(cfg.dir()).rollCycle(cfg.rollCycle()).timeProvider(cfg.queueTime());
         // Chronicle's default sync is msync(MS_ASYNC), which Linux does not act on: sync() then stored nothing, and a
         // power cut (the appliance test kills qemu) lost the last ~15 s, acknowledged operator actions included

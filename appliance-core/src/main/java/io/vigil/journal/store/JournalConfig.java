@@ -26,7 +26,9 @@ public record JournalConfig(Path dir, String nodeId, RollCycle rollCycle, Durati
                             int ringCapacity, int snapshotEvery, Durability durability, JournalClock clock,
                             TimeProvider queueTime) {
 
-    public static final Path DEFAULT_DIR = Path.of("/var/lib/vigil/journal");
+    /** A constant, so naming it does not initialise this class (whose roll cycle initialises Chronicle: vigil run's start-up). */
+    public static final String DEFAULT_DIR_NAME = "/var/lib/vigil/journal";
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_NAME);
     /** Hourly files: retention granularity of an hour, small files to copy off a box after an incident. */
     public static final RollCycle DEFAULT_ROLL_CYCLE = RollCycles.FAST_HOURLY;
 
