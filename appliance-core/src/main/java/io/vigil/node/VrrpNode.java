@@ -240,7 +240,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     /** How many times {@link #warmUp} runs the rehearsal after the first (a few seconds of one core's spare time). */
-    private static final int REHEARSALS = Integer.getInteger("vigil.vrrp.rehearsals", 500);
+    private static final int REHEARSALS = Integer.getInteger("vigil.vrrp.rehearsals", 150);
     private static final long REHEARSAL_PAUSE_MS = 2;
     /** The VIP add path's rehearsals (refused netlink requests on the vrrp-io thread, ~20 µs each). */
     private static final int VIP_REHEARSALS = 50;
