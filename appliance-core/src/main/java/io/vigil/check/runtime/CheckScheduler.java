@@ -58,7 +58,20 @@ public final class CheckScheduler implements AutoCloseable {
     private final CheckStats stats = new CheckStats();
     private final ExecutorService invoker = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-probe-", 0).factory());
-    private final long[] timers;
+    /**
+     * Each probe's next event on the engine's context: its next run, or its host deadline while in flight
+     * ({@link #inFlight}). One Vert.x timer ({@link #timerId}) is armed for the earliest entry: no timer per probe.
+     */
+    private final DueQueue queue;
+    private final boolean[] inFlight;
+    /** When each in-flight probe started (monotonic nanos), for the host deadline's latency. */
+    private final long[] started;
+    private long timerId = -1;
+    /** The due time the armed timer serves (valid while timerId >= 0). */
+    private long timerAt;
+    /** Set while a tick runs the due entries: it arms once at its end. */
+    private boolean ticking;
+    private final io.vertx.core.Handler<Long> tick = t -> onTick(t);
     /** When each probe runs next (monotonic nanos): carried across a reload with the checker's state. */
     private final long[] due;
     private Map<String, Long> carriedDue = Map.of();
@@ -82,7 +95,9 @@ public final class CheckScheduler implements AutoCloseable {
         this.engine = new HealthEngine(plan.model(), random, 0);
         this.checks = plan.checks();
         this.probes = engine.probes();
-        this.timers = new long[probes.size()];
+        this.queue = new DueQueue(probes.size());
+        this.inFlight = new boolean[probes.size()];
+        this.started = new long[probes.size()];
         this.due = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.contexts = new CheckContext[probes.size()];
@@ -139,6 +154,7 @@ public final class CheckScheduler implements AutoCloseable {
                     Long kept = carriedDue.get(probe.name());
                     schedule(probe.id(), kept != null ? Math.max(now, kept) : engine.firstDue(probe.id(), now));
                 }
+                arm();
                 p.complete();
             });
             return p.future();
@@ -183,11 +199,51 @@ public final class CheckScheduler implements AutoCloseable {
         return p.future();
     }
 
+    /** On the engine context: the probe's next run is due at {@code dueNanos} (the caller {@link #arm}s). */
     private void schedule(int id, long dueNanos) {
         if (stopped) return;
         due[id] = dueNanos;
-        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
-        timers[id] = vertx.setTimer(delayMs, t -> runProbe(id));
+        inFlight[id] = false;
+        queue.set(id, dueNanos);
+    }
+
+    /** Entries due within this much are handled in the same tick (the former per-probe timers rounded down to ms). */
+    static final long TICK_SLACK_NANOS = 500_000;
+
+    /** On the engine context: makes the one timer fire for the earliest entry (re-armed only if that is sooner). */
+    private void arm() {
+        if (stopped || ticking || queue.isEmpty()) return;
+        long next = queue.peekDue();
+        if (timerId >= 0 && next - timerAt >= 0) return; // the armed timer comes first; its tick re-arms
+        if (timerId >= 0) vertx.cancelTimer(timerId);
+        long delayNanos = next - System.nanoTime();
+        timerAt = next;
+        timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + TICK_SLACK_NANOS)), tick);
+    }
+
+    /** The timer: every entry now due runs (a next run) or is given up on (a host deadline). */
+    private void onTick(long fired) {
+        if (fired != timerId) return; // cancelled and replaced
+        timerId = -1;
+        if (stopped) return;
+        long horizon = System.nanoTime() + TICK_SLACK_NANOS;
+        ticking = true;
+        try {
+            while (!queue.isEmpty() && queue.peekDue() - horizon <= 0) {
+                int id = queue.poll();
+                if (inFlight[id]) deadline(id); else runProbe(id);
+            }
+        } finally {
+            ticking = false;
+        }
+        arm();
+    }
+
+    /** The probe's host deadline passed without a verdict. */
+    private void deadline(int id) {
+        long deadlineMs = contexts[id].timeout().toMillis() + GRACE.toMillis();
+        complete(id, generation[id], CheckResult.down(CheckResult.since(started[id]),
+                "no result within " + deadlineMs + " ms (host deadline)"), ProbeFault.TIMEOUT);
     }
 
     private void runProbe(int id) {
@@ -206,10 +262,10 @@ public final class CheckScheduler implements AutoCloseable {
             contexts[id] = made = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name());
         }
         CheckContext ctx = made;
-        long deadlineMs = ctx.timeout().toMillis() + GRACE.toMillis();
-        timers[id] = vertx.setTimer(Math.max(1, deadlineMs), t ->
-                complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "no result within " + deadlineMs + " ms (host deadline)"), ProbeFault.TIMEOUT));
+        long deadlineMs = Math.max(1, ctx.timeout().toMillis() + GRACE.toMillis());
+        started[id] = start;
+        inFlight[id] = true;
+        queue.set(id, start + TimeUnit.MILLISECONDS.toNanos(deadlineMs));
         if (check == null) {
             complete(id, gen, CheckResult.down(Duration.ZERO, "no check built"), ProbeFault.PLUGIN_ERROR);
             return;
@@ -289,7 +345,8 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         generation[id]++;          // later verdicts for this run are stale
-        vertx.cancelTimer(timers[id]);
+        queue.remove(id);
+        inFlight[id] = false;
         c.probes.increment();
         if (!r.up()) c.down.increment();
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
@@ -300,6 +357,7 @@ public final class CheckScheduler implements AutoCloseable {
         // same block, timing and start state: the followers' engines step exactly as the leader's did
         for (int f : followers[id]) emit(engine.onResult(f, r, fault, now).events());
         schedule(id, step.nextDueNanos());
+        arm();
     }
 
     private void emit(List<HealthEvent> events) {
@@ -318,7 +376,11 @@ public final class CheckScheduler implements AutoCloseable {
     @Override public void close() {
         stopped = true;
         if (context != null) {
-            context.runOnContext(x -> { for (long t : timers) vertx.cancelTimer(t); });
+            context.runOnContext(x -> {
+                if (timerId >= 0) vertx.cancelTimer(timerId);
+                timerId = -1;
+                queue.clear();
+            });
         }
         invoker.shutdownNow();
         String d = probeDeployment;
