@@ -72,6 +72,16 @@ public final class CheckScheduler implements AutoCloseable {
     /** Set while a tick runs the due entries: it arms once at its end. */
     private boolean ticking;
     private final io.vertx.core.Handler<Long> tick = t -> onTick(t);
+    /** Verdicts from the probes' threads, drained on the engine's context in batches. */
+    private final ProbeInbox inbox = new ProbeInbox();
+    private final ProbeInbox.Sink completer = (id, gen, start, r, fault) -> complete(id, gen, r, fault);
+    private final io.vertx.core.Handler<Void> drain = x -> inbox.drain(completer);
+    /** Runs handed to each probe event loop (index as {@link #probeContexts}), drained there in batches. */
+    private volatile ProbeInbox[] loopInboxes = new ProbeInbox[0];
+    private volatile io.vertx.core.Handler<Void>[] loopDrains;
+    private final ProbeInbox.Sink looper = (id, gen, start, r, fault) -> runOnLoop(id, gen, start);
+    /** The engine's events for one verdict, reused (the engine's context only). */
+    private final List<HealthEvent> stepEvents = new java.util.ArrayList<>();
     /** When each probe runs next (monotonic nanos): carried across a reload with the checker's state. */
     private final long[] due;
     private Map<String, Long> carriedDue = Map.of();
@@ -144,6 +154,14 @@ public final class CheckScheduler implements AutoCloseable {
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
         return probeContexts().compose(ctxs -> {
+            ProbeInbox[] boxes = new ProbeInbox[ctxs.length];
+            @SuppressWarnings("unchecked") io.vertx.core.Handler<Void>[] drains = new io.vertx.core.Handler[ctxs.length];
+            for (int i = 0; i < ctxs.length; i++) {
+                ProbeInbox box = boxes[i] = new ProbeInbox();
+                drains[i] = x -> box.drain(looper);
+            }
+            loopInboxes = boxes;
+            loopDrains = drains;
             probeContexts = ctxs;
             io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
             context.runOnContext(x -> {
@@ -278,7 +296,8 @@ public final class CheckScheduler implements AutoCloseable {
         inRun.set(id, 1);
         Context[] loops = probeContexts;
         if (check.nonBlocking() && loops.length > 0 && strikes.getOrDefault(p.name(), 0) < STRIKES) {
-            loops[id % loops.length].runOnContext(x -> runOnLoop(id, gen, start, p, check, ctx));
+            int loop = id % loops.length;
+            if (loopInboxes[loop].post(id, gen, start, null, null)) loops[loop].runOnContext(loopDrains[loop]);
             return;
         }
         invoker.execute(() -> {
@@ -292,21 +311,22 @@ public final class CheckScheduler implements AutoCloseable {
                 if (f == null) throw new IllegalStateException("run() returned null");
                 deliver(id, gen, start, f);
             } catch (Throwable t) {
-                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+                post(id, gen, CheckResult.down(CheckResult.since(start), "check threw: " + t), ProbeFault.PLUGIN_ERROR);
             }
         });
     }
 
     /** On a probe event loop: the call itself is timed, as a nonBlocking check promised not to hold the loop. */
-    private void runOnLoop(int id, int gen, long start, Probe p, Check check, CheckContext ctx) {
+    private void runOnLoop(int id, int gen, long start) {
+        Probe p = probes.get(id);
+        Check check = checks.get(p.name());
+        CheckContext ctx = contexts[id];
         Future<CheckResult> f;
         long called = System.nanoTime();
         try {
             f = check.run(ctx);
         } catch (Throwable t) {
-            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                    "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+            post(id, gen, CheckResult.down(CheckResult.since(start), "check threw: " + t), ProbeFault.PLUGIN_ERROR);
             return;
         } finally {
             inRun.set(id, 0);
@@ -321,19 +341,22 @@ public final class CheckScheduler implements AutoCloseable {
     /** Hands a probe's future's outcome to the engine context. */
     private void deliver(int id, int gen, long start, Future<CheckResult> f) {
         if (f == null) {
-            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                    "check failed: run() returned null"), ProbeFault.PLUGIN_ERROR));
+            post(id, gen, CheckResult.down(CheckResult.since(start), "check failed: run() returned null"), ProbeFault.PLUGIN_ERROR);
             return;
         }
         f.onComplete(ar -> {
             if (ar.succeeded() && ar.result() != null) {
-                context.runOnContext(x -> complete(id, gen, ar.result(), ProbeFault.NONE));
+                post(id, gen, ar.result(), ProbeFault.NONE);
             } else {
                 Throwable c = ar.succeeded() ? new IllegalStateException("null result") : ar.cause();
-                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "check failed: " + c), ProbeFault.PLUGIN_ERROR));
+                post(id, gen, CheckResult.down(CheckResult.since(start), "check failed: " + c), ProbeFault.PLUGIN_ERROR);
             }
         });
+    }
+
+    /** From any thread: the verdict goes to the engine's context with the others of its batch. */
+    private void post(int id, int gen, CheckResult r, ProbeFault fault) {
+        if (inbox.post(id, gen, 0, r, fault)) context.runOnContext(drain);
     }
 
     /** On the engine context: the first verdict for a probe generation wins, the rest are counted late. */
@@ -352,11 +375,21 @@ public final class CheckScheduler implements AutoCloseable {
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
         if (fault == ProbeFault.TIMEOUT) c.timeouts.increment();
         long now = System.nanoTime();
-        HealthEngine.Step step = engine.onResult(id, r, fault, now);
-        emit(step.events());
-        // same block, timing and start state: the followers' engines step exactly as the leader's did
-        for (int f : followers[id]) emit(engine.onResult(f, r, fault, now).events());
-        schedule(id, step.nextDueNanos());
+        List<HealthEvent> events = stepEvents;
+        long next;
+        try {
+            next = engine.onResult(id, r, fault, now, events);
+            emit(events);
+            // same block, timing and start state: the followers' engines step exactly as the leader's did
+            for (int f : followers[id]) {
+                events.clear();
+                engine.onResult(f, r, fault, now, events);
+                emit(events);
+            }
+        } finally {
+            events.clear();
+        }
+        schedule(id, next);
         arm();
     }
 

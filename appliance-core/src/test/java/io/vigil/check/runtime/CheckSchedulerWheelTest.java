@@ -120,7 +120,8 @@ class CheckSchedulerWheelTest {
         assertThat(perProbe).as("bytes allocated per probe, all threads").isLessThan(BOUND_BYTES_PER_PROBE);
     }
 
-    static final double BOUND_BYTES_PER_PROBE = 500; // main with two timers per probe: 736; the heap: 306
+    /** Measured: main (two timers and two context hops per probe) 736; one timer over the heap 306; batched hand-offs and a reused event list 131. */
+    static final double BOUND_BYTES_PER_PROBE = 250;
 
     private static long allocated(com.sun.management.ThreadMXBean mx) {
         long sum = 0;
