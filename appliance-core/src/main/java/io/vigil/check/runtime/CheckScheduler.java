@@ -88,6 +88,8 @@ public final class CheckScheduler implements AutoCloseable {
     private final int[] generation;
     /** Each probe's context, made at its first run (it never changes: a record per probe was garbage at 10,000/s). */
     private final CheckContext[] contexts;
+    /** Each probe's abort signal (in its context): the host deadline tells the plugin to let go of the probe. */
+    private final ProbeAbort[] aborts;
     /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
     private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
     private Context context;
@@ -111,6 +113,7 @@ public final class CheckScheduler implements AutoCloseable {
         this.due = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.contexts = new CheckContext[probes.size()];
+        this.aborts = new ProbeAbort[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
         // checkers with equal share keys (CheckPlanner) run one probe: the first is probed, the rest follow it
         int[] leader = new int[probes.size()];
@@ -257,9 +260,10 @@ public final class CheckScheduler implements AutoCloseable {
         arm();
     }
 
-    /** The probe's host deadline passed without a verdict. */
+    /** The probe's host deadline passed without a verdict: the plugin is told to let go of it, the probe is DOWN. */
     private void deadline(int id) {
         long deadlineMs = contexts[id].timeout().toMillis() + GRACE.toMillis();
+        aborts[id].abort(); // first: complete() releases what is registered
         complete(id, generation[id], CheckResult.down(CheckResult.since(started[id]),
                 "no result within " + deadlineMs + " ms (host deadline)"), ProbeFault.TIMEOUT);
     }
@@ -277,7 +281,9 @@ public final class CheckScheduler implements AutoCloseable {
         CheckContext made = contexts[id];
         if (made == null) { // the same every run: made at the first
             Duration budget = check == null ? p.timeout() : check.timeout().orElse(p.timeout());
-            contexts[id] = made = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name());
+            aborts[id] = new ProbeAbort();
+            contexts[id] = made = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name(),
+                    aborts[id]);
         }
         CheckContext ctx = made;
         long deadlineMs = Math.max(1, ctx.timeout().toMillis() + GRACE.toMillis());
@@ -294,6 +300,7 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         inRun.set(id, 1);
+        aborts[id].begin();
         Context[] loops = probeContexts;
         if (check.nonBlocking() && loops.length > 0 && strikes.getOrDefault(p.name(), 0) < STRIKES) {
             int loop = id % loops.length;
@@ -370,6 +377,7 @@ public final class CheckScheduler implements AutoCloseable {
         generation[id]++;          // later verdicts for this run are stale
         queue.remove(id);
         inFlight[id] = false;
+        if (aborts[id] != null) aborts[id].release();
         c.probes.increment();
         if (!r.up()) c.down.increment();
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
