@@ -90,8 +90,8 @@ class CheckSchedulerAbortTest {
                 System.out.printf("connection open %.0f ms, closed %.1f ms after the host deadline's verdict%n",
                         (t[1] - t[0]) / 1e6, (t[1] - timedOut.atNanos()) / 1e6);
                 assertThat(timedOut.fault()).isEqualTo(ProbeFault.TIMEOUT);
-                // not before the host gave up (the abort runs just before its verdict), and soon after it, not never
-                assertThat(t[1] - timedOut.atNanos()).isBetween(-TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(1500));
+                // at the host giving up (the abort runs just before the verdict is stamped, the close may land first), not never
+                assertThat(t[1] - timedOut.atNanos()).isBetween(-TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(1500));
             } finally {
                 s.close();
             }
