@@ -34,9 +34,10 @@ import java.util.random.RandomGenerator;
  * TCP_CHECK, HTTP_GET) are called on one of several event-loop contexts instead, chosen per probe, so their I/O
  * spreads over the loops with no thread hand-off; each {@code run()} that holds a loop longer than
  * {@link #LOOP_BUDGET} is counted ({@link CheckStats.Counters#blockedLoop}), and after {@link #STRIKES} of them the
- * check is sent to virtual threads for good. The host arms its own deadline per probe (the check's
- * timeout plus {@link #GRACE}); a probe without a verdict by then is recorded DOWN ({@link ProbeFault#TIMEOUT})
- * and its late result is discarded. Exceptions and failed futures become DOWN
+ * check is sent to virtual threads for good. The host keeps its own deadline per probe (the check's
+ * timeout plus {@link #GRACE}); a probe without a verdict by then is told to let go ({@link CheckContext#abort()}),
+ * recorded DOWN ({@link ProbeFault#TIMEOUT}) and its late result is discarded. Next runs and deadlines are entries of
+ * one {@link DueQueue} served by a single Vert.x timer; runs and verdicts cross threads in {@link ProbeInbox} batches. Exceptions and failed futures become DOWN
  * ({@link ProbeFault#PLUGIN_ERROR}). Both are counted in {@link CheckStats} and journaled via
  * {@link HealthEvent.ProbeCompleted}.
  *
