@@ -91,6 +91,7 @@ public final class CheckScheduler implements AutoCloseable {
     private final CheckContext[] contexts;
     /** Each probe's abort signal (in its context): the host deadline tells the plugin to let go of the probe. */
     private final ProbeAbort[] aborts;
+    private final String[] deadlineDetails;
     /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
     private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
     private Context context;
@@ -115,6 +116,7 @@ public final class CheckScheduler implements AutoCloseable {
         this.generation = new int[probes.size()];
         this.contexts = new CheckContext[probes.size()];
         this.aborts = new ProbeAbort[probes.size()];
+        this.deadlineDetails = new String[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
         // checkers with equal share keys (CheckPlanner) run one probe: the first is probed, the rest follow it
         int[] leader = new int[probes.size()];
@@ -263,10 +265,13 @@ public final class CheckScheduler implements AutoCloseable {
 
     /** The probe's host deadline passed without a verdict: the plugin is told to let go of it, the probe is DOWN. */
     private void deadline(int id) {
-        long deadlineMs = contexts[id].timeout().toMillis() + GRACE.toMillis();
+        String detail = deadlineDetails[id];
+        if (detail == null) { // the same every time: an overloaded node times out every probe
+            long deadlineMs = contexts[id].timeout().toMillis() + GRACE.toMillis();
+            deadlineDetails[id] = detail = "no result within " + deadlineMs + " ms (host deadline)";
+        }
         aborts[id].abort(); // first: complete() releases what is registered
-        complete(id, generation[id], CheckResult.down(CheckResult.since(started[id]),
-                "no result within " + deadlineMs + " ms (host deadline)"), ProbeFault.TIMEOUT);
+        complete(id, generation[id], CheckResult.down(CheckResult.since(started[id]), detail), ProbeFault.TIMEOUT);
     }
 
     private void runProbe(int id) {
