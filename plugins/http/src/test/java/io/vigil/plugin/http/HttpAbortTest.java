@@ -46,12 +46,14 @@ class HttpAbortTest {
     @Test void anAbortedProbeClosesItsConnection() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Long> closedAfterAccept = new CompletableFuture<>();
+            CompletableFuture<Void> accepted = new CompletableFuture<>();
             Thread.ofPlatform().daemon().start(() -> {
                 try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    long accepted = System.nanoTime();
+                    long acceptedAt = System.nanoTime();
+                    accepted.complete(null);
                     byte[] buf = new byte[4096];
                     while (in.read(buf) >= 0) { /* the request, then silence: never an answer */ }
-                    closedAfterAccept.complete(System.nanoTime() - accepted);
+                    closedAfterAccept.complete(System.nanoTime() - acceptedAt);
                 } catch (Exception e) {
                     closedAfterAccept.completeExceptionally(e);
                 }
@@ -60,7 +62,8 @@ class HttpAbortTest {
             CheckContext ctx = new CheckContext(vertx, "127.0.0.1", server.getLocalPort(), Duration.ofSeconds(30),
                     Duration.ofSeconds(30), Optional.empty(), "abort-test", abort);
             Future<CheckResult> probe = new HttpCheckFactory().create(block("HTTP_GET", block("url", leaf("path", "/")))).run(ctx);
-            Thread.sleep(500); // connected, request sent, no answer
+            accepted.get(5, TimeUnit.SECONDS);
+            Thread.sleep(200); // connected, request sent, no answer
             assertThat(closedAfterAccept).isNotDone();
             assertThat(probe.isComplete()).isFalse();
             long abortedAt = System.nanoTime();
