@@ -157,8 +157,17 @@ public final class HealthEngine {
 
     /** Feeds one probe verdict. */
     public Step onResult(int id, CheckResult r, ProbeFault fault, long now) {
-        Probe p = probes.get(id);
         List<HealthEvent> out = new ArrayList<>(2); // usually the probe alone
+        long next = onResult(id, r, fault, now, out);
+        return new Step(out, next);
+    }
+
+    /**
+     * Feeds one probe verdict, appending its events to {@code out} (the caller's list, reused: no list and step per
+     * probe); returns when the probe is due next (monotonic nanos).
+     */
+    public long onResult(int id, CheckResult r, ProbeFault fault, long now, List<HealthEvent> out) {
+        Probe p = probes.get(id);
         CheckerState c = checkers.get(id);
         // failures so far are the retries already made: this probe is attempt failures + 1, run by the retry timer
         boolean retry = c != null && c.up && c.failures > 0;
@@ -170,10 +179,9 @@ public final class HealthEngine {
         if (c == null) {
             TrackerState t = trackerStates.get(id - (probes.size() - trackerStates.size()));
             t.onResult(r.up(), pc, out);
-            return new Step(out, now + t.spec.interval().toNanos());
+            return now + t.spec.interval().toNanos();
         }
-        long next = c.onResult(r, pc, out);
-        return new Step(out, now + next);
+        return now + c.onResult(r, pc, out);
     }
 
     private final class CheckerState {

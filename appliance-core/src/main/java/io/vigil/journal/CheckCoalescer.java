@@ -47,6 +47,69 @@ public final class CheckCoalescer {
     }
 
     /**
+     * Whether two details are of the same class ({@code detailClass(a).equals(detailClass(b))}) without building either
+     * class: a scan that reads both as their classes would be written, so a result whose detail differs from its run's
+     * only in a duration (HTTP details carry the URL and timings) costs no regex and no string per probe.
+     */
+    public static boolean sameClass(String a, String b) {
+        if (a == null) a = "";
+        if (b == null) b = "";
+        if (a.equals(b)) return true;
+        int ia = 0, ib = 0;          // next raw index
+        int ua = 0, ea = 0, ub = 0, eb = 0; // the unit still to read after a duration's '#': [u, e)
+        while (true) {
+            int ca, cb;
+            if (ua < ea) ca = a.charAt(ua++);
+            else if (ia >= a.length()) ca = -1;
+            else {
+                long m = durationAt(a, ia);
+                if (m >= 0) { ca = '#'; ua = (int) (m >>> 32); ea = ia = (int) m; } else ca = a.charAt(ia++);
+            }
+            if (ub < eb) cb = b.charAt(ub++);
+            else if (ib >= b.length()) cb = -1;
+            else {
+                long m = durationAt(b, ib);
+                if (m >= 0) { cb = '#'; ub = (int) (m >>> 32); eb = ib = (int) m; } else cb = b.charAt(ib++);
+            }
+            if (ca != cb) return false;
+            if (ca < 0) return true;
+        }
+    }
+
+    /**
+     * {@link #DURATION} matched at {@code i} exactly as the regex would (ASCII digits, spaces and word boundary, as
+     * Java's {@code \d}, {@code \s}, {@code \b}; the pattern never backtracks into a match): the unit's start in the
+     * high half and the match's end in the low half, or -1.
+     */
+    private static long durationAt(String s, int i) {
+        int n = s.length(), j = i;
+        while (j < n && digit(s.charAt(j))) j++;
+        if (j == i) return -1;
+        if (j + 1 < n && s.charAt(j) == '.' && digit(s.charAt(j + 1))) {
+            j += 2;
+            while (j < n && digit(s.charAt(j))) j++;
+        }
+        while (j < n && space(s.charAt(j))) j++;
+        if (j >= n) return -1;
+        char c = s.charAt(j);
+        if ((c == 'n' || c == 'u' || c == 'µ' || c == 'm') && j + 1 < n && s.charAt(j + 1) == 's' && boundary(s, j + 2))
+            return (long) j << 32 | (j + 2);
+        if (c == 's' && boundary(s, j + 1)) return (long) j << 32 | (j + 1);
+        return -1;
+    }
+
+    private static boolean digit(char c) { return c >= '0' && c <= '9'; }
+
+    private static boolean space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; }
+
+    /** After a unit (which ends in a word character 's'): the end, or a character outside {@code [A-Za-z0-9_]}. */
+    private static boolean boundary(String s, int k) {
+        if (k >= s.length()) return true;
+        char c = s.charAt(k);
+        return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '_');
+    }
+
+    /**
      * One probe result ({@code r.attempt() ≥ 1}); {@code cause} is the probe's own cause. Returns what an event
      * caused by this probe should cite: its individual entry, or the entry that began the run it joined.
      */
@@ -56,7 +119,7 @@ public final class CheckCoalescer {
         Run run = runs.get(r.checker());
         if (run != null) run.flush(monoNs, wallNs, sink);
         long seq = sink.append(cause, r, monoNs, wallNs);
-        runs.put(r.checker(), new Run(r.checker(), r.target(), r.up(), detailClass(r.detail()), r.detail(), seq));
+        runs.put(r.checker(), new Run(r.checker(), r.target(), r.up(), r.detail(), seq));
         return seq >= 0 ? Cause.event(seq) : cause;
     }
 
@@ -75,7 +138,7 @@ public final class CheckCoalescer {
         if (run == null || run.headSeq < 0 || attempt > 1 || run.up != up) return null;
         // the same text is the same class (the prober hands out one string per error); otherwise compare classes
         if (!detail.equals(run.lastDetail)) {
-            if (!run.cls.equals(detailClass(detail))) return null;
+            if (!sameClass(run.lastDetail, detail)) return null;
             run.lastDetail = detail;
         }
         if (run.count > 0 && monoNs - run.openedMono >= summaryEveryNs) run.flush(monoNs, wallNs, sink);
@@ -111,9 +174,9 @@ public final class CheckCoalescer {
 
     private record Due(Run run, long openedMono) {}
 
-    /** One checker's current class and its open summary. */
+    /** One checker's current class (that of {@code detail}) and its open summary. */
     private static final class Run {
-        final String checker, target, cls, detail;
+        final String checker, target, detail;
         final boolean up;
         final long headSeq;
         final Cause headCause;
@@ -122,8 +185,8 @@ public final class CheckCoalescer {
         long count, first, last, min, max, sum, openedMono;
         LatencyHistogram histogram;
 
-        Run(String checker, String target, boolean up, String cls, String detail, long headSeq) {
-            this.checker = checker; this.target = target; this.up = up; this.cls = cls; this.detail = detail; this.headSeq = headSeq;
+        Run(String checker, String target, boolean up, String detail, long headSeq) {
+            this.checker = checker; this.target = target; this.up = up; this.detail = detail; this.headSeq = headSeq;
             this.headCause = Cause.event(headSeq);
             this.lastDetail = detail;
         }

@@ -34,9 +34,10 @@ import java.util.random.RandomGenerator;
  * TCP_CHECK, HTTP_GET) are called on one of several event-loop contexts instead, chosen per probe, so their I/O
  * spreads over the loops with no thread hand-off; each {@code run()} that holds a loop longer than
  * {@link #LOOP_BUDGET} is counted ({@link CheckStats.Counters#blockedLoop}), and after {@link #STRIKES} of them the
- * check is sent to virtual threads for good. The host arms its own deadline per probe (the check's
- * timeout plus {@link #GRACE}); a probe without a verdict by then is recorded DOWN ({@link ProbeFault#TIMEOUT})
- * and its late result is discarded. Exceptions and failed futures become DOWN
+ * check is sent to virtual threads for good. The host keeps its own deadline per probe (the check's
+ * timeout plus {@link #GRACE}); a probe without a verdict by then is told to let go ({@link CheckContext#abort()}),
+ * recorded DOWN ({@link ProbeFault#TIMEOUT}) and its late result is discarded. Next runs and deadlines are entries of
+ * one {@link DueQueue} served by a single Vert.x timer; runs and verdicts cross threads in {@link ProbeInbox} batches. Exceptions and failed futures become DOWN
  * ({@link ProbeFault#PLUGIN_ERROR}). Both are counted in {@link CheckStats} and journaled via
  * {@link HealthEvent.ProbeCompleted}.
  *
@@ -58,13 +59,39 @@ public final class CheckScheduler implements AutoCloseable {
     private final CheckStats stats = new CheckStats();
     private final ExecutorService invoker = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-probe-", 0).factory());
-    private final long[] timers;
+    /**
+     * Each probe's next event on the engine's context: its next run, or its host deadline while in flight
+     * ({@link #inFlight}). One Vert.x timer ({@link #timerId}) is armed for the earliest entry: no timer per probe.
+     */
+    private final DueQueue queue;
+    private final boolean[] inFlight;
+    /** When each in-flight probe started (monotonic nanos), for the host deadline's latency. */
+    private final long[] started;
+    private long timerId = -1;
+    /** The due time the armed timer serves (valid while timerId >= 0). */
+    private long timerAt;
+    /** Set while a tick runs the due entries: it arms once at its end. */
+    private boolean ticking;
+    private final io.vertx.core.Handler<Long> tick = t -> onTick(t);
+    /** Verdicts from the probes' threads, drained on the engine's context in batches. */
+    private final ProbeInbox inbox = new ProbeInbox();
+    private final ProbeInbox.Sink completer = (id, gen, start, r, fault) -> complete(id, gen, r, fault);
+    private final io.vertx.core.Handler<Void> drain = x -> inbox.drain(completer);
+    /** Runs handed to each probe event loop (index as {@link #probeContexts}), drained there in batches. */
+    private volatile ProbeInbox[] loopInboxes = new ProbeInbox[0];
+    private volatile io.vertx.core.Handler<Void>[] loopDrains;
+    private final ProbeInbox.Sink looper = (id, gen, start, r, fault) -> runOnLoop(id, gen, start);
+    /** The engine's events for one verdict, reused (the engine's context only). */
+    private final List<HealthEvent> stepEvents = new java.util.ArrayList<>();
     /** When each probe runs next (monotonic nanos): carried across a reload with the checker's state. */
     private final long[] due;
     private Map<String, Long> carriedDue = Map.of();
     private final int[] generation;
     /** Each probe's context, made at its first run (it never changes: a record per probe was garbage at 10,000/s). */
     private final CheckContext[] contexts;
+    /** Each probe's abort signal (in its context): the host deadline tells the plugin to let go of the probe. */
+    private final ProbeAbort[] aborts;
+    private final String[] deadlineDetails;
     /** Set while a probe's run() call has not returned: a plugin stuck in run() is not called again. */
     private final java.util.concurrent.atomic.AtomicIntegerArray inRun;
     private Context context;
@@ -82,10 +109,14 @@ public final class CheckScheduler implements AutoCloseable {
         this.engine = new HealthEngine(plan.model(), random, 0);
         this.checks = plan.checks();
         this.probes = engine.probes();
-        this.timers = new long[probes.size()];
+        this.queue = new DueQueue(probes.size());
+        this.inFlight = new boolean[probes.size()];
+        this.started = new long[probes.size()];
         this.due = new long[probes.size()];
         this.generation = new int[probes.size()];
         this.contexts = new CheckContext[probes.size()];
+        this.aborts = new ProbeAbort[probes.size()];
+        this.deadlineDetails = new String[probes.size()];
         this.inRun = new java.util.concurrent.atomic.AtomicIntegerArray(probes.size());
         // checkers with equal share keys (CheckPlanner) run one probe: the first is probed, the rest follow it
         int[] leader = new int[probes.size()];
@@ -129,6 +160,14 @@ public final class CheckScheduler implements AutoCloseable {
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
         return probeContexts().compose(ctxs -> {
+            ProbeInbox[] boxes = new ProbeInbox[ctxs.length];
+            @SuppressWarnings("unchecked") io.vertx.core.Handler<Void>[] drains = new io.vertx.core.Handler[ctxs.length];
+            for (int i = 0; i < ctxs.length; i++) {
+                ProbeInbox box = boxes[i] = new ProbeInbox();
+                drains[i] = x -> box.drain(looper);
+            }
+            loopInboxes = boxes;
+            loopDrains = drains;
             probeContexts = ctxs;
             io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
             context.runOnContext(x -> {
@@ -139,6 +178,7 @@ public final class CheckScheduler implements AutoCloseable {
                     Long kept = carriedDue.get(probe.name());
                     schedule(probe.id(), kept != null ? Math.max(now, kept) : engine.firstDue(probe.id(), now));
                 }
+                arm();
                 p.complete();
             });
             return p.future();
@@ -183,11 +223,55 @@ public final class CheckScheduler implements AutoCloseable {
         return p.future();
     }
 
+    /** On the engine context: the probe's next run is due at {@code dueNanos} (the caller {@link #arm}s). */
     private void schedule(int id, long dueNanos) {
         if (stopped) return;
         due[id] = dueNanos;
-        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
-        timers[id] = vertx.setTimer(delayMs, t -> runProbe(id));
+        inFlight[id] = false;
+        queue.set(id, dueNanos);
+    }
+
+    /** Entries due within this much are handled in the same tick (the former per-probe timers rounded down to ms). */
+    static final long TICK_SLACK_NANOS = 500_000;
+
+    /** On the engine context: makes the one timer fire for the earliest entry (re-armed only if that is sooner). */
+    private void arm() {
+        if (stopped || ticking || queue.isEmpty()) return;
+        long next = queue.peekDue();
+        if (timerId >= 0 && next - timerAt >= 0) return; // the armed timer comes first; its tick re-arms
+        if (timerId >= 0) vertx.cancelTimer(timerId);
+        long delayNanos = next - System.nanoTime();
+        timerAt = next;
+        timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + TICK_SLACK_NANOS)), tick);
+    }
+
+    /** The timer: every entry now due runs (a next run) or is given up on (a host deadline). */
+    private void onTick(long fired) {
+        if (fired != timerId) return; // cancelled and replaced
+        timerId = -1;
+        if (stopped) return;
+        long horizon = System.nanoTime() + TICK_SLACK_NANOS;
+        ticking = true;
+        try {
+            while (!queue.isEmpty() && queue.peekDue() - horizon <= 0) {
+                int id = queue.poll();
+                if (inFlight[id]) deadline(id); else runProbe(id);
+            }
+        } finally {
+            ticking = false;
+        }
+        arm();
+    }
+
+    /** The probe's host deadline passed without a verdict: the plugin is told to let go of it, the probe is DOWN. */
+    private void deadline(int id) {
+        String detail = deadlineDetails[id];
+        if (detail == null) { // the same every time: an overloaded node times out every probe
+            long deadlineMs = contexts[id].timeout().toMillis() + GRACE.toMillis();
+            deadlineDetails[id] = detail = "no result within " + deadlineMs + " ms (host deadline)";
+        }
+        aborts[id].abort(); // first: complete() releases what is registered
+        complete(id, generation[id], CheckResult.down(CheckResult.since(started[id]), detail), ProbeFault.TIMEOUT);
     }
 
     private void runProbe(int id) {
@@ -203,13 +287,15 @@ public final class CheckScheduler implements AutoCloseable {
         CheckContext made = contexts[id];
         if (made == null) { // the same every run: made at the first
             Duration budget = check == null ? p.timeout() : check.timeout().orElse(p.timeout());
-            contexts[id] = made = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name());
+            aborts[id] = new ProbeAbort();
+            contexts[id] = made = new CheckContext(vertx, p.address(), p.port(), p.connectTimeout(), budget, p.bindTo(), p.name(),
+                    aborts[id]);
         }
         CheckContext ctx = made;
-        long deadlineMs = ctx.timeout().toMillis() + GRACE.toMillis();
-        timers[id] = vertx.setTimer(Math.max(1, deadlineMs), t ->
-                complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "no result within " + deadlineMs + " ms (host deadline)"), ProbeFault.TIMEOUT));
+        long deadlineMs = Math.max(1, ctx.timeout().toMillis() + GRACE.toMillis());
+        started[id] = start;
+        inFlight[id] = true;
+        queue.set(id, start + TimeUnit.MILLISECONDS.toNanos(deadlineMs));
         if (check == null) {
             complete(id, gen, CheckResult.down(Duration.ZERO, "no check built"), ProbeFault.PLUGIN_ERROR);
             return;
@@ -220,9 +306,11 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         inRun.set(id, 1);
+        aborts[id].begin();
         Context[] loops = probeContexts;
         if (check.nonBlocking() && loops.length > 0 && strikes.getOrDefault(p.name(), 0) < STRIKES) {
-            loops[id % loops.length].runOnContext(x -> runOnLoop(id, gen, start, p, check, ctx));
+            int loop = id % loops.length;
+            if (loopInboxes[loop].post(id, gen, start, null, null)) loops[loop].runOnContext(loopDrains[loop]);
             return;
         }
         invoker.execute(() -> {
@@ -236,21 +324,22 @@ public final class CheckScheduler implements AutoCloseable {
                 if (f == null) throw new IllegalStateException("run() returned null");
                 deliver(id, gen, start, f);
             } catch (Throwable t) {
-                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+                post(id, gen, CheckResult.down(CheckResult.since(start), "check threw: " + t), ProbeFault.PLUGIN_ERROR);
             }
         });
     }
 
     /** On a probe event loop: the call itself is timed, as a nonBlocking check promised not to hold the loop. */
-    private void runOnLoop(int id, int gen, long start, Probe p, Check check, CheckContext ctx) {
+    private void runOnLoop(int id, int gen, long start) {
+        Probe p = probes.get(id);
+        Check check = checks.get(p.name());
+        CheckContext ctx = contexts[id];
         Future<CheckResult> f;
         long called = System.nanoTime();
         try {
             f = check.run(ctx);
         } catch (Throwable t) {
-            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                    "check threw: " + t), ProbeFault.PLUGIN_ERROR));
+            post(id, gen, CheckResult.down(CheckResult.since(start), "check threw: " + t), ProbeFault.PLUGIN_ERROR);
             return;
         } finally {
             inRun.set(id, 0);
@@ -265,19 +354,22 @@ public final class CheckScheduler implements AutoCloseable {
     /** Hands a probe's future's outcome to the engine context. */
     private void deliver(int id, int gen, long start, Future<CheckResult> f) {
         if (f == null) {
-            context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                    "check failed: run() returned null"), ProbeFault.PLUGIN_ERROR));
+            post(id, gen, CheckResult.down(CheckResult.since(start), "check failed: run() returned null"), ProbeFault.PLUGIN_ERROR);
             return;
         }
         f.onComplete(ar -> {
             if (ar.succeeded() && ar.result() != null) {
-                context.runOnContext(x -> complete(id, gen, ar.result(), ProbeFault.NONE));
+                post(id, gen, ar.result(), ProbeFault.NONE);
             } else {
                 Throwable c = ar.succeeded() ? new IllegalStateException("null result") : ar.cause();
-                context.runOnContext(x -> complete(id, gen, CheckResult.down(CheckResult.since(start),
-                        "check failed: " + c), ProbeFault.PLUGIN_ERROR));
+                post(id, gen, CheckResult.down(CheckResult.since(start), "check failed: " + c), ProbeFault.PLUGIN_ERROR);
             }
         });
+    }
+
+    /** From any thread: the verdict goes to the engine's context with the others of its batch. */
+    private void post(int id, int gen, CheckResult r, ProbeFault fault) {
+        if (inbox.post(id, gen, 0, r, fault)) context.runOnContext(drain);
     }
 
     /** On the engine context: the first verdict for a probe generation wins, the rest are counted late. */
@@ -289,17 +381,30 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         generation[id]++;          // later verdicts for this run are stale
-        vertx.cancelTimer(timers[id]);
+        queue.remove(id);
+        inFlight[id] = false;
+        if (aborts[id] != null) aborts[id].release();
         c.probes.increment();
         if (!r.up()) c.down.increment();
         if (fault == ProbeFault.PLUGIN_ERROR) c.pluginErrors.increment();
         if (fault == ProbeFault.TIMEOUT) c.timeouts.increment();
         long now = System.nanoTime();
-        HealthEngine.Step step = engine.onResult(id, r, fault, now);
-        emit(step.events());
-        // same block, timing and start state: the followers' engines step exactly as the leader's did
-        for (int f : followers[id]) emit(engine.onResult(f, r, fault, now).events());
-        schedule(id, step.nextDueNanos());
+        List<HealthEvent> events = stepEvents;
+        long next;
+        try {
+            next = engine.onResult(id, r, fault, now, events);
+            emit(events);
+            // same block, timing and start state: the followers' engines step exactly as the leader's did
+            for (int f : followers[id]) {
+                events.clear();
+                engine.onResult(f, r, fault, now, events);
+                emit(events);
+            }
+        } finally {
+            events.clear();
+        }
+        schedule(id, next);
+        arm();
     }
 
     private void emit(List<HealthEvent> events) {
@@ -318,7 +423,11 @@ public final class CheckScheduler implements AutoCloseable {
     @Override public void close() {
         stopped = true;
         if (context != null) {
-            context.runOnContext(x -> { for (long t : timers) vertx.cancelTimer(t); });
+            context.runOnContext(x -> {
+                if (timerId >= 0) vertx.cancelTimer(timerId);
+                timerId = -1;
+                queue.clear();
+            });
         }
         invoker.shutdownNow();
         String d = probeDeployment;

@@ -30,7 +30,8 @@ public final class CheckStatusBoard implements HealthListener {
         final String keyword, virtualServer, realServer;
         final int ordinal;
         boolean up;
-        Instant lastRun;
+        /** Epoch millis of the last probe, {@link #NEVER} before the first: an {@code Instant} per probe was garbage. */
+        long lastRunMillis = NEVER;
         double latency;
         String detail;
         long failures;
@@ -44,6 +45,7 @@ public final class CheckStatusBoard implements HealthListener {
         }
     }
 
+    private static final long NEVER = Long.MIN_VALUE;
     private final Clock clock;
     private final Map<String, Live> byName = new LinkedHashMap<>();
 
@@ -66,7 +68,7 @@ public final class CheckStatusBoard implements HealthListener {
                 Live l = byName.get(p.checker());
                 if (l == null) return;
                 synchronized (l) {
-                    l.lastRun = clock.instant();
+                    l.lastRunMillis = clock.millis();
                     l.latency = p.latencyNanos() / 1e9;
                     l.detail = p.detail();
                     l.failures = p.up() ? 0 : l.failures + 1;
@@ -88,7 +90,7 @@ public final class CheckStatusBoard implements HealthListener {
             if (l == null || !names.contains(p.checker())) continue;
             synchronized (l) {
                 l.up = p.up();
-                l.lastRun = p.lastRun();
+                l.lastRunMillis = p.lastRun() == null ? NEVER : p.lastRun().toEpochMilli();
                 l.latency = p.lastLatencySeconds();
                 l.detail = p.lastDetail();
                 l.failures = p.failures();
@@ -101,7 +103,8 @@ public final class CheckStatusBoard implements HealthListener {
         List<Status> out = new ArrayList<>(byName.size());
         byName.forEach((name, l) -> {
             synchronized (l) {
-                out.add(new Status(name, l.keyword, l.virtualServer, l.realServer, l.ordinal, l.up, l.lastRun, l.latency,
+                Instant lastRun = l.lastRunMillis == NEVER ? null : Instant.ofEpochMilli(l.lastRunMillis);
+                out.add(new Status(name, l.keyword, l.virtualServer, l.realServer, l.ordinal, l.up, lastRun, l.latency,
                         l.detail, l.failures));
             }
         });

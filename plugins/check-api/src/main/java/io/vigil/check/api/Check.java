@@ -14,7 +14,8 @@ import io.vertx.core.Future;
  *       future or a thrown exception is still handled (the probe counts as DOWN and the failure is
  *       journaled and counted against the plugin) but is treated as a plugin fault.</li>
  *   <li>Honour {@link CheckContext#timeout()}. The host also enforces it: a probe that has not completed
- *       shortly after the timeout is recorded DOWN ("timed out") and its late result is ignored.</li>
+ *       shortly after the timeout is recorded DOWN ("timed out") and its late result is ignored; register with
+ *       {@link CheckContext#abort()} how to close what the probe holds (a connection), so the host can end it then.</li>
  * </ul>
  */
 public interface Check extends AutoCloseable {

@@ -17,16 +17,25 @@ import java.util.Optional;
  * @param timeout        the whole probe's budget; the host gives up on the probe after it
  * @param bindTo         {@code bindto} source address, if configured
  * @param name           the owner, for messages: {@code 10.0.0.13:80} or the vrrp_script name
+ * @param abort          tells the check when the host gives up on the current probe (its deadline passed), so it
+ *                       can close what the probe holds; {@link Abort#NEVER} outside a host
  */
 public record CheckContext(Vertx vertx, String address, int port, Duration connectTimeout, Duration timeout,
-                           Optional<String> bindTo, String name) {
+                           Optional<String> bindTo, String name, Abort abort) {
     public CheckContext {
         Objects.requireNonNull(vertx, "vertx");
+        abort = abort == null ? Abort.NEVER : abort;
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(timeout, "timeout");
         bindTo = bindTo == null ? Optional.empty() : bindTo;
         name = name == null ? address + ":" + port : name;
+    }
+
+    /** A context whose probes the host never gives up on (tests, tools). */
+    public CheckContext(Vertx vertx, String address, int port, Duration connectTimeout, Duration timeout,
+                        Optional<String> bindTo, String name) {
+        this(vertx, address, port, connectTimeout, timeout, bindTo, name, Abort.NEVER);
     }
 
     /** A context without bindto, named after the target. */

@@ -87,7 +87,7 @@ final class HttpCheck implements Check {
 
     /** Completes with null when the url passes, else with the reason. */
     private Future<String> fetch(CheckContext ctx, int i, HttpGet.Target t) {
-        return HttpGet.fetch(ctx.vertx(), t).map(resp -> verdict(ctx, i, resp));
+        return HttpGet.fetch(ctx.vertx(), t, ctx.abort()).map(resp -> verdict(ctx, i, resp));
     }
 
     private String verdict(CheckContext ctx, int i, HttpGet.Response resp) {

@@ -28,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
+import io.vigil.check.api.Abort;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -139,20 +140,25 @@ final class HttpGet {
         }
     }
 
-    static Future<Response> fetch(Vertx vertx, Target t) {
+    static Future<Response> fetch(Vertx vertx, Target t) { return fetch(vertx, t, Abort.NEVER); }
+
+    /** One request; if the host gives up on the probe ({@code abort}), the connection is closed there and then. */
+    static Future<Response> fetch(Vertx vertx, Target t, Abort abort) {
         ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
         PromiseInternal<Response> done = ctx.promise();
         EventLoop loop = ctx.nettyEventLoop();
-        if (loop.inEventLoop()) connect(vertx, loop, t, done);
-        else loop.execute(() -> connect(vertx, loop, t, done));
+        if (loop.inEventLoop()) connect(vertx, loop, t, done, abort);
+        else loop.execute(() -> connect(vertx, loop, t, done, abort));
         return done.future();
     }
 
     /** On {@code loop}: the reply handler goes in after connect() returns, before the loop can read anything. */
-    private static void connect(Vertx vertx, EventLoop loop, Target t, PromiseInternal<Response> done) {
+    private static void connect(Vertx vertx, EventLoop loop, Target t, PromiseInternal<Response> done, Abort abort) {
         ChannelFuture cf = t.bootstrap(vertx, loop).connect(t.remote);
         Channel ch = cf.channel();
         ch.pipeline().addLast(new Reply(done, t.digest, t.text));
+        // a close fails the connect or ends the reply (channelInactive): the probe's future completes, late and ignored
+        if (abort != Abort.NEVER) abort.onAbort(ch::close);
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 done.tryFail(f.cause());
