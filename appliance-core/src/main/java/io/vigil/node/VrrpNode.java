@@ -92,6 +92,7 @@ public final class VrrpNode implements AutoCloseable {
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
     private final VrrpRouter router = new VrrpRouter();
+    private final VrrpRouter.Sink sink = this::apply; // one bound reference: a fresh one per tick would allocate
     private final Map<String, Long> lastTransitionSeq = new HashMap<>();
     /** Sync groups' last state, and what moved during the reload being applied (fifo_write_vrrp_states_on_reload). */
     private final Map<String, VrrpState> groupStates = new HashMap<>();
@@ -143,7 +144,7 @@ public final class VrrpNode implements AutoCloseable {
         this.routes = new RouteKeeper(journal, keeper);
         this.tuning = new ThreadTuning(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
-            @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
+            @Override public void tick(long now) { router.tick(now, sink); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
             @Override public void drainReceived() { for (ReceiveRing r : rings) drain.from(r); }
             @Override public boolean receivedPending() {
@@ -246,6 +247,7 @@ public final class VrrpNode implements AutoCloseable {
     private static final int VIP_REHEARSALS = 50;
 
     private void rehearse(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, Map<String, String> ifOf) throws Exception {
+        ByteBuffer warmOut = ByteBuffer.allocate(VrrpSocket.MAX_PACKET);
         for (VrrpRouter.Batch b : VrrpRehearsal.takeover(specs, groups, System.nanoTime())) {
             for (VrrpEffect e : b.effects()) {
                 switch (e) {
@@ -255,8 +257,11 @@ public final class VrrpNode implements AutoCloseable {
                     }
                     case VrrpEffect.SendAdvert a -> {
                         VrrpSocket sock = sockets.get(ifOf.getOrDefault(a.instance(), ""));
-                        if (sock != null) sock.warmSend(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()),
-                                a.ttl(), ByteBuffer.wrap(a.message()));
+                        if (sock != null) { // the vrrp thread's send path, with a buffer of this thread's
+                            warmOut.clear();
+                            a.putMessage(warmOut);
+                            sock.warmSend(a.source().bits(), a.destination().bits(), a.ttl(), warmOut.flip());
+                        }
                     }
                     default -> { }
                 }
@@ -569,12 +574,18 @@ public final class VrrpNode implements AutoCloseable {
         recomputeDeadline();
     }
 
+    /** The message of the advert being sent (vrrp thread only): copied in, not wrapped, so a send allocates nothing. */
+    private final ByteBuffer advertOut = ByteBuffer.allocate(VrrpSocket.MAX_PACKET);
+
     private void send(VrrpEffect.SendAdvert a) {
         String ifname = router.interfaceOf(a.instance());
         VrrpSocket sock = ifname == null ? null : sockets.get(ifname);
         if (sock == null) return;
         try {
-            sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), a.ttl(), ByteBuffer.wrap(a.message()));
+            advertOut.clear();
+            a.putMessage(advertOut);
+            advertOut.flip();
+            sock.send(a.source().bits(), a.destination().bits(), a.ttl(), advertOut);
             advertsSent++;
             SendStats s = stats(a.instance());
             s.sent++;

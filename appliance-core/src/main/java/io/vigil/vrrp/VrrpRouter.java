@@ -121,7 +121,7 @@ public final class VrrpRouter {
     private Slot[] order = new Slot[0];
     /** Receive-path scratch: the flyweight over the datagram, the engine's effects, the batch being assembled. */
     private final ReceivedAdvertView view = new ReceivedAdvertView();
-    private final List<VrrpEffect> engineOut = new ArrayList<>(), batchOut = new ArrayList<>();
+    private final List<VrrpEffect> engineOut = new ArrayList<>(), batchOut = new ArrayList<>(), tickOut = new ArrayList<>();
     private List<VrrpInstance> pendingStart = List.of();
     private long startAt;
     private long generations;
@@ -344,7 +344,8 @@ public final class VrrpRouter {
         emit(in.now(), origin, s.group != null ? s.group.step(s.name(), in) : s.engine.step(in), sink);
     }
 
-    private void tick(long now, Sink sink) {
+    /** {@code step(new Input.Tick(now), sink)} without the input record: the node's timer path. */
+    public void tick(long now, Sink sink) {
         if (!pendingStart.isEmpty() && now - startAt >= 0) {
             List<VrrpInstance> due = pendingStart;
             pendingStart = List.of();
@@ -353,16 +354,23 @@ public final class VrrpRouter {
                 if (s != null && s.engine == e) stepSlot(s, new VrrpInput.Start(now), Origin.RUN, sink);
             }
         }
-        Set<VrrpSyncGroup> ticked = new HashSet<>();
-        for (Slot s : List.copyOf(slots.values())) {
+        // the timer path of every MASTER advert: the slots' array (replaced, never changed, when the slots change)
+        // and one reused list, no set unless a group is due
+        Set<VrrpSyncGroup> ticked = null;
+        List<VrrpEffect> engine = tickOut;
+        for (Slot s : order) {
             if (!s.armed || now - s.deadline < 0) continue;
             if (s.group != null) {
+                if (ticked == null) ticked = new HashSet<>();
                 if (ticked.add(s.group)) emit(now, Origin.RUN, s.group.tick(now), sink);
             } else {
-                emit(now, Origin.RUN, s.engine.step(new VrrpInput.Tick(now)), sink);
+                engine.clear();
+                s.engine.tick(now, engine);
+                emit(now, Origin.RUN, engine, sink);
+                engine.clear();
             }
         }
-        for (Slot s : slots.values()) {
+        for (Slot s : order) {
             if (s.otherMasters.isEmpty()) continue;
             List<VrrpEffect> notes = new ArrayList<>();
             flushOtherMasters(s, now, false, notes);
@@ -401,7 +409,7 @@ public final class VrrpRouter {
         groupChanges(out);
         recomputeDeadline();
         if (out.isEmpty()) return;
-        Batch b = new Batch(now, origin, new ArrayList<>(out));
+        Batch b = new Batch(now, origin, List.copyOf(out)); // one or two objects for a lone advert
         out.clear();
         sink.apply(b);
     }
