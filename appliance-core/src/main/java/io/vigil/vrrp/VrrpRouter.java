@@ -70,7 +70,15 @@ public final class VrrpRouter {
     public record Batch(long now, Origin origin, List<VrrpEffect> effects) {}
 
     @FunctionalInterface
-    public interface Sink { void apply(Batch batch); }
+    public interface Sink {
+        void apply(Batch batch);
+
+        /**
+         * The router's form of a step's batch: {@code effects} is the router's reused list, valid during the call
+         * only. A sink that keeps nothing past the call (the node) overrides this and allocates no batch.
+         */
+        default void apply(long now, Origin origin, List<VrrpEffect> effects) { apply(new Batch(now, origin, List.copyOf(effects))); }
+    }
 
     /** What a reload changes; from {@link #plan}, applied by {@link #apply} to the same router. */
     public record Plan(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, List<String> removed,
@@ -127,6 +135,7 @@ public final class VrrpRouter {
     private long generations;
     private long nextDeadline;
     private boolean armed;
+    private boolean emitting; // a sink is running with batchOut
 
     // ---------------------------------------------------------------- inputs
 
@@ -198,6 +207,9 @@ public final class VrrpRouter {
 
     /** The earliest time a {@link Input.Tick} is due, empty when no timer runs. */
     public OptionalLong nextDeadline() { return armed ? OptionalLong.of(nextDeadline) : OptionalLong.empty(); }
+
+    /** {@link #nextDeadline()} without the Optional: {@code none} when no timer runs (the node's per-tick form). */
+    public long nextDeadlineOr(long none) { return armed ? nextDeadline : none; }
 
     // ---------------------------------------------------------------- configuration
 
@@ -383,7 +395,8 @@ public final class VrrpRouter {
      * the drop, other-master counts before the transition that leaves MASTER, sync-group changes at the end.
      */
     private void emit(long now, Origin origin, List<VrrpEffect> effects, Sink sink) {
-        List<VrrpEffect> out = batchOut; // empty between calls: the batch handed on is a copy
+        boolean nested = emitting; // a sink that steps this router again gets a list of its own
+        List<VrrpEffect> out = nested ? new ArrayList<>() : batchOut;
         out.clear();
         for (VrrpEffect e : effects) {
             switch (e) {
@@ -409,9 +422,14 @@ public final class VrrpRouter {
         groupChanges(out);
         recomputeDeadline();
         if (out.isEmpty()) return;
-        Batch b = new Batch(now, origin, List.copyOf(out)); // one or two objects for a lone advert
-        out.clear();
-        sink.apply(b);
+        if (nested) { sink.apply(now, origin, out); return; }
+        emitting = true;
+        try {
+            sink.apply(now, origin, out); // the reused list, valid during the call (Sink's default copies it)
+        } finally {
+            emitting = false;
+            out.clear();
+        }
     }
 
     private void groupChanges(List<VrrpEffect> out) {

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendAllocationNetnsTest {
     private static final int INSTANCES = 10;
     private static final long WARM_UP_MS = 8_000, MEASURED_MS = 4_000;
-    private static final long BOUND_BYTES_PER_ADVERT = 128;
+    private static final long BOUND_BYTES_PER_ADVERT = 64;
 
     private static String conf() {
         StringBuilder b = new StringBuilder("global_defs {\n    vrrp_version 3\n}\n");
