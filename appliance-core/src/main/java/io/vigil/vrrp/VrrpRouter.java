@@ -398,7 +398,8 @@ public final class VrrpRouter {
         boolean nested = emitting; // a sink that steps this router again gets a list of its own
         List<VrrpEffect> out = nested ? new ArrayList<>() : batchOut;
         out.clear();
-        for (VrrpEffect e : effects) {
+        for (int i = 0, n = effects.size(); i < n; i++) { // indexed: no iterator per step
+            VrrpEffect e = effects.get(i);
             switch (e) {
                 case VrrpEffect.TimerRequest t -> { } // the router's deadline is the one timer contract
                 case VrrpEffect.StateChanged sc -> {
@@ -433,6 +434,7 @@ public final class VrrpRouter {
     }
 
     private void groupChanges(List<VrrpEffect> out) {
+        if (groups.isEmpty()) return;
         for (VrrpSyncGroup g : groups.values()) {
             VrrpState st = g.state();
             if (st != groupStates.put(g.name(), st) && st != VrrpState.INIT)
@@ -443,7 +445,7 @@ public final class VrrpRouter {
     private void recomputeDeadline() {
         boolean any = false;
         long best = 0;
-        for (Slot s : slots.values()) {
+        for (Slot s : order) {
             s.armed = s.engine.timerArmed();
             if (s.armed) {
                 s.deadline = s.engine.timerAt();

@@ -68,11 +68,13 @@ class SendAllocationNetnsTest {
             long sent0 = sent(c0), vr0 = mx.getThreadAllocatedBytes(vrrp.threadId());
             Thread.sleep(MEASURED_MS);
             long vr1 = mx.getThreadAllocatedBytes(vrrp.threadId());
-            long got = sent(node.counters()) - sent0;
+            Map<String, VrrpNode.Counters> c1 = node.counters();
+            long got = sent(c1) - sent0;
 
             double per = (vr1 - vr0) / (double) got;
             System.out.printf("SendAllocationNetnsTest: %d instances MASTER at 10 ms, %d adverts sent in %d ms;"
-                    + " vrrp thread %d B (%.2f B/advert)%n", INSTANCES, got, MEASURED_MS, vr1 - vr0, per);
+                    + " vrrp thread %d B (%.2f B/advert); VI_1 drops %s, interface drops %s%n", INSTANCES, got, MEASURED_MS,
+                    vr1 - vr0, per, c1.get("VI_1").drops(), node.interfaceDrops());
             assertThat(got).as("adverts sent").isGreaterThan(INSTANCES * MEASURED_MS / 10 / 2);
             assertThat(per).as("vrrp thread bytes per advert").isLessThan(BOUND_BYTES_PER_ADVERT);
         } finally {
