@@ -1,5 +1,7 @@
 package io.vigil.linux;
 
+import io.vigil.vrrp.Ipv4Address;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
@@ -143,6 +145,14 @@ public final class VrrpSocket extends NativeSocket {
 
     /** As {@link #send(Inet4Address, Inet4Address, ByteBuffer)} with IP TTL {@code ttl} (keepalived's unicast_ttl). */
     public int send(Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException, ClosedChannelException {
+        return send(bits(source), bits(destination), ttl, vrrp);
+    }
+
+    /**
+     * The advert path: as {@link #send(Inet4Address, Inet4Address, int, ByteBuffer)} with the addresses as their 32
+     * bits ({@code Ipv4Address.bits()}). Allocates nothing when {@code vrrp} is a heap buffer (as the node's is).
+     */
+    public int send(int source, int destination, int ttl, ByteBuffer vrrp) throws LinuxException, ClosedChannelException {
         sendLock.lock();
         try {
             ensureOpen();
@@ -160,7 +170,7 @@ public final class VrrpSocket extends NativeSocket {
         sendLock.lock();
         try {
             ensureOpen();
-            sendWithId(ipIdentification, source, destination, Ipv4Header.VRRP_TTL, vrrp);
+            sendWithId(ipIdentification, bits(source), bits(destination), Ipv4Header.VRRP_TTL, vrrp);
         } finally {
             sendLock.unlock();
         }
@@ -174,6 +184,11 @@ public final class VrrpSocket extends NativeSocket {
      * priority, the sender at real-time); one rehearsing thread at a time.
      */
     public boolean warmSend(Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws ClosedChannelException {
+        return warmSend(bits(source), bits(destination), ttl, vrrp);
+    }
+
+    /** {@link #warmSend(Inet4Address, Inet4Address, int, ByteBuffer)} in the advert path's form (addresses as bits). */
+    public boolean warmSend(int source, int destination, int ttl, ByteBuffer vrrp) throws ClosedChannelException {
         try {
             ensureOpen();
             prepare(warmPacket, warmAddr, ipId, source, destination, ttl, vrrp);
@@ -184,31 +199,42 @@ public final class VrrpSocket extends NativeSocket {
         }
     }
 
-    private void sendWithId(int id, Inet4Address source, Inet4Address destination, int ttl, ByteBuffer vrrp) throws LinuxException {
+    private void sendWithId(int id, int source, int destination, int ttl, ByteBuffer vrrp) throws LinuxException {
         int len = prepare(txPacket, txAddr, id, source, destination, ttl, vrrp);
         transmit(txPacket, txAddr, Ipv4Header.LENGTH + len, destination);
     }
 
-    private void transmit(MemorySegment packet, MemorySegment addr, int length, Inet4Address destination) throws LinuxException {
+    private void transmit(MemorySegment packet, MemorySegment addr, int length, int destination) throws LinuxException {
         try {
             Libc.sendto(fd, packet, length, 0, addr, sendWhat);
         } catch (LinuxException e) { // the destination is named on failure only: a send concatenates nothing
-            throw new LinuxException("sendto(VRRP " + destination.getHostAddress() + " via " + ifname + ")", e.errno());
+            throw new LinuxException("sendto(VRRP " + new Ipv4Address(destination) + " via " + ifname + ")", e.errno());
         }
     }
 
-    /** Header and message into {@code packet}, destination into {@code addr}; returns the message length. */
-    private static int prepare(MemorySegment packet, MemorySegment addr, int id, Inet4Address source, Inet4Address destination,
+    private static final ValueLayout.OfInt BE32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int SIN_FAMILY = 0, SIN_ADDR = 4; // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
+
+    /**
+     * Header and message (position..limit of {@code vrrp}, which does not move) into {@code packet}, destination
+     * into {@code addr}; returns the message length. Allocates nothing for a heap buffer.
+     */
+    private static int prepare(MemorySegment packet, MemorySegment addr, int id, int source, int destination,
                                int ttl, ByteBuffer vrrp) {
         int len = vrrp.remaining();
         if (len + Ipv4Header.LENGTH > MAX_PACKET) throw new IllegalArgumentException("VRRP message of " + len + " bytes");
-        ByteBuffer out = packet.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
-        Ipv4Header.write(out, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, ttl, IPPROTO_VRRP);
-        out.put(vrrp.duplicate());
-        addr.fill((byte) 0); // struct sockaddr_in { u16 family; be16 port; in_addr addr; zero[8] }
-        addr.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
-        MemorySegment.copy(destination.getAddress(), 0, addr, JAVA_BYTE, 4, 4);
+        Ipv4Header.write(packet, id, source, destination, len, Ipv4Header.TOS_INTERNETWORK_CONTROL, ttl, IPPROTO_VRRP);
+        if (vrrp.hasArray()) MemorySegment.copy(vrrp.array(), vrrp.arrayOffset() + vrrp.position(), packet, JAVA_BYTE, Ipv4Header.LENGTH, len);
+        else MemorySegment.copy(MemorySegment.ofBuffer(vrrp), 0, packet, Ipv4Header.LENGTH, len);
+        addr.fill((byte) 0);
+        addr.set(JAVA_SHORT, SIN_FAMILY, (short) Libc.AF_INET);
+        addr.set(BE32, SIN_ADDR, destination);
         return len;
+    }
+
+    private static int bits(Inet4Address a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 
     /**

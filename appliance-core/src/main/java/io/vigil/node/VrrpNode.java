@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -92,6 +91,11 @@ public final class VrrpNode implements AutoCloseable {
     // ---- touched on the vrrp thread only
     /** Every instance, sync group, tracker fan-out, reload diff and drop counter: the pure part. */
     private final VrrpRouter router = new VrrpRouter();
+    /** The router's sink on the vrrp thread: one object (a bound reference per tick would allocate), no Batch per step. */
+    private final VrrpRouter.Sink sink = new VrrpRouter.Sink() {
+        @Override public void apply(VrrpRouter.Batch b) { VrrpNode.this.apply(b.now(), b.origin(), b.effects()); }
+        @Override public void apply(long now, Origin origin, List<VrrpEffect> effects) { VrrpNode.this.apply(now, origin, effects); }
+    };
     private final Map<String, Long> lastTransitionSeq = new HashMap<>();
     /** Sync groups' last state, and what moved during the reload being applied (fifo_write_vrrp_states_on_reload). */
     private final Map<String, VrrpState> groupStates = new HashMap<>();
@@ -143,7 +147,7 @@ public final class VrrpNode implements AutoCloseable {
         this.routes = new RouteKeeper(journal, keeper);
         this.tuning = new ThreadTuning(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
-            @Override public void tick(long now) { router.step(new VrrpRouter.Input.Tick(now), VrrpNode.this::apply); alive(now); recomputeDeadline(); }
+            @Override public void tick(long now) { router.tick(now, sink); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
             @Override public void drainReceived() { for (ReceiveRing r : rings) drain.from(r); }
             @Override public boolean receivedPending() {
@@ -197,7 +201,7 @@ public final class VrrpNode implements AutoCloseable {
             linkUp.forEach(router::knowLink);
             know(readings);
             long now = System.nanoTime();
-            router.apply(router.plan(specs, s.syncGroups()), now, Origin.RUN, startDelay(s), this::apply);
+            router.apply(router.plan(specs, s.syncGroups()), now, Origin.RUN, startDelay(s), sink);
             aliveAt = now + ALIVE_PERIOD_NS;
             recomputeDeadline();
             return null;
@@ -246,6 +250,7 @@ public final class VrrpNode implements AutoCloseable {
     private static final int VIP_REHEARSALS = 50;
 
     private void rehearse(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, Map<String, String> ifOf) throws Exception {
+        ByteBuffer warmOut = ByteBuffer.allocate(VrrpSocket.MAX_PACKET);
         for (VrrpRouter.Batch b : VrrpRehearsal.takeover(specs, groups, System.nanoTime())) {
             for (VrrpEffect e : b.effects()) {
                 switch (e) {
@@ -255,8 +260,11 @@ public final class VrrpNode implements AutoCloseable {
                     }
                     case VrrpEffect.SendAdvert a -> {
                         VrrpSocket sock = sockets.get(ifOf.getOrDefault(a.instance(), ""));
-                        if (sock != null) sock.warmSend(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()),
-                                a.ttl(), ByteBuffer.wrap(a.message()));
+                        if (sock != null) { // the vrrp thread's send path, with a buffer of this thread's
+                            warmOut.clear();
+                            a.putMessage(warmOut);
+                            sock.warmSend(a.source().bits(), a.destination().bits(), a.ttl(), warmOut.flip());
+                        }
                     }
                     default -> { }
                 }
@@ -304,7 +312,7 @@ public final class VrrpNode implements AutoCloseable {
         String what = (kind == TrackerSpec.Kind.FILE ? "track_file " : "track_process ") + name;
         long seq = journal.append(Cause.timer(what), new Event.CheckResult(what, "", up, 0, detail, 1));
         trackerSeq.put(key, seq);
-        vrrp.submit(() -> router.step(new VrrpRouter.Input.Tracker(System.nanoTime(), kind, name, up, value), this::apply));
+        vrrp.submit(() -> router.step(new VrrpRouter.Input.Tracker(System.nanoTime(), kind, name, up, value), sink));
     }
 
     // ------------------------------------------------------------------ setup helpers (control thread)
@@ -416,7 +424,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void scriptChanged(String name, boolean up) {
-        vrrp.submit(() -> router.step(new VrrpRouter.Input.Tracker(System.nanoTime(), TrackerSpec.Kind.SCRIPT, name, up, up ? 1 : 0), this::apply));
+        vrrp.submit(() -> router.step(new VrrpRouter.Input.Tracker(System.nanoTime(), TrackerSpec.Kind.SCRIPT, name, up, up ? 1 : 0), sink));
     }
 
     /** On the vrrp thread: first readings become the router's known tracker values. */
@@ -446,9 +454,10 @@ public final class VrrpNode implements AutoCloseable {
 
     /** The router's deadline or the next NodeAlive mark, whichever comes first. */
     private void recomputeDeadline() {
-        OptionalLong d = router.nextDeadline();
-        long best = d.isPresent() ? d.getAsLong() : 0;
-        boolean any = d.isPresent();
+        long none = Long.MIN_VALUE; // System.nanoTime() deadlines never reach it
+        long best = router.nextDeadlineOr(none);
+        boolean any = best != none;
+        if (!any) best = 0;
         if (aliveAt != 0 && (!any || aliveAt - best < 0)) { best = aliveAt; any = true; }
         nextDeadline = any ? best : System.nanoTime() + TimeUnit.HOURS.toNanos(1);
     }
@@ -491,13 +500,14 @@ public final class VrrpNode implements AutoCloseable {
      * order: log lines, FIFO lines, mail, the transition listener, then the address, GARP and notify work handed
      * to other threads.
      */
-    private void apply(VrrpRouter.Batch b) {
-        long now = b.now();
-        Origin origin = b.origin();
-        List<VrrpEffect> effects = b.effects();
+    private void apply(VrrpRouter.Batch b) { apply(b.now(), b.origin(), b.effects()); }
+
+    /** {@link #apply(VrrpRouter.Batch)} as the router hands it: {@code effects} is valid during the call only. */
+    private void apply(long now, Origin origin, List<VrrpEffect> effects) {
+        int count = effects.size(); // indexed passes: no iterator per pass, whatever the JIT's escape analysis does
         int journaled = 0;
-        for (VrrpEffect e : effects) {
-            switch (e) {
+        for (int i = 0; i < count; i++) {
+            switch (effects.get(i)) {
                 case VrrpEffect.StateChanged sc -> {
                     if (journaled == journaledSeqs.length) journaledSeqs = Arrays.copyOf(journaledSeqs, 2 * journaled);
                     journaledSeqs[journaled++] = journalTransition(sc, origin, now);
@@ -507,18 +517,18 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
-        for (VrrpEffect e : effects) if (e instanceof VrrpEffect.SendAdvert a) send(a);
+        for (int i = 0; i < count; i++) if (effects.get(i) instanceof VrrpEffect.SendAdvert a) send(a);
         int told = 0;
-        for (VrrpEffect e : effects) {
-            switch (e) {
+        for (int i = 0; i < count; i++) {
+            switch (effects.get(i)) {
                 case VrrpEffect.StateChanged sc -> announceTransition(sc, origin, journaledSeqs[told++]);
                 case VrrpEffect.PriorityChanged pc -> announcePriority(pc, origin);
                 default -> { }
             }
         }
         boolean reconfiguring = origin instanceof Origin.Reconfigure;
-        for (VrrpEffect e : effects) {
-            switch (e) {
+        for (int i = 0; i < count; i++) {
+            switch (effects.get(i)) {
                 case VrrpEffect.AddAddresses a -> {
                     Cause c = reconfiguring ? configCause : causeOf(a.instance());
                     firewall.add(a.instance(), a.addresses(), c); // the drop rule before the VIPs, as keepalived
@@ -551,8 +561,8 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
-        for (VrrpEffect e : effects) {
-            switch (e) {
+        for (int i = 0; i < count; i++) {
+            switch (effects.get(i)) {
                 case VrrpEffect.StateChanged sc when sc.to() == VrrpState.MASTER -> // virtual_routes follow the VIPs in
                         routes.virtualAdd(sc.instance(), setup.routes().virtualRoutes(sc.instance()),
                                 setup.routes().virtualRules(sc.instance()), causeOf(sc.instance()));
@@ -569,12 +579,18 @@ public final class VrrpNode implements AutoCloseable {
         recomputeDeadline();
     }
 
+    /** The message of the advert being sent (vrrp thread only): copied in, not wrapped, so a send allocates nothing. */
+    private final ByteBuffer advertOut = ByteBuffer.allocate(VrrpSocket.MAX_PACKET);
+
     private void send(VrrpEffect.SendAdvert a) {
         String ifname = router.interfaceOf(a.instance());
         VrrpSocket sock = ifname == null ? null : sockets.get(ifname);
         if (sock == null) return;
         try {
-            sock.send(AddressKeeper.inet(a.source()), AddressKeeper.inet(a.destination()), a.ttl(), ByteBuffer.wrap(a.message()));
+            advertOut.clear();
+            a.putMessage(advertOut);
+            advertOut.flip();
+            sock.send(a.source().bits(), a.destination().bits(), a.ttl(), advertOut);
             advertsSent++;
             SendStats s = stats(a.instance());
             s.sent++;
@@ -784,7 +800,6 @@ public final class VrrpNode implements AutoCloseable {
 
     /** The vrrp thread's side of the rings: one reusable handler, so draining allocates nothing either. */
     private final class RingDrain implements ReceiveRing.Handler {
-        private final VrrpRouter.Sink sink = VrrpNode.this::apply;
         private String ifname;
 
         void from(ReceiveRing r) {
@@ -828,7 +843,7 @@ public final class VrrpNode implements AutoCloseable {
         Boolean was = linkUp.put(name, up);
         if (was != null && was == up) return;
         NodeLog.info("Netlink reports " + name + (up ? " up" : " down"));
-        vrrp.submit(() -> router.step(new VrrpRouter.Input.Link(System.nanoTime(), name, up), this::apply));
+        vrrp.submit(() -> router.step(new VrrpRouter.Input.Link(System.nanoTime(), name, up), sink));
     }
 
     // ------------------------------------------------------------------ reload and stop (control thread)
@@ -887,7 +902,7 @@ public final class VrrpNode implements AutoCloseable {
         long seq = journal.append(why, new Event.ConfigApplied(String.valueOf(next.configPath()), next.contentHash(), plan.summary()));
         configCause = seq >= 0 ? Cause.event(seq) : why;
         movedInReload.clear();
-        router.apply(plan, System.nanoTime(), Origin.RELOAD, 0, this::apply);
+        router.apply(plan, System.nanoTime(), Origin.RELOAD, 0, sink);
         if (next.fifoWriteStatesOnReload()) writeStatesAfterReload(plan);
         recomputeDeadline();
         return plan.summary();
@@ -918,7 +933,7 @@ public final class VrrpNode implements AutoCloseable {
         if (closing) return;
         try {
             vrrp.call(() -> {
-                router.step(new VrrpRouter.Input.Shutdown(System.nanoTime(), why), this::apply);
+                router.step(new VrrpRouter.Input.Shutdown(System.nanoTime(), why), sink);
                 for (VrrpRouter.InstanceView v : router.instances())
                     if (!v.drops().isEmpty()) NodeLog.info("(" + v.name() + ") " + dropSummary(v.drops()));
                 allInterfaceDrops().forEach((i, m) -> NodeLog.info(i + ": datagrams dropped before any instance: " + m));
@@ -987,7 +1002,7 @@ public final class VrrpNode implements AutoCloseable {
      */
     public void setPriority(String instance, int priority, Cause why) throws Exception {
         vrrp.call(() -> {
-            router.step(new VrrpRouter.Input.SetPriority(System.nanoTime(), instance, priority, why), this::apply);
+            router.step(new VrrpRouter.Input.SetPriority(System.nanoTime(), instance, priority, why), sink);
             return null;
         }).get(5, TimeUnit.SECONDS);
     }

@@ -23,6 +23,8 @@ public sealed interface VrrpEffect {
             this(instance, source, destination, priority, message, VrrpAdvertFlyweight.REQUIRED_TTL);
         }
         @Override public byte[] message() { return message.clone(); }
+        /** Puts the message at {@code dst}'s position (advancing it): the send path's copy, allocates nothing. */
+        public void putMessage(java.nio.ByteBuffer dst) { dst.put(message); }
     }
     /** Add the addresses (virtual_ipaddress + virtual_ipaddress_excluded); device null means {@code interfaceName}. */
     record AddAddresses(String instance, String interfaceName, List<VirtualAddress> addresses) implements VrrpEffect {

@@ -139,6 +139,15 @@ public final class VrrpInstance {
 
     // ---------------------------------------------------------------- the step function
 
+    /**
+     * The router's timer path: {@code step(new Tick(now))} into {@code out}, without the trailing
+     * {@link TimerRequest} (the router reads the timers itself). A MASTER's advert allocates nothing here.
+     */
+    void tick(long now, List<VrrpEffect> out) {
+        if (state == VrrpState.STOP) return;
+        onTick(now, out);
+    }
+
     public List<VrrpEffect> step(VrrpInput input) {
         List<VrrpEffect> out = new ArrayList<>();
         if (state == VrrpState.STOP) return out;
@@ -550,7 +559,32 @@ public final class VrrpInstance {
         }
     }
 
+    /**
+     * The last adverts built, one per destination, for {@code cachedPriority} under {@code cachedSpec} and
+     * {@code cachedAddresses}: a MASTER sends the same message every interval, so the effect (immutable) is reused
+     * rather than encoded and copied each time.
+     */
+    private SendAdvert[] cachedAdverts;
+    private VrrpInstanceSpec cachedSpec;
+    private List<Ipv4Address> cachedAddresses;
+    private int cachedPriority = -1;
+
     private void sendAdverts(int priority, List<VrrpEffect> out) {
+        SendAdvert[] c = cachedAdverts;
+        if (c == null || cachedSpec != spec || cachedAddresses != advertAddresses || cachedPriority != priority) {
+            int from = out.size();
+            encodeAdverts(priority, out);
+            c = out.subList(from, out.size()).toArray(new SendAdvert[0]);
+            cachedAdverts = c;
+            cachedSpec = spec;
+            cachedAddresses = advertAddresses;
+            cachedPriority = priority;
+            return;
+        }
+        for (SendAdvert a : c) out.add(a);
+    }
+
+    private void encodeAdverts(int priority, List<VrrpEffect> out) {
         AdvertOptions o = spec.advertOptions();
         List<Ipv4Address> destinations = spec.unicast() ? spec.unicastPeers() : List.of(o.multicastGroup());
         int ttl = spec.unicast() ? o.unicastTtl() : VrrpAdvertFlyweight.REQUIRED_TTL;

@@ -70,7 +70,15 @@ public final class VrrpRouter {
     public record Batch(long now, Origin origin, List<VrrpEffect> effects) {}
 
     @FunctionalInterface
-    public interface Sink { void apply(Batch batch); }
+    public interface Sink {
+        void apply(Batch batch);
+
+        /**
+         * The router's form of a step's batch: {@code effects} is the router's reused list, valid during the call
+         * only. A sink that keeps nothing past the call (the node) overrides this and allocates no batch.
+         */
+        default void apply(long now, Origin origin, List<VrrpEffect> effects) { apply(new Batch(now, origin, List.copyOf(effects))); }
+    }
 
     /** What a reload changes; from {@link #plan}, applied by {@link #apply} to the same router. */
     public record Plan(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, List<String> removed,
@@ -121,12 +129,13 @@ public final class VrrpRouter {
     private Slot[] order = new Slot[0];
     /** Receive-path scratch: the flyweight over the datagram, the engine's effects, the batch being assembled. */
     private final ReceivedAdvertView view = new ReceivedAdvertView();
-    private final List<VrrpEffect> engineOut = new ArrayList<>(), batchOut = new ArrayList<>();
+    private final List<VrrpEffect> engineOut = new ArrayList<>(), batchOut = new ArrayList<>(), tickOut = new ArrayList<>();
     private List<VrrpInstance> pendingStart = List.of();
     private long startAt;
     private long generations;
     private long nextDeadline;
     private boolean armed;
+    private boolean emitting; // a sink is running with batchOut
 
     // ---------------------------------------------------------------- inputs
 
@@ -198,6 +207,9 @@ public final class VrrpRouter {
 
     /** The earliest time a {@link Input.Tick} is due, empty when no timer runs. */
     public OptionalLong nextDeadline() { return armed ? OptionalLong.of(nextDeadline) : OptionalLong.empty(); }
+
+    /** {@link #nextDeadline()} without the Optional: {@code none} when no timer runs (the node's per-tick form). */
+    public long nextDeadlineOr(long none) { return armed ? nextDeadline : none; }
 
     // ---------------------------------------------------------------- configuration
 
@@ -344,7 +356,8 @@ public final class VrrpRouter {
         emit(in.now(), origin, s.group != null ? s.group.step(s.name(), in) : s.engine.step(in), sink);
     }
 
-    private void tick(long now, Sink sink) {
+    /** {@code step(new Input.Tick(now), sink)} without the input record: the node's timer path. */
+    public void tick(long now, Sink sink) {
         if (!pendingStart.isEmpty() && now - startAt >= 0) {
             List<VrrpInstance> due = pendingStart;
             pendingStart = List.of();
@@ -353,16 +366,23 @@ public final class VrrpRouter {
                 if (s != null && s.engine == e) stepSlot(s, new VrrpInput.Start(now), Origin.RUN, sink);
             }
         }
-        Set<VrrpSyncGroup> ticked = new HashSet<>();
-        for (Slot s : List.copyOf(slots.values())) {
+        // the timer path of every MASTER advert: the slots' array (replaced, never changed, when the slots change)
+        // and one reused list, no set unless a group is due
+        Set<VrrpSyncGroup> ticked = null;
+        List<VrrpEffect> engine = tickOut;
+        for (Slot s : order) {
             if (!s.armed || now - s.deadline < 0) continue;
             if (s.group != null) {
+                if (ticked == null) ticked = new HashSet<>();
                 if (ticked.add(s.group)) emit(now, Origin.RUN, s.group.tick(now), sink);
             } else {
-                emit(now, Origin.RUN, s.engine.step(new VrrpInput.Tick(now)), sink);
+                engine.clear();
+                s.engine.tick(now, engine);
+                emit(now, Origin.RUN, engine, sink);
+                engine.clear();
             }
         }
-        for (Slot s : slots.values()) {
+        for (Slot s : order) {
             if (s.otherMasters.isEmpty()) continue;
             List<VrrpEffect> notes = new ArrayList<>();
             flushOtherMasters(s, now, false, notes);
@@ -375,9 +395,11 @@ public final class VrrpRouter {
      * the drop, other-master counts before the transition that leaves MASTER, sync-group changes at the end.
      */
     private void emit(long now, Origin origin, List<VrrpEffect> effects, Sink sink) {
-        List<VrrpEffect> out = batchOut; // empty between calls: the batch handed on is a copy
+        boolean nested = emitting; // a sink that steps this router again gets a list of its own
+        List<VrrpEffect> out = nested ? new ArrayList<>() : batchOut;
         out.clear();
-        for (VrrpEffect e : effects) {
+        for (int i = 0, n = effects.size(); i < n; i++) { // indexed: no iterator per step
+            VrrpEffect e = effects.get(i);
             switch (e) {
                 case VrrpEffect.TimerRequest t -> { } // the router's deadline is the one timer contract
                 case VrrpEffect.StateChanged sc -> {
@@ -401,12 +423,18 @@ public final class VrrpRouter {
         groupChanges(out);
         recomputeDeadline();
         if (out.isEmpty()) return;
-        Batch b = new Batch(now, origin, new ArrayList<>(out));
-        out.clear();
-        sink.apply(b);
+        if (nested) { sink.apply(now, origin, out); return; }
+        emitting = true;
+        try {
+            sink.apply(now, origin, out); // the reused list, valid during the call (Sink's default copies it)
+        } finally {
+            emitting = false;
+            out.clear();
+        }
     }
 
     private void groupChanges(List<VrrpEffect> out) {
+        if (groups.isEmpty()) return;
         for (VrrpSyncGroup g : groups.values()) {
             VrrpState st = g.state();
             if (st != groupStates.put(g.name(), st) && st != VrrpState.INIT)
@@ -417,7 +445,7 @@ public final class VrrpRouter {
     private void recomputeDeadline() {
         boolean any = false;
         long best = 0;
-        for (Slot s : slots.values()) {
+        for (Slot s : order) {
             s.armed = s.engine.timerArmed();
             if (s.armed) {
                 s.deadline = s.engine.timerAt();
