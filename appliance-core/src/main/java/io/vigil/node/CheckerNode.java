@@ -110,8 +110,12 @@ public final class CheckerNode implements AutoCloseable {
     private final Map<RealServerId, RealServerState> states = new HashMap<>();
     private final Map<String, Boolean> lastQuorum = new HashMap<>();
     private final Map<io.vigil.ipvs.DestKey, Cause> pendingCauses = new HashMap<>();
+    /** the virtual servers whose states changed since the last program: only these are planned and diffed */
+    private final java.util.Set<String> pendingVirtualServers = new java.util.HashSet<>();
     private Cause pendingLast = Cause.NONE;
     private boolean programQueued;
+    /** by {@link VirtualServerSpec#name()}: to plan one virtual server without walking the others */
+    private final Map<String, List<VirtualServerSpec>> virtualServerByName = new HashMap<>();
     /** real servers an operator drained: kept in IPVS at weight 0 (no new connections) while alive. */
     private final java.util.Set<RealServerId> drained = new java.util.HashSet<>();
     private volatile String ipvsUnavailable;
@@ -130,6 +134,7 @@ public final class CheckerNode implements AutoCloseable {
         this.inputs = checkInputs(config, statementsOf(config));
         this.registry = registry;
         this.virtualServers = virtualServers;
+        virtualServers.forEach(vs -> virtualServerByName.computeIfAbsent(vs.name(), n -> new java.util.ArrayList<>(1)).add(vs));
         this.plan = plan;
         plan.model().virtualServers().forEach(vs -> vs.realServers().forEach(rs -> rs.checkers().forEach(c -> {
             targets.put(c.name(), c.address() + ":" + c.port());
@@ -195,7 +200,7 @@ public final class CheckerNode implements AutoCloseable {
         }
         previous.ifPresent(node::takeOver);
         node.startHaSuspend(config);
-        node.ipvsThread.execute(() -> node.program(Cause.configReload(node.configHash), true));
+        node.ipvsThread.execute(() -> node.programAll(Cause.configReload(node.configHash)));
         node.scheduler.start().await();
         int shared = node.scheduler.sharedProbes();
         NodeLog.info("checker: " + checks + " check(s) on " + mapping.virtualServers().size()
@@ -399,7 +404,7 @@ public final class CheckerNode implements AutoCloseable {
      */
     public void drain(String virtualServer, String realServer, boolean on, Cause cause) {
         ipvsThread.execute(() -> drainedId(virtualServer, realServer).ifPresent(id -> {
-            if (on ? drained.add(id) : drained.remove(id)) program(cause, false);
+            if (on ? drained.add(id) : drained.remove(id)) program(virtualServerByName.getOrDefault(id.virtualServer(), List.of()), c -> cause);
         }));
     }
 
@@ -437,7 +442,7 @@ public final class CheckerNode implements AutoCloseable {
                 causeOf.put(q.seq(), Cause.event(seq));
                 notify.on(q, Cause.event(seq));
                 // the IPVS changes quorum brings (sorry server in or out, alive servers leaving the pool) are its effect
-                ipvsThread.execute(() -> requestProgram(null, Cause.event(seq)));
+                ipvsThread.execute(() -> requestProgram(q.virtualServer(), null, Cause.event(seq)));
             }
             case HealthEvent.RealServerChanged r -> {
                 long seq = journal.append(cause, new Event.RealServerChanged(r.virtualServer(), r.realServer(), r.alive(),
@@ -449,7 +454,7 @@ public final class CheckerNode implements AutoCloseable {
                 boolean quorumFollows = quorumMoves(r.virtualServer(), r.quorumUp());
                 ipvsThread.execute(() -> {
                     var id = stateChanged(r.virtualServer(), r.realServer(), s);
-                    if (!quorumFollows) requestProgram(id, Cause.event(seq));
+                    if (!quorumFollows) requestProgram(r.virtualServer(), id, Cause.event(seq));
                 });
             }
             case HealthEvent.RealServerWeightChanged w -> {
@@ -460,7 +465,7 @@ public final class CheckerNode implements AutoCloseable {
                 boolean quorumFollows = quorumMoves(w.virtualServer(), w.quorumUp());
                 ipvsThread.execute(() -> {
                     var id = stateChanged(w.virtualServer(), w.realServer(), new RealServerState(true, w.weight(), why));
-                    if (!quorumFollows) requestProgram(id, Cause.event(seq));
+                    if (!quorumFollows) requestProgram(w.virtualServer(), id, Cause.event(seq));
                 });
             }
             case HealthEvent.TrackerChanged t -> {
@@ -535,13 +540,15 @@ public final class CheckerNode implements AutoCloseable {
     }
 
     /**
-     * On the IPVS thread: plans once for every change queued before this point, not once per change — a plan
-     * covers all real servers, so 100 servers flapping together cost one plan instead of 100 (at 10,000 real
-     * servers a plan per change was most of the node's allocation). Each IPVS change is journaled with the cause
+     * On the IPVS thread: plans once for every change queued before this point, not once per change, and only the
+     * virtual servers those changes touched — each virtual server's plan (quorum, sorry server) depends on its own
+     * real servers alone, so at 10,000 real servers one flap costs the plan and diff of its own ten, not of all
+     * (a whole-table plan per batch was most of the node's allocation). Each IPVS change is journaled with the cause
      * of its own destination's event when there is one, else with the latest (a quorum change's, typically).
      */
-    private void requestProgram(RealServerId id, Cause cause) {
+    private void requestProgram(String virtualServer, RealServerId id, Cause cause) {
         if (id != null) pendingCauses.put(id.dest(), cause);
+        pendingVirtualServers.add(virtualServer);
         pendingLast = cause;
         if (programQueued) return;
         programQueued = true;
@@ -550,24 +557,39 @@ public final class CheckerNode implements AutoCloseable {
             Map<io.vigil.ipvs.DestKey, Cause> byDest = new HashMap<>(pendingCauses);
             Cause last = pendingLast;
             pendingCauses.clear();
-            program(c -> switch (c) {
+            List<VirtualServerSpec> scope = new java.util.ArrayList<>();
+            for (String name : pendingVirtualServers) scope.addAll(virtualServerByName.getOrDefault(name, List.of()));
+            pendingVirtualServers.clear();
+            if (scope.isEmpty()) return; // not a virtual server IPVS knows (its mapping was refused at start-up)
+            program(scope, c -> switch (c) {
                 case IpvsChange.AddDest a -> byDest.getOrDefault(a.dest().key(), last);
                 case IpvsChange.EditDest e -> byDest.getOrDefault(e.after().key(), last);
                 case IpvsChange.DeleteDest d -> byDest.getOrDefault(d.dest(), last);
                 default -> last;
-            }, false);
+            });
         });
     }
 
-    /** On the IPVS thread: plan and apply; each applied or refused change is journaled with {@code cause}. */
-    private void program(Cause cause, boolean fullRead) { program(c -> cause, fullRead); }
-
-    private void program(java.util.function.Function<IpvsChange, Cause> causeOfChange, boolean fullRead) {
+    /** On the IPVS thread: plans the whole table and reconciles it with the kernel's (start-up, reload). */
+    private void programAll(Cause cause) {
         DesiredState desired = IpvsPlanner.plan(virtualServers, withDrains(states, drained), lastQuorum);
         lastQuorum.putAll(desired.quorumUp()); // hysteresis needs the previous verdict
+        apply(() -> reconciler.reconcile(desired), c -> cause);
+    }
+
+    /** On the IPVS thread: plans and applies just {@code scope}; the other virtual servers are neither planned nor diffed. */
+    private void program(List<VirtualServerSpec> scope, java.util.function.Function<IpvsChange, Cause> causeOfChange) {
+        DesiredState desired = IpvsPlanner.plan(scope, withDrains(states, drained), lastQuorum);
+        lastQuorum.putAll(desired.quorumUp()); // hysteresis needs the previous verdict
+        apply(() -> reconciler.updateServices(desired), causeOfChange);
+    }
+
+    private interface Reconcile { IpvsReconciler.Result run() throws LinuxException; }
+
+    private void apply(Reconcile reconcile, java.util.function.Function<IpvsChange, Cause> causeOfChange) {
         IpvsReconciler.Result r;
         try {
-            r = fullRead ? reconciler.reconcile(desired) : reconciler.update(desired);
+            r = reconcile.run();
         } catch (LinuxException e) {
             NodeLog.error("IPVS: " + e.getMessage());
             return;

@@ -71,6 +71,19 @@ class LabKernelIT {
         return round;
     }
 
+    /** Requests until one round of 6 is all answered by the real server whose body starts with {@code who} (or the deadline). */
+    static List<String> untilOnly(int port, String who, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<String> round = List.of();
+        while (System.nanoTime() < deadline) {
+            round = new ArrayList<>();
+            for (int i = 0; i < 6; i++) round.add(get(port));
+            if (round.stream().allMatch(a -> a != null && a.startsWith(who))) return round;
+            Thread.sleep(500);
+        }
+        return round;
+    }
+
     @Test void theLabRunsInAGuestWithRealIpvsAndFailsOverUnderTraffic() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86_64 not installed");
         if (Files.exists(STATE)) vigil(120, "down"); // a previous run's leftover
@@ -106,6 +119,21 @@ class LabKernelIT {
             // the vrrp column is the director's API answer within 5 s, "?" while a starved guest's API is still starting
             assertThat(status.out()).containsPattern("d1 +192\\.0\\.2\\.11 +running +vrrp (MASTER|\\?) +holds VIP 192\\.0\\.2\\.50")
                     .contains("from this host: VIP http://127.0.0.1:" + vip + "/");
+
+            // rs1's HTTP_GET fails: the master's checker takes it out of its virtual server in the kernel's IPVS
+            // (planned and diffed for that virtual server alone), and puts it back once /health answers again
+            Run fail = vigil(120, "incident", "fail-check");
+            assertThat(fail.rc()).isZero();
+            assertThat(fail.out()).contains("real server rs1 now answers 404 on /health");
+            long tf = System.nanoTime();
+            List<String> onlyRs2 = untilOnly(vip, "hello from rs2", 120);
+            System.out.printf("after fail-check only rs2 answers within %.1f s: %s%n", (System.nanoTime() - tf) / 1e9, onlyRs2);
+            assertThat(onlyRs2).as("answers through the VIP while rs1 fails its check").hasSize(6)
+                    .allMatch(a -> a != null && a.startsWith("hello from rs2"));
+            assertThat(vigil(120, "incident", "heal").rc()).isZero();
+            List<String> healed = untilBothAnswer(vip, 120);
+            assertThat(healed).as("answers through the VIP after rs1's check passes again").allMatch(a -> a != null && a.startsWith("hello from rs"))
+                    .anyMatch(a -> a.startsWith("hello from rs1")).anyMatch(a -> a.startsWith("hello from rs2"));
 
             Run kill = vigil(120, "incident", "kill-master");
             assertThat(kill.rc()).isZero();
