@@ -162,6 +162,7 @@ public final class RunCommand implements Callable<Integer> {
             // VRRP runs and signals are handled already; the checker (plugins, planning, IPVS) starts after, on the
             // control thread, so a SIGHUP waits for it and a slow plugin or 10,000 real servers never delay an advert
             control.execute(() -> {
+                sizeHeap(r.config().get());
                 try {
                     startChecker(r, journal, node);
                 } catch (RuntimeException e) {
@@ -296,6 +297,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 String summary = node.reload(next, cause);
                 running.set(r.config().get());
+                sizeHeap(r.config().get());
                 if (lvs != null) lvs.reload(io.vigil.ipvs.LvsGlobals.from(r.config().get()), configuredServices(r.config().get()), cause);
                 CheckerNode current = checker.get();
                 if (current != null && current.runs(r.config().get())) {
@@ -346,6 +348,15 @@ public final class RunCommand implements Callable<Integer> {
             problems.add("reload interrupted");
         }
         return null;
+    }
+
+    /** ZGC's soft heap limit from the configuration's size (docs/operations.md, "Memory"); never stops the node. */
+    private void sizeHeap(KeepalivedConfig config) {
+        try {
+            io.vigil.node.HeapSizing.apply(vrrpOnly ? 0 : io.vigil.node.HeapSizing.realServers(config));
+        } catch (RuntimeException e) {
+            NodeLog.warn("heap: cannot set the soft limit: " + e.getMessage());
+        }
     }
 
     private void startChecker(LoadResult r, Journal journal, VrrpNode node) {
