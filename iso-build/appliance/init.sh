@@ -122,9 +122,9 @@ src="--embedded-default"; [ -n "$conf" ] && src="-f $conf"
 tok=; [ -f /etc/keepalived/api-token ] && tok="--api-token-file /etc/keepalived/api-token"
 nid=; [ -n "$nodeid" ] && nid="--node-id $nodeid"
 gc=-XX:+UseZGC; case "$jopts" in *GC*) gc=;; esac
-# heap sized on purpose, as bin/vigil (docs/operations.md, "Memory"): -Xmx is the ceiling (1 GB, or 3/4 of a smaller
+# heap sized on purpose, as bin/vigil (docs/operations.md, "Memory"): -Xmx is the ceiling (512 MB, or 3/4 of a smaller
 # machine's RAM), vigil sets ZGC's soft limit from the configuration's size; jopts' options come after these and win
-memmb=$(awk '/^MemTotal:/{print int($2/1024)}' /proc/meminfo); xmx=1024; [ $((memmb * 3 / 4)) -lt $xmx ] && xmx=$((memmb * 3 / 4))
+memmb=$(awk '/^MemTotal:/{print int($2/1024)}' /proc/meminfo); xmx=512; [ $((memmb * 3 / 4)) -lt $xmx ] && xmx=$((memmb * 3 / 4))
 heap="-Xmx${xmx}m -Xms32m -XX:ZUncommitDelay=10 -XX:+UseStringDeduplication -XX:TrimNativeHeapInterval=5000"; export MALLOC_ARENA_MAX=2
 
 # ---- status on the console: printed when something changes, and every 10 minutes

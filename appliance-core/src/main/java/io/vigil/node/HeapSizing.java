@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * ZGC's soft heap limit, sized from the configuration: the heap a node needs grows with its real servers (config
  * model, check plan, engine and coalescer state, live journal view, metrics), so one fixed {@code -Xmx} is either too
- * small for a large node or RSS thrown away on a small one. {@code -Xmx} stays the hard ceiling (bin/vigil: 1 GB, a
+ * small for a large node or RSS thrown away on a small one. {@code -Xmx} stays the hard ceiling (bin/vigil: 512 MB, a
  * reservation, not memory used); ZGC keeps the heap near the soft limit and gives the rest back (ZUncommitDelay).
  * Set at start and on every reload, off the VRRP path (the management beans take ~50 ms to load).
  */

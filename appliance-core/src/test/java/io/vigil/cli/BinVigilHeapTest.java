@@ -51,7 +51,7 @@ class BinVigilHeapTest {
         run(dir, Map.of(), jdk.resolve("jar").toString(), "--create", "--file", "probe.jar", "--main-class", "Probe", "Probe.class");
         String out = run(dir, Map.of("VIGIL_JAR", dir.resolve("probe.jar").toString(), "VIGIL_PLUGINS", dir.toString(),
                 "VIGIL_JAVA_OPTS", ""), root.resolve("bin/vigil").toString());
-        assertThat(out).contains("-XX:+UseZGC", "-XX:ZUncommitDelay=10", "-Xmx1g", "-Xms32m", "-XX:+UseStringDeduplication",
+        assertThat(out).contains("-XX:+UseZGC", "-XX:ZUncommitDelay=10", "-Xmx512m", "-Xms32m", "-XX:+UseStringDeduplication",
                 "-XX:TrimNativeHeapInterval=5000").doesNotContain("SoftMaxHeapSize"); // vigil sets that from the configuration
         long peak = Long.parseLong(out.replaceAll("(?s).*peak (\\d+).*", "$1"));
         long after = Long.parseLong(out.replaceAll("(?s).*after (\\d+).*", "$1"));
@@ -62,7 +62,7 @@ class BinVigilHeapTest {
         // an operator's own -Xmx wins
         String own = run(dir, Map.of("VIGIL_JAR", dir.resolve("probe.jar").toString(), "VIGIL_PLUGINS", dir.toString(),
                 "VIGIL_JAVA_OPTS", "-Xmx600m -XX:ZUncommitDelay=1"), root.resolve("bin/vigil").toString());
-        assertThat(own).contains("-Xmx600m").doesNotContain("-Xmx1g").doesNotContain("ZUncommitDelay=10");
+        assertThat(own).contains("-Xmx600m").doesNotContain("-Xmx512m").doesNotContain("ZUncommitDelay=10");
     }
 
     /**
@@ -86,7 +86,7 @@ class BinVigilHeapTest {
         Files.writeString(dir.resolve("k.conf"), conf);
         Path jdk = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
         long expected = ((14L << 20) + 6000 * 8192L) * 170 / 100; // 14 MB + 8 KB per real server, 1.7x
-        assertThat(softLimit(root, jdk, "")).as("soft limit at -Xmx1g").isEqualTo(expected);
+        assertThat(softLimit(root, jdk, "")).as("soft limit at -Xmx512m").isEqualTo(expected);
         String small = node(root, jdk, "-Xmx96m", "heap: 6000 real servers need about");
         assertThat(small).contains("need about 103 MB of heap but -Xmx is 96 MB", "set VIGIL_JAVA_OPTS=-Xmx167m");
     }
