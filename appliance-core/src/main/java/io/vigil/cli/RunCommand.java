@@ -353,7 +353,7 @@ public final class RunCommand implements Callable<Integer> {
     /** ZGC's soft heap limit from the configuration's size (docs/operations.md, "Memory"); never stops the node. */
     private void sizeHeap(KeepalivedConfig config) {
         try {
-            io.vigil.node.HeapSizing.apply(vrrpOnly ? 0 : io.vigil.node.HeapSizing.realServers(config));
+            io.vigil.node.HeapSizing.apply(vrrpOnly ? io.vigil.node.HeapSizing.Load.NONE : io.vigil.node.HeapSizing.Load.of(config));
         } catch (RuntimeException e) {
             NodeLog.warn("heap: cannot set the soft limit: " + e.getMessage());
         }
