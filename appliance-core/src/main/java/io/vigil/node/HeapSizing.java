@@ -27,7 +27,7 @@ public final class HeapSizing {
      * servers, 93 MB at 10,000 — ~14 MB plus ~8 KB per real server.
      */
     static final long BASE = 14L << 20, PER_REAL_SERVER = 8L << 10;
-    /** Headroom over the live set: at 1.7× ZGC collected every 3–8 s at 10,000 real servers (docs/scale.md). */
+    /** Headroom over the live set: at 1.7× ZGC collected every 2.7 s on average at 10,000 real servers (docs/scale.md). */
     static final int HEADROOM_PERCENT = 170;
     /** Below this a small node's bursts (a reload, API clients) would make ZGC collect back to back for little RSS. */
     static final long FLOOR = 96L << 20;

@@ -19,7 +19,7 @@ class HeapSizingTest {
     @Test void aSmallNodeGetsTheFloorALargeOneItsEstimateAndTheCeilingCaps() {
         assertThat(HeapSizing.softMax(Load.NONE, 512 * MB)).isEqualTo(96 * MB);
         assertThat(HeapSizing.softMax(new Load(1_000, 0), 512 * MB)).isEqualTo(96 * MB); // 21.8 MB live x 1.7 < floor
-        // NodeScaleBench's TCP node: 10,000 real servers, 93 MB live measured, 157 MB soft (collections every 3-8 s)
+        // NodeScaleBench's TCP node: 10,000 real servers, 93 MB live measured, 157 MB soft (a collection every 2.7 s)
         assertThat(HeapSizing.softMax(new Load(10_000, 0), 512 * MB)).isBetween(156 * MB, 157 * MB);
         // the same with HTTP_GET at delay_loop 1: ~7 KB allocated per probe needs ~100 MB more (256 MB: 0.92 cores)
         assertThat(HeapSizing.softMax(new Load(10_000, 10_000), 512 * MB)).isBetween(254 * MB, 255 * MB);
