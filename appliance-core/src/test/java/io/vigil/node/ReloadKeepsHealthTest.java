@@ -97,8 +97,11 @@ class ReloadKeepsHealthTest {
             NetLab.Proc vigil = lab.vigil("lb", ns, conf, List.of("-Dvigil.check.summary=1"), "--no-api");
             NetLab.awaitStarted(vigil);
             String up = "127.0.0.1:" + alive.getLocalPort();
-            await("alpha: " + up + " comes up after its first good probe", vigil::logText, Duration.ofSeconds(30), () -> journal(lab).stream()
-                    .anyMatch(e -> e.event() instanceof Event.RealServerChanged r && r.up() && r.realServer().equals(up)));
+            // and the quorum change that follows it (a separate entry, appended right after): the reload's "before"
+            // must not fall between the two
+            await("alpha: " + up + " comes up after its first good probe, and quorum with it", vigil::logText, Duration.ofSeconds(30),
+                    () -> journal(lab).stream().anyMatch(e -> e.event() instanceof Event.RealServerChanged r && r.up() && r.realServer().equals(up))
+                            && journal(lab).stream().anyMatch(e -> e.event() instanceof Event.QuorumChanged q && q.up()));
 
             for (String top : List.of("", "! moved down by two lines\n\n")) {
                 Files.writeString(conf, conf(alive.getLocalPort(), dead, top));
