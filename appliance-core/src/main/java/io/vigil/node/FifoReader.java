@@ -78,9 +78,20 @@ final class FifoReader implements AutoCloseable {
      * Stops the reader, after its FIFO's write end was closed: a reader that ends at end of file is given a second
      * to read the last lines and exit; then its process group is signalled (TERM, then KILL). Its end is journaled.
      */
-    @Override public void close() {
+    @Override public void close() { stop(Duration.ofSeconds(1)); }
+
+    /**
+     * At a reload, as keepalived's script_killall(SIGTERM) before the new configuration starts its readers: signalled
+     * at once, not at end of file, because the FIFO stays open across a reload and two readers of one FIFO would
+     * split its lines between them. Lines it had not read stay in the pipe for the new reader.
+     */
+    void terminate() { stop(Duration.ZERO); }
+
+    private void stop(Duration grace) {
         closing = true;
-        try { thread.join(Duration.ofSeconds(1)); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        try {
+            if (grace.isPositive()) thread.join(grace);
+        } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         thread.interrupt();
         try { thread.join(Duration.ofSeconds(3)); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         if (thread.isAlive()) NodeLog.warn(keyword + ": reader still running after 3 s");

@@ -108,6 +108,17 @@ public final class Notifier implements AutoCloseable {
         try { fifoWriter.submit(() -> { }).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (Exception ignored) { }
     }
 
+    /**
+     * A reload's first step (keepalived's reload_vrrp_thread: script_killall(SIGTERM), then the new FIFO readers): the
+     * lines queued so far are written, then this notifier's readers are signalled and waited for, so no two readers
+     * share a FIFO. The FIFOs stay open until {@link #close}.
+     */
+    public void terminateReaders() {
+        try { fifoWriter.submit(() -> { }).get(1, TimeUnit.SECONDS); } catch (Exception ignored) { }
+        readers.forEach(FifoReader::terminate);
+        readers.clear();
+    }
+
     @Override public void close() {
         awaitIdle(timeout.plusSeconds(1));
         fifoWriter.shutdown();

@@ -865,6 +865,7 @@ public final class VrrpNode implements AutoCloseable {
         List<VrrpInstanceSpec> specs = resolveSources(next.instances());
         openSockets(specs);
         Notifier oldNotifier = notifier;
+        oldNotifier.terminateReaders(); // before the new ones start on the same FIFOs
         Notifier newNotifier = newNotifier(next);
         VrrpScripts oldScripts = scripts;
         if (oldScripts != null) oldScripts.close(); // no old result may land after the new runner took its states

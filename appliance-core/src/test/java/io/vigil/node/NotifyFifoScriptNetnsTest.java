@@ -52,6 +52,8 @@ class NotifyFifoScriptNetnsTest {
         Path reader = lab.write("reader.sh", """
                 #!/bin/sh
                 echo "start $*" >> "$2.log"
+                exec 9>> "$2.lock"
+                flock -n 9 || echo "$1 another reader holds $2" >> "$2.log"
                 while read -r line; do echo "$1 $line" >> "$2.log"; done < "$2"
                 echo "$1 eof" >> "$2.log"
                 """);
@@ -152,6 +154,8 @@ class NotifyFifoScriptNetnsTest {
         Thread.sleep(1500);
         List<String> afterReload = read(vrrpLog).subList(before, read(vrrpLog).size());
         assertThat(afterReload).contains("start vrrp " + vrrp).doesNotContain("vrrp INSTANCE \"VI_1\" MASTER 100");
+        // the old reader was stopped before the new one started (keepalived: SIGTERM at reload): one reader per FIFO
+        assertThat(read(vrrpLog)).noneMatch(l -> l.contains("another reader"));
 
         assertThat(lab.term(vigil, Duration.ofSeconds(20))).isZero();
         System.out.println("vrrp fifo reader:\n" + String.join("\n", read(vrrpLog)) + "\nlvs fifo reader:\n" + String.join("\n", read(lvsLog)));
