@@ -32,6 +32,23 @@ final class AdvertJitter {
         return max;
     }
 
+    /**
+     * How many intervals are off by more than {@code overMs}, and the {@code n} worst with the time of the advert that
+     * ended them (UTC, to set beside a GC or safepoint log's wall-clock decorations) and signed deviation.
+     */
+    static String worst(List<Double> times, double nominal, double overMs, int n) {
+        record Dev(double at, double ms) { }
+        List<Dev> devs = new java.util.ArrayList<>();
+        for (int i = 1; i < times.size(); i++) devs.add(new Dev(times.get(i), ((times.get(i) - times.get(i - 1)) - nominal) * 1000));
+        long over = devs.stream().filter(d -> Math.abs(d.ms()) > overMs).count();
+        var fmt = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d intervals off by more than %.1f ms; worst:", over, overMs));
+        devs.stream().sorted((x, y) -> Double.compare(Math.abs(y.ms()), Math.abs(x.ms()))).limit(n).forEach(d -> b.append(
+                String.format(Locale.ROOT, " %s %+.3f ms;", fmt.format(java.time.Instant.ofEpochSecond((long) d.at(),
+                        Math.round((d.at() - Math.floor(d.at())) * 1e9))), d.ms())));
+        return b.toString();
+    }
+
     static double pct(double[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];

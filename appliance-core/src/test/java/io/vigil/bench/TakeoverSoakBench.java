@@ -81,6 +81,7 @@ public final class TakeoverSoakBench {
                 System.out.println("  Vigil's VI_1 adverts (MASTER, tcpdump in the peer namespace): " + AdvertJitter.report(own, ADVERT));
                 if (own.size() > 2) System.out.printf(Locale.ROOT, "  Vigil advert lateness p99.9 %.3f ms, max %.3f ms; intervals over Master_Down_Interval (%.2f ms): %d%n",
                         AdvertJitter.p999(own, ADVERT), AdvertJitter.max(own, ADVERT), MASTER_DOWN_MS, gapsOver(own, MASTER_DOWN_MS));
+                if (own.size() > 2) System.out.println("  " + AdvertJitter.worst(own, ADVERT, 5.0, 8));
                 System.out.printf(Locale.ROOT, "  keepalived's VI_2 adverts: %d, gaps over Master_Down_Interval: %d (a Vigil takeover after one is right)%n",
                         peer.size(), gapsOver(peer, MASTER_DOWN_MS));
                 synchronized (lines) {
