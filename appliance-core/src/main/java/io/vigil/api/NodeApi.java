@@ -73,7 +73,10 @@ public final class NodeApi implements AutoCloseable {
             var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain, ipvs, liveChecks);
             var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
             var metrics = new VigilMetrics(view);
-            node.advertListener((instance, nanos) -> metrics.observeAdvertInterval(instance, nanos / 1e9));
+            node.advertListener(new VrrpNode.AdvertListener() {
+                @Override public void sent(String instance, long nanos) { metrics.observeAdvertInterval(instance, nanos / 1e9); }
+                @Override public void late(String instance, long nanos) { metrics.observeAdvertLate(instance, nanos / 1e9); }
+            });
             var server = ManagementServer.start(vertx, view, metrics, options).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             return new NodeApi(vertx, server, ref, ipvs);

@@ -24,6 +24,10 @@ public final class VigilMetrics {
                     "Time between consecutive adverts sent by a MASTER (jitter shows scheduling delay)")
             .labelNames("iname")
             .buckets(0.01, 0.05, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0, 1.01, 1.05, 1.1, 1.5, 2, 3, 5).register(registry);
+    private final Histogram advertLate = Histogram.build("vigil_vrrp_advert_late_seconds",
+                    "How long after its timer's deadline a MASTER's advert left (sendto returned): the node's own share of advert jitter")
+            .labelNames("iname")
+            .buckets(0.000_1, 0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5).register(registry);
     private final Histogram journalAppend = Histogram.build("vigil_journal_append_seconds", "Journal append latency")
             .buckets(0.000_001, 0.000_005, 0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05).register(registry);
     private final Counter pluginFailures = Counter.build("vigil_plugin_failures_total",
@@ -40,6 +44,10 @@ public final class VigilMetrics {
 
     public void observeAdvertInterval(String instance, double seconds) {
         advertInterval.labels(instance).observe(seconds);
+    }
+
+    public void observeAdvertLate(String instance, double seconds) {
+        advertLate.labels(instance).observe(seconds);
     }
 
     public void observeJournalAppend(double seconds) {

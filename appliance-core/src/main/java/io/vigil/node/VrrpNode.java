@@ -598,6 +598,8 @@ public final class VrrpNode implements AutoCloseable {
             long now = System.nanoTime();
             AdvertListener l = advertListener;
             if (l != null && s.lastSentNs != 0) l.sent(a.instance(), now - s.lastSentNs);
+            long due = router.dueOr(Long.MIN_VALUE);
+            if (l != null && due != Long.MIN_VALUE) l.late(a.instance(), now - due);
             s.lastSentNs = now;
         } catch (Exception ex) {
             // e.g. ENETDOWN while the link is down; the link monitor moves the instance to FAULT
@@ -1008,8 +1010,14 @@ public final class VrrpNode implements AutoCloseable {
         }).get(5, TimeUnit.SECONDS);
     }
 
-    /** Called on the vrrp thread after each advert a MASTER sends, with the time since its previous one. */
-    public interface AdvertListener { void sent(String instance, long intervalNanos); }
+    /** Called on the vrrp thread after each advert a MASTER sends. */
+    public interface AdvertListener {
+        /** The time since the instance's previous advert. */
+        void sent(String instance, long intervalNanos);
+
+        /** For an advert its timer sent: how long after the timer's deadline it left (sendto returned). */
+        default void late(String instance, long lateNanos) { }
+    }
 
     /** Must be cheap and never block (it runs on the vrrp thread), e.g. a Prometheus histogram observe. */
     public void advertListener(AdvertListener l) { advertListener = l; }

@@ -211,6 +211,16 @@ public final class VrrpRouter {
     /** {@link #nextDeadline()} without the Optional: {@code none} when no timer runs (the node's per-tick form). */
     public long nextDeadlineOr(long none) { return armed ? nextDeadline : none; }
 
+    private static final long NOT_TICKING = Long.MIN_VALUE;
+    /** The deadline of the slot {@link #tick} is stepping, while its effects are applied; NOT_TICKING otherwise. */
+    private long dueTicking = NOT_TICKING;
+
+    /**
+     * While the sink applies a timer step's effects: the deadline that step was due at (an advert's lateness is the
+     * send time minus this); {@code none} for a step that no timer drove (a received advert, a tracker, a reload).
+     */
+    public long dueOr(long none) { return dueTicking == NOT_TICKING ? none : dueTicking; }
+
     // ---------------------------------------------------------------- configuration
 
     /**
@@ -372,6 +382,7 @@ public final class VrrpRouter {
         List<VrrpEffect> engine = tickOut;
         for (Slot s : order) {
             if (!s.armed || now - s.deadline < 0) continue;
+            dueTicking = s.deadline;
             if (s.group != null) {
                 if (ticked == null) ticked = new HashSet<>();
                 if (ticked.add(s.group)) emit(now, Origin.RUN, s.group.tick(now), sink);
@@ -382,6 +393,7 @@ public final class VrrpRouter {
                 engine.clear();
             }
         }
+        dueTicking = NOT_TICKING;
         for (Slot s : order) {
             if (s.otherMasters.isEmpty()) continue;
             List<VrrpEffect> notes = new ArrayList<>();

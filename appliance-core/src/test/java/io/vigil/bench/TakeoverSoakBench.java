@@ -65,6 +65,7 @@ public final class TakeoverSoakBench {
                 });
                 Thread.sleep(warmup * 1000L);
                 int vigil0 = count(lines, "(VI_2) Entering MASTER STATE"), ka0 = count(ka.logText().lines().toList(), "(VI_1) Entering MASTER STATE");
+                double[] own0 = lateness(n);
                 var capture = new CompletableFuture<List<String>>();
                 Thread.ofPlatform().name("advert-capture").start(() -> {
                     try { capture.complete(capture(p, measure)); } catch (Exception e) { capture.completeExceptionally(e); }
@@ -82,6 +83,9 @@ public final class TakeoverSoakBench {
                 if (own.size() > 2) System.out.printf(Locale.ROOT, "  Vigil advert lateness p99.9 %.3f ms, max %.3f ms; intervals over Master_Down_Interval (%.2f ms): %d%n",
                         AdvertJitter.p999(own, ADVERT), AdvertJitter.max(own, ADVERT), MASTER_DOWN_MS, gapsOver(own, MASTER_DOWN_MS));
                 if (own.size() > 2) System.out.println("  " + AdvertJitter.worst(own, ADVERT, 5.0, 8));
+                double[] own1 = lateness(n);
+                System.out.printf(Locale.ROOT, "  Vigil's own view of VI_1 (vigil_vrrp_advert_late_seconds, sendto after the timer's deadline): %.0f adverts, "
+                        + "over 1 ms late: %.0f, over 5 ms: %.0f, over 10 ms: %.0f%n", own1[0] - own0[0], own1[1] - own0[1], own1[2] - own0[2], own1[3] - own0[3]);
                 System.out.printf(Locale.ROOT, "  keepalived's VI_2 adverts: %d, gaps over Master_Down_Interval: %d (a Vigil takeover after one is right)%n",
                         peer.size(), gapsOver(peer, MASTER_DOWN_MS));
                 synchronized (lines) {
@@ -132,6 +136,24 @@ public final class TakeoverSoakBench {
     static String checks(int vsCount, int rsPer, int flappers) {
         String all = NodeScaleBench.config(vsCount, rsPer, flappers, false);
         return all.substring(all.indexOf("virtual_server "));
+    }
+
+    /** VI_1's vigil_vrrp_advert_late_seconds from the node's /metrics: count, and how many over 1, 5 and 10 ms. */
+    static double[] lateness(String ns) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-s", "http://127.0.0.1:9179/metrics").start();
+        String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        double count = sample(body, "vigil_vrrp_advert_late_seconds_count{iname=\"VI_1\",}");
+        return new double[] {count, count - bucket(body, "0.001"), count - bucket(body, "0.005"), count - bucket(body, "0.01")};
+    }
+
+    private static double bucket(String body, String le) {
+        return sample(body, "vigil_vrrp_advert_late_seconds_bucket{iname=\"VI_1\",le=\"" + le + "\",}");
+    }
+
+    private static double sample(String body, String series) {
+        for (String l : body.split("\n")) if (l.startsWith(series + " ")) return Double.parseDouble(l.substring(series.length() + 1));
+        throw new IllegalStateException("no " + series + " in /metrics");
     }
 
     static List<String> capture(String ns, int seconds) throws Exception {

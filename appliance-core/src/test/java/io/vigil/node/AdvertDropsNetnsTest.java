@@ -73,6 +73,10 @@ class AdvertDropsNetnsTest {
             assertThat(c.state()).isEqualTo(VrrpState.MASTER);
             assertThat(c.drops()).containsEntry(io.vigil.vrrp.DropReason.NOT_UNICAST_PEER, 8L);
             assertThat(lab.metric("vigil_vrrp_dropped_total", "reason=\"not_unicast_peer\"")).isEqualTo(8);
+            // the MASTER's adverts, each timed from its timer's deadline (not from the previous advert, 1 s before)
+            long sent = lab.metric("vigil_vrrp_advert_late_seconds_count", "iname=\"VI_1\"");
+            assertThat(sent).isGreaterThanOrEqualTo(4);
+            assertThat(lab.metric("vigil_vrrp_advert_late_seconds_bucket", "le=\"0.5\"")).isEqualTo(sent);
             assertThat(lab.ns.ip("-4", "addr", "show", "dev", "eth0").output()).contains("192.0.2.100/24");
         }
     }
