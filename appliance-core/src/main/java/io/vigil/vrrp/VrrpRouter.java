@@ -211,6 +211,15 @@ public final class VrrpRouter {
     /** {@link #nextDeadline()} without the Optional: {@code none} when no timer runs (the node's per-tick form). */
     public long nextDeadlineOr(long none) { return armed ? nextDeadline : none; }
 
+    private boolean masterDownArmed;
+    private long nextMasterDown;
+
+    /**
+     * The earliest deadline of a BACKUP instance (its master-down timer: a takeover if no advert comes first), or
+     * {@code none}. The node readies the VIP thread just before it (VrrpNode, "stand-by").
+     */
+    public long nextMasterDownOr(long none) { return masterDownArmed ? nextMasterDown : none; }
+
     private static final long NOT_TICKING = Long.MIN_VALUE;
     /** The deadline of the slot {@link #tick} is stepping, while its effects are applied; NOT_TICKING otherwise. */
     private long dueTicking = NOT_TICKING;
@@ -455,15 +464,18 @@ public final class VrrpRouter {
     }
 
     private void recomputeDeadline() {
-        boolean any = false;
-        long best = 0;
+        boolean any = false, anyDown = false;
+        long best = 0, down = 0;
         for (Slot s : order) {
             s.armed = s.engine.timerArmed();
             if (s.armed) {
                 s.deadline = s.engine.timerAt();
                 if (!any || s.deadline - best < 0) { best = s.deadline; any = true; }
+                if (s.engine.state() == VrrpState.BACKUP && (!anyDown || s.deadline - down < 0)) { down = s.deadline; anyDown = true; }
             }
         }
+        masterDownArmed = anyDown;
+        nextMasterDown = down;
         if (!pendingStart.isEmpty() && (!any || startAt - best < 0)) { best = startAt; any = true; }
         armed = any;
         nextDeadline = best;

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The start-up rehearsal of the VIP add path changes nothing on the host: the kernel refuses every request. */
+/**
+ * The start-up rehearsal of the VIP add path changes nothing on the host: the kernel refuses every request. The
+ * stand-by before a master-down deadline keeps the io thread running, gives way to work at once and ends by itself.
+ */
 class AddressKeeperRehearsalNetnsTest {
 
     @Test
@@ -43,6 +46,43 @@ class AddressKeeperRehearsalNetnsTest {
             }
         } finally {
             topo.close();
+        }
+    }
+
+    @Test
+    void standByRunsUntilWorkComesOrItsEnd() throws Exception {
+        Path dir = Files.createTempDirectory("vigil-aks");
+        try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "aks"));
+             AddressKeeper keeper = new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO)) {
+            var io = new java.util.concurrent.CompletableFuture<Thread>();
+            keeper.after(() -> io.complete(Thread.currentThread()));
+            Thread t = io.get(5, TimeUnit.SECONDS);
+            awaitState(t, Thread.State.WAITING);
+
+            // ready for a long while: running (not parked), then work queued meanwhile runs at once
+            keeper.standBy(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            awaitState(t, Thread.State.RUNNABLE);
+            Thread.sleep(200);
+            assertThat(t.getState()).as("still standing by").isEqualTo(Thread.State.RUNNABLE);
+            var ran = new java.util.concurrent.CompletableFuture<Void>();
+            keeper.after(() -> ran.complete(null));
+            ran.get(5, TimeUnit.SECONDS); // not 60 s: the stand-by gave way
+            awaitState(t, Thread.State.WAITING);
+
+            // a short one ends by itself, and the next is accepted
+            keeper.standBy(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
+            awaitState(t, Thread.State.RUNNABLE);
+            awaitState(t, Thread.State.WAITING);
+            keeper.standBy(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            awaitState(t, Thread.State.RUNNABLE);
+        }
+    }
+
+    private static void awaitState(Thread t, Thread.State want) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != want) {
+            if (System.nanoTime() - end > 0) throw new AssertionError("vrrp-io is " + t.getState() + ", not " + want);
+            Thread.sleep(5);
         }
     }
 }
