@@ -112,6 +112,8 @@ public final class VrrpNode implements AutoCloseable {
     private static final class SendStats {
         final long generation;
         long sent, priZeroSent, lastSentNs;
+        /** Of the advert just sent, for the listener after the batch (Long.MIN_VALUE: nothing to report). */
+        long intervalNs = Long.MIN_VALUE, lateNs = Long.MIN_VALUE;
         SendStats(long generation) { this.generation = generation; }
     }
 
@@ -540,7 +542,8 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
-        for (int i = 0; i < count; i++) if (effects.get(i) instanceof VrrpEffect.SendAdvert a) send(a);
+        boolean sent = false;
+        for (int i = 0; i < count; i++) if (effects.get(i) instanceof VrrpEffect.SendAdvert a) { send(a); sent = true; }
         int told = 0;
         for (int i = 0; i < count; i++) {
             switch (effects.get(i)) {
@@ -599,7 +602,24 @@ public final class VrrpNode implements AutoCloseable {
                 default -> { }
             }
         }
+        if (sent) reportSends(effects, count);
         recomputeDeadline();
+    }
+
+    /**
+     * The advert listener (Prometheus histograms), after the batch's hand-offs: a label's first observation builds its
+     * series (~2 ms, once per instance), which at a takeover came between the first advert and the VIP add.
+     */
+    private void reportSends(List<VrrpEffect> effects, int count) {
+        AdvertListener l = advertListener;
+        for (int i = 0; i < count; i++) {
+            if (!(effects.get(i) instanceof VrrpEffect.SendAdvert a)) continue;
+            SendStats s = sendStats.get(a.instance());
+            if (s == null) continue;
+            if (l != null && s.intervalNs != Long.MIN_VALUE) l.sent(a.instance(), s.intervalNs);
+            if (l != null && s.lateNs != Long.MIN_VALUE) l.late(a.instance(), s.lateNs);
+            s.intervalNs = s.lateNs = Long.MIN_VALUE;
+        }
     }
 
     /** The message of the advert being sent (vrrp thread only): copied in, not wrapped, so a send allocates nothing. */
@@ -619,10 +639,9 @@ public final class VrrpNode implements AutoCloseable {
             s.sent++;
             if (a.priority() == 0) s.priZeroSent++;
             long now = System.nanoTime();
-            AdvertListener l = advertListener;
-            if (l != null && s.lastSentNs != 0) l.sent(a.instance(), now - s.lastSentNs);
             long due = router.dueOr(Long.MIN_VALUE);
-            if (l != null && due != Long.MIN_VALUE) l.late(a.instance(), now - due);
+            s.intervalNs = s.lastSentNs != 0 ? now - s.lastSentNs : Long.MIN_VALUE;
+            s.lateNs = due != Long.MIN_VALUE ? now - due : Long.MIN_VALUE;
             s.lastSentNs = now;
         } catch (Exception ex) {
             // e.g. ENETDOWN while the link is down; the link monitor moves the instance to FAULT
