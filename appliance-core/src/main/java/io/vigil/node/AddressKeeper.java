@@ -44,7 +44,10 @@ public final class AddressKeeper implements AutoCloseable {
     private final ExecutorService io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue,
             Thread.ofPlatform().name("vrrp-io").daemon().factory());
     /** The end of the stand-by queued or running (System.nanoTime() scale); 0 when none. */
-    private final AtomicLong standingBy = new AtomicLong();
+    private final AtomicLong standingBy = new AtomicLong(), standBys = new AtomicLong();
+
+    /** How many stand-bys were started. */
+    long standBys() { return standBys.get(); }
     /** VIPs we added and still hold: key "ifindex address/len" → instance. Touched only on the io thread. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
@@ -68,6 +71,7 @@ public final class AddressKeeper implements AutoCloseable {
      */
     public void standBy(long untilNanos) {
         if (!standingBy.compareAndSet(0, untilNanos)) return;
+        standBys.incrementAndGet();
         try {
             io.execute(() -> {
                 try {

@@ -481,11 +481,17 @@ public final class VrrpNode implements AutoCloseable {
      */
     private void standBy(long now) {
         if (standByAt == 0 || now - standByAt < 0) return;
-        long down = standByAt + STAND_BY_LEAD_NS;
         standByAt = 0;
+        // the router's deadline now: an advert received since this time was set pushed it back (a received advert
+        // with no effects does not recompute the node's deadline), and then recomputeDeadline sets the next one
+        long down = router.nextMasterDownOr(Long.MIN_VALUE);
+        if (down == Long.MIN_VALUE || down == stoodBy || down - now > STAND_BY_LEAD_NS) return;
         stoodBy = down;
         keeper.standBy(down + STAND_BY_TAIL_NS);
     }
+
+    /** Package-private for tests: how many times the VIP thread was readied for a takeover. */
+    long standBys() { return keeper.standBys(); }
 
     /**
      * The liveness mark, on the vrrp thread after the engines' sends of this wake-up: proves the VRRP loop ran.

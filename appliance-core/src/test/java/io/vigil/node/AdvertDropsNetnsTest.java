@@ -89,6 +89,14 @@ class AdvertDropsNetnsTest {
             for (int i = 0; i < 8; i++) { lab.send(takeover, NODE); Thread.sleep(250); }
             await(() -> state(lab) == VrrpState.BACKUP, "the node to yield to the stranger");
             assertThat(lab.node.counters().get("VI_1").drops()).doesNotContainKey(io.vigil.vrrp.DropReason.NOT_UNICAST_PEER);
+            // while the master is heard the VIP thread is never readied for a takeover (each advert pushes the
+            // master-down deadline back); once it falls silent it is, once, just before the takeover
+            long before = lab.node.standBys();
+            for (int i = 0; i < 36; i++) { lab.send(takeover, NODE); Thread.sleep(250); } // 9 s: over two Master_Down_Intervals
+            assertThat(state(lab)).isEqualTo(VrrpState.BACKUP);
+            assertThat(lab.node.standBys()).as("stand-bys while the master was heard").isEqualTo(before);
+            await(() -> state(lab) == VrrpState.MASTER, "the takeover once the stranger is silent");
+            assertThat(lab.node.standBys()).as("stand-bys for the takeover").isEqualTo(before + 1);
         }
     }
 
