@@ -73,6 +73,7 @@ public final class NodeApi implements AutoCloseable {
             var runtime = new VrrpNodeRuntime(node, journal, ref, reload, drain, ipvs, liveChecks);
             var view = new ConfiguredNodeView(nodeName, ref::get, new JournalAccess(journal), runtime);
             var metrics = new VigilMetrics(view);
+            metrics.instances(config.vrrpInstances().stream().map(io.vigil.config.VrrpInstance::name).toList());
             node.advertListener(new VrrpNode.AdvertListener() {
                 @Override public void sent(String instance, long nanos) { metrics.observeAdvertInterval(instance, nanos / 1e9); }
                 @Override public void late(String instance, long nanos) { metrics.observeAdvertLate(instance, nanos / 1e9); }
@@ -93,7 +94,10 @@ public final class NodeApi implements AutoCloseable {
     public VigilMetrics metrics() { return server.metrics(); }
 
     /** After a successful reload: names and configured values come from the new model. */
-    public void configChanged(KeepalivedConfig next) { config.set(next); }
+    public void configChanged(KeepalivedConfig next) {
+        config.set(next);
+        server.metrics().instances(next.vrrpInstances().stream().map(io.vigil.config.VrrpInstance::name).toList());
+    }
 
     @Override public void close() {
         try {
