@@ -76,7 +76,7 @@ public final class NodeApi implements AutoCloseable {
             metrics.instances(config.vrrpInstances().stream().map(io.vigil.config.VrrpInstance::name).toList());
             node.advertListener(new VrrpNode.AdvertListener() {
                 @Override public void sent(String instance, long nanos) { metrics.observeAdvertInterval(instance, nanos / 1e9); }
-                @Override public void late(String instance, long nanos) { metrics.observeAdvertLate(instance, nanos / 1e9); }
+                @Override public void late(String instance, long woke, long nanos) { metrics.observeAdvertLate(instance, woke / 1e9, nanos / 1e9); }
             });
             var server = ManagementServer.start(vertx, view, metrics, options).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);

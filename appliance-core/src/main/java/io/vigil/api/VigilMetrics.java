@@ -28,6 +28,10 @@ public final class VigilMetrics {
                     "How long after its timer's deadline a MASTER's advert left (sendto returned): the node's own share of advert jitter")
             .labelNames("iname")
             .buckets(0.000_1, 0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5).register(registry);
+    private final Histogram advertWoke = Histogram.build("vigil_vrrp_advert_wake_late_seconds",
+                    "How long after its timer's deadline the vrrp thread woke for a MASTER's advert: the scheduling share of vigil_vrrp_advert_late_seconds")
+            .labelNames("iname")
+            .buckets(0.000_1, 0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5).register(registry);
     private final Histogram journalAppend = Histogram.build("vigil_journal_append_seconds", "Journal append latency")
             .buckets(0.000_001, 0.000_005, 0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05).register(registry);
     private final Counter pluginFailures = Counter.build("vigil_plugin_failures_total",
@@ -51,10 +55,12 @@ public final class VigilMetrics {
      * would otherwise build them there (~2 ms once; at a takeover, while the VIP add waits for a core).
      */
     public void instances(java.util.List<String> names) {
-        for (String n : names) { advertInterval.labels(n); advertLate.labels(n); }
+        for (String n : names) { advertInterval.labels(n); advertLate.labels(n); advertWoke.labels(n); }
     }
 
-    public void observeAdvertLate(String instance, double seconds) {
+    /** {@code woke}: the vrrp thread's wake-up after the deadline; {@code seconds}: sendto's return after it. */
+    public void observeAdvertLate(String instance, double woke, double seconds) {
+        advertWoke.labels(instance).observe(woke);
         advertLate.labels(instance).observe(seconds);
     }
 

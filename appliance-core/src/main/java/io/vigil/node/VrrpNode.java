@@ -113,7 +113,7 @@ public final class VrrpNode implements AutoCloseable {
         final long generation;
         long sent, priZeroSent, lastSentNs;
         /** Of the advert just sent, for the listener after the batch (Long.MIN_VALUE: nothing to report). */
-        long intervalNs = Long.MIN_VALUE, lateNs = Long.MIN_VALUE;
+        long intervalNs = Long.MIN_VALUE, lateNs = Long.MIN_VALUE, wokeNs = Long.MIN_VALUE;
         SendStats(long generation) { this.generation = generation; }
     }
 
@@ -149,7 +149,7 @@ public final class VrrpNode implements AutoCloseable {
         this.routes = new RouteKeeper(journal, keeper);
         this.tuning = new ThreadTuning(journal);
         this.vrrp = new VrrpThread(new VrrpThread.Host() {
-            @Override public void tick(long now) { standBy(now); router.tick(now, sink); alive(now); recomputeDeadline(); }
+            @Override public void tick(long now) { tickNow = now; standBy(now); router.tick(now, sink); alive(now); recomputeDeadline(); }
             @Override public long nextDeadline() { return nextDeadline; }
             @Override public void drainReceived() { for (ReceiveRing r : rings) drain.from(r); }
             @Override public boolean receivedPending() {
@@ -473,6 +473,8 @@ public final class VrrpNode implements AutoCloseable {
     private static final long STAND_BY_TAIL_NS = 5_000_000;
     /** When to ready the VIP thread (0: not pending), and the master-down deadline it was last readied for. */
     private long standByAt, stoodBy = Long.MIN_VALUE;
+    /** The time the vrrp thread's current tick began (its wake-up, after the inbox and receive rings). */
+    private long tickNow;
 
     /**
      * A BACKUP's master-down deadline is near and no advert came: a takeover may follow, so the VIP thread is kept
@@ -623,8 +625,8 @@ public final class VrrpNode implements AutoCloseable {
             SendStats s = sendStats.get(a.instance());
             if (s == null) continue;
             if (l != null && s.intervalNs != Long.MIN_VALUE) l.sent(a.instance(), s.intervalNs);
-            if (l != null && s.lateNs != Long.MIN_VALUE) l.late(a.instance(), s.lateNs);
-            s.intervalNs = s.lateNs = Long.MIN_VALUE;
+            if (l != null && s.lateNs != Long.MIN_VALUE) l.late(a.instance(), s.wokeNs, s.lateNs);
+            s.intervalNs = s.lateNs = s.wokeNs = Long.MIN_VALUE;
         }
     }
 
@@ -648,6 +650,7 @@ public final class VrrpNode implements AutoCloseable {
             long due = router.dueOr(Long.MIN_VALUE);
             s.intervalNs = s.lastSentNs != 0 ? now - s.lastSentNs : Long.MIN_VALUE;
             s.lateNs = due != Long.MIN_VALUE ? now - due : Long.MIN_VALUE;
+            s.wokeNs = due != Long.MIN_VALUE ? tickNow - due : Long.MIN_VALUE;
             s.lastSentNs = now;
         } catch (Exception ex) {
             // e.g. ENETDOWN while the link is down; the link monitor moves the instance to FAULT
@@ -1063,8 +1066,11 @@ public final class VrrpNode implements AutoCloseable {
         /** The time since the instance's previous advert. */
         void sent(String instance, long intervalNanos);
 
-        /** For an advert its timer sent: how long after the timer's deadline it left (sendto returned). */
-        default void late(String instance, long lateNanos) { }
+        /**
+         * For an advert its timer sent: how long after the timer's deadline the vrrp thread woke for it (and had
+         * drained its inbox and receive rings), and how long after the deadline it left (sendto returned).
+         */
+        default void late(String instance, long wokeNanos, long lateNanos) { }
     }
 
     /** Must be cheap and never block (it runs on the vrrp thread), e.g. a Prometheus histogram observe. */
