@@ -44,7 +44,9 @@ public final class AddressKeeper implements AutoCloseable {
     private final ExecutorService io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue,
             Thread.ofPlatform().name("vrrp-io").daemon().factory());
     /** The end of the stand-by queued or running (System.nanoTime() scale); 0 when none. */
-    private final AtomicLong standingBy = new AtomicLong(), standBys = new AtomicLong();
+    private final AtomicLong standingBy = new AtomicLong();
+    /** Stand-bys started (tests). */
+    private final AtomicLong standBys = new AtomicLong();
 
     /** How many stand-bys were started. */
     long standBys() { return standBys.get(); }

@@ -389,20 +389,23 @@ public final class VrrpRouter {
         // and one reused list, no set unless a group is due
         Set<VrrpSyncGroup> ticked = null;
         List<VrrpEffect> engine = tickOut;
-        for (Slot s : order) {
-            if (!s.armed || now - s.deadline < 0) continue;
-            dueTicking = s.deadline;
-            if (s.group != null) {
-                if (ticked == null) ticked = new HashSet<>();
-                if (ticked.add(s.group)) emit(now, Origin.RUN, s.group.tick(now), sink);
-            } else {
-                engine.clear();
-                s.engine.tick(now, engine);
-                emit(now, Origin.RUN, engine, sink);
-                engine.clear();
+        try {
+            for (Slot s : order) {
+                if (!s.armed || now - s.deadline < 0) continue;
+                dueTicking = s.deadline;
+                if (s.group != null) {
+                    if (ticked == null) ticked = new HashSet<>();
+                    if (ticked.add(s.group)) emit(now, Origin.RUN, s.group.tick(now), sink);
+                } else {
+                    engine.clear();
+                    s.engine.tick(now, engine);
+                    emit(now, Origin.RUN, engine, sink);
+                    engine.clear();
+                }
             }
+        } finally { // a sink that threw leaves no deadline behind for the next, untimed step
+            dueTicking = NOT_TICKING;
         }
-        dueTicking = NOT_TICKING;
         for (Slot s : order) {
             if (s.otherMasters.isEmpty()) continue;
             List<VrrpEffect> notes = new ArrayList<>();
