@@ -14,7 +14,7 @@ final class GlobalDefsBuilder extends BlockBuilder {
     static final String CHECKER_MAIL = "mails on checker changes and quorum changes, worded as keepalived's; default: "
             + "smtp_alert_checker, else global smtp_alert, else ";
     static final String FIFO_READER = "started on its FIFO with the FIFO's name as last argument (own user/group, "
-            + "else script_user); stopped when the FIFO closes (stop, reload); its end journaled";
+            + "else script_user); signalled before the new one starts at a reload, stopped when the FIFO closes at stop; its end journaled";
     static final String ONE_PROCESS = "keepalived's parent/child process plumbing; Vigil is one process";
     static final String SOCKET_BUFFERS = "buffer sizes of keepalived's own netlink and VRRP sockets; Vigil sizes its own";
     static final String LINK_POLLING = "how keepalived detects link changes (polling instead of netlink); Vigil uses netlink";
