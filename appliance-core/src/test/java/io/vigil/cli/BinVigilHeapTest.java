@@ -22,8 +22,7 @@ class BinVigilHeapTest {
     @TempDir Path dir;
 
     @Test void heapGrownByABurstIsUncommitted() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(root.resolve("bin/vigil"))) root = root.getParent();
+        Path root = io.vigil.node.NetLab.ROOT;
         Path jdk = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
         Files.writeString(dir.resolve("Probe.java"), """
                 import java.lang.management.ManagementFactory;

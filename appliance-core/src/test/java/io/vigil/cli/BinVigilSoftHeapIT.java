@@ -24,8 +24,7 @@ class BinVigilSoftHeapIT {
      * so a soft limit of ~103 MB; under -Xmx96m the node says how much it needs and how to give it.
      */
     @Test void theSoftLimitFollowsTheConfigurationsRealServers() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(root.resolve("bin/vigil"))) root = root.getParent();
+        Path root = io.vigil.node.NetLab.ROOT;
         StringBuilder conf = new StringBuilder();
         for (int v = 0; v < 300; v++) {
             conf.append("virtual_server 127.0.0.1 ").append(20000 + v).append(" {\n  delay_loop 60\n  lb_kind NAT\n  protocol TCP\n");
