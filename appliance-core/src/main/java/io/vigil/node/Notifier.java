@@ -105,7 +105,12 @@ public final class Notifier implements AutoCloseable {
         for (CompletableFuture<Void> f : List.copyOf(chains.values())) {
             try { f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (Exception ignored) { return; }
         }
-        try { fifoWriter.submit(() -> { }).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (Exception ignored) { }
+        awaitFifo(Math.max(0, end - System.nanoTime()));
+    }
+
+    /** Waits until the FIFO lines queued so far are written, at most {@code nanos}. */
+    private void awaitFifo(long nanos) {
+        try { fifoWriter.submit(() -> { }).get(nanos, TimeUnit.NANOSECONDS); } catch (Exception ignored) { }
     }
 
     /**
@@ -114,7 +119,7 @@ public final class Notifier implements AutoCloseable {
      * share a FIFO. The FIFOs stay open until {@link #close}.
      */
     public void terminateReaders() {
-        try { fifoWriter.submit(() -> { }).get(1, TimeUnit.SECONDS); } catch (Exception ignored) { }
+        awaitFifo(TimeUnit.SECONDS.toNanos(1));
         readers.forEach(FifoReader::terminate);
         readers.clear();
     }
