@@ -155,10 +155,12 @@ public final class RunCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<String> stopSignal = new AtomicReference<>("SIGTERM");
             ExecutorService control = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-control").daemon().factory());
-            Signals.install(() -> control.execute(() -> reload(node, journal, "SIGHUP", Cause.signal("SIGHUP"), false)), sig -> {
+            var ignored = Signals.install(() -> control.execute(() -> reload(node, journal, "SIGHUP", Cause.signal("SIGHUP"), false)), sig -> {
                 stopSignal.compareAndSet("SIGTERM", sig);
                 stop.countDown();
             });
+            if (!ignored.isEmpty()) NodeLog.info("signals: " + String.join(", ", ignored)
+                    + " had been ignored (nohup or a background job); handled as keepalived does");
             // VRRP runs and signals are handled already; the checker (plugins, planning, IPVS) starts after, on the
             // control thread, so a SIGHUP waits for it and a slow plugin or 10,000 real servers never delay an advert
             control.execute(() -> {

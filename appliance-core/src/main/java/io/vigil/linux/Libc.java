@@ -70,6 +70,9 @@ public final class Libc {
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle CLOCK_GETTIME = plainCall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final int CLOCK_REALTIME = 0;
+    private static final MethodHandle SIGNAL = plainCall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    /** SIGHUP, SIGINT, SIGTERM (the same on x86_64 and aarch64). */
+    public static final int SIGHUP = 1, SIGINT = 2, SIGTERM = 15;
 
     private Libc() {}
 
@@ -88,6 +91,20 @@ public final class Libc {
             return s.equals(MemorySegment.NULL) ? "errno " + errno : s.reinterpret(512).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
+        }
+    }
+
+    /**
+     * Puts {@code sig} back to its default action; true if it was ignored. A JVM started under {@code nohup} (or in
+     * the background of a script, for SIGINT) inherits SIG_IGN, and then {@code sun.misc.Signal.handle} installs
+     * nothing and returns SIG_IGN: the handler would never run.
+     */
+    public static boolean signalDefault(int sig) {
+        try {
+            MemorySegment old = (MemorySegment) SIGNAL.invokeExact(sig, MemorySegment.NULL);
+            return old.address() == 1L;
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 
