@@ -66,12 +66,16 @@ public final class TakeoverSoakBench {
                 Thread.sleep(warmup * 1000L);
                 int vigil0 = count(lines, "(VI_2) Entering MASTER STATE"), ka0 = count(ka.logText().lines().toList(), "(VI_1) Entering MASTER STATE");
                 double[] own0 = lateness(n);
+                long steal0 = stealTicks();
+                Process cyclic = cyclictest(lab.dir.resolve("cyclictest.hist"), measure);
                 var capture = new CompletableFuture<List<String>>();
                 Thread.ofPlatform().name("advert-capture").start(() -> {
                     try { capture.complete(capture(p, measure)); } catch (Exception e) { capture.completeExceptionally(e); }
                 });
                 Thread.sleep(measure * 1000L);
                 List<String> dump = capture.get(measure + 30L, TimeUnit.SECONDS);
+                long steal = stealTicks() - steal0;
+                if (cyclic != null) cyclic.waitFor(30, TimeUnit.SECONDS);
                 int vigilTook = count(lines, "(VI_2) Entering MASTER STATE") - vigil0;
                 int kaTook = count(ka.logText().lines().toList(), "(VI_1) Entering MASTER STATE") - ka0;
                 List<Double> own = times(dump, "192.0.2.11", 51), peer = times(dump, "192.0.2.12", 52);
@@ -89,6 +93,16 @@ public final class TakeoverSoakBench {
                         own1[0] - own0[0], own1[1] - own0[1], own1[2] - own0[2], own1[3] - own0[3], own1[4] - own0[4], own1[5] - own0[5]);
                 System.out.printf(Locale.ROOT, "  keepalived's VI_2 adverts: %d, gaps over Master_Down_Interval: %d (a Vigil takeover after one is right)%n",
                         peer.size(), gapsOver(peer, MASTER_DOWN_MS));
+                if (peer.size() > 2) {
+                    System.out.println("  keepalived's VI_2 adverts (MASTER, same capture): " + AdvertJitter.report(peer, ADVERT));
+                    System.out.println("  " + AdvertJitter.worst(peer, ADVERT, 5.0, 8));
+                }
+                // the machine's own floor over the same window: a bare C timer loop at the vrrp thread's priority, and
+                // the time the hypervisor gave neither vCPU to this guest
+                System.out.println("  the machine: " + (cyclic == null ? "cyclictest not installed (apt-get install rt-tests)"
+                        : cyclicReport(lab.dir.resolve("cyclictest.hist"))));
+                System.out.printf(Locale.ROOT, "  the machine: steal time %.2f s of %d s x %d vCPUs (/proc/stat)%n",
+                        steal / 100.0, measure, Runtime.getRuntime().availableProcessors());
                 synchronized (lines) {
                     lines.stream().filter(l -> l.contains("Entering") || l.contains("ERROR") || l.contains("WARN"))
                             .skip(Math.max(0, lines.size() - 10_000)).limit(20).forEach(l -> System.out.println("  vigil log: " + l));
@@ -137,6 +151,38 @@ public final class TakeoverSoakBench {
     static String checks(int vsCount, int rsPer, int flappers) {
         String all = NodeScaleBench.config(vsCount, rsPer, flappers, false);
         return all.substring(all.indexOf("virtual_server "));
+    }
+
+    /**
+     * cyclictest (rt-tests) for {@code seconds}: one thread in SCHED_RR 10, as Vigil's vrrp thread, waking every 10 ms
+     * like its adverts; latency histogram in us to {@code hist}. Null when not installed.
+     */
+    static Process cyclictest(Path hist, int seconds) throws IOException {
+        if (!Files.isExecutable(Path.of("/usr/bin/cyclictest"))) return null;
+        return new ProcessBuilder("cyclictest", "-q", "-t1", "-p", "10", "--policy=rr", "-i", "10000", "-D", Integer.toString(seconds),
+                "-h", "200000", "--histfile=" + hist).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** cyclictest's histogram: wake-ups, how many over 1 and 5 ms late, the maximum. */
+    static String cyclicReport(Path hist) throws IOException {
+        if (!Files.exists(hist)) return "cyclictest wrote no histogram";
+        long n = 0, over1 = 0, over5 = 0, max = 0;
+        for (String l : Files.readAllLines(hist)) {
+            if (l.startsWith("# Max Latencies:")) max = Long.parseLong(l.substring(16).trim().split("\\s+")[0]);
+            if (l.startsWith("#") || l.isBlank()) continue;
+            String[] f = l.trim().split("\\s+");
+            long us = Long.parseLong(f[0]), c = Long.parseLong(f[1]);
+            n += c;
+            if (us > 1000) over1 += c;
+            if (us > 5000) over5 += c;
+        }
+        return String.format(Locale.ROOT, "cyclictest (SCHED_RR 10, every 10 ms): %d wake-ups, over 1 ms late: %d, over 5 ms: %d, max %.3f ms",
+                n, over1, over5, max / 1000.0);
+    }
+
+    /** Steal time of all CPUs, in USER_HZ ticks (the 8th value of /proc/stat's cpu line). */
+    static long stealTicks() throws IOException {
+        return Long.parseLong(Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+")[8]);
     }
 
     /** VI_1's vigil_vrrp_advert_late_seconds from the node's /metrics: count, and how many over 1, 5 and 10 ms. */
