@@ -49,6 +49,22 @@ final class AdvertJitter {
         return b.toString();
     }
 
+    /**
+     * Of the intervals in {@code a} off by more than {@code overMs}, how many ended within {@code withinMs} of one in
+     * {@code b} also off by more: two processes stalled together point at the machine, not at either of them.
+     */
+    static String coincident(List<Double> a, List<Double> b, double nominal, double overMs, double withinMs) {
+        List<Double> ea = ends(a, nominal, overMs), eb = ends(b, nominal, overMs);
+        long both = ea.stream().filter(t -> eb.stream().anyMatch(u -> Math.abs(u - t) * 1000 <= withinMs)).count();
+        return String.format(Locale.ROOT, "%d of %d ended within %.0f ms of one of the other's %d", both, ea.size(), withinMs, eb.size());
+    }
+
+    private static List<Double> ends(List<Double> times, double nominal, double overMs) {
+        List<Double> e = new java.util.ArrayList<>();
+        for (int i = 1; i < times.size(); i++) if (Math.abs((times.get(i) - times.get(i - 1)) - nominal) * 1000 > overMs) e.add(times.get(i));
+        return e;
+    }
+
     static double pct(double[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];

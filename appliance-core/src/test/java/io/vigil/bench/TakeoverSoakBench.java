@@ -96,6 +96,7 @@ public final class TakeoverSoakBench {
                 if (peer.size() > 2) {
                     System.out.println("  keepalived's VI_2 adverts (MASTER, same capture): " + AdvertJitter.report(peer, ADVERT));
                     System.out.println("  " + AdvertJitter.worst(peer, ADVERT, 5.0, 8));
+                    System.out.println("  Vigil's intervals off by more than 5 ms beside keepalived's: " + AdvertJitter.coincident(own, peer, ADVERT, 5.0, 20));
                 }
                 // the machine's own floor over the same window: a bare C timer loop at the vrrp thread's priority, and
                 // the time the hypervisor gave neither vCPU to this guest
