@@ -112,7 +112,7 @@ public final class AddressKeeper implements AutoCloseable {
             Rtnetlink.Change c = add ? rtnl.addAddress(a) : rtnl.removeAddress(a);
             journal.append(cause, new Event.VipChanged(instance, text, dev, add, true,
                     c.changed() ? "" : c.name().toLowerCase().replace('_', ' ')));
-            if (c.changed()) NodeLog.info("(" + instance + ") " + (add ? "added " : "removed ") + text + " on " + dev + labelText(v));
+            if (c.changed()) NodeLog.info(changedText(instance, add, text, dev, v));
         } catch (Exception e) {
             journal.append(cause, new Event.VipChanged(instance, text, dev, add, false, String.valueOf(e.getMessage())));
             NodeLog.error("(" + instance + ") cannot " + (add ? "add " : "remove ") + text + " on " + dev + ": " + e.getMessage());
@@ -139,6 +139,43 @@ public final class AddressKeeper implements AutoCloseable {
                         refused = false; // accepted: cannot happen with no such interface
                     } catch (LinuxException e) {
                         refused &= e.errno() == Errno.ENODEV;
+                    } catch (Exception | Error e) {
+                        refused = false;
+                    }
+                }
+            }
+            done.complete(refused);
+        });
+        return done;
+    }
+
+    /** The log line of a changed VIP (its concatenation linked by the rehearsal: ~1 ms when first run on a takeover). */
+    private static String changedText(String instance, boolean add, String text, String dev, VirtualAddress v) {
+        return "(" + instance + ") " + (add ? "added " : "removed ") + text + " on " + dev + labelText(v);
+    }
+
+    /**
+     * Runs the gratuitous ARP path after a takeover's add on the io thread, as {@link #rehearseAdd} does for the add:
+     * the interface lookup, the add's log line and a frame for each address sent to an interface index no interface
+     * has (the kernel refuses it: ENXIO), so nothing reaches the wire. Measured at 1 s adverts, the first real GARP
+     * left 3.5-5.8 ms after the takeover's advert without it (keepalived: 0.2 ms). Completes with whether every send
+     * was refused as expected.
+     */
+    public CompletableFuture<Boolean> rehearseGarp(List<VirtualAddress> vips, String defaultDevice, int times) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        io.execute(() -> {
+            boolean refused = true;
+            for (int i = 0; i < times; i++) {
+                for (VirtualAddress v : vips) {
+                    String dev = v.device() != null ? v.device() : defaultDevice;
+                    try {
+                        if (changedText("rehearsal", true, v.address() + "/" + v.prefixLength(), dev, v).isEmpty()) refused = false;
+                        MacAddress mac = rtnl.link(dev).map(LinkInfo::mac).orElse(null);
+                        if (mac == null) continue; // no such interface yet, or no ARP on it: nothing to rehearse
+                        garp.send(NO_SUCH_IFINDEX, mac, inet(v.address()));
+                        refused = false; // sent: cannot happen with no such interface
+                    } catch (LinuxException e) {
+                        refused &= e.errno() == Errno.ENXIO || e.errno() == Errno.ENODEV;
                     } catch (Exception | Error e) {
                         refused = false;
                     }

@@ -229,7 +229,10 @@ public final class VrrpNode implements AutoCloseable {
         for (VrrpInstanceSpec sp : specs) ifOf.put(sp.name(), sp.interfaceName());
         try {
             rehearse(specs, groups, ifOf);
-            for (VrrpInstanceSpec sp : specs) keeper.rehearseAdd(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
+            for (VrrpInstanceSpec sp : specs) {
+                keeper.rehearseAdd(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
+                keeper.rehearseGarp(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
+            }
             // then, at normal priority, until the JIT has compiled the path: run once it was interpreted, and the
             // router's step, the journal entry and the send still cost ~1 ms between master_down expiry and the advert
             // (warmSend takes no lock the vrrp thread's sends take: a preempted rehearsal never holds up an advert)

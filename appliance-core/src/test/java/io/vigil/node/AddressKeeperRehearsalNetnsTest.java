@@ -50,6 +50,46 @@ class AddressKeeperRehearsalNetnsTest {
     }
 
     @Test
+    void rehearsedGarpsAreRefusedAndNeverReachTheWire() throws Exception {
+        NetnsTopology topo = NetnsTopology.createUnique("ag");
+        Path dir = Files.createTempDirectory("vigil-akg");
+        Process dump = null;
+        try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "akg"))) {
+            NetnsTopology.Namespace sw = topo.namespace("sw");
+            topo.bridge(sw, "br0");
+            NetnsTopology.Namespace n = topo.host("n", "eth0", "192.0.2.11/24", sw, "br0");
+            dump = new ProcessBuilder("ip", "netns", "exec", sw.name(), "tcpdump", "-l", "-n", "-i", "br0", "arp")
+                    .redirectErrorStream(true).start();
+            var lines = java.util.Collections.synchronizedList(new java.util.ArrayList<String>());
+            Process d = dump;
+            Thread.ofPlatform().daemon().start(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(d.getInputStream()))) {
+                    for (String l; (l = r.readLine()) != null; ) lines.add(l);
+                } catch (java.io.IOException ended) { /* tcpdump stopped */ }
+            });
+            NetLab.await("tcpdump listening", () -> String.join("\n", lines), java.time.Duration.ofSeconds(10),
+                    () -> lines.stream().anyMatch(l -> l.contains("listening on")));
+            AddressKeeper keeper = n.call(() -> new AddressKeeper(journal, Rtnetlink.open(), GarpSender.open(), Duration.ZERO));
+            try {
+                List<VirtualAddress> vips = List.of(VirtualAddress.of("192.0.2.100", 24), VirtualAddress.of("192.0.2.101", 32));
+                assertThat(keeper.rehearseGarp(vips, "eth0", 3).get(10, TimeUnit.SECONDS)).as("every send refused (ENXIO)").isTrue();
+                // then one real GARP for .101: the capture sees it, and nothing for .100 (six rehearsed sends before)
+                keeper.garp("VI_1", "eth0", List.of(vips.get(1).address()), 1, io.vigil.journal.Cause.NONE);
+                NetLab.await("the real GARP captured", () -> String.join("\n", lines), java.time.Duration.ofSeconds(10),
+                        () -> lines.stream().anyMatch(l -> l.contains("who-has 192.0.2.101")));
+                Thread.sleep(200);
+                assertThat(lines).noneMatch(l -> l.contains("192.0.2.100"));
+                assertThat(lines.stream().filter(l -> l.contains("192.0.2.101")).count()).isEqualTo(1);
+            } finally {
+                keeper.close();
+            }
+        } finally {
+            if (dump != null) dump.destroy();
+            topo.close();
+        }
+    }
+
+    @Test
     void standByRunsUntilWorkComesOrItsEnd() throws Exception {
         Path dir = Files.createTempDirectory("vigil-aks");
         try (Journal journal = Journal.open(JournalConfig.defaults(dir.resolve("journal"), "aks"));
