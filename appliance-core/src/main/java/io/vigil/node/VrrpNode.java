@@ -878,12 +878,21 @@ public final class VrrpNode implements AutoCloseable {
             try {
                 for (RtnetlinkEvent ev : monitor.poll(Duration.ofSeconds(1))) {
                     switch (ev) {
-                        case RtnetlinkEvent.LinkChanged(LinkInfo l) -> link(l.index(), l.name(), l.isUp());
-                        case RtnetlinkEvent.LinkRemoved(LinkInfo l) -> link(l.index(), l.name(), false);
+                        case RtnetlinkEvent.LinkChanged(LinkInfo l) -> {
+                            keeper.linkSeen(l);
+                            link(l.index(), l.name(), l.isUp());
+                        }
+                        case RtnetlinkEvent.LinkRemoved(LinkInfo l) -> {
+                            keeper.linkGone(l);
+                            link(l.index(), l.name(), false);
+                        }
                         case RtnetlinkEvent.AddressRemoved(Ipv4InterfaceAddress a) ->
                                 keeper.addressRemoved(a, ifnames.getOrDefault(a.ifindex(), "if" + a.ifindex()));
                         case RtnetlinkEvent.AddressAdded a -> { }
-                        case RtnetlinkEvent.Overrun o -> { for (LinkInfo l : control.links()) link(l.index(), l.name(), l.isUp()); }
+                        case RtnetlinkEvent.Overrun o -> {
+                            keeper.linksUnknown();
+                            for (LinkInfo l : control.links()) link(l.index(), l.name(), l.isUp());
+                        }
                     }
                 }
             } catch (ClosedChannelException e) {
