@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * on the wire, the VIP follows. An advert_int below 1 s runs VRRPv3 (v2 counts whole seconds). Then advert send
  * jitter: see {@link JitterBench}.
  *
- * <p>Usage: {@code bin/bench io.vigil.bench.TakeoverBench [runs] [advert_int]} (root; default 5 runs, 1 s).
+ * <p>Usage: {@code bin/bench io.vigil.bench.TakeoverBench [runs] [advert_int]} (root; default 5 runs, 1 s), after
+ * {@code ./mvnw -q -DskipTests package}: Vigil runs through bin/vigil.
  */
 public final class TakeoverBench {
 
@@ -120,7 +121,7 @@ public final class TakeoverBench {
     static double[] once(NetLab lab, String m, String b, Path mConf, Path bConf, boolean vigilBackup, int run) throws Exception {
         String tag = (vigilBackup ? "v" : "k") + run;
         NetLab.Proc master = lab.keepalived("kam" + tag, m, mConf);
-        NetLab.Proc backup = vigilBackup ? lab.vigil("vig" + tag, b, bConf) : lab.keepalived("kab" + tag, b, bConf);
+        NetLab.Proc backup = vigilBackup ? packaged(lab, "vig" + tag, b, bConf) : lab.keepalived("kab" + tag, b, bConf);
         try {
             return measure(lab, m, b, master, backup, tag);
         } finally { // a failed run leaves nothing behind for the next one
@@ -128,6 +129,18 @@ public final class TakeoverBench {
             if (master.process().isAlive()) lab.crashKeepalived(master);
             new ProcessBuilder("ip", "-n", b, "addr", "del", "192.0.2.100/24", "dev", "eth0").start().waitFor();
         }
+    }
+
+    /**
+     * Vigil as an operator runs it: bin/vigil (its JVM flags, the jar and the AOT cache the package step built), not
+     * the tests' class directories, where every class on the first takeover's path is loaded and verified then.
+     */
+    static NetLab.Proc packaged(NetLab lab, String name, String ns, Path conf) throws IOException {
+        Path vigil = NetLab.ROOT.resolve("bin/vigil");
+        if (!java.nio.file.Files.isRegularFile(NetLab.ROOT.resolve("appliance-core/target/vigil.jar")))
+            throw new IllegalStateException("package first: ./mvnw -q -DskipTests package");
+        return lab.start(name, ns, List.of(vigil.toString(), "run", "-f", conf.toString(), "--journal",
+                lab.dir.resolve(name + "-journal").toString()));
     }
 
     static double[] measure(NetLab lab, String m, String b, NetLab.Proc master, NetLab.Proc backup, String tag) throws Exception {
