@@ -135,7 +135,7 @@ public final class AddressKeeper implements AutoCloseable {
 
     private void change(String instance, String defaultDevice, VirtualAddress v, boolean add, Cause cause) {
         String dev = v.device() != null ? v.device() : defaultDevice;
-        String text = v.address() + "/" + v.prefixLength();
+        String text = text(v);
         try {
             Ipv4InterfaceAddress a = toKernel(v, Libc.ifNameToIndex(dev));
             String key = key(a);
@@ -163,9 +163,11 @@ public final class AddressKeeper implements AutoCloseable {
             for (int i = 0; i < times; i++) {
                 for (VirtualAddress v : vips) {
                     try {
-                        Libc.ifNameToIndex(v.device() != null ? v.device() : defaultDevice);
+                        String dev = v.device() != null ? v.device() : defaultDevice;
+                        Libc.ifNameToIndex(dev);
                         Ipv4InterfaceAddress a = toKernel(v, NO_SUCH_IFINDEX);
-                        if (key(a).isEmpty()) refused = false;
+                        // what change() does before its request, linked here (string concatenations, Held)
+                        if (key(a).isEmpty() || text(v).isEmpty() || new Held("", a, dev).address() == null) refused = false;
                         rtnl.addAddress(a);
                         refused = false; // accepted: cannot happen with no such interface
                     } catch (LinuxException e) {
@@ -281,6 +283,8 @@ public final class AddressKeeper implements AutoCloseable {
     private static String key(Ipv4InterfaceAddress a) {
         return a.ifindex() + " " + a.address().getHostAddress() + "/" + a.prefixLength();
     }
+
+    private static String text(VirtualAddress v) { return v.address() + "/" + v.prefixLength(); }
 
     private static String labelText(VirtualAddress v) { return v.label() == null ? "" : " label " + v.label(); }
 
