@@ -189,10 +189,10 @@ public final class AddressKeeper implements AutoCloseable {
 
     /**
      * Runs the gratuitous ARP path after a takeover's add on the io thread, as {@link #rehearseAdd} does for the add:
-     * the interface (from the monitor's view or the kernel), the add's log line and a frame for each address sent to an interface index no interface
-     * has (the kernel refuses it: ENXIO), so nothing reaches the wire. Measured at 1 s adverts, the first real GARP
-     * left 3.5-5.8 ms after the takeover's advert without it (keepalived: 0.2 ms). Completes with whether every send
-     * was refused as expected.
+     * the interface (from the monitor's view or the kernel), the add's log line and a frame for each address, sent to
+     * an interface index no interface has (the kernel refuses it: ENXIO), so nothing reaches the wire. Measured at 1 s
+     * adverts, the first real GARP left 3.5-5.8 ms after the takeover's advert without it (keepalived: 0.2 ms).
+     * Completes with whether every send was refused as expected.
      */
     public CompletableFuture<Boolean> rehearseGarp(List<VirtualAddress> vips, String defaultDevice, int times) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -202,7 +202,7 @@ public final class AddressKeeper implements AutoCloseable {
                 for (VirtualAddress v : vips) {
                     String dev = v.device() != null ? v.device() : defaultDevice;
                     try {
-                        if (changedText("rehearsal", true, v.address() + "/" + v.prefixLength(), dev, v).isEmpty()) refused = false;
+                        if (changedText("rehearsal", true, text(v), dev, v).isEmpty()) refused = false;
                         LinkInfo link = link(dev);
                         MacAddress mac = link == null ? null : link.mac();
                         if (mac == null) continue; // no such interface yet, or no ARP on it: nothing to rehearse
