@@ -170,6 +170,12 @@ public final class TakeoverSoakBench {
         long n = 0, over1 = 0, over5 = 0, max = 0;
         for (String l : Files.readAllLines(hist)) {
             if (l.startsWith("# Max Latencies:")) max = Long.parseLong(l.substring(16).trim().split("\\s+")[0]);
+            if (l.startsWith("# Histogram Overflows:")) { // past the histogram's 200 ms: late by more than either bound
+                long o = Long.parseLong(l.substring(22).trim().split("\\s+")[0]);
+                n += o;
+                over1 += o;
+                over5 += o;
+            }
             if (l.startsWith("#") || l.isBlank()) continue;
             String[] f = l.trim().split("\\s+");
             long us = Long.parseLong(f[0]), c = Long.parseLong(f[1]);
