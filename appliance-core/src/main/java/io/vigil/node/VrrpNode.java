@@ -231,7 +231,7 @@ public final class VrrpNode implements AutoCloseable {
             rehearse(specs, groups, ifOf);
             for (VrrpInstanceSpec sp : specs) {
                 keeper.rehearseAdd(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
-                keeper.rehearseGarp(sp.virtualAddresses(), sp.interfaceName(), VIP_REHEARSALS);
+                keeper.rehearseGarp(sp.virtualAddresses(), sp.interfaceName(), GARP_REHEARSALS);
                 // the hand-offs themselves with nothing to do: their lambdas' call sites are linked here, not on the
                 // vrrp thread between the takeover's advert and the VIP (0.7-1.2 ms measured on the first takeover)
                 keeper.add(sp.name(), sp.interfaceName(), List.of(), Cause.NONE);
@@ -241,15 +241,8 @@ public final class VrrpNode implements AutoCloseable {
             // router's step, the journal entry and the send still cost ~1 ms between master_down expiry and the advert
             // (warmSend takes no lock the vrrp thread's sends take: a preempted rehearsal never holds up an advert)
             if (rt > 1) RealtimeScheduling.lower();
-            VrrpInstanceSpec first = specs.isEmpty() ? null : specs.getFirst();
             for (int i = 0; i < REHEARSALS && !closing; i++) {
                 rehearse(specs, groups, ifOf);
-                // the io thread's add and GARP path too, a few at a time (one instance: the code is shared), until the
-                // JIT compiles it: after 50 runs it still took ~0.4 ms from picking up the add to the netlink request
-                if (first != null) {
-                    keeper.rehearseAdd(first.virtualAddresses(), first.interfaceName(), VIP_REHEARSALS_MORE);
-                    keeper.rehearseGarp(first.virtualAddresses(), first.interfaceName(), VIP_REHEARSALS_MORE);
-                }
                 Thread.sleep(REHEARSAL_PAUSE_MS); // the JIT's compilations spread out rather than one burst on a busy start-up
             }
         } catch (InterruptedException e) {
@@ -264,8 +257,12 @@ public final class VrrpNode implements AutoCloseable {
     private static final long REHEARSAL_PAUSE_MS = 2;
     /** The VIP add path's rehearsals (refused netlink requests on the vrrp-io thread, ~20 µs each). */
     private static final int VIP_REHEARSALS = 50;
-    /** Per pass of the normal-priority rehearsal loop ({@link #REHEARSALS} passes). */
-    private static final int VIP_REHEARSALS_MORE = 4;
+    /**
+     * The GARP path's: linking is the point (the frame and its send are a few calls), and each runs on the real-time
+     * io thread. A longer one (1,200 more adds and GARPs through the JIT loop, which measured no gain) was in the
+     * build whose appliance test under TCG saw a backup miss its peer's first advert; kept short since.
+     */
+    private static final int GARP_REHEARSALS = 10;
 
     private void rehearse(List<VrrpInstanceSpec> specs, List<SyncGroupSpec> groups, Map<String, String> ifOf) throws Exception {
         ByteBuffer warmOut = ByteBuffer.allocate(VrrpSocket.MAX_PACKET);
