@@ -157,21 +157,34 @@ public final class AddressKeeper implements AutoCloseable {
      * whether every request was refused as expected.
      */
     public CompletableFuture<Boolean> rehearseAdd(List<VirtualAddress> vips, String defaultDevice, int times) {
+        return rehearse(vips, defaultDevice, times, (v, dev) -> {
+            Libc.ifNameToIndex(dev);
+            Ipv4InterfaceAddress a = toKernel(v, NO_SUCH_IFINDEX);
+            // what change() does before its request, linked here (string concatenations, Held)
+            if (key(a).isEmpty() || text(v).isEmpty() || new Held("", a, dev).address() == null) return false;
+            try {
+                rtnl.addAddress(a);
+                return false; // accepted: cannot happen with no such interface
+            } catch (LinuxException e) {
+                return e.errno() == Errno.ENODEV;
+            }
+        });
+    }
+
+    /** One rehearsed step for one address on its device: true if the kernel refused it as expected. */
+    private interface Rehearsal {
+        boolean refused(VirtualAddress v, String dev) throws Exception;
+    }
+
+    /** {@code step} {@code times} over {@code vips} on the io thread; completes with whether every step was refused. */
+    private CompletableFuture<Boolean> rehearse(List<VirtualAddress> vips, String defaultDevice, int times, Rehearsal step) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         io.execute(() -> {
             boolean refused = true;
             for (int i = 0; i < times; i++) {
                 for (VirtualAddress v : vips) {
                     try {
-                        String dev = v.device() != null ? v.device() : defaultDevice;
-                        Libc.ifNameToIndex(dev);
-                        Ipv4InterfaceAddress a = toKernel(v, NO_SUCH_IFINDEX);
-                        // what change() does before its request, linked here (string concatenations, Held)
-                        if (key(a).isEmpty() || text(v).isEmpty() || new Held("", a, dev).address() == null) refused = false;
-                        rtnl.addAddress(a);
-                        refused = false; // accepted: cannot happen with no such interface
-                    } catch (LinuxException e) {
-                        refused &= e.errno() == Errno.ENODEV;
+                        refused &= step.refused(v, v.device() != null ? v.device() : defaultDevice);
                     } catch (Exception | Error e) {
                         refused = false;
                     }
@@ -195,29 +208,18 @@ public final class AddressKeeper implements AutoCloseable {
      * Completes with whether every send was refused as expected.
      */
     public CompletableFuture<Boolean> rehearseGarp(List<VirtualAddress> vips, String defaultDevice, int times) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        io.execute(() -> {
-            boolean refused = true;
-            for (int i = 0; i < times; i++) {
-                for (VirtualAddress v : vips) {
-                    String dev = v.device() != null ? v.device() : defaultDevice;
-                    try {
-                        if (changedText("rehearsal", true, text(v), dev, v).isEmpty()) refused = false;
-                        LinkInfo link = link(dev);
-                        MacAddress mac = link == null ? null : link.mac();
-                        if (mac == null) continue; // no such interface yet, or no ARP on it: nothing to rehearse
-                        garp.send(NO_SUCH_IFINDEX, mac, inet(v.address()));
-                        refused = false; // sent: cannot happen with no such interface
-                    } catch (LinuxException e) {
-                        refused &= e.errno() == Errno.ENXIO || e.errno() == Errno.ENODEV;
-                    } catch (Exception | Error e) {
-                        refused = false;
-                    }
-                }
+        return rehearse(vips, defaultDevice, times, (v, dev) -> {
+            if (changedText("rehearsal", true, text(v), dev, v).isEmpty()) return false;
+            LinkInfo link = link(dev);
+            MacAddress mac = link == null ? null : link.mac();
+            if (mac == null) return true; // no such interface yet, or no ARP on it: nothing to rehearse
+            try {
+                garp.send(NO_SUCH_IFINDEX, mac, inet(v.address()));
+                return false; // sent: cannot happen with no such interface
+            } catch (LinuxException e) {
+                return e.errno() == Errno.ENXIO || e.errno() == Errno.ENODEV;
             }
-            done.complete(refused);
         });
-        return done;
     }
 
     /** An interface index no interface has (indexes are positive ints allocated upwards). */
