@@ -3,7 +3,6 @@ package io.vigil.config;
 import io.vigil.check.api.ConfigNode;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.Locale;
@@ -80,27 +79,39 @@ final class Values {
 
     Optional<Duration> timer(ConfigNode c, String s, double minSeconds, double maxSeconds, String fallback) {
         var where = at(c, c.args().indexOf(s));
-        BigDecimal v;
-        try {
-            if (!isDecimal(s)) throw new NumberFormatException(s); // no exponents: "1e999999999" must not hang us
-            v = new BigDecimal(s);
-        } catch (NumberFormatException e) {
+        if (!isDecimal(s)) { // no exponents: "1e999999999" must not hang us
             diags.warning(where, c.keyword() + " '" + s + "' is not a time in seconds: keepalived accepts "
                     + num(minSeconds) + ".." + num(maxSeconds) + "; " + fallback);
             return Optional.empty();
         }
-        long micros;
-        try {
-            micros = v.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
-        } catch (ArithmeticException e) {
-            micros = v.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        long micros = micros(s);
         if (micros < Math.round(minSeconds * 1e6) || micros > Math.round(maxSeconds * 1e6)) {
             diags.warning(where, c.keyword() + " " + s + " is out of range: keepalived accepts " + num(minSeconds)
                     + ".." + num(maxSeconds) + " seconds; " + fallback);
             return Optional.empty();
         }
         return Optional.of(Duration.ofNanos(micros * 1000));
+    }
+
+    /**
+     * A {@link #isDecimal} text in microseconds, rounded half up (away from zero), saturating at the long's range.
+     * Not through BigDecimal: its class initialiser alone took 20-80 ms of {@code vigil run}'s start-up (it squares
+     * large BigIntegers), and advert_int is in every configuration.
+     */
+    static long micros(String s) {
+        boolean negative = s.charAt(0) == '-';
+        int dot = s.indexOf('.'), end = dot < 0 ? s.length() : dot;
+        long whole = 0;
+        for (int i = negative ? 1 : 0; i < end; i++) whole = whole * 10 + (s.charAt(i) - '0'); // <= 17 digits: no overflow
+        if (whole > Long.MAX_VALUE / 1_000_000 - 1) return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+        long fraction = 0;
+        for (int i = 1; i <= 6; i++) {
+            int at = dot + i;
+            fraction = fraction * 10 + (dot >= 0 && at < s.length() ? s.charAt(at) - '0' : 0);
+        }
+        if (dot >= 0 && dot + 7 < s.length() && s.charAt(dot + 7) >= '5') fraction++;
+        long m = whole * 1_000_000 + fraction;
+        return negative ? -m : m;
     }
 
     /** keepalived TIMER syntax: digits with an optional fraction, at most 18 characters. */

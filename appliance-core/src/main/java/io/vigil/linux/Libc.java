@@ -1,22 +1,16 @@
 package io.vigil.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The libc downcalls Vigil's edges need (FFM, no JNI). Every call that can fail captures errno through
- * {@link Linker.Option#captureCallState} into a per-thread segment and turns a -1 into a {@link LinuxException}
+ * {@link java.lang.foreign.Linker.Option#captureCallState} into a per-thread segment and turns a -1 into a {@link LinuxException}
  * naming the call. Constants are Linux x86_64/aarch64 values (identical on both).
  */
 public final class Libc {
@@ -39,38 +33,27 @@ public final class Libc {
     /** One errno slot per thread; lives as long as the thread does. */
     private static final ThreadLocal<MemorySegment> CAPTURE = ThreadLocal.withInitial(Syscalls::errnoSlot);
 
-    private static MethodHandle errnoCall(String name, FunctionDescriptor fd) {
-        return Syscalls.errnoCall(name, fd);
-    }
-
-    private static MethodHandle plainCall(String name, FunctionDescriptor fd) {
-        return Syscalls.plainCall(name, fd);
-    }
-
     private static final MethodHandle SOCKET = Syscalls.SOCKET;
     private static final MethodHandle BIND = Syscalls.BIND;
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = Syscalls.link("getsockname", 3);
+    private static final MethodHandle SETSOCKOPT = Syscalls.link("setsockopt", 5);
     private static final MethodHandle GETSOCKOPT = Syscalls.GETSOCKOPT;
-    private static final MethodHandle SENDTO = errnoCall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = errnoCall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECVMSG = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SENDTO = Syscalls.link("sendto", 6);
+    private static final MethodHandle RECVFROM = Syscalls.link("recvfrom", 6);
+    private static final MethodHandle RECVMSG = Syscalls.link("recvmsg", 3);
+    private static final MethodHandle POLL = Syscalls.link("poll", 3);
+    private static final MethodHandle CLOSE = Syscalls.link("close", 1);
+    private static final MethodHandle OPEN = Syscalls.link("open", 2);
+    private static final MethodHandle SETNS = Syscalls.link("setns", 2);
+    private static final MethodHandle EVENTFD = Syscalls.link("eventfd", 2);
     private static final MethodHandle READ = Syscalls.READ;
     private static final MethodHandle WRITE = Syscalls.WRITE;
-    private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle IF_INDEXTONAME = errnoCall("if_indextoname", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle CLOCK_GETTIME = plainCall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle IF_NAMETOINDEX = Syscalls.link("if_nametoindex", 1);
+    private static final MethodHandle IF_INDEXTONAME = Syscalls.link("if_indextoname", 2);
+    private static final MethodHandle STRERROR = Syscalls.link("strerror", 1);
+    private static final MethodHandle CLOCK_GETTIME = Syscalls.link("clock_gettime", 2);
     private static final int CLOCK_REALTIME = 0;
-    private static final MethodHandle SIGNAL = plainCall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle SIGNAL = Syscalls.link("signal", 2);
     /** SIGHUP, SIGINT, SIGTERM (the same on x86_64 and aarch64). */
     public static final int SIGHUP = 1, SIGINT = 2, SIGTERM = 15;
 
@@ -87,8 +70,8 @@ public final class Libc {
     /** glibc's text for an errno ("Operation not permitted"). */
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.equals(MemorySegment.NULL) ? "errno " + errno : s.reinterpret(512).getString(0);
+            long s = Syscalls.call(STRERROR, CAPTURE.get(), errno);
+            return s == 0 ? "errno " + errno : MemorySegment.ofAddress(s).reinterpret(512).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
         }
@@ -100,26 +83,20 @@ public final class Libc {
      * nothing and returns SIG_IGN: the handler would never run.
      */
     public static boolean signalDefault(int sig) {
-        try {
-            MemorySegment old = (MemorySegment) SIGNAL.invokeExact(sig, MemorySegment.NULL);
-            return old.address() == 1L;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return Syscalls.call(SIGNAL, CAPTURE.get(), sig, 0L) == 1L; // SIG_DFL is 0, SIG_IGN 1
     }
 
     public static int socket(int domain, int type, int protocol, String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int fd;
-        try { fd = (int) SOCKET.invokeExact(cs, domain, type | SOCK_CLOEXEC, protocol); } catch (Throwable t) { throw rethrow(t); }
+        int fd = (int) Syscalls.call(SOCKET, cs, domain, type | SOCK_CLOEXEC, protocol);
         if (fd < 0) throw fail(what, cs);
         return fd;
     }
 
     public static void bind(int fd, MemorySegment addr, String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int rc;
-        try { rc = (int) BIND.invokeExact(cs, fd, addr, (int) addr.byteSize()); } catch (Throwable t) { throw rethrow(t); }
+        int rc = (int) Syscalls.call(BIND, cs, fd, Syscalls.ptr(addr), addr.byteSize());
+        Reference.reachabilityFence(addr);
         if (rc < 0) throw fail(what, cs);
     }
 
@@ -129,8 +106,8 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, (int) addr.byteSize());
-            int rc;
-            try { rc = (int) GETSOCKNAME.invokeExact(cs, fd, addr, len); } catch (Throwable t) { throw rethrow(t); }
+            int rc = (int) Syscalls.call(GETSOCKNAME, cs, fd, Syscalls.ptr(addr), Syscalls.ptr(len));
+            Reference.reachabilityFence(addr);
             if (rc < 0) throw fail("getsockname", cs);
             return len.get(JAVA_INT, 0);
         }
@@ -138,8 +115,8 @@ public final class Libc {
 
     public static void setsockopt(int fd, int level, int option, MemorySegment value, String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int rc;
-        try { rc = (int) SETSOCKOPT.invokeExact(cs, fd, level, option, value, (int) value.byteSize()); } catch (Throwable t) { throw rethrow(t); }
+        int rc = (int) Syscalls.call(SETSOCKOPT, cs, fd, level, option, Syscalls.ptr(value), value.byteSize());
+        Reference.reachabilityFence(value);
         if (rc < 0) throw fail(what, cs);
     }
 
@@ -156,8 +133,7 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(JAVA_INT), len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 4);
-            int rc;
-            try { rc = (int) GETSOCKOPT.invokeExact(cs, fd, level, option, v, len); } catch (Throwable t) { throw rethrow(t); }
+            int rc = (int) Syscalls.call(GETSOCKOPT, cs, fd, level, option, Syscalls.ptr(v), Syscalls.ptr(len));
             if (rc < 0) throw fail(what, cs);
             return v.get(JAVA_INT, 0);
         }
@@ -168,8 +144,8 @@ public final class Libc {
      * nothing is allocated; vDSO, no system call). The clock of the kernel's receive timestamps (SO_TIMESTAMPNS).
      */
     public static long realtimeNanos(MemorySegment ts) {
-        int r;
-        try { r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, ts); } catch (Throwable t) { throw rethrow(t); }
+        int r = (int) Syscalls.call(CLOCK_GETTIME, CAPTURE.get(), CLOCK_REALTIME, Syscalls.ptr(ts));
+        Reference.reachabilityFence(ts);
         if (r != 0) return Long.MIN_VALUE;
         return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
     }
@@ -179,8 +155,9 @@ public final class Libc {
         MemorySegment cs = CAPTURE.get();
         int alen = addr.equals(MemorySegment.NULL) ? 0 : (int) addr.byteSize();
         while (true) {
-            long n;
-            try { n = (long) SENDTO.invokeExact(cs, fd, buf, len, flags, addr, alen); } catch (Throwable t) { throw rethrow(t); }
+            long n = Syscalls.call(SENDTO, cs, fd, Syscalls.ptr(buf), len, flags, Syscalls.ptr(addr), alen);
+            Reference.reachabilityFence(buf); // the caller's segments live through the call
+            Reference.reachabilityFence(addr);
             if (n >= 0) return n;
             if (errno(cs) != Errno.EINTR) throw fail(what, cs);
         }
@@ -194,8 +171,10 @@ public final class Libc {
                                 String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
         while (true) {
-            long n;
-            try { n = (long) RECVFROM.invokeExact(cs, fd, buf, len, flags, from, fromLen); } catch (Throwable t) { throw rethrow(t); }
+            long n = Syscalls.call(RECVFROM, cs, fd, Syscalls.ptr(buf), len, flags, Syscalls.ptr(from), Syscalls.ptr(fromLen));
+            Reference.reachabilityFence(buf); // the caller's segments live through the call
+            Reference.reachabilityFence(from);
+            Reference.reachabilityFence(fromLen);
             if (n >= 0) return n;
             int e = errno(cs);
             if (e == Errno.EAGAIN) return -1;
@@ -207,8 +186,8 @@ public final class Libc {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags, String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
         while (true) {
-            long n;
-            try { n = (long) RECVMSG.invokeExact(cs, fd, msghdr, flags); } catch (Throwable t) { throw rethrow(t); }
+            long n = Syscalls.call(RECVMSG, cs, fd, Syscalls.ptr(msghdr), flags);
+            Reference.reachabilityFence(msghdr);
             if (n >= 0) return n;
             int e = errno(cs);
             if (e == Errno.EAGAIN) return -1;
@@ -222,8 +201,8 @@ public final class Libc {
      */
     public static int poll(MemorySegment fds, int nfds, int timeoutMillis) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int n;
-        try { n = (int) POLL.invokeExact(cs, fds, (long) nfds, timeoutMillis); } catch (Throwable t) { throw rethrow(t); }
+        int n = (int) Syscalls.call(POLL, cs, Syscalls.ptr(fds), nfds, timeoutMillis);
+        Reference.reachabilityFence(fds);
         if (n >= 0) return n;
         if (errno(cs) == Errno.EINTR) return 0;
         throw fail("poll", cs);
@@ -233,14 +212,13 @@ public final class Libc {
     public static void close(int fd) {
         if (fd < 0) return;
         MemorySegment cs = CAPTURE.get();
-        try { int rc = (int) CLOSE.invokeExact(cs, fd); } catch (Throwable t) { throw rethrow(t); }
+        Syscalls.call(CLOSE, cs, fd);
     }
 
     public static int open(String path, int flags) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            int fd;
-            try { fd = (int) OPEN.invokeExact(cs, a.allocateFrom(path), flags | O_CLOEXEC); } catch (Throwable t) { throw rethrow(t); }
+            int fd = (int) Syscalls.call(OPEN, cs, Syscalls.ptr(a.allocateFrom(path)), flags | O_CLOEXEC);
             if (fd < 0) throw fail("open(" + path + ")", cs);
             return fd;
         }
@@ -249,15 +227,13 @@ public final class Libc {
     /** setns(2): moves the CALLING THREAD into the namespace behind {@code fd}. */
     public static void setns(int fd, int nstype, String what) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int rc;
-        try { rc = (int) SETNS.invokeExact(cs, fd, nstype); } catch (Throwable t) { throw rethrow(t); }
+        int rc = (int) Syscalls.call(SETNS, cs, fd, nstype);
         if (rc < 0) throw fail(what, cs);
     }
 
     public static int eventfd(int initial, int flags) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
-        int fd;
-        try { fd = (int) EVENTFD.invokeExact(cs, initial, flags); } catch (Throwable t) { throw rethrow(t); }
+        int fd = (int) Syscalls.call(EVENTFD, cs, initial, flags);
         if (fd < 0) throw fail("eventfd", cs);
         return fd;
     }
@@ -268,8 +244,7 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment one = a.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
-            long n;
-            try { n = (long) WRITE.invokeExact(cs, fd, one, 8L); } catch (Throwable t) { throw rethrow(t); }
+            long n = Syscalls.call(WRITE, cs, fd, Syscalls.ptr(one), 8L);
             if (n < 0 && errno(cs) != Errno.EAGAIN) throw fail("write(eventfd)", cs);
         }
     }
@@ -279,8 +254,7 @@ public final class Libc {
         MemorySegment cs = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(JAVA_LONG);
-            long n;
-            try { n = (long) READ.invokeExact(cs, fd, v, 8L); } catch (Throwable t) { throw rethrow(t); }
+            long n = Syscalls.call(READ, cs, fd, Syscalls.ptr(v), 8L);
             if (n < 0 && errno(cs) != Errno.EAGAIN) throw fail("read(eventfd)", cs);
         }
     }
@@ -289,8 +263,7 @@ public final class Libc {
     public static int ifNameToIndex(String name) throws LinuxException {
         MemorySegment cs = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            int idx;
-            try { idx = (int) IF_NAMETOINDEX.invokeExact(cs, a.allocateFrom(name)); } catch (Throwable t) { throw rethrow(t); }
+            int idx = (int) Syscalls.call(IF_NAMETOINDEX, cs, Syscalls.ptr(a.allocateFrom(name)));
             if (idx == 0) throw new LinuxException("if_nametoindex(" + name + ")", errno(cs) == 0 ? Errno.ENODEV : errno(cs),
                     "no such interface");
             return idx;
@@ -301,16 +274,9 @@ public final class Libc {
         MemorySegment cs = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(16);
-            MemorySegment r;
-            try { r = (MemorySegment) IF_INDEXTONAME.invokeExact(cs, index, buf); } catch (Throwable t) { throw rethrow(t); }
-            if (r.equals(MemorySegment.NULL)) throw new LinuxException("if_indextoname(" + index + ")", errno(cs), "no such interface");
+            long r = Syscalls.call(IF_INDEXTONAME, cs, index, Syscalls.ptr(buf));
+            if (r == 0) throw new LinuxException("if_indextoname(" + index + ")", errno(cs), "no such interface");
             return buf.getString(0);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
     }
 }

@@ -34,6 +34,8 @@ import static io.vigil.linux.Syscalls.SOCKET;
 import static io.vigil.linux.Syscalls.SOCK_STREAM;
 import static io.vigil.linux.Syscalls.SO_ERROR;
 import static io.vigil.linux.Syscalls.WRITE;
+import static io.vigil.linux.Syscalls.call;
+import static io.vigil.linux.Syscalls.ptr;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
@@ -132,12 +134,12 @@ final class TcpProber implements Runnable {
 
     private void open() {
         try {
-            epfd = (int) EPOLL_CREATE1.invokeExact(errno, EPOLL_CLOEXEC);
+            epfd = (int) call(EPOLL_CREATE1, errno, EPOLL_CLOEXEC);
             if (epfd < 0) throw new IllegalStateException("TCP_CHECK: epoll_create1: " + Libc.strerror(errnoOf(errno)));
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             ctlEvent.set(JAVA_INT_UNALIGNED, 0, EPOLLIN);
             ctlEvent.set(JAVA_LONG_UNALIGNED, EV_DATA, WAKE);
-            int rc = (int) EPOLL_CTL.invokeExact(errno, epfd, EPOLL_CTL_ADD, wakeFd, ctlEvent);
+            int rc = (int) call(EPOLL_CTL, errno, epfd, EPOLL_CTL_ADD, wakeFd, ptr(ctlEvent));
             if (rc < 0) throw new IllegalStateException("TCP_CHECK: epoll_ctl: " + Libc.strerror(errnoOf(errno)));
         } catch (IllegalStateException e) {
             throw e;
@@ -159,12 +161,7 @@ final class TcpProber implements Runnable {
         // the socket is made here, on the caller's thread: a socket belongs to the network namespace of the thread
         // that creates it, and the prober thread is shared by checkers that may live in other namespaces
         MemorySegment cs = CALLER_ERRNO.get();
-        int fd;
-        try {
-            fd = (int) SOCKET.invokeExact(cs, target.v6() ? Libc.AF_INET6 : Libc.AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int fd = (int) call(SOCKET, cs, target.v6() ? Libc.AF_INET6 : Libc.AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             done(pending, false, failed(errnoOf(cs)));
             return p.future();
@@ -189,19 +186,13 @@ final class TcpProber implements Runnable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment sa = call.allocate(28, 8);
             int len = Target.of(a, 0).write(sa);
-            int rc = (int) BIND.invokeExact(cs, fd, sa, len);
+            int rc = (int) call(BIND, cs, fd, ptr(sa), len);
             return rc < 0 ? errnoOf(cs) : 0;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
     private void wake() {
-        try {
-            long n = (long) WRITE.invokeExact(CALLER_ERRNO.get(), wakeFd, WAKE_ONE, 8L);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        call(WRITE, CALLER_ERRNO.get(), wakeFd, ptr(WAKE_ONE), 8L);
     }
 
     /** 1, for the eventfd write (read-only, shared by the submitting threads). */
@@ -222,7 +213,7 @@ final class TcpProber implements Runnable {
                 int waitMs = deadlines.isEmpty() ? 1000
                         : (int) Math.min(1000, Math.max(1, (deadlines.peek().deadlineNs - System.nanoTime()) / 1_000_000 + 1));
                 selecting.set(true);
-                int ready = (int) EPOLL_WAIT.invokeExact(errno, epfd, events, MAX_EVENTS, submitted.isEmpty() ? waitMs : 0);
+                int ready = (int) call(EPOLL_WAIT, errno, epfd, ptr(events), MAX_EVENTS, submitted.isEmpty() ? waitMs : 0);
                 selecting.set(false);
                 if (ready < 0) {
                     if (errnoOf(errno) == EINTR) continue;
@@ -238,18 +229,13 @@ final class TcpProber implements Runnable {
         }
     }
 
-    private void drainWake() throws Throwable {
-        long n = (long) READ.invokeExact(errno, wakeFd, counter, 8L);
+    private void drainWake() {
+        call(READ, errno, wakeFd, ptr(counter), 8L);
     }
 
     private void start(Pending p) {
         int len = p.target.write(sockaddr);
-        int rc;
-        try {
-            rc = (int) CONNECT.invokeExact(errno, p.fd, sockaddr, len);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = (int) call(CONNECT, errno, p.fd, ptr(sockaddr), len);
         if (rc == 0) {
             done(p, true, "connected");
             return;
@@ -263,11 +249,7 @@ final class TcpProber implements Runnable {
         p.serial = serial;
         ctlEvent.set(JAVA_INT_UNALIGNED, 0, EPOLLOUT);
         ctlEvent.set(JAVA_LONG_UNALIGNED, EV_DATA, ((long) serial << 32) | p.fd);
-        try {
-            rc = (int) EPOLL_CTL.invokeExact(errno, epfd, EPOLL_CTL_ADD, p.fd, ctlEvent);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        rc = (int) call(EPOLL_CTL, errno, epfd, EPOLL_CTL_ADD, p.fd, ptr(ctlEvent));
         if (rc < 0) {
             done(p, false, failed(errnoOf(errno)));
             return;
@@ -284,12 +266,7 @@ final class TcpProber implements Runnable {
         if (p == null || p.serial != s || p.done) return;
         byFd[fd] = null;
         intLength.set(JAVA_INT, 0, 4);
-        int rc;
-        try {
-            rc = (int) GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ERROR, intValue, intLength);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = (int) call(GETSOCKOPT, errno, fd, SOL_SOCKET, SO_ERROR, ptr(intValue), ptr(intLength));
         int err = rc < 0 ? errnoOf(errno) : intValue.get(JAVA_INT, 0);
         done(p, err == 0, err == 0 ? "connected" : failed(err));
     }

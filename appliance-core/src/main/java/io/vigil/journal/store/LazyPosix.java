@@ -5,9 +5,9 @@ import net.openhft.posix.internal.PosixAPIHolder;
 import net.openhft.posix.internal.jnr.JNRPosixAPI;
 import net.openhft.posix.internal.noop.NoOpPosixAPI;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
+import io.vigil.linux.Syscalls;
+
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -94,12 +94,12 @@ public final class LazyPosix implements PosixAPI {
      */
     private static final class Msync {
         private static final MethodHandle MSYNC = handle();
+        /** One errno slot per thread (the shared call shape captures it; JNR's errno is what Chronicle reads). */
+        private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Syscalls::errnoSlot);
 
         private static MethodHandle handle() {
             try {
-                Linker linker = Linker.nativeLinker();
-                return linker.downcallHandle(linker.defaultLookup().find("msync").orElseThrow(), FunctionDescriptor.of(
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+                return Syscalls.link("msync", 3);
             } catch (Throwable t) {
                 return null;    // then JNR's
             }
@@ -109,8 +109,8 @@ public final class LazyPosix implements PosixAPI {
         static int call(long address, long length, int flags) {
             if (MSYNC == null) return -1;
             try {
-                return (int) MSYNC.invokeExact(address, length, flags);
-            } catch (Throwable t) {
+                return (int) Syscalls.call(MSYNC, ERRNO.get(), address, length, flags);
+            } catch (RuntimeException e) {
                 return -1;
             }
         }
