@@ -46,6 +46,8 @@ public final class Main implements Runnable {
      * subcommand's name (then the whole tree answers, with its suggestions).
      */
     static CommandLine alone(String name) {
+        // `run` without reading the subcommands' annotations: parsing them was ~10 % of the daemon's start-up CPU
+        if (name.equals(RunCommand.NAME)) return new CommandLine(new Top()).addSubcommand(RunCommand.class);
         for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
             if (c.getAnnotation(Command.class).name().equals(name)) return new CommandLine(new Top()).addSubcommand(c);
         }
@@ -62,7 +64,7 @@ public final class Main implements Runnable {
         // picocli's default factory looks for Groovy's Closure class once: a miss scans every jar of the class path
         // (~70, opened one by one: 30-50 ms of start-up). Vigil has no Groovy.
         if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
-        if (args.length > 0 && args[0].equals("run")) {
+        if (args.length > 0 && args[0].equals(RunCommand.NAME)) {
             io.vigil.node.StartupTrace.mark("main");
             RunCommand.configureLog();   // before any thread touches SLF4J, which reads its format once
             io.vigil.journal.store.LazyPosix.install(); // before anything initialises Chronicle's Jvm class

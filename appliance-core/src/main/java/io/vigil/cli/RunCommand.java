@@ -39,7 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vigil run}: keepalived --vrrp for Vigil — runs the VRRP part of a keepalived.conf in the foreground. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = RunCommand.NAME, mixinStandardHelpOptions = true,
         description = {"Run a keepalived.conf in the foreground (as keepalived -n): its",
                 "vrrp_instances, and its virtual_servers' health checks programming IPVS",
                 "(-P: VRRP only). SIGHUP reloads the file; a bad file keeps the running",
@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
                 "Exit: 0 stopped by signal, 1 start-up failed, 4 configuration",
                 "unusable, 5 configuration errors. See docs/operations.md."})
 public final class RunCommand implements Callable<Integer> {
+    static final String NAME = "run";
     @Mixin ConfigSourceOptions source;
 
     @Option(names = "--node-id", paramLabel = "ID",
