@@ -54,8 +54,11 @@ public final class Main implements Runnable {
         return null;
     }
 
-    /** {@code vigil} with no subcommands of its own: {@link #alone} adds the one that runs. */
-    @Command(name = "vigil", mixinStandardHelpOptions = true, version = VERSION)
+    /**
+     * {@code vigil} with no subcommands of its own: {@link #alone} adds the one that runs. No method of these classes
+     * is a subcommand: {@code addMethodSubcommands = false} spares picocli reading every method's annotations.
+     */
+    @Command(name = "vigil", mixinStandardHelpOptions = true, version = VERSION, addMethodSubcommands = false)
     static final class Top implements Runnable {
         @Override public void run() { new CommandLine(new Main()).usage(System.out); }
     }

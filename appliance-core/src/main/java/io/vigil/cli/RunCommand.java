@@ -39,7 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code vigil run}: keepalived --vrrp for Vigil — runs the VRRP part of a keepalived.conf in the foreground. */
-@Command(name = RunCommand.NAME, mixinStandardHelpOptions = true,
+@Command(name = RunCommand.NAME, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Run a keepalived.conf in the foreground (as keepalived -n): its",
                 "vrrp_instances, and its virtual_servers' health checks programming IPVS",
                 "(-P: VRRP only). SIGHUP reloads the file; a bad file keeps the running",
