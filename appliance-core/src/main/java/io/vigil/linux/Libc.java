@@ -30,8 +30,6 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public static final int CLONE_NEWNET = 0x40000000;
 
-    /** One errno slot per thread; lives as long as the thread does. */
-    private static final ThreadLocal<MemorySegment> CAPTURE = ThreadLocal.withInitial(Syscalls::errnoSlot);
 
     private static final MethodHandle SOCKET = Syscalls.SOCKET;
     private static final MethodHandle BIND = Syscalls.BIND;
@@ -70,7 +68,7 @@ public final class Libc {
     /** glibc's text for an errno ("Operation not permitted"). */
     public static String strerror(int errno) {
         try {
-            long s = Syscalls.call(STRERROR, CAPTURE.get(), errno);
+            long s = Syscalls.call(STRERROR, Syscalls.threadSlot(), errno);
             return s == 0 ? "errno " + errno : MemorySegment.ofAddress(s).reinterpret(512).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -83,18 +81,18 @@ public final class Libc {
      * nothing and returns SIG_IGN: the handler would never run.
      */
     public static boolean signalDefault(int sig) {
-        return Syscalls.call(SIGNAL, CAPTURE.get(), sig, 0L) == 1L; // SIG_DFL is 0, SIG_IGN 1
+        return Syscalls.call(SIGNAL, Syscalls.threadSlot(), sig, 0L) == 1L; // SIG_DFL is 0, SIG_IGN 1
     }
 
     public static int socket(int domain, int type, int protocol, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int fd = (int) Syscalls.call(SOCKET, cs, domain, type | SOCK_CLOEXEC, protocol);
         if (fd < 0) throw fail(what, cs);
         return fd;
     }
 
     public static void bind(int fd, MemorySegment addr, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int rc = (int) Syscalls.call(BIND, cs, fd, Syscalls.ptr(addr), addr.byteSize());
         Reference.reachabilityFence(addr);
         if (rc < 0) throw fail(what, cs);
@@ -102,7 +100,7 @@ public final class Libc {
 
     /** getsockname into {@code addr}; returns the address length the kernel wrote. */
     public static int getsockname(int fd, MemorySegment addr) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, (int) addr.byteSize());
@@ -114,7 +112,7 @@ public final class Libc {
     }
 
     public static void setsockopt(int fd, int level, int option, MemorySegment value, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int rc = (int) Syscalls.call(SETSOCKOPT, cs, fd, level, option, Syscalls.ptr(value), value.byteSize());
         Reference.reachabilityFence(value);
         if (rc < 0) throw fail(what, cs);
@@ -129,7 +127,7 @@ public final class Libc {
     }
 
     public static int getsockoptInt(int fd, int level, int option, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(JAVA_INT), len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 4);
@@ -144,7 +142,7 @@ public final class Libc {
      * nothing is allocated; vDSO, no system call). The clock of the kernel's receive timestamps (SO_TIMESTAMPNS).
      */
     public static long realtimeNanos(MemorySegment ts) {
-        int r = (int) Syscalls.call(CLOCK_GETTIME, CAPTURE.get(), CLOCK_REALTIME, Syscalls.ptr(ts));
+        int r = (int) Syscalls.call(CLOCK_GETTIME, Syscalls.threadSlot(), CLOCK_REALTIME, Syscalls.ptr(ts));
         Reference.reachabilityFence(ts);
         if (r != 0) return Long.MIN_VALUE;
         return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
@@ -152,7 +150,7 @@ public final class Libc {
 
     /** sendto; {@code addr} may be {@link MemorySegment#NULL} for a connected/bound-peer socket. */
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int alen = addr.equals(MemorySegment.NULL) ? 0 : (int) addr.byteSize();
         while (true) {
             long n = Syscalls.call(SENDTO, cs, fd, Syscalls.ptr(buf), len, flags, Syscalls.ptr(addr), alen);
@@ -169,7 +167,7 @@ public final class Libc {
      */
     public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment from, MemorySegment fromLen,
                                 String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         while (true) {
             long n = Syscalls.call(RECVFROM, cs, fd, Syscalls.ptr(buf), len, flags, Syscalls.ptr(from), Syscalls.ptr(fromLen));
             Reference.reachabilityFence(buf); // the caller's segments live through the call
@@ -184,7 +182,7 @@ public final class Libc {
 
     /** recvmsg; returns the byte count, or -1 on EAGAIN. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         while (true) {
             long n = Syscalls.call(RECVMSG, cs, fd, Syscalls.ptr(msghdr), flags);
             Reference.reachabilityFence(msghdr);
@@ -200,7 +198,7 @@ public final class Libc {
      * EINTR counts as a timeout-free wake-up (returns 0) so callers re-check their deadline.
      */
     public static int poll(MemorySegment fds, int nfds, int timeoutMillis) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int n = (int) Syscalls.call(POLL, cs, Syscalls.ptr(fds), nfds, timeoutMillis);
         Reference.reachabilityFence(fds);
         if (n >= 0) return n;
@@ -211,12 +209,12 @@ public final class Libc {
     /** close; errors are ignored because there is nothing a caller can do about them. */
     public static void close(int fd) {
         if (fd < 0) return;
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         Syscalls.call(CLOSE, cs, fd);
     }
 
     public static int open(String path, int flags) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             int fd = (int) Syscalls.call(OPEN, cs, Syscalls.ptr(a.allocateFrom(path)), flags | O_CLOEXEC);
             if (fd < 0) throw fail("open(" + path + ")", cs);
@@ -226,13 +224,13 @@ public final class Libc {
 
     /** setns(2): moves the CALLING THREAD into the namespace behind {@code fd}. */
     public static void setns(int fd, int nstype, String what) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int rc = (int) Syscalls.call(SETNS, cs, fd, nstype);
         if (rc < 0) throw fail(what, cs);
     }
 
     public static int eventfd(int initial, int flags) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int fd = (int) Syscalls.call(EVENTFD, cs, initial, flags);
         if (fd < 0) throw fail("eventfd", cs);
         return fd;
@@ -240,7 +238,7 @@ public final class Libc {
 
     /** Adds 1 to an eventfd counter (wakes pollers). */
     public static void eventfdSignal(int fd) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment one = a.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
@@ -251,7 +249,7 @@ public final class Libc {
 
     /** Resets a non-blocking eventfd counter to zero. */
     public static void eventfdDrain(int fd) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(JAVA_LONG);
             long n = Syscalls.call(READ, cs, fd, Syscalls.ptr(v), 8L);
@@ -261,7 +259,7 @@ public final class Libc {
 
     /** Interface index for a name, e.g. "eth0" → 2 (in the calling thread's network namespace). */
     public static int ifNameToIndex(String name) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             int idx = (int) Syscalls.call(IF_NAMETOINDEX, cs, Syscalls.ptr(a.allocateFrom(name)));
             if (idx == 0) throw new LinuxException("if_nametoindex(" + name + ")", errno(cs) == 0 ? Errno.ENODEV : errno(cs),
@@ -271,7 +269,7 @@ public final class Libc {
     }
 
     public static String ifIndexToName(int index) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(16);
             long r = Syscalls.call(IF_INDEXTONAME, cs, index, Syscalls.ptr(buf));

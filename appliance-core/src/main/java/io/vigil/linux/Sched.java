@@ -23,8 +23,6 @@ public final class Sched {
     public static final int RLIMIT_RTTIME = 15;
     private static final int PRIO_PROCESS = 0;
 
-    /** One errno slot per thread. */
-    private static final ThreadLocal<MemorySegment> CAPTURE = ThreadLocal.withInitial(Syscalls::errnoSlot);
 
     private static final MethodHandle GETTID = Syscalls.link("gettid", 0);
     private static final MethodHandle SETSCHEDULER = Syscalls.link("sched_setscheduler", 3);
@@ -46,12 +44,12 @@ public final class Sched {
 
     /** The calling thread's Linux task id. */
     public static int gettid() {
-        return (int) Syscalls.call(GETTID, CAPTURE.get());
+        return (int) Syscalls.call(GETTID, Syscalls.threadSlot());
     }
 
     /** sched_setscheduler(tid, policy, {priority}); policy may carry {@link #SCHED_RESET_ON_FORK}. */
     public static void setScheduler(int tid, int policy, int priority) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(JAVA_INT);
             p.set(JAVA_INT, 0, priority);
@@ -61,7 +59,7 @@ public final class Sched {
 
     /** sched_getscheduler(tid) without {@link #SCHED_RESET_ON_FORK}. */
     public static int scheduler(int tid) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int r = (int) Syscalls.call(GETSCHEDULER, cs, tid);
         if (r < 0) throw fail("sched_getscheduler", cs);
         return r & ~SCHED_RESET_ON_FORK;
@@ -69,7 +67,7 @@ public final class Sched {
 
     /** The real-time priority of tid (0 for SCHED_OTHER). */
     public static int rtPriority(int tid) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(JAVA_INT);
             if ((int) Syscalls.call(GETPARAM, cs, tid, Syscalls.ptr(p)) != 0) throw fail("sched_getparam", cs);
@@ -79,12 +77,12 @@ public final class Sched {
 
     /** setpriority(PRIO_PROCESS, tid, nice): on Linux the nice value of that one thread. */
     public static void setNice(int tid, int nice) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         if ((int) Syscalls.call(SETPRIORITY, cs, PRIO_PROCESS, tid, nice) != 0) throw fail("setpriority", cs);
     }
 
     public static void setAffinity(int tid, BitSet cpus) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment set = a.allocate(CPUSET_BYTES);
             for (int c = cpus.nextSetBit(0); c >= 0 && c < CPUSET_BYTES * 8; c = cpus.nextSetBit(c + 1))
@@ -94,7 +92,7 @@ public final class Sched {
     }
 
     public static BitSet affinity(int tid) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment set = a.allocate(CPUSET_BYTES);
             if ((int) Syscalls.call(GETAFFINITY, cs, tid, CPUSET_BYTES, Syscalls.ptr(set)) < 0) throw fail("sched_getaffinity", cs);
@@ -103,12 +101,12 @@ public final class Sched {
     }
 
     public static void mlockall(int flags) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         if ((int) Syscalls.call(MLOCKALL, cs, flags) != 0) throw fail("mlockall", cs);
     }
 
     public static void setrlimit(int resource, long soft, long hard) throws LinuxException {
-        MemorySegment cs = CAPTURE.get();
+        MemorySegment cs = Syscalls.threadSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(JAVA_LONG, 2);
             r.setAtIndex(JAVA_LONG, 0, soft);

@@ -62,9 +62,17 @@ public final class Syscalls {
 
     private Syscalls() {}
 
+    /** One errno slot per thread, shared by every caller on it: errno is read right after the call that set it. */
+    private static final ThreadLocal<MemorySegment> SLOT = ThreadLocal.withInitial(Syscalls::errnoSlot);
+
     /** A new errno slot, freed when it is no longer reachable (keep one per thread). */
     public static MemorySegment errnoSlot() {
         return Arena.ofAuto().allocate(ERRNO_SLOT);
+    }
+
+    /** The calling thread's errno slot. */
+    public static MemorySegment threadSlot() {
+        return SLOT.get();
     }
 
     /** The errno the last call through {@code slot} captured. */

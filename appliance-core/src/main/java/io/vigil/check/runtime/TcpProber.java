@@ -59,8 +59,6 @@ final class TcpProber implements Runnable {
     /** epoll data of the wake-up eventfd (probe entries carry serial << 32 | fd, serial ≥ 1). */
     private static final long WAKE = -1L;
 
-    /** errno slot of each thread that opens sockets (the probe loops); lives as long as the thread. */
-    private static final ThreadLocal<MemorySegment> CALLER_ERRNO = ThreadLocal.withInitial(Syscalls::errnoSlot);
     /** "connect failed: " + strerror, by errno: the same few texts every time, made once. */
     private static final String[] FAILED = new String[256];
 
@@ -160,7 +158,7 @@ final class TcpProber implements Runnable {
         Pending pending = new Pending(p, now, now + timeoutMs * 1_000_000L, target);
         // the socket is made here, on the caller's thread: a socket belongs to the network namespace of the thread
         // that creates it, and the prober thread is shared by checkers that may live in other namespaces
-        MemorySegment cs = CALLER_ERRNO.get();
+        MemorySegment cs = Syscalls.threadSlot();
         int fd = (int) call(SOCKET, cs, target.v6() ? Libc.AF_INET6 : Libc.AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             done(pending, false, failed(errnoOf(cs)));
@@ -192,7 +190,7 @@ final class TcpProber implements Runnable {
     }
 
     private void wake() {
-        call(WRITE, CALLER_ERRNO.get(), wakeFd, ptr(WAKE_ONE), 8L);
+        call(WRITE, Syscalls.threadSlot(), wakeFd, ptr(WAKE_ONE), 8L);
     }
 
     /** 1, for the eventfd write (read-only, shared by the submitting threads). */

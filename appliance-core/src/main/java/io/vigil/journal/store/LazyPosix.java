@@ -7,7 +7,6 @@ import net.openhft.posix.internal.noop.NoOpPosixAPI;
 
 import io.vigil.linux.Syscalls;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -94,8 +93,6 @@ public final class LazyPosix implements PosixAPI {
      */
     private static final class Msync {
         private static final MethodHandle MSYNC = handle();
-        /** One errno slot per thread (the shared call shape captures it; JNR's errno is what Chronicle reads). */
-        private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Syscalls::errnoSlot);
 
         private static MethodHandle handle() {
             try {
@@ -109,7 +106,7 @@ public final class LazyPosix implements PosixAPI {
         static int call(long address, long length, int flags) {
             if (MSYNC == null) return -1;
             try {
-                return (int) Syscalls.call(MSYNC, ERRNO.get(), address, length, flags);
+                return (int) Syscalls.call(MSYNC, Syscalls.threadSlot(), address, length, flags);
             } catch (RuntimeException e) {
                 return -1;
             }
