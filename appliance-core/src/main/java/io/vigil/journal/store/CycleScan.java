@@ -25,9 +25,15 @@ import java.util.List;
  *   meta-data:      "index2index" (positions of index documents) and "index" arrays (position of every
  *                   indexSpacing-th excerpt), written as the file fills
  *   data:           one excerpt per journal entry (decoded by {@link EventCodec})
- *   end:            a zero header (nothing written yet) or END_OF_DATA (0xC0000000, the queue rolled on);
- *                   every byte after it is zero
+ *   end:            a zero header (nothing written yet) or END_OF_DATA (0xC0000000, the queue rolled on) followed by
+ *                   the field name "EOF" (0xC3 'E' 'O' 'F'); every byte after that is zero
  * </pre>
+ *
+ * Bytes after the end are accepted as an unfinished write (not damage) only where a crash can leave them: while
+ * Chronicle's writePosition still names the last excerpt walked, or past every excerpt the writer had msynced. A
+ * power cut keeps only what reached the disk, and Chronicle's msync covers the data written since the last one, not
+ * the cycle header's page (writePosition): after a power cut that page can be older than the data, so the synced
+ * count ({@code chronicle.lastIndexMSynced} in the queue's metadata) is the evidence that still holds.
  *
  * A scan is resumable: a reader following a live file calls {@link #advance} again and it continues where it ended.
  * The first inconsistency is kept as {@link #damage()} and the walk never goes past it.
@@ -35,6 +41,8 @@ import java.util.List;
 final class CycleScan {
     static final int NOT_COMPLETE = 0x80000000, META_DATA = 0x40000000, LENGTH_MASK = 0x3FFFFFFF;
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
+    /** What Chronicle writes after an END_OF_DATA header: the binary-wire field name "EOF" (0xC3 'E' 'O' 'F'). */
+    static final int EOF_WORD = 0x464F45C3;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 20]);
@@ -57,21 +65,29 @@ final class CycleScan {
     private Damage damage;
     private boolean eof;          // END_OF_DATA seen: the file is complete
     private long interruptedAt = -1; // an unfinished write at the end: being written now, or cut short by a crash
+    private long tailFrom = -1;      // first byte of that unfinished write that is not zero (-1: none)
     private int indexCount = -1, indexSpacing = -1;
     private long index2IndexPos = -1;
     private final List<Long> spaced = new ArrayList<>();      // position of every indexSpacing-th excerpt
     private final List<Long> metaDocs = new ArrayList<>();    // positions of meta-data documents
 
     private final long tailWindow;
+    private final long synced;
 
-    /** {@code tailWindow}: how far past the written end to check for zero bytes (-1: to the end of the file). */
-    CycleScan(Path path, long tailWindow) {
+    /**
+     * {@code tailWindow}: how far past the written end to check for zero bytes (-1: to the end of the file).
+     * {@code synced}: how many data excerpts at the start of this file the writer had msynced (0: none known,
+     * {@code Long.MAX_VALUE}: all of them, the file was synced before the queue rolled on).
+     */
+    CycleScan(Path path, long tailWindow, long synced) {
         this.path = path;
         this.file = path.getFileName().toString();
         this.tailWindow = tailWindow;
+        this.synced = synced;
     }
 
     String file() { return file; }
+    Path path() { return path; }
     Damage damage() { return damage; }
     boolean complete() { return eof; }
     long dataCount() { return dataCount; }
@@ -79,6 +95,10 @@ final class CycleScan {
     long end() { return pos; }
     /** Position of an unfinished write at the end of the walk (kill -9 while writing, or being written now), or -1. */
     long interruptedAt() { return interruptedAt; }
+    /** First non-zero byte of that unfinished write (its header, or bytes copied before the header was set), or -1. */
+    long tailFrom() { return tailFrom; }
+    /** Excerpts at the start of this file known to have been msynced (see the constructor). */
+    long synced() { return synced; }
 
     /** Walks from where the last call stopped to the current written end, reporting data excerpts to {@code v}. */
     CycleScan advance(DataVisitor v) {
@@ -110,17 +130,20 @@ final class CycleScan {
             try { writePos = writePosition(seg); } catch (IllegalStateException e) { return; }
         }
         interruptedAt = -1;
+        tailFrom = -1;
         while (true) {
             if (pos + 4 > size) { damage(pos, "the file ends inside an excerpt header (truncated file)"); return; }
             int h = seg.get(INT, pos);
             if (h == 0 || h == END_OF_DATA) {
                 if (h == END_OF_DATA) eof = true;
-                long nz = firstNonZero(seg, pos + 4);
+                long after = h == END_OF_DATA && pos + 8 <= size && seg.get(INT, pos + 4) == EOF_WORD ? pos + 8 : pos + 4;
+                long nz = firstNonZero(seg, after);
                 if (nz < 0) break;
                 // Chronicle copies an excerpt's bytes before it sets the header, and moves writePosition after:
-                // bytes behind the end are an unfinished write (kill -9, or a writer busy now) only while
-                // writePosition still names the last excerpt walked. Otherwise a header before them is damaged.
-                boolean unfinished = writePos != null && unfinished(writePos);
+                // bytes behind the end are an unfinished write (kill -9, or a writer busy now) while writePosition
+                // still names the last excerpt walked, or (power cut: see the class comment) once the walk is past
+                // every excerpt the writer had msynced. Otherwise a header before them is damaged.
+                boolean unfinished = dataCount >= synced || writePos != null && unfinished(writePos);
                 if (!unfinished && writePos != null) {
                     // writePos was read when this walk began: a live writer may have finished excerpts since (the
                     // walk went through them) and be copying the next one. Read it again, then the header: a
@@ -129,7 +152,7 @@ final class CycleScan {
                     if (seg.get(INT, pos) != h) continue;   // the excerpt was finished meanwhile: walk it
                     unfinished = unfinished(writePos);
                 }
-                if (unfinished) { interruptedAt = pos; break; }
+                if (unfinished) { interruptedAt = pos; tailFrom = nz; break; }
                 damage(pos, (h == 0 ? "the written data ends here (zero header)" : "end-of-data marker here") + " but byte " + nz
                         + " after it is not zero: an excerpt header or length is damaged, hiding what follows");
                 return;
@@ -141,6 +164,7 @@ final class CycleScan {
                 // only acceptable as the very last thing in the file.
                 if (len != 0) { damage(pos, String.format("excerpt header 0x%08x has NOT_COMPLETE set with a length", h)); return; }
                 interruptedAt = pos;
+                tailFrom = pos;
                 break;
             }
             if (len == 0) { damage(pos, String.format("excerpt header 0x%08x has length 0", h)); return; }
@@ -170,7 +194,9 @@ final class CycleScan {
             pos = next;
         }
         if (damage != null) return;
-        if (writePos != null && writePos[1] >= dataCount && !(dataCount == 0 && writePos[0] == 0) && writePos[0] != interruptedAt)
+        // (past what was msynced, a header page newer than the data is a power cut's doing: its excerpts never reached the disk)
+        if (writePos != null && writePos[1] >= dataCount && !(dataCount == 0 && writePos[0] == 0) && writePos[0] != interruptedAt
+                && dataCount < synced)
             damage(pos, "cycle header says excerpt " + writePos[1] + " is at byte " + writePos[0]
                     + " but the walk ends after " + dataCount + " excerpts at byte " + pos);
         else checkIndex(seg);

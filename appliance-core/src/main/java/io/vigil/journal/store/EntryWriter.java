@@ -70,6 +70,12 @@ final class EntryWriter implements AutoCloseable {
                         + " -o intact.jsonl' (writes the entries before the damage, then reports it), 'vigil journal import --dir NEW"
                         + " -i intact.jsonl', then move " + cfg.dir() + " aside and NEW in its place (docs/journal.md, Damage and recovery)");
             }
+            // ...nor after an unfinished write: Chronicle would write over its start and leave the rest behind
+            boolean cleared = false;
+            for (CycleScan t : r.unfinishedTails()) { TailRepair.clear(t.path(), t); cleared = true; }
+            CycleScan.Damage after = cleared ? r.structuralDamage() : null;
+            if (after != null) throw new JournalException("journal in " + cfg.dir() + " is damaged at " + after.describe()
+                    + " after clearing an unfinished write");
             last = r.last();
             projection = Projection.of(last == null ? View.EMPTY : r.stateAtIndex(last.index()));
             // annotations share the seq of the event before them: that event is how the previous run ended
@@ -102,6 +108,9 @@ final class EntryWriter implements AutoCloseable {
         if (e.event().isAnnotation()) throw new IllegalArgumentException("annotations are written by the journal");
         if (e.seq() != lastSeq + 1) throw new IllegalStateException("seq " + e.seq() + " does not follow " + lastSeq);
         int cycle = queue.cycle();
+        // msync the old file before the queue rolls on: Chronicle's msync covers only the file it writes, so its tail
+        // would reach the disk on the OS's schedule (see CycleScan: readers take earlier cycles as synced whole)
+        if (cycle != lastCycle && lastCycle != Integer.MIN_VALUE && cfg.durability() != JournalConfig.Durability.OS) sync();
         if (cycle != lastCycle || sinceSnapshot >= cfg.snapshotEvery() && snapshotAffordable()) writeSnapshot();
         writeRaw(e);
         lastSeq = e.seq();

@@ -345,7 +345,7 @@ public final class JournalReader implements AutoCloseable {
     }
 
     private CycleScan scanOnce(int cycle, long through) {
-        CycleScan s = scans.computeIfAbsent(cycle, c -> new CycleScan(dir.resolve(CycleFiles.fileName(rc, c)), READER_TAIL_WINDOW));
+        CycleScan s = scans.computeIfAbsent(cycle, c -> new CycleScan(dir.resolve(CycleFiles.fileName(rc, c)), READER_TAIL_WINDOW, synced(c)));
         if (s.damage() == null && !s.complete() && s.end() <= through) s.advance(null);
         return s;
     }
@@ -396,6 +396,27 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
+    /**
+     * How many data excerpts at the start of cycle {@code cycle} the writer had msynced: Chronicle keeps the index of
+     * the last one in the queue's metadata ({@code chronicle.lastIndexMSynced}, set after each msync). The writer
+     * msyncs before the queue rolls on, so an earlier cycle is synced whole. None known (no msync yet, or
+     * {@code Durability.OS}): 0. The metadata page itself may reach the disk late, which only makes this smaller.
+     */
+    long synced(int cycle) {
+        long w;
+        try {
+            w = queue.tableStoreGet(MSYNCED_KEY);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        if (w < 0) return 0;
+        int wc = rc.toCycle(w);
+        return cycle < wc ? Long.MAX_VALUE : cycle == wc ? rc.toSequenceNumber(w) + 1 : 0;
+    }
+
+    /** Chronicle's metadata key for the index of the last excerpt msynced (SingleChronicleQueue.lastIndexMSynced). */
+    static final String MSYNCED_KEY = "chronicle.lastIndexMSynced";
+
     /** The cycles that have a file in the directory, oldest first. */
     private List<Integer> cycleNumbers() {
         List<Integer> out = new ArrayList<>();
@@ -422,12 +443,18 @@ public final class JournalReader implements AutoCloseable {
             int c = CycleFiles.cycleOf(rc, f.getFileName().toString());
             CycleScan s = scans.get(c);
             if (s == null || s.damage() == null) {
-                s = new CycleScan(f, -1).advance(null);
+                s = new CycleScan(f, -1, synced(c)).advance(null);
                 scans.put(c, s);
             }
             if (s.damage() != null) return s.damage();
         }
         return null;
+    }
+
+    /** After {@link #structuralDamage} found none: the cycle files that end in an unfinished write, oldest first. */
+    List<CycleScan> unfinishedTails() {
+        return scans.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
+                .filter(s -> s.damage() == null && s.tailFrom() >= 0).toList();
     }
 
     // ---- verification -------------------------------------------------------------------------------------
@@ -452,7 +479,7 @@ public final class JournalReader implements AutoCloseable {
             Path f = files.get(i);
             v.cycle = CycleFiles.cycleOf(rc, f.getFileName().toString());
             v.entryProblem = false;
-            CycleScan s = new CycleScan(f, -1).advance(v);
+            CycleScan s = new CycleScan(f, -1, synced(v.cycle)).advance(v);
             if (s.damage() != null) {
                 if (v.entryProblem) v.problem(v.curIndex, v.curSeq, v.curWhere, s.damage().problem());
                 else v.problem(rc.toIndex(v.cycle, s.dataCount()), v.lastSeq + 1,
@@ -463,7 +490,7 @@ public final class JournalReader implements AutoCloseable {
                 v.resync = true;
             } else if (s.interruptedAt() >= 0) {
                 v.note("unfinished write at the end of cycle file " + s.file() + " byte " + s.interruptedAt()
-                        + " (the writer was killed while writing, or is writing now): not an entry");
+                        + " (the writer was killed or lost power while writing, or is writing now): not an entry");
             }
         }
         return new VerifyResult(v.badWhere == null, v.count, v.firstSeq, v.lastSeq, v.badIndex, v.badSeq,
