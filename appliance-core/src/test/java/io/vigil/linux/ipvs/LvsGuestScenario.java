@@ -92,7 +92,7 @@ final class LvsGuestScenario {
 
         List<Entry> journal = sink();
         LvsKeeper keeper = new LvsKeeper((c, e) -> journal.add(new Entry(c, e)));
-        keeper.start(g, keys(config), Cause.NONE);
+        keeper.start(g, () -> keys(config), Cause.NONE);
         check(k.snapshot().services().isEmpty(), "lvs_flush emptied the table at start");
         equal(1L, count(journal, Event.IpvsOp.FLUSH), "flush journaled");
         equal(new IpvsNetlink.Timeouts(7200, 30, 60), k.timeouts(), "timeouts read back over netlink");
@@ -235,12 +235,12 @@ final class LvsGuestScenario {
             // each keeper's thread is started from the namespace thread, so it (and its netlink socket) lives there
             LvsKeeper ka = in(a, () -> {
                 LvsKeeper kp = new LvsKeeper((c, e) -> ja.add(new Entry(c, e)));
-                kp.start(ga, keys(confA), Cause.NONE);
+                kp.start(ga, () -> keys(confA), Cause.NONE);
                 return kp;
             });
             LvsKeeper kb = in(b, () -> {
                 LvsKeeper kp = new LvsKeeper((c, e) -> jb.add(new Entry(c, e)));
-                kp.start(gb, keys(confB), Cause.NONE);
+                kp.start(gb, () -> keys(confB), Cause.NONE);
                 return kp;
             });
             awaitDaemons(a, "backup s0 51");
