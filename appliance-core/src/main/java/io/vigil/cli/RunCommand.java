@@ -140,8 +140,8 @@ public final class RunCommand implements Callable<Integer> {
             // IPVS as a whole (timeouts, flush, sync daemons) lives as long as the process; before VRRP, whose
             // transitions move the sync daemons, and before the checker programs any service (lvs_flush)
             lvs = new io.vigil.node.LvsKeeper(journal::append);
-            // (the services are mapped only if lvs_flush_on_stop VS asks at stop: at 10,000 real servers the mapping
-            // took ~0.1 s of the path to the first advert)
+            // (the services are mapped only if lvs_flush_on_stop VS asks at stop: mapped here, they kept the first
+            // advert of a 10,000-real-server node waiting, 1.20 against 0.93 s to BACKUP)
             KeepalivedConfig loaded = r.config().get();
             lvs.start(io.vigil.ipvs.LvsGlobals.from(loaded), () -> configuredServices(loaded), Cause.NONE);
             io.vigil.node.LvsKeeper keeper = lvs;

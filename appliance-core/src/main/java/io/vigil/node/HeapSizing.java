@@ -29,7 +29,7 @@ public final class HeapSizing {
     static final long BASE = 14L << 20, PER_REAL_SERVER = 8L << 10;
     /**
      * Headroom over the live set. At 1.7× ZGC collected every 2.7 s on average at 10,000 real servers, and the RSS
-     * peaked at 292–305 MB on a quiet box; at 1.5×, 272–294 MB at the same CPU (0.33 against 0.35 cores; docs/scale.md,
+     * peaked at 292–305 MB on a quiet box; at 1.5×, 272–294 MB, with CPU within the runs' spread (docs/scale.md,
      * "Fifth round").
      */
     static final int HEADROOM_PERCENT = 150;
