@@ -23,8 +23,20 @@ public final class ClockSkew {
     /** Offset of {@code node}'s clock from the reference node's: its time minus the reference's. */
     public record Estimate(String node, String reference, long offsetNs, long boundNs, int pairs, boolean estimated) {}
 
-    /** One "Y heard X advertise p at rY" (first hearing of that master/priority). */
-    record Hearing(String receiver, long receivedNs, String sender, int priority) {}
+    /**
+     * One "Y heard X advertise p at rY" (first hearing of that master/priority). {@code fresh}: Y had only just begun
+     * to listen (its run's first transition out of INIT was less than {@link #FRESH} before, or not yet journaled), so
+     * the hearing may follow Y's own start rather than X's: it bounds the offset only loosely.
+     */
+    record Hearing(String receiver, long receivedNs, String sender, int priority, boolean fresh) {}
+
+    /**
+     * A hearing this soon after the receiver began to listen is explained by its start as well as by the sender's
+     * (a master advertising all along is heard within one advert interval). In the appliance lab a director heard
+     * the survivor 0.2 s before its own INIT->BACKUP, 40 s after the survivor's takeover: taken as tight, that put a
+     * 0.3 s offset at -19.8 s and left the survivor's takeover unexplained.
+     */
+    static final long FRESH = 2_000_000_000L;
 
     private ClockSkew() {}
 
@@ -121,7 +133,7 @@ public final class ClockSkew {
                 long t = xToY ? a[1] : a[0];
                 tight = tight == null ? t : xToY ? Math.max(tight, t) : Math.min(tight, t); // valid for every candidate
             }
-            if (tight == null) continue;
+            if (tight == null || h.fresh()) continue; // a fresh hearing's allowed range was used above, loosely
             pairs++;
             if (xToY) upper = upper == null ? tight : Math.min(upper, tight);
             else lower = lower == null ? tight : Math.max(lower, tight);
@@ -156,7 +168,14 @@ public final class ClockSkew {
     /** The receiver's first hearings of a master or of its new priority, with the sender resolved to a node. */
     static List<Hearing> hearings(NodeHistory receiver, Map<String, NodeHistory> byAddress) {
         List<Hearing> out = new ArrayList<>();
+        long listening = Long.MIN_VALUE / 4; // this run's first transition out of INIT (a cut journal: long before)
+        boolean starting = false;         // a run began and has not left INIT yet
         for (Entry e : receiver.entries()) {
+            if (e.event() instanceof Event.NodeStarted) { starting = true; continue; }
+            if (starting && e.event() instanceof Event.VrrpTransition t && t.from() == Event.VrrpState.INIT) {
+                starting = false;
+                listening = e.wallNs();
+            }
             String peer = null;
             int prio = -1;
             long at = e.wallNs();
@@ -169,7 +188,7 @@ public final class ClockSkew {
             if (peer == null || peer.isEmpty()) continue;
             NodeHistory sender = byAddress.get(peer);
             if (sender == null || sender == receiver) continue;
-            out.add(new Hearing(receiver.node(), at, sender.node(), prio));
+            out.add(new Hearing(receiver.node(), at, sender.node(), prio, starting || at - listening < FRESH));
         }
         return out;
     }

@@ -88,6 +88,41 @@ class ForensicsTest {
         assertThat(r.missingPeers()).isEmpty();
     }
 
+    /**
+     * The appliance lab's power cut, as its journals had it: b's clock 0.3 s behind a's; a (MASTER) loses power, b takes
+     * over, a boots again 40 s later and hears b while it starts (before its INIT->BACKUP is journaled). That hearing
+     * says nothing about when b began advertising: taken as tight, it set b's offset to the middle of [-40 s, -0.3 s]
+     * and dated b's takeover 20 s late, unexplained, with a second, invented crash of a at the end.
+     */
+    @Test
+    void aHearingAsTheReceiverStartsBoundsTheClockOnlyLoosely() {
+        long skewB = -300 * MS;
+        var a = new JournalBuilder("lb-a", A, 0);
+        var b = new JournalBuilder("lb-b", B, skewB);
+        a.start(0, 100);
+        a.transition(0, VrrpState.BACKUP, Cause.configReload("h"));
+        b.start(0, 100);
+        b.transition(0, VrrpState.BACKUP, Cause.configReload("h"));
+        a.transition(3_600 * MS, VrrpState.MASTER, advert(Cause.Vrrp.MASTER_DOWN, "", 0, 0, a, ""));
+        b.masterSeen(3_601 * MS, A, 100);
+        a.crash(40_000 * MS);
+        b.transition(43_600 * MS, VrrpState.MASTER, advert(Cause.Vrrp.MASTER_DOWN, A, 100, 40_000 * MS, b, "equal, lower address"));
+        a.start(80_000 * MS, 100);
+        a.masterSeen(80_100 * MS, B, 100);
+        a.transition(80_300 * MS, VrrpState.BACKUP, Cause.configReload("h"));
+        a.aliveUntil(90_000 * MS);
+        b.aliveUntil(90_000 * MS);
+
+        var r = Forensics.of(journals(a, b)).report();
+        var est = r.skews().getFirst();
+        assertThat(est.node()).isEqualTo("lb-b");
+        assertThat(Math.abs(est.offsetNs() - skewB)).as(est.toString()).isLessThan(5 * MS);
+        var takeover = r.failovers().getLast();
+        assertThat(takeover.node()).isEqualTo("lb-b");
+        assertThat(takeover.why().getLast().text()).startsWith("lb-a crashed: last evidence");
+        assertThat(r.crashes()).singleElement().satisfies(c -> assertThat(c.restartNs()).isEqualTo(T0 + 80_000 * MS));
+    }
+
     @Test
     void whyChainsCrossNodes() {
         var s = story(0);
