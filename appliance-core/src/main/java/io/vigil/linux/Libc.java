@@ -30,7 +30,6 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public static final int CLONE_NEWNET = 0x40000000;
 
-
     private static final MethodHandle SOCKET = Syscalls.SOCKET;
     private static final MethodHandle BIND = Syscalls.BIND;
     private static final MethodHandle GETSOCKNAME = Syscalls.link("getsockname", 3);

@@ -23,7 +23,6 @@ public final class Sched {
     public static final int RLIMIT_RTTIME = 15;
     private static final int PRIO_PROCESS = 0;
 
-
     private static final MethodHandle GETTID = Syscalls.link("gettid", 0);
     private static final MethodHandle SETSCHEDULER = Syscalls.link("sched_setscheduler", 3);
     private static final MethodHandle GETSCHEDULER = Syscalls.link("sched_getscheduler", 1);

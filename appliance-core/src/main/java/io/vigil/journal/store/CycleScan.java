@@ -45,7 +45,8 @@ final class CycleScan {
     static final int EOF_WORD = 0x464F45C3;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 20]);
+    /** 1 MiB of zeros to compare file regions against (also {@link TailRepair}'s). */
+    static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 20]);
 
     /** Sees each data excerpt's content (header excluded); returns a problem to report there, or null. */
     interface DataVisitor {

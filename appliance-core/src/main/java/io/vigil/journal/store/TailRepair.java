@@ -59,7 +59,7 @@ final class TailRepair {
             if (from >= size) return new byte[0];
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long end = from;
-            MemorySegment zeros = MemorySegment.ofArray(new byte[1 << 20]);
+            MemorySegment zeros = CycleScan.ZEROS;
             for (long hi = size; hi > from; ) { // backwards, 1 MiB at a time: the file is mostly zeros past the end
                 long lo = Math.max(from, hi - zeros.byteSize());
                 if (MemorySegment.mismatch(seg, lo, hi, zeros, 0, hi - lo) < 0) { hi = lo; continue; }
